@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs test programs and prints a closing "N passed, N failed" line.
+#   run-tests.sh unit BIN...     cmocka binaries (their own summary lines show too)
+#   run-tests.sh cli SCRIPT...   shell tests printing "ok - ..." / "not ok - ..."
+# Counts also go to $KFDO_TEST_TALLY (when set) so `make check` can print a total.
+set -u
+kind=$1; shift
+passed=0; failed=0; broken=()
+for t in "$@"; do
+    out=$(mktemp)
+    if [ "$kind" = unit ]; then
+        "$t" >"$out" 2>&1; rc=$?
+        cat "$out"
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$out" | tail -n1)
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:.*/\1/p' "$out" | tail -n1)
+        p=${p:-0}; f=${f:-0}
+        # A crash or an early exit counts as a failure even when cmocka printed nothing.
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+        if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$t: ran no test"; fi
+    else
+        bash "$t" >"$out" 2>&1; rc=$?
+        cat "$out"
+        p=$(grep -c '^ok - ' "$out"); f=$(grep -c '^not ok - ' "$out")
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $t exited $rc"; fi
+        if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$t: ran no test"; fi
+    fi
+    rm -f "$out"
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -gt 0 ] && broken+=("$t")
+done
+[ "${#broken[@]}" -gt 0 ] && printf 'failing: %s\n' "${broken[@]}"
+echo "$kind: $passed passed, $failed failed"
+if [ -n "${KFDO_TEST_TALLY:-}" ]; then echo "$passed $failed" >>"$KFDO_TEST_TALLY"; fi
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
