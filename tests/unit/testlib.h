@@ -10,6 +10,6 @@
 #include <cmocka.h>
 
 #define FIXTURES "tests/fixtures"
-#define CPUID_FIXTURES "../shared/fixtures/cpuid"
+#define CPUID_FIXTURES FIXTURES "/cpuid"
 
 #endif
