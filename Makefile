@@ -69,7 +69,9 @@ asan:
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" unit
 
-run: deps $(KFDO)
+# A sub-make, so pkg-config sees what deps just installed on a fresh machine.
+run: deps
+	@$(MAKE) --no-print-directory $(KFDO)
 	$(KFDO) detect
 
 install: $(KFDO)

@@ -1,0 +1,26 @@
+# Helpers for the CLI tests: each assertion prints "ok - NAME" or "not ok - NAME".
+KFDO=${KFDO:-build/kfdo}
+FIX=tests/fixtures
+T=$(mktemp -d /tmp/kfdo-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+# run CMD...: runs kfdo, keeping stdout in $T/out, stderr in $T/err and the status in $rc.
+run() { "$KFDO" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+expect_rc() { # NAME WANT
+    if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1" "exit $rc, want $2" "stderr: $(head -c 400 "$T/err")"; fi
+}
+expect_out() { # NAME PATTERN (grep -E on stdout)
+    if grep -qE -- "$2" "$T/out"; then ok "$1"; else not_ok "$1" "stdout lacks /$2/" "$(head -c 600 "$T/out")"; fi
+}
+expect_err() { # NAME PATTERN (grep -E on stderr)
+    if grep -qE -- "$2" "$T/err"; then ok "$1"; else not_ok "$1" "stderr lacks /$2/" "$(head -c 600 "$T/err")"; fi
+}
+# A fake perf on PATH so the output does not depend on this machine's perf.
+fake_perf() { # on|OFF
+    mkdir -p "$T/bin"
+    printf '#!/bin/sh\necho "perf version 6.12.4"\necho "               libpfm4: [ %s ]  # HAVE_LIBPFM"\n' "$1" >"$T/bin/perf"
+    chmod +x "$T/bin/perf"
+    PATH="$T/bin:$PATH"
+}

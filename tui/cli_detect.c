@@ -1,0 +1,79 @@
+/* kfdo detect [--json] [--sysroot DIR] [--cpuid-dump FILE] [--pmu NAME] */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/i18n.h"
+#include "detect/report.h"
+#include "tui/cli.h"
+
+static void detect_usage(void)
+{
+	printf(_("Usage: kfdo detect [--json] [--sysroot DIR] [--cpuid-dump FILE] [--pmu NAME]\n"
+		 "Can this machine record kernel branch profiles for AutoFDO, and if not, why and what to do.\n\n"
+		 "  --json             one JSON object (fields documented in the README)\n"
+		 "  --sysroot DIR      read /proc and /sys below DIR instead of / (for tests and bug reports)\n"
+		 "  --cpuid-dump FILE  identify the CPU from a libcpuid raw dump (cpuid_tool --save=FILE)\n"
+		 "  --pmu NAME         encode the event for this libpfm4 PMU (LIBPFM_FORCE_PMU), e.g. amd64_fam19h_zen4\n\n"
+		 "Exit status: 0 ready, 1 fixable or unsupported, 2 bad usage or unreadable input.\n"));
+}
+
+int cli_detect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "cpuid-dump", required_argument, NULL, 'd' },
+		{ "pmu", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct detect_opts o = { .sysroot = "/" };
+	bool json = false;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 's': o.sysroot = optarg; break;
+		case 'd': o.cpuid_dump = optarg; break;
+		case 'p': o.pmu = optarg; break;
+		case 'h': detect_usage(); return 0;
+		case ':': return cli_usage_error("detect", _("option '%s' needs a value"), argv[optind - 1]);
+		default: return cli_usage_error("detect", _("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("detect", _("unexpected argument '%s'"), argv[optind]);
+	char *cause = NULL;
+	if (o.pmu && !event_pmu_known(o.pmu, &cause)) {
+		int r = cli_usage_error("detect", "%s", cause);
+		free(cause);
+		return r;
+	}
+
+	struct detect_report r;
+	int ret = detect_run(&r, &o, &cause);
+	if (ret < 0) {
+		/* Unreadable input: say so plainly, and still show the rest of the report as JSON when asked. */
+		fprintf(stderr, "kfdo: %s\n", cause);
+		free(cause);
+		if (json) {
+			json_object *j = detect_to_json(&r);
+			puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(j);
+		}
+		detect_report_free(&r);
+		return EXIT_USAGE;
+	}
+	if (json) {
+		json_object *j = detect_to_json(&r);
+		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
+	} else {
+		detect_print(stdout, &r, cli_color);
+	}
+	int code = r.verdict == VERDICT_READY ? 0 : EXIT_NO;
+	detect_report_free(&r);
+	return code;
+}

@@ -1,0 +1,102 @@
+/* kfdo: optimize a Linux kernel with AutoFDO. Dispatches to a command; the
+ * full-screen wizard will answer when no command is given. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "tui/cli.h"
+
+bool cli_color;
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "detect", cli_detect, N_("can this machine record kernel branch profiles? (hardware check)") },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, _("Usage: kfdo [--no-color] [COMMAND [OPTIONS]]\n"
+		       "Optimize a Linux kernel with AutoFDO: build, profile, rebuild.\n\n"
+		       "Commands:\n"));
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+	fprintf(out, _("\nOptions:\n"
+		       "  -h, --help      show this help (kfdo COMMAND --help for a command's)\n"
+		       "  -V, --version   show the version\n"
+		       "      --no-color  no colours (also when NO_COLOR is set)\n\n"
+		       "Without a command kfdo runs the hardware check; the full-screen wizard is not built yet.\n"));
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("kfdo: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (command)
+		fprintf(stderr, _(" (see kfdo %s --help)\n"), command);
+	else
+		fprintf(stderr, _(" (see kfdo --help)\n"));
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	/* Messages and character width follow the user's locale; numbers stay in C. */
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
+	const char *localedir = getenv("KFDO_LOCALEDIR");
+	bindtextdomain("kfdo", localedir ? localedir : LOCALEDIR);
+	textdomain("kfdo");
+
+	bool no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	opterr = 0;
+	int c;
+	/* "+": stop at the command name; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("kfdo %s\n", KFDO_VERSION);
+			return 0;
+		case 'C':
+			no_color = true;
+			break;
+		default:
+			return cli_usage_error(NULL, _("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	cli_color = !no_color && isatty(STDOUT_FILENO);
+
+	if (optind >= argc) {
+		char *args[] = { "detect", NULL };
+		return cli_detect(1, args);
+	}
+	const char *name = argv[optind];
+	int first = optind;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0) {
+			optind = 0; /* getopt starts afresh for the command's own options */
+			return commands[i].run(argc - first, argv + first);
+		}
+	return cli_usage_error(NULL, _("unknown command '%s'"), name);
+}
