@@ -18,6 +18,14 @@ static void detect_usage(void)
 		 "Exit status: 0 ready, 1 fixable or unsupported, 2 bad usage or unreadable input.\n"));
 }
 
+static void print_json(const struct detect_report *r)
+{
+	json_object *j = detect_to_json(r);
+	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
 int cli_detect(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -58,21 +66,15 @@ int cli_detect(int argc, char **argv)
 		/* Unreadable input: say so plainly, and still show the rest of the report as JSON when asked. */
 		fprintf(stderr, "kfdo: %s\n", cause);
 		free(cause);
-		if (json) {
-			json_object *j = detect_to_json(&r);
-			puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-			json_object_put(j);
-		}
+		if (json)
+			print_json(&r);
 		detect_report_free(&r);
 		return EXIT_USAGE;
 	}
-	if (json) {
-		json_object *j = detect_to_json(&r);
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
-	} else {
+	if (json)
+		print_json(&r);
+	else
 		detect_print(stdout, &r, cli_color);
-	}
 	int code = r.verdict == VERDICT_READY ? 0 : EXIT_NO;
 	detect_report_free(&r);
 	return code;
