@@ -55,14 +55,16 @@ deps-test:
 # Every test: unit tests, the CLI tests against the real binary, then the unit
 # tests once more under AddressSanitizer + UndefinedBehaviorSanitizer.
 check: deps deps-test
-	@$(MAKE) --no-print-directory unit cli-tests
-	@$(MAKE) --no-print-directory asan
+	@mkdir -p $(BUILD) && rm -f $(BUILD)/tally
+	@KFDO_TEST_TALLY=$(abspath $(BUILD))/tally $(MAKE) --no-print-directory unit cli-tests
+	@KFDO_TEST_TALLY=$(abspath $(BUILD))/tally $(MAKE) --no-print-directory asan
+	@awk '{p += $$1; f += $$2} END {printf "all tests: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0)}' $(BUILD)/tally
 
 unit: $(TESTS) $(KFDO)
 	@scripts/run-tests.sh unit $(TESTS)
 
 cli-tests: $(KFDO)
-	@scripts/run-tests.sh cli $(sort $(wildcard tests/cli/test_*.sh))
+	@KFDO=$(KFDO) scripts/run-tests.sh cli $(sort $(wildcard tests/cli/test_*.sh))
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan \
