@@ -22,7 +22,8 @@ struct check_list {
 /* "ok", "warn", "fail", "skip". */
 const char *check_status_name(enum check_status status);
 
-/* Appends a check; id must outlive the list (a string literal). Returns the new entry. */
+/* Appends a check; id must outlive the list (a string literal). Returns the
+ * new entry, valid until the next check_add. */
 struct check *check_add(struct check_list *list, const char *id, enum check_status status,
 			const char *remedy, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));

@@ -1,0 +1,709 @@
+#include "detect/toolchain.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "detect/pkgowner.h"
+#include "detect/run.h"
+
+/* LLVM 19 is the first llvm-profgen with --kernel (Documentation/dev-tools/autofdo.rst). */
+#define PROFGEN_KERNEL_MAJOR 19
+#define LLVM_WANTED_MAJOR 19
+
+enum find_how { FIND_EXE, FIND_LLVM, FIND_HEADER };
+
+struct tool_spec {
+	const char *id, *check_id;
+	enum find_how how;
+	const char *name;            /* executable base name, or header below an include dir */
+	const char *args[3];         /* the version query after argv[0] */
+	const char *min_version;     /* NULL: any */
+	bool required;
+	const char *arch_pkg;        /* NULL: no package */
+	const char *debian_pkg;      /* LLVM tools get the version suffix */
+	const char *purpose;
+};
+
+/* Minimum versions from the kernel's Documentation/process/changes.rst, and
+ * clang 17 for AUTOFDO_CLANG (arch/Kconfig). */
+static const struct tool_spec specs[TOOL_COUNT] = {
+	[TOOL_CLANG] = { "clang", "tool.clang", FIND_LLVM, "clang", { "--version" }, "17", true,
+			 "clang", "clang", "compiles the kernel" },
+	[TOOL_LLD] = { "ld.lld", "tool.ld.lld", FIND_LLVM, "ld.lld", { "--version" }, NULL, true,
+		       "lld", "lld", "links the kernel" },
+	[TOOL_LLVM_AR] = { "llvm-ar", "tool.llvm-ar", FIND_LLVM, "llvm-ar", { "--version" }, NULL,
+			   true, "llvm", "llvm", "archives objects in an LLVM=1 build" },
+	[TOOL_LLVM_NM] = { "llvm-nm", "tool.llvm-nm", FIND_LLVM, "llvm-nm", { "--version" }, NULL,
+			   true, "llvm", "llvm", "lists symbols in an LLVM=1 build" },
+	[TOOL_LLVM_OBJCOPY] = { "llvm-objcopy", "tool.llvm-objcopy", FIND_LLVM, "llvm-objcopy",
+				{ "--version" }, NULL, true, "llvm", "llvm",
+				"copies objects in an LLVM=1 build" },
+	[TOOL_LLVM_PROFDATA] = { "llvm-profdata", "tool.llvm-profdata", FIND_LLVM, "llvm-profdata",
+				 { "--version" }, NULL, false, "llvm", "llvm",
+				 "merges profiles from several recordings" },
+	[TOOL_LLVM_PROFGEN] = { "llvm-profgen", "tool.llvm-profgen", FIND_LLVM, "llvm-profgen",
+				{ "--version" }, "19", true, "llvm", "llvm",
+				"turns perf.data into an AutoFDO profile" },
+	[TOOL_CREATE_LLVM_PROF] = { "create_llvm_prof", "tool.create_llvm_prof", FIND_EXE,
+				    "create_llvm_prof", { "--version" }, "0.30.1", false, NULL,
+				    NULL, "makes Propeller profiles, and AutoFDO ones without llvm-profgen" },
+	[TOOL_PERF] = { "perf", "tool.perf", FIND_EXE, "perf", { "version", "--build-options" },
+			NULL, true, "perf", "linux-perf", "records the branch profile" },
+	[TOOL_MAKE] = { "make", "tool.make", FIND_EXE, "make", { "--version" }, "4.0", true, "make",
+			"make", "drives the kernel build" },
+	[TOOL_MAKEPKG] = { "makepkg", "tool.makepkg", FIND_EXE, "makepkg", { "--version" }, NULL,
+			   true, "pacman", "makepkg", "builds the packages of `make pacman-pkg`" },
+	[TOOL_PACMAN] = { "pacman", "tool.pacman", FIND_EXE, "pacman", { "--version" }, NULL, true,
+			  "pacman", "pacman-package-manager", "installs the built kernel" },
+	[TOOL_GIT] = { "git", "tool.git", FIND_EXE, "git", { "--version" }, NULL, false, "git", "git",
+		       "clones a kernel tree" },
+	[TOOL_BC] = { "bc", "tool.bc", FIND_EXE, "bc", { "--version" }, "1.06.95", true, "bc", "bc",
+		      "computes kernel constants at build time" },
+	[TOOL_FLEX] = { "flex", "tool.flex", FIND_EXE, "flex", { "--version" }, "2.5.35", true,
+			"flex", "flex", "builds Kconfig's parser" },
+	[TOOL_BISON] = { "bison", "tool.bison", FIND_EXE, "bison", { "--version" }, "2.0", true,
+			 "bison", "bison", "builds Kconfig's parser" },
+	[TOOL_PAHOLE] = { "pahole", "tool.pahole", FIND_EXE, "pahole", { "--version" }, "1.16", true,
+			  "pahole", "dwarves", "generates BTF (distribution configs enable DEBUG_INFO_BTF)" },
+	[TOOL_CPIO] = { "cpio", "tool.cpio", FIND_EXE, "cpio", { "--version" }, NULL, true, "cpio",
+			"cpio", "packs the in-kernel headers (IKHEADERS)" },
+	[TOOL_PERL] = { "perl", "tool.perl", FIND_EXE, "perl", { "-e", "print $^V" }, "5", true,
+			"perl", "perl", "runs kernel build scripts" },
+	[TOOL_OPENSSL] = { "openssl", "tool.openssl", FIND_HEADER, "openssl/opensslv.h", { NULL },
+			   "1.0.0", true, "openssl", "libssl-dev",
+			   "builds sign-file and extract-cert (module signing)" },
+	[TOOL_LIBELF] = { "libelf", "tool.libelf", FIND_HEADER, "gelf.h", { NULL }, NULL, true,
+			  "libelf", "libelf-dev", "builds objtool and resolve_btfids" },
+};
+
+/* Where a host compiler finds headers; the multiarch one is Debian's. */
+static const char *const include_dirs[] = {
+	"/usr/include", "/usr/include/x86_64-linux-gnu", "/usr/local/include",
+};
+static const char *const pkgconfig_dirs[] = {
+	"/usr/lib/pkgconfig", "/usr/lib/x86_64-linux-gnu/pkgconfig", "/usr/lib64/pkgconfig",
+	"/usr/share/pkgconfig", "/usr/local/lib/pkgconfig",
+};
+
+static bool is_version_start(const char *s, const char *p)
+{
+	if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.'))
+		return false;
+	if (*p == 'v' || *p == 'V')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return *p == '.' && isdigit((unsigned char)p[1]);
+}
+
+static const char *find_dotted(const char *s, const char *from, const char *end)
+{
+	for (const char *p = from; p < end; p++)
+		if (is_version_start(s, p))
+			return p;
+	return NULL;
+}
+
+char *toolchain_parse_version(const char *output, int *major)
+{
+	if (major)
+		*major = 0;
+	if (!output)
+		return NULL;
+	/* The first line holding a dotted number; within it, the first one after
+	 * the word "version" when there is one: "This is perl 5, version 36,
+	 * subversion 0 (v5.36.0)". Later lines (licences) never count. */
+	const char *p = NULL;
+	for (const char *line = output; *line && !p;) {
+		const char *end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		const char *word = strstr(line, "version");
+		if (word && word < end)
+			p = find_dotted(output, word, end);
+		if (!p)
+			p = find_dotted(output, line, end);
+		line = *end ? end + 1 : end;
+	}
+	if (!p)
+		return NULL;
+	if (*p == 'v' || *p == 'V')
+		p++;
+	size_t n = 0;
+	while (isdigit((unsigned char)p[n]) || (p[n] == '.' && isdigit((unsigned char)p[n + 1])))
+		n++;
+	if (major)
+		*major = atoi(p);
+	return xasprintf("%.*s", (int)n, p);
+}
+
+int toolchain_version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+		if (!isdigit((unsigned char)*a))
+			a += strlen(a);
+		if (!isdigit((unsigned char)*b))
+			b += strlen(b);
+	}
+	return 0;
+}
+
+static char *os_release_value(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len > n && strncmp(p, key, n) == 0 && p[n] == '=') {
+			const char *v = p + n + 1;
+			size_t vl = len - n - 1;
+			if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0]) {
+				v++;
+				vl -= 2;
+			}
+			return xasprintf("%.*s", (int)vl, v);
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+enum distro toolchain_distro(const char *sysroot)
+{
+	char *path = sysroot_path(sysroot, "/etc/os-release");
+	char *text = file_read(path, 1 << 16, NULL);
+	free(path);
+	if (!text) {
+		path = sysroot_path(sysroot, "/usr/lib/os-release");
+		text = file_read(path, 1 << 16, NULL);
+		free(path);
+	}
+	if (!text)
+		return DISTRO_UNKNOWN;
+	char *id = os_release_value(text, "ID"), *like = os_release_value(text, "ID_LIKE");
+	free(text);
+	enum distro d = DISTRO_UNKNOWN;
+	/* CachyOS, Manjaro, EndeavourOS say ID_LIKE=arch; Mint says "ubuntu debian". */
+	if ((id && strcmp(id, "arch") == 0) || (like && str_has_word(like, "arch")))
+		d = DISTRO_ARCH;
+	else if ((id && strcmp(id, "ubuntu") == 0) || (like && str_has_word(like, "ubuntu")))
+		d = DISTRO_UBUNTU;
+	else if ((id && strcmp(id, "debian") == 0) || (like && str_has_word(like, "debian")))
+		d = DISTRO_DEBIAN;
+	free(id);
+	free(like);
+	return d;
+}
+
+const char *toolchain_distro_name(enum distro d)
+{
+	switch (d) {
+	case DISTRO_ARCH: return "arch";
+	case DISTRO_DEBIAN: return "debian";
+	case DISTRO_UBUNTU: return "ubuntu";
+	case DISTRO_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+/* The executable NAME-<digits> with the highest number on PATH (clang-19
+ * beats clang-14); *num gets the number. */
+static char *path_best_suffixed(const char *base, int *num)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	size_t blen = strlen(base);
+	char *best = NULL;
+	*num = 0;
+	for (const char *p = path; *p;) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *dir = xasprintf("%.*s", (int)n, p);
+		DIR *d = n ? opendir(dir) : NULL;
+		for (struct dirent *de; d && (de = readdir(d));) {
+			const char *s = de->d_name;
+			if (strncmp(s, base, blen) != 0 || s[blen] != '-' || !s[blen + 1] ||
+			    strspn(s + blen + 1, "0123456789") != strlen(s + blen + 1))
+				continue;
+			int v = atoi(s + blen + 1);
+			if (v <= *num)
+				continue;
+			char *full = xasprintf("%s/%s", dir, s);
+			struct stat st;
+			if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0) {
+				free(best);
+				best = full;
+				*num = v;
+			} else {
+				free(full);
+			}
+		}
+		if (d)
+			closedir(d);
+		free(dir);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return best;
+}
+
+static char *query_version(const char *path, const char *const *args, int timeout_ms, int *major,
+			   char **output)
+{
+	const char *argv[5] = { path };
+	for (size_t i = 0; i < 3 && args[i]; i++)
+		argv[i + 1] = args[i];
+	struct run_result r;
+	char *v = NULL;
+	/* Some tools answer --version with a non-zero exit: the text is what counts. */
+	if (run_capture(argv, timeout_ms, &r, NULL) == 0)
+		v = toolchain_parse_version(r.output, major);
+	if (output)
+		*output = r.output;
+	else
+		run_result_free(&r);
+	return v;
+}
+
+static void tool_set(struct tool *t, char *path, char *version, int major)
+{
+	free(t->path);
+	free(t->version);
+	t->path = path;
+	t->version = version;
+	t->major = major;
+}
+
+/* The best LLVM: unsuffixed clang, or the highest clang-NN when it is newer.
+ * Its suffix names every other LLVM tool, as make's LLVM=-NN does. */
+static void llvm_choose(struct toolchain *tc, const struct toolchain_opts *o, int timeout_ms)
+{
+	if (o->llvm_dir) {
+		size_t n = strlen(o->llvm_dir);
+		tc->llvm_dir = xasprintf("%s%s", o->llvm_dir, n && o->llvm_dir[n - 1] == '/' ? "" : "/");
+		tc->llvm_suffix = xstrdup("");
+		tc->make_llvm_arg = xasprintf("LLVM=%s", tc->llvm_dir);
+		return;
+	}
+	int num = 0, plain_major = 0;
+	char *best = path_best_suffixed("clang", &num);
+	char *plain = path_find_exe("clang");
+	if (plain && best)
+		free(query_version(plain, specs[TOOL_CLANG].args, timeout_ms, &plain_major, NULL));
+	if (best && (!plain || num > plain_major)) {
+		tc->llvm_suffix = xasprintf("-%d", num);
+		tc->make_llvm_arg = xasprintf("LLVM=-%d", num);
+	} else {
+		tc->llvm_suffix = xstrdup("");
+		tc->make_llvm_arg = xstrdup("LLVM=1");
+	}
+	free(best);
+	free(plain);
+}
+
+/* Any llvm-profgen of LLVM 19 or later will do: it need not match clang. */
+static void profgen_fallback(struct tool *t, const struct toolchain *tc, int timeout_ms)
+{
+	if (tc->llvm_dir || (t->path && t->major >= PROFGEN_KERNEL_MAJOR))
+		return;
+	int num = 0, major = 0;
+	char *alt = path_best_suffixed("llvm-profgen", &num);
+	if (alt && num >= PROFGEN_KERNEL_MAJOR && num > t->major) {
+		char *v = query_version(alt, specs[TOOL_LLVM_PROFGEN].args, timeout_ms, &major, NULL);
+		free(t->name);
+		t->name = xasprintf("llvm-profgen-%d", num);
+		tool_set(t, alt, v, major ? major : num);
+		return;
+	}
+	free(alt);
+	if (!*tc->llvm_suffix)
+		return;
+	char *plain = path_find_exe("llvm-profgen");
+	char *v = plain ? query_version(plain, specs[TOOL_LLVM_PROFGEN].args, timeout_ms, &major, NULL)
+			: NULL;
+	if (plain && major >= PROFGEN_KERNEL_MAJOR) {
+		free(t->name);
+		t->name = xstrdup("llvm-profgen");
+		tool_set(t, plain, v, major);
+		return;
+	}
+	free(plain);
+	free(v);
+}
+
+/* OPENSSL_VERSION_STR "3.0.13" (3.x) or OPENSSL_VERSION_TEXT "OpenSSL 1.1.1w ..." (1.x). */
+static void header_version(struct tool *t, const char *sysroot)
+{
+	if (strcmp(t->id, "openssl") == 0) {
+		char *text = file_read(t->path, 1 << 20, NULL);
+		const char *p = text ? strstr(text, "define OPENSSL_VERSION_STR") : NULL;
+		if (!p && text)
+			p = strstr(text, "define OPENSSL_VERSION_TEXT");
+		if (p) {
+			const char *e = strchr(p, '\n');
+			char *line = xasprintf("%.*s", e ? (int)(e - p) : (int)strlen(p), p);
+			t->version = toolchain_parse_version(line, &t->major);
+			free(line);
+		}
+		free(text);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(pkgconfig_dirs) && !t->version; i++) {
+		char *pc = xasprintf("%s/libelf.pc", pkgconfig_dirs[i]);
+		char *path = sysroot_path(sysroot, pc);
+		char *text = file_read(path, 1 << 16, NULL);
+		const char *p = text ? strstr(text, "\nVersion:") : NULL;
+		if (p) {
+			const char *e = strchr(p + 1, '\n');
+			char *line = xasprintf("%.*s", e ? (int)(e - p) : (int)strlen(p), p);
+			t->version = toolchain_parse_version(line, &t->major);
+			free(line);
+		}
+		free(text);
+		free(path);
+		free(pc);
+	}
+}
+
+static void tool_find(struct toolchain *tc, enum tool_id id, const struct toolchain_opts *o,
+		      int timeout_ms)
+{
+	const struct tool_spec *s = &specs[id];
+	struct tool *t = &tc->tools[id];
+	t->id = s->id;
+	t->check_id = s->check_id;
+	t->required = s->required;
+	if (s->how == FIND_HEADER) {
+		t->name = xstrdup(s->name);
+		for (size_t i = 0; i < ARRAY_LEN(include_dirs) && !t->path; i++) {
+			char *rel = xasprintf("%s/%s", include_dirs[i], s->name);
+			char *p = sysroot_path(o->sysroot, rel);
+			if (access(p, R_OK) == 0)
+				t->path = p;
+			else
+				free(p);
+			free(rel);
+		}
+		if (t->path)
+			header_version(t, o->sysroot);
+		return;
+	}
+	if (s->how == FIND_LLVM && tc->llvm_dir)
+		t->name = xasprintf("%s%s", tc->llvm_dir, s->name);
+	else if (s->how == FIND_LLVM)
+		t->name = xasprintf("%s%s", s->name, tc->llvm_suffix);
+	else
+		t->name = xstrdup(s->name);
+	t->path = path_find_exe(t->name);
+	if (!t->path)
+		return;
+	char *out = NULL;
+	t->version = query_version(t->path, s->args, timeout_ms, &t->major, &out);
+	if (id == TOOL_PERF && out) {
+		/* `perf version --build-options` prints "libpfm4: [ on  ]" or "[ OFF ]". */
+		const char *p = strstr(out, "libpfm4:");
+		tc->perf_libpfm = !p ? -1 : strncmp(p + strcspn(p, "["), "[ on", 4) == 0;
+	}
+	free(out);
+}
+
+/* The package that provides a tool here: Debian versions its LLVM packages,
+ * and the suffix kfdo picked must keep matching. */
+static char *pkg_name(const struct toolchain *tc, enum tool_id id)
+{
+	const struct tool_spec *s = &specs[id];
+	if (!s->arch_pkg)
+		return NULL;
+	if (tc->distro == DISTRO_ARCH || tc->distro == DISTRO_UNKNOWN)
+		return xstrdup(s->arch_pkg);
+	if (tc->distro == DISTRO_UBUNTU && id == TOOL_PERF)
+		return xstrdup("linux-tools-generic");
+	if (s->how != FIND_LLVM)
+		return xstrdup(s->debian_pkg);
+	const struct tool *clang = &tc->tools[TOOL_CLANG];
+	if (!clang->path || clang->major < 17 ||
+	    (id == TOOL_LLVM_PROFGEN && tc->tools[id].major < PROFGEN_KERNEL_MAJOR))
+		return xasprintf("%s-%d", s->debian_pkg, LLVM_WANTED_MAJOR);
+	if (*tc->llvm_suffix)
+		return xasprintf("%s%s", s->debian_pkg, tc->llvm_suffix);
+	return xstrdup(s->debian_pkg);
+}
+
+static char *install_command(enum distro d, const char *pkgs)
+{
+	switch (d) {
+	case DISTRO_ARCH:
+		return xasprintf("sudo pacman -S --needed %s", pkgs);
+	case DISTRO_DEBIAN:
+	case DISTRO_UBUNTU:
+		return xasprintf("sudo apt-get install %s", pkgs);
+	case DISTRO_UNKNOWN:
+		break;
+	}
+	return xasprintf("install %s (as Arch names it) with your package manager", pkgs);
+}
+
+static char *remedy_install(const struct toolchain *tc, enum tool_id id)
+{
+	char *pkg = pkg_name(tc, id);
+	if (!pkg)
+		return NULL;
+	char *r = install_command(tc->distro, pkg);
+	free(pkg);
+	return r;
+}
+
+/* The whole LLVM set, for a clang that is missing or too old. */
+static char *remedy_llvm(const struct toolchain *tc)
+{
+	char *r;
+	if (tc->distro == DISTRO_DEBIAN || tc->distro == DISTRO_UBUNTU)
+		r = xasprintf("sudo apt-get install clang-%d lld-%d llvm-%d (kfdo then builds with "
+			      "LLVM=-%d)", LLVM_WANTED_MAJOR, LLVM_WANTED_MAJOR, LLVM_WANTED_MAJOR,
+			      LLVM_WANTED_MAJOR);
+	else
+		r = install_command(tc->distro, "clang lld llvm");
+	return r;
+}
+
+static char *tool_describe(const struct toolchain *tc, const struct tool *t)
+{
+	struct strbuf sb = { 0 };
+	const char *version = t->version ? t->version : "(version unknown)";
+	if (specs[t - tc->tools].how == FIND_HEADER)
+		sb_addf(&sb, "%s headers %s", t->id, version);
+	else
+		sb_addf(&sb, "%s %s", t->name, version);
+	/* With a tools dir the name already is the path. */
+	bool show_path = strcmp(t->name, t->path) != 0;
+	if (show_path || t->package)
+		sb_addf(&sb, " (%s%s%s%s)", show_path ? t->path : "",
+			show_path && t->package ? ", " : "", t->package ? "package " : "",
+			t->package ? t->package : "");
+	if (t == &tc->tools[TOOL_CLANG])
+		sb_addf(&sb, "; make %s", tc->make_llvm_arg);
+	if (t == &tc->tools[TOOL_PERF] && tc->perf_libpfm == 0)
+		sb_add(&sb, "; built without libpfm4 (raw events need none)");
+	return sb.s;
+}
+
+static const char *const AUTOFDO_GIT =
+	"build create_llvm_prof v0.30.1 or later from https://github.com/google/autofdo";
+
+static bool create_llvm_prof_ok(const struct tool *c)
+{
+	return c->path && (!c->version || toolchain_version_cmp(c->version, "0.30.1") >= 0);
+}
+
+static void rate_profgen(struct toolchain *tc)
+{
+	struct tool *t = &tc->tools[TOOL_LLVM_PROFGEN];
+	tc->profgen_kernel = t->path && t->major >= PROFGEN_KERNEL_MAJOR;
+	if (tc->profgen_kernel) {
+		char *d = tool_describe(tc, t);
+		t->message = xasprintf("%s; handles --kernel", d);
+		free(d);
+		t->status = CHECK_OK;
+		return;
+	}
+	char *why;
+	if (!t->path)
+		why = xasprintf("%s not found", t->name);
+	else if (!t->version)
+		why = xasprintf("%s: version unknown, --kernel needs LLVM %d or later", t->name,
+				PROFGEN_KERNEL_MAJOR);
+	else
+		why = xasprintf("%s %s is too old for --kernel (needs LLVM %d or later)", t->name,
+				t->version, PROFGEN_KERNEL_MAJOR);
+	char *inst = remedy_install(tc, TOOL_LLVM_PROFGEN);
+	if (create_llvm_prof_ok(&tc->tools[TOOL_CREATE_LLVM_PROF])) {
+		t->status = CHECK_WARN;
+		t->message = xasprintf("%s; create_llvm_prof will convert the profile instead", why);
+		t->remedy = xasprintf("To use llvm-profgen --kernel, install LLVM %d or later: %s",
+				      PROFGEN_KERNEL_MAJOR, inst);
+	} else {
+		t->status = CHECK_FAIL;
+		t->message = xasprintf("%s, and create_llvm_prof (v0.30.1 or later) is missing too: "
+				       "nothing can turn perf.data into a kernel profile", why);
+		t->remedy = xasprintf("Install LLVM %d or later (%s), or %s.", PROFGEN_KERNEL_MAJOR,
+				      inst, AUTOFDO_GIT);
+	}
+	free(inst);
+	free(why);
+}
+
+static void rate_create_llvm_prof(struct toolchain *tc)
+{
+	struct tool *t = &tc->tools[TOOL_CREATE_LLVM_PROF];
+	if (!t->path) {
+		t->status = CHECK_WARN;
+		t->message = xasprintf("create_llvm_prof not found: Propeller needs it%s",
+				       tc->profgen_kernel ? "; AutoFDO gets by with llvm-profgen" : "");
+		t->remedy = xasprintf("For Propeller, %s.", AUTOFDO_GIT);
+	} else if (!create_llvm_prof_ok(t)) {
+		t->status = CHECK_WARN;
+		t->message = xasprintf("create_llvm_prof %s is too old for kernel profiles (needs "
+				       "v0.30.1 or later)", t->version);
+		t->remedy = xasprintf("%c%s.", toupper((unsigned char)AUTOFDO_GIT[0]), AUTOFDO_GIT + 1);
+	} else {
+		char *d = tool_describe(tc, t);
+		t->status = CHECK_OK;
+		t->message = t->version ? xstrdup(d)
+					: xasprintf("%s; kernel profiles need v0.30.1 or later", d);
+		free(d);
+	}
+}
+
+static void rate_tool(struct toolchain *tc, enum tool_id id)
+{
+	const struct tool_spec *s = &specs[id];
+	struct tool *t = &tc->tools[id];
+	bool arch_only = id == TOOL_MAKEPKG || id == TOOL_PACMAN;
+	if (arch_only && tc->distro != DISTRO_ARCH)
+		t->required = false;
+	enum check_status bad = t->required ? CHECK_FAIL : CHECK_WARN;
+	if (!t->path) {
+		t->status = bad;
+		t->message = xasprintf("%s not found: it %s%s", t->name, s->purpose,
+				       arch_only && tc->distro != DISTRO_ARCH ? " (not an Arch system)" : "");
+		t->remedy = id == TOOL_CLANG ? remedy_llvm(tc) : remedy_install(tc, id);
+	} else if (s->min_version && t->version &&
+		   toolchain_version_cmp(t->version, s->min_version) < 0) {
+		t->status = bad;
+		t->message = xasprintf("%s %s is too old: %s needs %s or later", t->name, t->version,
+				       id == TOOL_CLANG ? "AUTOFDO_CLANG" : "the kernel build",
+				       s->min_version);
+		t->remedy = id == TOOL_CLANG ? remedy_llvm(tc) : remedy_install(tc, id);
+	} else if (id == TOOL_CLANG && t->major < LLVM_WANTED_MAJOR) {
+		char *d = tool_describe(tc, t);
+		t->status = CHECK_WARN;
+		t->message = xasprintf("%s; AutoFDO works, Propeller needs clang %d", d,
+				       LLVM_WANTED_MAJOR);
+		t->remedy = remedy_llvm(tc);
+		free(d);
+	} else {
+		t->status = CHECK_OK;
+		t->message = tool_describe(tc, t);
+	}
+}
+
+static void owners_find(struct toolchain *tc, const char *sysroot)
+{
+	const char *paths[TOOL_COUNT];
+	char *owners[TOOL_COUNT] = { 0 };
+	for (size_t i = 0; i < TOOL_COUNT; i++)
+		paths[i] = tc->tools[i].path;
+	if (pkgowner_lookup(sysroot, paths, TOOL_COUNT, owners, NULL) < 0)
+		return;
+	for (size_t i = 0; i < TOOL_COUNT; i++)
+		tc->tools[i].package = owners[i];
+}
+
+int toolchain_detect(const struct toolchain_opts *opts, struct toolchain *tc, char **cause)
+{
+	static const struct toolchain_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	memset(tc, 0, sizeof(*tc));
+	tc->perf_libpfm = -1;
+	if (opts->llvm_dir) {
+		struct stat st;
+		if (stat(opts->llvm_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			cause_set(cause, "%s: not a directory of LLVM tools", opts->llvm_dir);
+			return -1;
+		}
+	}
+	int timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : RUN_TIMEOUT_MS;
+	tc->distro = toolchain_distro(opts->sysroot);
+	llvm_choose(tc, opts, timeout_ms);
+	for (int i = 0; i < TOOL_COUNT; i++)
+		tool_find(tc, (enum tool_id)i, opts, timeout_ms);
+	profgen_fallback(&tc->tools[TOOL_LLVM_PROFGEN], tc, timeout_ms);
+	tc->llvm_major = tc->tools[TOOL_CLANG].major;
+	if (!opts->no_owners && pkgowner_available(opts->sysroot))
+		owners_find(tc, opts->sysroot);
+	resources_read(opts->sysroot, opts->work_dir ? opts->work_dir : ".", &tc->res, NULL);
+
+	for (int i = 0; i < TOOL_COUNT; i++)
+		if (i != TOOL_LLVM_PROFGEN && i != TOOL_CREATE_LLVM_PROF)
+			rate_tool(tc, (enum tool_id)i);
+	rate_profgen(tc);
+	rate_create_llvm_prof(tc);
+	return 0;
+}
+
+void toolchain_checks(const struct toolchain *tc, struct check_list *list)
+{
+	for (int i = 0; i < TOOL_COUNT; i++) {
+		const struct tool *t = &tc->tools[i];
+		if (t->check_id)
+			check_add(list, t->check_id, t->status, t->remedy, "%s", t->message);
+	}
+	resources_checks(&tc->res, list);
+}
+
+char *toolchain_install_command(const struct toolchain *tc)
+{
+	struct strbuf pkgs = { 0 };
+	for (int i = 0; i < TOOL_COUNT; i++) {
+		const struct tool *t = &tc->tools[i];
+		if (t->status != CHECK_FAIL)
+			continue;
+		char *names = NULL;
+		if (i == TOOL_CLANG && tc->distro != DISTRO_ARCH && tc->distro != DISTRO_UNKNOWN)
+			names = xasprintf("clang-%d lld-%d llvm-%d", LLVM_WANTED_MAJOR,
+					  LLVM_WANTED_MAJOR, LLVM_WANTED_MAJOR);
+		else if (i == TOOL_CLANG)
+			names = xstrdup("clang lld llvm");
+		else
+			names = pkg_name(tc, (enum tool_id)i);
+		char *save = NULL;
+		for (char *w = names ? strtok_r(names, " ", &save) : NULL; w;
+		     w = strtok_r(NULL, " ", &save)) {
+			if (pkgs.s && str_has_word(pkgs.s, w))
+				continue;
+			sb_addf(&pkgs, "%s%s", pkgs.len ? " " : "", w);
+		}
+		free(names);
+	}
+	if (!pkgs.len)
+		return NULL;
+	char *cmd = install_command(tc->distro, pkgs.s);
+	sb_free(&pkgs);
+	return cmd;
+}
+
+void toolchain_free(struct toolchain *tc)
+{
+	for (int i = 0; i < TOOL_COUNT; i++) {
+		struct tool *t = &tc->tools[i];
+		free(t->name);
+		free(t->path);
+		free(t->version);
+		free(t->package);
+		free(t->message);
+		free(t->remedy);
+	}
+	free(tc->llvm_suffix);
+	free(tc->llvm_dir);
+	free(tc->make_llvm_arg);
+	resources_free(&tc->res);
+	memset(tc, 0, sizeof(*tc));
+}
