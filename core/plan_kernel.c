@@ -1,0 +1,404 @@
+/* The plan of each step, built from the session, and the read-back of .config
+ * that tells which toggles a Kconfig dependency refused. */
+#include "core/plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+/* perf record -c: "a suitable prime number, like 500009" (autofdo.rst). */
+#define PERF_SAMPLE_PERIOD "500009"
+
+static bool need_abs(const char *what, const char *path, char **cause)
+{
+	if (!path || !*path) {
+		cause_set(cause, _("no %s chosen yet"), what);
+		return false;
+	}
+	if (path[0] != '/') {
+		cause_set(cause, _("the %s must be an absolute path: %s"), what, path);
+		return false;
+	}
+	return true;
+}
+
+/* What every make invocation needs: a usable tree and coherent toggles. */
+static bool check_session(const struct session *s, char **cause)
+{
+	if (!need_abs(_("kernel tree"), s->tree, cause))
+		return false;
+	if (s->output_dir && *s->output_dir && !need_abs(_("output directory"), s->output_dir, cause))
+		return false;
+	if (s->toggles.thin_lto && s->toggles.full_lto) {
+		cause_set(cause, _("ThinLTO and full LTO exclude each other: pick one"));
+		return false;
+	}
+	if (!s->target || !*s->target) {
+		cause_set(cause, _("no make target chosen"));
+		return false;
+	}
+	return true;
+}
+
+/* make LLVM=.. LLVM_IAS=1 [ARCH=..] [O=..] [VARS..] [extra] -C TREE */
+static char **make_argv(const struct session *s, const char *extra_var)
+{
+	const struct toggles *t = &s->toggles;
+	char **v = NULL;
+	strv_push(&v, "make");
+	strv_pushf(&v, "LLVM=%s", t->llvm && *t->llvm ? t->llvm : "1");
+	strv_push(&v, "LLVM_IAS=1");
+	if (t->arch && *t->arch)
+		strv_pushf(&v, "ARCH=%s", t->arch);
+	if (s->output_dir && *s->output_dir)
+		strv_pushf(&v, "O=%s", s->output_dir);
+	for (size_t i = 0; t->make_vars && t->make_vars[i]; i++)
+		strv_push(&v, t->make_vars[i]);
+	if (extra_var)
+		strv_push(&v, extra_var);
+	strv_push(&v, "-C");
+	strv_push(&v, s->tree);
+	return v;
+}
+
+static void push_jobs(const struct session *s, char ***v)
+{
+	long n = s->toggles.jobs;
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	strv_pushf(v, "-j%ld", n > 0 ? n : 1);
+}
+
+static struct plan_cmd *add_make(const struct session *s, struct plan *p, const char *desc,
+				 char **argv)
+{
+	struct plan_cmd *c = plan_add(p, desc, argv);
+	plan_cmd_set_cwd(c, s->tree);
+	return c;
+}
+
+char *plan_running_config(void)
+{
+	if (access("/proc/config.gz", R_OK) == 0)
+		return xstrdup("/proc/config.gz");
+	/* Debian and Ubuntu kernels ship the config in /boot instead of IKCONFIG_PROC. */
+	struct utsname u;
+	if (uname(&u) == 0) {
+		char *boot = xasprintf("/boot/config-%s", u.release);
+		if (access(boot, R_OK) == 0)
+			return boot;
+		free(boot);
+	}
+	return xstrdup("/proc/config.gz");
+}
+
+char *plan_llvm_tool(const struct toggles *t, const char *tool)
+{
+	const char *l = t->llvm ? t->llvm : "1";
+	size_t n = strlen(l);
+	/* The same rules as the kernel's Makefile for LLVM=. */
+	if (l[0] == '-')
+		return xasprintf("%s%s", tool, l);
+	if (n && l[n - 1] == '/')
+		return xasprintf("%s%s", l, tool);
+	return xstrdup(tool);
+}
+
+char **config_toggle_args(const struct toggles *t)
+{
+	char **v = NULL;
+	if (t->autofdo) {
+		strv_push(&v, "-e");
+		strv_push(&v, "AUTOFDO_CLANG");
+	}
+	if (t->thin_lto || t->full_lto) {
+		strv_push(&v, "-e");
+		strv_push(&v, t->thin_lto ? "LTO_CLANG_THIN" : "LTO_CLANG_FULL");
+		strv_push(&v, "-d");
+		strv_push(&v, "LTO_NONE");
+	}
+	if (t->propeller) {
+		strv_push(&v, "-e");
+		strv_push(&v, "PROPELLER_CLANG");
+	}
+	for (size_t i = 0; t->config_enable && t->config_enable[i]; i++) {
+		strv_push(&v, "-e");
+		strv_push(&v, t->config_enable[i]);
+	}
+	for (size_t i = 0; t->config_disable && t->config_disable[i]; i++) {
+		strv_push(&v, "-d");
+		strv_push(&v, t->config_disable[i]);
+	}
+	return v;
+}
+
+int plan_source(const struct session *s, struct plan *p, char **cause)
+{
+	if (!need_abs(_("kernel tree"), s->tree, cause))
+		return -1;
+	if (!s->clone_url || !*s->clone_url)
+		return 0;
+	char **v = NULL;
+	strv_push(&v, "git");
+	strv_push(&v, "clone");
+	strv_push(&v, "--progress");
+	strv_push(&v, "--depth=1");
+	if (s->clone_branch && *s->clone_branch) {
+		strv_push(&v, "--branch");
+		strv_push(&v, s->clone_branch);
+	}
+	strv_push(&v, "--");
+	strv_push(&v, s->clone_url);
+	strv_push(&v, s->tree);
+	plan_add(p, _("Clone the kernel source"), v);
+	return 0;
+}
+
+int plan_configure(const struct session *s, struct plan *p, char **cause)
+{
+	if (!check_session(s, cause))
+		return -1;
+	char *config = session_config_path(s);
+	char **v;
+	switch (s->config_source) {
+	case CONFIG_RUNNING: {
+		char *src = plan_running_config();
+		plan_add_copy(p, _("Copy the running kernel's configuration (kfdo does this itself)"),
+			      src, config);
+		free(src);
+		break;
+	}
+	case CONFIG_FILE:
+		if (!need_abs(_("base configuration file"), s->config_file, cause)) {
+			free(config);
+			return -1;
+		}
+		plan_add_copy(p, _("Copy the chosen base configuration (kfdo does this itself)"),
+			      s->config_file, config);
+		break;
+	case CONFIG_DEFCONFIG:
+	case CONFIG_TINYCONFIG: {
+		const char *target = s->config_source == CONFIG_DEFCONFIG ? "defconfig" : "tinyconfig";
+		v = make_argv(s, NULL);
+		strv_push(&v, target);
+		add_make(s, p, s->config_source == CONFIG_DEFCONFIG
+				       ? _("Start from the architecture's default configuration")
+				       : _("Start from the smallest configuration"), v);
+		break;
+	}
+	}
+	if (s->config_source == CONFIG_RUNNING || s->config_source == CONFIG_FILE) {
+		v = make_argv(s, NULL);
+		strv_push(&v, "olddefconfig");
+		add_make(s, p, _("Update the base configuration to this tree (olddefconfig)"), v);
+	}
+
+	char **ops = config_toggle_args(&s->toggles);
+	if (ops) {
+		v = NULL;
+		strv_pushf(&v, "%s/scripts/config", s->tree);
+		strv_push(&v, "--file");
+		strv_push(&v, config);
+		for (size_t i = 0; ops[i]; i++)
+			strv_push(&v, ops[i]);
+		add_make(s, p, _("Set the toggles (AutoFDO, LTO, Propeller, extras)"), v);
+		strv_free(ops);
+		v = make_argv(s, NULL);
+		strv_push(&v, "olddefconfig");
+		add_make(s, p, _("Resolve the toggles' dependencies (olddefconfig)"), v);
+	}
+	free(config);
+	return 0;
+}
+
+int plan_build(const struct session *s, struct plan *p, char **cause)
+{
+	if (!check_session(s, cause))
+		return -1;
+	char **v = make_argv(s, NULL);
+	push_jobs(s, &v);
+	strv_push(&v, s->target);
+	add_make(s, p, _("Build the kernel"), v);
+	return 0;
+}
+
+int plan_final_build(const struct session *s, struct plan *p, char **cause)
+{
+	if (!check_session(s, cause) || !need_abs(_("AutoFDO profile"), s->artifacts.profile, cause))
+		return -1;
+	char *var = xasprintf("CLANG_AUTOFDO_PROFILE=%s", s->artifacts.profile);
+	char **v = make_argv(s, var);
+	free(var);
+	push_jobs(s, &v);
+	strv_push(&v, s->target);
+	add_make(s, p, _("Build the kernel optimized with the profile"), v);
+	return 0;
+}
+
+int plan_install(const struct session *s, struct plan *p, char **cause)
+{
+	char **v = NULL;
+	strv_push(&v, "pacman");
+	strv_push(&v, "-U");
+	/* The job's output goes through a pipe: pacman cannot ask there. */
+	strv_push(&v, "--noconfirm");
+	size_t base = strv_len(v);
+	for (size_t i = 0; s->artifacts.packages && s->artifacts.packages[i]; i++) {
+		const char *pkg = s->artifacts.packages[i];
+		const char *name = strrchr(pkg, '/');
+		/* The -api-headers package would replace the system's linux-api-headers. */
+		if (strstr(name ? name + 1 : pkg, "-api-headers-"))
+			continue;
+		strv_push(&v, pkg);
+	}
+	if (strv_len(v) == base) {
+		strv_free(v);
+		cause_set(cause, _("no built packages recorded yet"));
+		return -1;
+	}
+	struct plan_cmd *c = plan_add(p, _("Install the kernel packages (pacman, through sudo)"), v);
+	c->needs_root = true;
+	return 0;
+}
+
+int plan_profile(const struct session *s, struct plan *p, char **cause)
+{
+	if (!s->perf_event) {
+		cause_set(cause, _("no PMU event chosen yet (the hardware step picks it)"));
+		return -1;
+	}
+	if (!need_abs(_("perf.data file"), s->artifacts.perf_data, cause))
+		return -1;
+	char **v = NULL;
+	strv_push(&v, "perf");
+	strv_push(&v, "record");
+	for (size_t i = 0; s->perf_event[i]; i++)
+		strv_push(&v, s->perf_event[i]);
+	const char *fixed[] = { "-a", "-N", "-b", "-c", PERF_SAMPLE_PERIOD, "-o" };
+	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
+		strv_push(&v, fixed[i]);
+	strv_push(&v, s->artifacts.perf_data);
+	strv_push(&v, "--");
+	switch (s->workload.kind) {
+	case WORKLOAD_COMMAND:
+		if (!s->workload.command || !*s->workload.command) {
+			cause_set(cause, _("no workload command given"));
+			goto fail;
+		}
+		/* The one shell kfdo runs: a command line the user typed (and saw). */
+		strv_push(&v, "sh");
+		strv_push(&v, "-c");
+		strv_push(&v, s->workload.command);
+		break;
+	case WORKLOAD_TIMED:
+		if (s->workload.minutes <= 0) {
+			cause_set(cause, _("no capture length given"));
+			goto fail;
+		}
+		strv_push(&v, "sleep");
+		strv_pushf(&v, "%d", s->workload.minutes * 60);
+		break;
+	default:
+		cause_set(cause, _("the workload \"%s\" has no plan yet"),
+			  workload_kind_name(s->workload.kind));
+		goto fail;
+	}
+	plan_add(p, _("Record kernel branch samples while the workload runs"), v);
+	return 0;
+fail:
+	strv_free(v);
+	return -1;
+}
+
+int plan_convert(const struct session *s, struct plan *p, char **cause)
+{
+	const struct artifacts *a = &s->artifacts;
+	if (!need_abs(_("vmlinux"), a->vmlinux, cause) ||
+	    !need_abs(_("perf.data file"), a->perf_data, cause) ||
+	    !need_abs(_("AutoFDO profile"), a->profile, cause))
+		return -1;
+	char **v = NULL;
+	char *profgen = plan_llvm_tool(&s->toggles, "llvm-profgen");
+	strv_push(&v, profgen);
+	free(profgen);
+	strv_push(&v, "--kernel");
+	strv_pushf(&v, "--binary=%s", a->vmlinux);
+	strv_pushf(&v, "--perfdata=%s", a->perf_data);
+	strv_push(&v, "-o");
+	strv_push(&v, a->profile);
+	plan_add(p, _("Convert the samples into an AutoFDO profile"), v);
+	return 0;
+}
+
+/* ---- read-back ---- */
+
+struct wanted {
+	const char *sym;
+	bool enable;
+	char *got;	/* NULL: absent from .config */
+};
+
+/* The value of a .config line for sym: "y", "m", a string, or "not set". */
+static char *line_value(const char *line, const char *sym)
+{
+	size_t n = strlen(sym);
+	if (str_starts(line, "CONFIG_") && strncmp(line + 7, sym, n) == 0 && line[7 + n] == '=')
+		return xstrdup(line + 8 + n);
+	if (str_starts(line, "# CONFIG_") && strncmp(line + 9, sym, n) == 0 &&
+	    strcmp(line + 9 + n, " is not set") == 0)
+		return xstrdup("not set");
+	return NULL;
+}
+
+int config_readback(const char *config_path, const struct toggles *t, char ***not_stuck,
+		    char **cause)
+{
+	*not_stuck = NULL;
+	char *buf = file_read(config_path, 64u << 20, NULL);
+	if (!buf) {
+		cause_set(cause, _("cannot read %s: %s"), config_path, strerror(errno));
+		return -1;
+	}
+	char **ops = config_toggle_args(t);
+	size_t n = strv_len(ops) / 2;
+	struct wanted *w = xcalloc(n ? n : 1, sizeof(*w));
+	for (size_t i = 0; i < n; i++)
+		w[i] = (struct wanted){ .sym = ops[2 * i + 1], .enable = strcmp(ops[2 * i], "-e") == 0 };
+
+	for (char *line = buf; *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		for (size_t i = 0; i < n; i++) {
+			char *v = line_value(line, w[i].sym);
+			if (v) {
+				/* Kconfig keeps the last assignment, and so do we. */
+				free(w[i].got);
+				w[i].got = v;
+			}
+		}
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+
+	for (size_t i = 0; i < n; i++) {
+		bool unset = w[i].got && strcmp(w[i].got, "not set") == 0;
+		const char *got = !w[i].got ? _("absent") : unset ? _("not set") : w[i].got;
+		bool off = !w[i].got || unset || strcmp(w[i].got, "n") == 0;
+		/* -d LTO_NONE and the like are satisfied by "not set" as by absence. */
+		bool ok = w[i].enable ? w[i].got && strcmp(w[i].got, "y") == 0 : off;
+		if (!ok)
+			strv_pushf(not_stuck, _("%s (asked: %s, got: %s)"), w[i].sym,
+				   w[i].enable ? "y" : _("not set"), got);
+		free(w[i].got);
+	}
+	free(w);
+	strv_free(ops);
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,456 @@
+/* The steps table. Postconditions look at the real world where that is cheap
+ * (.config, build outputs, uname); the steps whose engine comes later trust
+ * what the session recorded, and their why text says so. */
+#include "core/steps.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+static bool why_set(char **why, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static bool why_set(char **why, bool ok, const char *fmt, ...)
+{
+	if (why) {
+		va_list ap;
+		va_start(ap, fmt);
+		char *s = xvasprintf(fmt, ap);
+		va_end(ap);
+		free(*why);
+		*why = s;
+	}
+	return ok;
+}
+
+static bool stat_mtime(const char *path, struct timespec *ts)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return false;
+	*ts = st.st_mtim;
+	return true;
+}
+
+static bool newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+static bool nonempty_file(const char *path)
+{
+	struct stat st;
+	return path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int steps_find_packages(const char *dir, const struct timespec *after, char ***out)
+{
+	*out = NULL;
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strstr(e->d_name, ".pkg.tar."))
+			continue;
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!after || newer(&st.st_mtim, after)))
+			strv_push(out, path);
+		free(path);
+	}
+	closedir(d);
+	size_t n = strv_len(*out);
+	if (n)
+		qsort(*out, n, sizeof(**out), cmp_str);
+	return (int)n;
+}
+
+/* The build's output newer than .config: packages for pacman-pkg, else the
+ * boot image or vmlinux (plain-make trees in tests). */
+static bool build_output_done(const struct session *s, char **why)
+{
+	char *obj = session_objtree(s);
+	if (!obj)
+		return why_set(why, false, _("no kernel tree chosen yet"));
+	char *config = xasprintf("%s/.config", obj);
+	struct timespec cfg;
+	bool ok = false;
+	if (!stat_mtime(config, &cfg)) {
+		why_set(why, false, _("%s does not exist: configure first"), config);
+	} else if (strcmp(s->target, "pacman-pkg") == 0) {
+		char **pkgs;
+		int n = steps_find_packages(obj, &cfg, &pkgs);
+		ok = n > 0;
+		if (ok)
+			why_set(why, true, _("%d packages in %s, newer than .config"), n, obj);
+		else
+			why_set(why, false, _("no package in %s newer than .config"), obj);
+		strv_free(pkgs);
+	} else {
+		const char *arch = s->toggles.arch;
+		bool x86 = !arch || !*arch || strcmp(arch, "x86_64") == 0 || strcmp(arch, "x86") == 0 ||
+			   strcmp(arch, "i386") == 0;
+		const char *rel[] = { x86 && strcmp(s->target, "vmlinux") != 0 ? "arch/x86/boot/bzImage"
+									 : NULL,
+				      "vmlinux" };
+		why_set(why, false, _("no vmlinux in %s newer than .config"), obj);
+		for (size_t i = 0; i < ARRAY_LEN(rel) && !ok; i++) {
+			if (!rel[i])
+				continue;
+			char *p = xasprintf("%s/%s", obj, rel[i]);
+			struct timespec t;
+			if (stat_mtime(p, &t) && newer(&t, &cfg))
+				ok = why_set(why, true, _("%s is newer than .config"), p);
+			free(p);
+		}
+	}
+	free(config);
+	free(obj);
+	return ok;
+}
+
+/* For the steps whose engine comes later: trust the session. */
+static bool recorded_done(const struct session *s, enum step_id id, char **why)
+{
+	if (s->steps[id].status == STATUS_DONE)
+		return why_set(why, true, _("recorded as done in the session (not checked again)"));
+	return why_set(why, false, _("not done yet (as recorded in the session)"));
+}
+
+/* Is "config SYM" a line of arch/Kconfig? That is where AutoFDO, Propeller
+ * and the LTO choices are defined (since 6.13 for the first two). */
+static bool kconfig_has(const char *kconfig, const char *sym)
+{
+	size_t n = strlen(sym);
+	for (const char *p = kconfig; (p = strstr(p, "config ")); p += 7) {
+		if ((p == kconfig || p[-1] == '\n') && strncmp(p + 7, sym, n) == 0 &&
+		    (p[7 + n] == '\n' || p[7 + n] == '\0' || p[7 + n] == ' '))
+			return true;
+	}
+	return false;
+}
+
+/* ---- hardware, toolchain ---- */
+
+static bool pre_none(const struct session *s, char **why)
+{
+	(void)s;
+	return why_set(why, true, _("nothing needed first"));
+}
+
+static bool post_hardware(const struct session *s, char **why)
+{
+	return recorded_done(s, STEP_HARDWARE, why);
+}
+
+static bool post_toolchain(const struct session *s, char **why)
+{
+	return recorded_done(s, STEP_TOOLCHAIN, why);
+}
+
+/* ---- source ---- */
+
+static bool pre_source(const struct session *s, char **why)
+{
+	if (!s->tree || !*s->tree)
+		return why_set(why, false, _("choose a kernel tree, or a URL to clone"));
+	return why_set(why, true, _("kernel tree: %s"), s->tree);
+}
+
+static bool post_source(const struct session *s, char **why)
+{
+	if (!s->tree || !*s->tree)
+		return why_set(why, false, _("no kernel tree chosen yet"));
+	const char *need[] = { "Makefile", "scripts/config", "arch/Kconfig" };
+	for (size_t i = 0; i < ARRAY_LEN(need); i++) {
+		char *p = xasprintf("%s/%s", s->tree, need[i]);
+		bool ok = access(p, F_OK) == 0;
+		free(p);
+		if (!ok)
+			return why_set(why, false, _("%s has no %s: not a kernel tree"), s->tree, need[i]);
+	}
+	char *kpath = xasprintf("%s/arch/Kconfig", s->tree);
+	char *kconfig = file_read(kpath, 16u << 20, NULL);
+	free(kpath);
+	if (!kconfig)
+		return why_set(why, false, _("cannot read %s/arch/Kconfig"), s->tree);
+	const struct toggles *t = &s->toggles;
+	const char *sym = t->autofdo && !kconfig_has(kconfig, "AUTOFDO_CLANG")   ? "AUTOFDO_CLANG"
+			  : t->propeller && !kconfig_has(kconfig, "PROPELLER_CLANG") ? "PROPELLER_CLANG"
+			  : t->thin_lto && !kconfig_has(kconfig, "LTO_CLANG_THIN")   ? "LTO_CLANG_THIN"
+			  : t->full_lto && !kconfig_has(kconfig, "LTO_CLANG_FULL")   ? "LTO_CLANG_FULL"
+										    : NULL;
+	free(kconfig);
+	if (sym)
+		return why_set(why, false,
+			       _("this tree has no CONFIG_%s (AutoFDO and Propeller need Linux "
+				 "6.13 or later)"), sym);
+	return why_set(why, true, _("%s is a kernel tree with the options asked for"), s->tree);
+}
+
+/* ---- configure ---- */
+
+static bool pre_configure(const struct session *s, char **why)
+{
+	if (!post_source(s, why))
+		return false;
+	if (s->toggles.thin_lto && s->toggles.full_lto)
+		return why_set(why, false, _("ThinLTO and full LTO exclude each other: pick one"));
+	if (s->config_source == CONFIG_RUNNING) {
+		char *src = plan_running_config();
+		bool ok = access(src, R_OK) == 0;
+		why_set(why, ok,
+			ok ? _("base configuration: %s")
+			   : _("cannot read %s: choose a configuration file or defconfig"), src);
+		free(src);
+		if (!ok)
+			return false;
+	} else if (s->config_source == CONFIG_FILE &&
+		   (!s->config_file || access(s->config_file, R_OK) != 0)) {
+		return why_set(why, false, _("cannot read the base configuration %s"),
+			       s->config_file ? s->config_file : _("(none chosen)"));
+	}
+	if (s->output_dir && *s->output_dir) {
+		char *in_tree = xasprintf("%s/.config", s->tree);
+		bool dirty = access(in_tree, F_OK) == 0;
+		free(in_tree);
+		/* Kbuild refuses O= builds from a tree that was configured in place. */
+		if (dirty)
+			return why_set(why, false,
+				       _("%s has its own .config, so an O= build would fail: run "
+					 "make mrproper in it"), s->tree);
+	}
+	return why_set(why, true, _("ready to configure %s"), s->tree);
+}
+
+static bool post_configure(const struct session *s, char **why)
+{
+	char *config = session_config_path(s);
+	if (!config)
+		return why_set(why, false, _("no kernel tree chosen yet"));
+	char **bad = NULL;
+	char *cause = NULL;
+	bool ok = false;
+	if (access(config, F_OK) != 0) {
+		why_set(why, false, _("%s does not exist yet"), config);
+	} else if (config_readback(config, &s->toggles, &bad, &cause) < 0) {
+		why_set(why, false, "%s", cause);
+	} else if (bad) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; bad[i]; i++)
+			sb_addf(&sb, "%s%s", i ? ", " : "", bad[i]);
+		why_set(why, false, _("toggles that did not stick: %s"), sb.s);
+		sb_free(&sb);
+	} else {
+		ok = why_set(why, true, _("%s holds every toggle asked for"), config);
+	}
+	strv_free(bad);
+	free(cause);
+	free(config);
+	return ok;
+}
+
+/* ---- build, install ---- */
+
+static bool pre_build(const struct session *s, char **why)
+{
+	char *config = session_config_path(s);
+	bool ok = config && access(config, F_OK) == 0;
+	why_set(why, ok, ok ? _("%s exists") : _("%s does not exist: configure first"),
+		config ? config : ".config");
+	free(config);
+	return ok;
+}
+
+static bool post_build(const struct session *s, char **why)
+{
+	return build_output_done(s, why);
+}
+
+static bool pre_install(const struct session *s, char **why)
+{
+	char **pkgs = s->artifacts.packages;
+	if (!pkgs)
+		return why_set(why, false, _("no built packages recorded yet"));
+	for (size_t i = 0; pkgs[i]; i++)
+		if (access(pkgs[i], R_OK) != 0)
+			return why_set(why, false, _("%s is gone: build again"), pkgs[i]);
+	return why_set(why, true, _("%zu packages to install"), strv_len(pkgs));
+}
+
+static bool post_install(const struct session *s, char **why)
+{
+	return recorded_done(s, STEP_INSTALL, why);
+}
+
+/* ---- reboot ---- */
+
+static bool pre_reboot(const struct session *s, char **why)
+{
+	return post_install(s, why);
+}
+
+static bool post_reboot(const struct session *s, char **why)
+{
+	const char *want = s->artifacts.kernel_release;
+	if (!want || !*want)
+		return why_set(why, false, _("the built kernel's release is not known yet"));
+	struct utsname u;
+	if (uname(&u) < 0)
+		return why_set(why, false, _("uname failed: %s"), strerror(errno));
+	/* The build-id comparison comes with the convert step's engine. */
+	if (strcmp(u.release, want) != 0)
+		return why_set(why, false, _("running %s, not the built %s: reboot into it"), u.release, want);
+	return why_set(why, true, _("running %s, the kernel kfdo built"), u.release);
+}
+
+/* ---- profile, convert, final build, finish ---- */
+
+static bool pre_profile(const struct session *s, char **why)
+{
+	if (!s->perf_event)
+		return why_set(why, false, _("no PMU event chosen yet (the hardware step picks it)"));
+	return post_reboot(s, why);
+}
+
+static bool post_profile(const struct session *s, char **why)
+{
+	if (!recorded_done(s, STEP_PROFILE, why))
+		return false;
+	if (!nonempty_file(s->artifacts.perf_data))
+		return why_set(why, false, _("the recorded perf.data %s is missing or empty"),
+			       s->artifacts.perf_data ? s->artifacts.perf_data : "");
+	return why_set(why, true, _("%s recorded"), s->artifacts.perf_data);
+}
+
+static bool pre_convert(const struct session *s, char **why)
+{
+	if (!nonempty_file(s->artifacts.perf_data))
+		return why_set(why, false, _("no perf.data recorded yet"));
+	if (!nonempty_file(s->artifacts.vmlinux))
+		return why_set(why, false, _("the unstripped vmlinux of the running kernel is not found yet"));
+	return why_set(why, true, _("%s and %s are there"), s->artifacts.perf_data, s->artifacts.vmlinux);
+}
+
+static bool post_convert(const struct session *s, char **why)
+{
+	if (!recorded_done(s, STEP_CONVERT, why))
+		return false;
+	if (!nonempty_file(s->artifacts.profile))
+		return why_set(why, false, _("the profile %s is missing or empty"),
+			       s->artifacts.profile ? s->artifacts.profile : "");
+	return why_set(why, true, _("profile %s written"), s->artifacts.profile);
+}
+
+static bool pre_final_build(const struct session *s, char **why)
+{
+	const char *prof = s->artifacts.profile;
+	if (!prof || prof[0] != '/' || !nonempty_file(prof))
+		return why_set(why, false, _("no usable profile yet (an absolute path to a non-empty file)"));
+	return pre_build(s, why);
+}
+
+static bool post_final_build(const struct session *s, char **why)
+{
+	if (!recorded_done(s, STEP_FINAL_BUILD, why))
+		return false;
+	return build_output_done(s, why);
+}
+
+static bool post_finish(const struct session *s, char **why)
+{
+	return recorded_done(s, STEP_FINISH, why);
+}
+
+static const struct step_def table[STEP_COUNT] = {
+	{ STEP_HARDWARE, "hardware", N_("Check the hardware"),
+	  N_("Can this machine record kernel branch profiles? Reads the CPU, its branch sampling "
+	     "unit, what the running kernel exposes and the perf settings."),
+	  pre_none, NULL, post_hardware },
+	{ STEP_TOOLCHAIN, "toolchain", N_("Check the tools"),
+	  N_("clang, lld, llvm-profgen, perf, makepkg and the rest of what the build and the "
+	     "profile need, with their versions, plus free disk and memory."),
+	  pre_none, NULL, post_toolchain },
+	{ STEP_SOURCE, "source", N_("Get the kernel source"),
+	  N_("An existing kernel tree or a fresh clone. AutoFDO needs Linux 6.13 or later."),
+	  pre_source, plan_source, post_source },
+	{ STEP_CONFIGURE, "configure", N_("Configure the kernel"),
+	  N_("A base configuration, the AutoFDO and LTO toggles, then a read-back of .config "
+	     "to show any toggle that a dependency refused."),
+	  pre_configure, plan_configure, post_configure },
+	{ STEP_BUILD, "build", N_("Build the kernel"),
+	  N_("The first build, without a profile: the kernel that will be profiled."),
+	  pre_build, plan_build, post_build },
+	{ STEP_INSTALL, "install", N_("Install the kernel"),
+	  N_("Installs the built packages with pacman through sudo (the -api-headers package "
+	     "is left out)."),
+	  pre_install, plan_install, post_install },
+	{ STEP_REBOOT, "reboot", N_("Reboot into the new kernel"),
+	  N_("The session is saved; after the reboot kfdo checks that the running kernel is the "
+	     "one it built and goes on."),
+	  pre_reboot, NULL, post_reboot },
+	{ STEP_PROFILE, "profile", N_("Record a profile"),
+	  N_("Runs your workload under perf record, sampling the kernel's taken branches."),
+	  pre_profile, plan_profile, post_profile },
+	{ STEP_CONVERT, "convert", N_("Convert the profile"),
+	  N_("Turns perf.data into an AutoFDO profile with llvm-profgen and checks it is not "
+	     "empty."),
+	  pre_convert, plan_convert, post_convert },
+	{ STEP_FINAL_BUILD, "final-build", N_("Build the optimized kernel"),
+	  N_("The same tree and configuration, built with CLANG_AUTOFDO_PROFILE."),
+	  pre_final_build, plan_final_build, post_final_build },
+	{ STEP_FINISH, "finish", N_("Install the optimized kernel"),
+	  N_("Installs the optimized kernel and shows where the profile lives for reuse."),
+	  pre_install, plan_install, post_finish },
+};
+
+const struct step_def *steps_table(size_t *n)
+{
+	if (n)
+		*n = ARRAY_LEN(table);
+	return table;
+}
+
+const struct step_def *step_get(enum step_id id)
+{
+	return (size_t)id < ARRAY_LEN(table) ? &table[id] : NULL;
+}
+
+const char *step_name(enum step_id id)
+{
+	const struct step_def *d = step_get(id);
+	return d ? d->name : "?";
+}
+
+const struct step_def *step_by_name(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_LEN(table); i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+const struct step_def *step_next_pending(const struct session *s)
+{
+	for (size_t i = 0; i < ARRAY_LEN(table); i++) {
+		if (s->steps[i].status == STATUS_SKIPPED)
+			continue;
+		if (!table[i].postcondition(s, NULL))
+			return &table[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,41 @@
+/* The flow as data: one const table of steps that the TUI and the CLI both
+ * walk. Each step checks its own postcondition first, so a step already done
+ * shows as done instead of running again. */
+#ifndef KFDO_STEPS_H
+#define KFDO_STEPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/plan.h"
+#include "core/state.h"
+
+/* The checks fill *why (malloc'd, may be NULL when why is NULL) with the
+ * reason in both outcomes: what is missing, or what shows it is done. */
+struct step_def {
+	enum step_id id;
+	const char *name;	/* "build": CLI argument and state key */
+	const char *title;	/* N_("Build the kernel") */
+	const char *help;	/* N_() paragraph for the help screen */
+	bool (*precondition)(const struct session *s, char **why);
+	/* NULL when the step runs nothing of its own (hardware, toolchain, reboot). */
+	int (*plan)(const struct session *s, struct plan *p, char **cause);
+	bool (*postcondition)(const struct session *s, char **why);
+};
+
+/* The table, in flow order (index == id). */
+const struct step_def *steps_table(size_t *n);
+const struct step_def *step_get(enum step_id id);
+const char *step_name(enum step_id id);
+const struct step_def *step_by_name(const char *name);
+/* The first step neither skipped nor satisfying its postcondition; NULL when
+ * the whole flow is done. */
+const struct step_def *step_next_pending(const struct session *s);
+
+/* The *.pkg.tar.* files in dir newer than `after` (the .config's mtime; NULL:
+ * any), as sorted paths in *out. Returns how many, -1 when dir is unreadable.
+ * Exposed so the build step can record them in the artifacts. */
+int steps_find_packages(const char *dir, const struct timespec *after, char ***out);
+
+#endif

@@ -1,0 +1,354 @@
+#include "tests/unit/testlib.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "core/plan.h"
+#include "core/state.h"
+#include "core/steps.h"
+#include "core/util.h"
+
+static char tmpdir[64];
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(tmpdir, "/tmp/kfdo-test-steps-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+/* Writes tmpdir/rel (creating its directories) and sets its mtime to sec. */
+static char *put(const char *rel, const char *text, time_t sec)
+{
+	char *path = xasprintf("%s/%s", tmpdir, rel);
+	for (char *p = path + strlen(tmpdir) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct timespec ts[2] = { { sec, 0 }, { sec, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	return path;
+}
+
+static void put_free(const char *rel, const char *text, time_t sec)
+{
+	free(put(rel, text, sec));
+}
+
+/* A kernel tree at tmpdir/linux whose arch/Kconfig defines the given symbols. */
+static void make_tree(const char *kconfig)
+{
+	put_free("linux/Makefile", "VERSION = 6\n", 1000);
+	put_free("linux/scripts/config", "#!/bin/sh\n", 1000);
+	put_free("linux/arch/Kconfig", kconfig, 1000);
+}
+
+static const char *const kconfig_613 =
+	"menu \"General architecture-dependent options\"\n"
+	"config AUTOFDO_CLANG\n\tbool \"Enable Clang's AutoFDO build (EXPERIMENTAL)\"\n"
+	"config PROPELLER_CLANG\n\tbool \"Enable Clang's Propeller build\"\n"
+	"choice\n\tprompt \"Link Time Optimization (LTO)\"\n"
+	"config LTO_NONE\n\tbool \"None\"\n"
+	"config LTO_CLANG_FULL\n\tbool \"Clang Full LTO (EXPERIMENTAL)\"\n"
+	"config LTO_CLANG_THIN\n\tbool \"Clang ThinLTO (EXPERIMENTAL)\"\n"
+	"endchoice\n";
+
+static const char *const good_config =
+	"CONFIG_64BIT=y\nCONFIG_AUTOFDO_CLANG=y\n# CONFIG_LTO_NONE is not set\nCONFIG_LTO_CLANG_THIN=y\n";
+
+static struct session *tree_session(void)
+{
+	struct session *s = session_new();
+	char *tree = xasprintf("%s/linux", tmpdir);
+	session_set(&s->tree, tree);
+	free(tree);
+	return s;
+}
+
+static void test_table(void **state)
+{
+	(void)state;
+	static const char *const order[] = { "hardware", "toolchain", "source", "configure", "build",
+					      "install", "reboot", "profile", "convert",
+					      "final-build", "finish" };
+	size_t n;
+	const struct step_def *t = steps_table(&n);
+	assert_int_equal(n, STEP_COUNT);
+	assert_int_equal(n, ARRAY_LEN(order));
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(t[i].id, (enum step_id)i);
+		assert_string_equal(t[i].name, order[i]);
+		assert_string_equal(step_name((enum step_id)i), order[i]);
+		assert_ptr_equal(step_by_name(order[i]), &t[i]);
+		assert_ptr_equal(step_get((enum step_id)i), &t[i]);
+		assert_non_null(t[i].title);
+		assert_non_null(t[i].help);
+		assert_non_null(t[i].precondition);
+		assert_non_null(t[i].postcondition);
+	}
+	assert_null(step_by_name("bulid"));
+	assert_null(step_by_name(NULL));
+	assert_null(step_get(STEP_COUNT));
+	/* Steps that run commands have plans; the checks and the reboot do not. */
+	assert_null(t[STEP_HARDWARE].plan);
+	assert_null(t[STEP_REBOOT].plan);
+	assert_ptr_equal(t[STEP_CONFIGURE].plan, plan_configure);
+	assert_ptr_equal(t[STEP_FINAL_BUILD].plan, plan_final_build);
+}
+
+static void test_next_pending_walk(void **state)
+{
+	(void)state;
+	struct session *s = session_new();
+	assert_int_equal(step_next_pending(s)->id, STEP_HARDWARE);
+	session_step_set(s, STEP_HARDWARE, STATUS_DONE, NULL);
+	assert_int_equal(step_next_pending(s)->id, STEP_TOOLCHAIN);
+	session_step_set(s, STEP_TOOLCHAIN, STATUS_SKIPPED, NULL);
+	assert_int_equal(step_next_pending(s)->id, STEP_SOURCE);
+	session_free(s);
+
+	s = tree_session();
+	session_step_set(s, STEP_HARDWARE, STATUS_DONE, NULL);
+	session_step_set(s, STEP_TOOLCHAIN, STATUS_DONE, NULL);
+	/* A session saying "done" for configure does not fool the check. */
+	session_step_set(s, STEP_CONFIGURE, STATUS_DONE, NULL);
+	make_tree(kconfig_613);
+	assert_int_equal(step_next_pending(s)->id, STEP_CONFIGURE);
+
+	/* A .config already holding the toggles: configure is recognised as done. */
+	put_free("linux/.config", good_config, 2000);
+	session_set(&s->target, "vmlinux");
+	assert_int_equal(step_next_pending(s)->id, STEP_BUILD);
+	put_free("linux/vmlinux", "ELF", 3000);
+	assert_int_equal(step_next_pending(s)->id, STEP_INSTALL);
+	session_step_set(s, STEP_INSTALL, STATUS_DONE, NULL);
+	assert_int_equal(step_next_pending(s)->id, STEP_REBOOT);
+
+	struct utsname u;
+	assert_int_equal(uname(&u), 0);
+	session_set(&s->artifacts.kernel_release, "0.0.1-not-this-one");
+	assert_int_equal(step_next_pending(s)->id, STEP_REBOOT);
+	session_set(&s->artifacts.kernel_release, u.release);
+	assert_int_equal(step_next_pending(s)->id, STEP_PROFILE);
+
+	/* Recorded as done, but the perf.data is gone: not done. */
+	session_step_set(s, STEP_PROFILE, STATUS_DONE, NULL);
+	char *perf = xasprintf("%s/perf.data", tmpdir);
+	session_set(&s->artifacts.perf_data, perf);
+	assert_int_equal(step_next_pending(s)->id, STEP_PROFILE);
+	put_free("perf.data", "PERFILE2", 4000);
+	assert_int_equal(step_next_pending(s)->id, STEP_CONVERT);
+
+	session_step_set(s, STEP_CONVERT, STATUS_DONE, NULL);
+	char *prof = put("kernel.afdo", "profile", 5000);
+	session_set(&s->artifacts.profile, prof);
+	assert_int_equal(step_next_pending(s)->id, STEP_FINAL_BUILD);
+	session_step_set(s, STEP_FINAL_BUILD, STATUS_DONE, NULL);
+	assert_int_equal(step_next_pending(s)->id, STEP_FINISH);
+	session_step_set(s, STEP_FINISH, STATUS_DONE, NULL);
+	assert_null(step_next_pending(s));
+
+	/* Reconfiguring (a newer .config) makes the builds pending again. */
+	put_free("linux/.config", good_config, 6000);
+	assert_int_equal(step_next_pending(s)->id, STEP_BUILD);
+	free(perf);
+	free(prof);
+	session_free(s);
+}
+
+static void test_source_post(void **state)
+{
+	(void)state;
+	struct session *s = tree_session();
+	char *why = NULL;
+	const struct step_def *d = step_get(STEP_SOURCE);
+	assert_false(d->postcondition(s, &why));
+	assert_non_null(strstr(why, "Makefile"));
+
+	/* A 6.12 tree: no AutoFDO in arch/Kconfig. */
+	make_tree("config LTO_NONE\nconfig LTO_CLANG_THIN\nconfig LTO_CLANG_FULL\n"
+		  "# config AUTOFDO_CLANG in a comment does not count\n");
+	assert_false(d->postcondition(s, &why));
+	assert_non_null(strstr(why, "AUTOFDO_CLANG"));
+	assert_non_null(strstr(why, "6.13"));
+	/* Without AutoFDO asked, the same tree is fine. */
+	s->toggles.autofdo = false;
+	assert_true(d->postcondition(s, &why));
+	s->toggles.propeller = true;
+	assert_false(d->postcondition(s, &why));
+	assert_non_null(strstr(why, "PROPELLER_CLANG"));
+	free(why);
+	session_free(s);
+}
+
+static void test_configure_post(void **state)
+{
+	(void)state;
+	struct session *s = tree_session();
+	make_tree(kconfig_613);
+	const struct step_def *d = step_get(STEP_CONFIGURE);
+	char *why = NULL;
+	assert_false(d->postcondition(s, &why));
+	assert_non_null(strstr(why, ".config"));
+
+	put_free("linux/.config", "CONFIG_64BIT=y\n# CONFIG_AUTOFDO_CLANG is not set\n"
+				  "# CONFIG_LTO_NONE is not set\nCONFIG_LTO_CLANG_THIN=y\n", 2000);
+	assert_false(d->postcondition(s, &why));
+	assert_non_null(strstr(why, "AUTOFDO_CLANG (asked: y, got: not set)"));
+	assert_null(strstr(why, "LTO"));
+
+	put_free("linux/.config", good_config, 2000);
+	assert_true(d->postcondition(s, &why));
+
+	/* With O=, the .config that counts is the output directory's. */
+	char *out = xasprintf("%s/out", tmpdir);
+	session_set(&s->output_dir, out);
+	assert_false(d->postcondition(s, &why));
+	put_free("out/.config", good_config, 2000);
+	assert_true(d->postcondition(s, &why));
+	/* ...and a configured source tree blocks an O= configure. */
+	s->config_source = CONFIG_DEFCONFIG;
+	assert_false(step_get(STEP_CONFIGURE)->precondition(s, &why));
+	assert_non_null(strstr(why, "mrproper"));
+	free(out);
+	free(why);
+	session_free(s);
+}
+
+static void test_build_post_packages(void **state)
+{
+	(void)state;
+	struct session *s = tree_session();
+	const struct step_def *d = step_get(STEP_BUILD);
+	char *why = NULL;
+	assert_false(d->postcondition(s, &why));
+	assert_false(d->precondition(s, &why));
+	put_free("linux/.config", good_config, 2000);
+	assert_true(d->precondition(s, &why));
+	assert_false(d->postcondition(s, &why));
+
+	/* Packages older than .config are a previous configuration's. */
+	put_free("linux/linux-upstream-6.13.0-1-x86_64.pkg.tar.zst", "pkg", 1500);
+	assert_false(d->postcondition(s, &why));
+	assert_non_null(strstr(why, "no package"));
+	/* A vmlinux does not count for pacman-pkg. */
+	put_free("linux/vmlinux", "ELF", 3000);
+	assert_false(d->postcondition(s, &why));
+
+	put_free("linux/linux-upstream-6.13.0-2-x86_64.pkg.tar.zst", "pkg", 3000);
+	put_free("linux/linux-upstream-headers-6.13.0-2-x86_64.pkg.tar.zst", "pkg", 3000);
+	put_free("linux/PKGBUILD", "x", 3000);
+	assert_true(d->postcondition(s, &why));
+
+	struct timespec after = { 2000, 0 };
+	char **pkgs = NULL;
+	char *dir = xasprintf("%s/linux", tmpdir);
+	assert_int_equal(steps_find_packages(dir, &after, &pkgs), 2);
+	char *want = xasprintf("%s/linux/linux-upstream-6.13.0-2-x86_64.pkg.tar.zst", tmpdir);
+	assert_string_equal(pkgs[0], want);
+	assert_null(pkgs[2]);
+	strv_free(pkgs);
+	assert_int_equal(steps_find_packages(dir, NULL, &pkgs), 3);
+	strv_free(pkgs);
+	assert_int_equal(steps_find_packages("/nonexistent-kfdo", NULL, &pkgs), -1);
+	assert_null(pkgs);
+	free(want);
+	free(dir);
+	free(why);
+	session_free(s);
+}
+
+static void test_build_post_plain(void **state)
+{
+	(void)state;
+	struct session *s = tree_session();
+	session_set(&s->target, "bzImage");
+	char *out = xasprintf("%s/out", tmpdir);
+	session_set(&s->output_dir, out);
+	const struct step_def *d = step_get(STEP_BUILD);
+	char *why = NULL;
+	put_free("out/.config", good_config, 2000);
+	put_free("out/arch/x86/boot/bzImage", "MZ", 1999);
+	assert_false(d->postcondition(s, &why));
+	/* Same second, later nanoseconds would count; an equal time does not. */
+	put_free("out/arch/x86/boot/bzImage", "MZ", 2000);
+	assert_false(d->postcondition(s, &why));
+	put_free("out/arch/x86/boot/bzImage", "MZ", 2001);
+	assert_true(d->postcondition(s, &why));
+	assert_non_null(strstr(why, "bzImage"));
+	/* The in-tree build does not count for an O= session. */
+	session_set(&s->target, "vmlinux");
+	put_free("linux/vmlinux", "ELF", 5000);
+	assert_false(d->postcondition(s, &why));
+	put_free("out/vmlinux", "ELF", 5000);
+	assert_true(d->postcondition(s, &why));
+	free(out);
+	free(why);
+	session_free(s);
+}
+
+static void test_final_build_needs_profile(void **state)
+{
+	(void)state;
+	struct session *s = tree_session();
+	put_free("linux/.config", good_config, 2000);
+	const struct step_def *d = step_get(STEP_FINAL_BUILD);
+	char *why = NULL;
+	assert_false(d->precondition(s, &why));
+	assert_non_null(strstr(why, "profile"));
+	session_set(&s->artifacts.profile, "kernel.afdo");
+	assert_false(d->precondition(s, &why));
+	char *prof = put("kernel.afdo", "", 3000);
+	session_set(&s->artifacts.profile, prof);
+	assert_false(d->precondition(s, &why));
+	put_free("kernel.afdo", "data", 3000);
+	assert_true(d->precondition(s, &why));
+
+	struct plan p = { 0 };
+	assert_int_equal(d->plan(s, &p, NULL), 0);
+	assert_int_equal(p.n, 1);
+	plan_free(&p);
+	free(prof);
+	free(why);
+	session_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test_setup_teardown(test_next_pending_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_post, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_configure_post, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_post_packages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_post_plain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_final_build_needs_profile, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
