@@ -107,8 +107,9 @@ static void classify_intel(struct cpu_info *cpu)
 static void classify_amd(struct cpu_info *cpu)
 {
 	const char *name = cpu->uarch ? cpu->uarch->name : "this CPU";
-	/* The kernel tries LbrExtV2 first (needs PerfMonV2), then BRS; they are exclusive. */
-	if (bit(&cpu->ext22, EAX, 1)) {
+	/* The kernel tries LbrExtV2 first, then BRS; they are exclusive. amd_pmu_lbr_init()
+	 * needs PerfMonV2 (EAX[0]) as well as LbrExtV2 (EAX[1]). */
+	if (bit(&cpu->ext22, EAX, 1) && bit(&cpu->ext22, EAX, 0)) {
 		cpu->branch_sampling = BS_AMD_LBR_V2;
 		cpu->lbr_freeze = bit(&cpu->ext22, EAX, 2) ? 1 : 0;
 		set_reason(cpu, _("%s: LbrExtV2 (CPUID 0x80000022 EAX[1])"), name);
@@ -127,8 +128,11 @@ static void classify_amd(struct cpu_info *cpu)
 		set_reason(cpu, _("this virtual CPU reports neither LbrExtV2 nor BRS: KVM advertises "
 				  "neither to guests"));
 	else if (cpu->uarch && strcmp(cpu->uarch->name, "Zen 3") == 0)
-		set_reason(cpu, _("Zen 3 has branch sampling (BRS) only on EPYC 7003 (Milan); this CPU "
-				  "does not set the BRS bit (CPUID 0x80000008 EBX[31])"));
+		set_reason(cpu, _("this Zen 3 CPU does not set the BRS bit (CPUID 0x80000008 EBX[31]); of "
+				  "Zen 3 parts, only EPYC 7003 (Milan) are known to have BRS"));
+	else if (bit(&cpu->ext22, EAX, 1))
+		set_reason(cpu, _("CPUID reports LbrExtV2 but not PerfMonV2 (0x80000022 EAX[0]), which the "
+				  "kernel's LbrExtV2 driver needs"));
 	else
 		set_reason(cpu, _("CPUID reports neither LbrExtV2 (0x80000022 EAX[1]) nor BRS (0x80000008 EBX[31])"));
 }

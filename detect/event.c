@@ -207,8 +207,12 @@ int event_resolve(struct event_info *ev, const struct event_query *q)
 
 	enum kfdo_vendor vendor = vendor_of_table(table, cpu ? cpu->vendor : CPU_OTHER);
 	static const char *const amd_events[] = { "RETIRED_TAKEN_BRANCH_INSTRUCTIONS", NULL };
+	/* NEAR_TAKEN on big cores since Sandy Bridge, ALL_TAKEN_BRANCHES on Silvermont and
+	 * Goldmont, TAKEN on Core 2 and Bonnell; Nehalem, Westmere, Knights and Tremont
+	 * tables have no retired-taken event at all. */
 	static const char *const intel_events[] = { "BR_INST_RETIRED:NEAR_TAKEN",
-						     "BR_INST_RETIRED:ALL_TAKEN_BRANCHES", NULL };
+						     "BR_INST_RETIRED:ALL_TAKEN_BRANCHES",
+						     "BR_INST_RETIRED:TAKEN", NULL };
 	const char *const *names = vendor == CPU_AMD ? amd_events : vendor == CPU_INTEL ? intel_events : NULL;
 
 	if (table && names) {
@@ -224,7 +228,9 @@ int event_resolve(struct event_info *ev, const struct event_query *q)
 			ev->note = xasprintf(_("libpfm4's %s table has no retired-taken-branch event"), table);
 	}
 
-	if (!ev->source && !q->force_pmu && cpu) {
+	/* The table stands in only where libpfm4 has no table for the CPU at all: where
+	 * its table lacks the event, the CPU lacks it too. */
+	if (!ev->source && !q->force_pmu && cpu && !table) {
 		bool atom = u && u->atom;
 		bool fits = cpu->vendor == CPU_AMD ? cpu->family >= 0x19 : cpu->vendor == CPU_INTEL && cpu->family == 6;
 		for (size_t i = 0; fits && !ev->source && i < ARRAY_LEN(table_events); i++) {

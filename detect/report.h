@@ -44,6 +44,9 @@ void detect_report_free(struct detect_report *r);
 
 const char *verdict_name(enum verdict v); /* "ready", "fixable", "unsupported" */
 json_object *detect_to_json(const struct detect_report *r);
+/* A check list as a JSON array of {id, status, message, remedy}, and as lines. */
+json_object *checks_to_json(const struct check_list *list);
+void checks_print(FILE *out, const struct check_list *list, bool color);
 void detect_print(FILE *out, const struct detect_report *r, bool color);
 
 #endif

@@ -95,6 +95,21 @@ static json_object *event_json(const struct detect_report *r)
 	return o;
 }
 
+json_object *checks_to_json(const struct check_list *list)
+{
+	json_object *checks = json_object_new_array();
+	for (size_t i = 0; i < list->n; i++) {
+		const struct check *c = &list->v[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "id", json_object_new_string(c->id));
+		json_object_object_add(j, "status", json_object_new_string(check_status_name(c->status)));
+		json_object_object_add(j, "message", json_object_new_string(c->message));
+		json_object_object_add(j, "remedy", str_or_null(c->remedy));
+		json_object_array_add(checks, j);
+	}
+	return checks;
+}
+
 json_object *detect_to_json(const struct detect_report *r)
 {
 	json_object *o = json_object_new_object();
@@ -106,17 +121,7 @@ json_object *detect_to_json(const struct detect_report *r)
 	json_object_object_add(perf, "version", str_or_null(r->perf.version));
 	json_object_object_add(perf, "libpfm", r->perf.libpfm < 0 ? NULL : json_object_new_boolean(r->perf.libpfm));
 	json_object_object_add(o, "perf", perf);
-	json_object *checks = json_object_new_array();
-	for (size_t i = 0; i < r->checks.n; i++) {
-		const struct check *c = &r->checks.v[i];
-		json_object *j = json_object_new_object();
-		json_object_object_add(j, "id", json_object_new_string(c->id));
-		json_object_object_add(j, "status", json_object_new_string(check_status_name(c->status)));
-		json_object_object_add(j, "message", json_object_new_string(c->message));
-		json_object_object_add(j, "remedy", str_or_null(c->remedy));
-		json_object_array_add(checks, j);
-	}
-	json_object_object_add(o, "checks", checks);
+	json_object_object_add(o, "checks", checks_to_json(&r->checks));
 	json_object_object_add(o, "verdict", json_object_new_string(verdict_name(r->verdict)));
 	json_object_object_add(o, "summary", json_object_new_string(r->summary));
 	return o;
@@ -131,6 +136,17 @@ static const char *status_color(enum check_status s)
 	case CHECK_SKIP: break;
 	}
 	return "\033[2m";
+}
+
+void checks_print(FILE *out, const struct check_list *list, bool color)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		const struct check *c = &list->v[i];
+		fprintf(out, "  %s%-4s%s  %-26s %s\n", color ? status_color(c->status) : "",
+			check_status_name(c->status), color ? "\033[0m" : "", c->id, c->message);
+		if (c->remedy && c->status != CHECK_OK)
+			fprintf(out, "  %-4s  %-26s -> %s\n", "", "", c->remedy);
+	}
 }
 
 void detect_print(FILE *out, const struct detect_report *r, bool color)
@@ -148,13 +164,7 @@ void detect_print(FILE *out, const struct detect_report *r, bool color)
 	fprintf(out, "  %-8s %s, PMU %s, branch stack %s\n\n", _("Kernel"), k->release ? k->release : "?",
 		k->pmu ? k->pmu : _("none"), k->branch_stack ? _("yes") : _("no"));
 
-	for (size_t i = 0; i < r->checks.n; i++) {
-		const struct check *c = &r->checks.v[i];
-		fprintf(out, "  %s%-4s%s  %-26s %s\n", color ? status_color(c->status) : "",
-			check_status_name(c->status), reset, c->id, c->message);
-		if (c->remedy && c->status != CHECK_OK)
-			fprintf(out, "  %-4s  %-26s -> %s\n", "", "", c->remedy);
-	}
+	checks_print(out, &r->checks, color);
 	fprintf(out, "\n%s%s: %s%s\n", bold, _("Verdict"), verdict_name(r->verdict), reset);
 	fprintf(out, "%s\n", r->summary);
 	if (r->event_ok && r->verdict != VERDICT_UNSUPPORTED)

@@ -433,6 +433,93 @@ static void test_forced_pmu_encodings(void **state)
 	free(cause);
 }
 
+static struct cpu_info synthetic(enum kfdo_vendor v, int family, int model)
+{
+	struct cpu_info c;
+	memset(&c, 0, sizeof(c));
+	c.vendor = v;
+	c.family = family;
+	c.model = model;
+	c.leaf7.valid = c.ext8.valid = c.ext22.valid = true;
+	return c;
+}
+
+/* Rows checked against intel_pmu_init(), bsp_init_amd() and amd_pmu_lbr_init(). */
+static void test_classify_rules(void **state)
+{
+	(void)state;
+	static const struct {
+		enum kfdo_vendor v;
+		int family, model;
+		uint32_t leaf7_edx, ext22_eax, ext8_ebx;
+		enum branch_sampling want;
+		const char *uarch;
+	} cases[] = {
+		{ CPU_INTEL, 6, 0x1e, 0, 0, 0, BS_INTEL_LBR, "Nehalem" },
+		{ CPU_INTEL, 6, 0x1f, 0, 0, 0, BS_NONE, "Nehalem-G" },	 /* not in the Nehalem case */
+		{ CPU_INTEL, 6, 0x66, 0, 0, 0, BS_NONE, "Cannon Lake" }, /* not in the Skylake case */
+		{ CPU_INTEL, 6, 0x5d, 0, 0, 0, BS_NONE, NULL },	 /* no such model */
+		{ CPU_INTEL, 6, 0xcc, 1u << 19, 0, 0, BS_INTEL_ARCH_LBR, "Panther Lake" },
+		{ CPU_INTEL, 18, 0x01, 1u << 19, 0, 0, BS_INTEL_ARCH_LBR, NULL }, /* CPUID decides */
+		{ CPU_AMD, 0x1a, 0x44, 0, 0x7, 0, BS_AMD_LBR_V2, "Zen 5" },
+		{ CPU_AMD, 0x1a, 0x24, 0, 0x7, 0, BS_AMD_LBR_V2, "Zen 5" },
+		{ CPU_AMD, 0x1a, 0x50, 0, 0x7, 0, BS_AMD_LBR_V2, "Zen 6" },
+		{ CPU_AMD, 0x19, 0x61, 0, 0x2, 0, BS_NONE, "Zen 4" }, /* LbrExtV2 without PerfMonV2 */
+		{ CPU_AMD, 0x19, 0x74, 0, 0x3, 0, BS_AMD_LBR_V2, "Zen 4" },
+		{ CPU_AMD, 0x17, 0x31, 0, 0, 1u << 31, BS_NONE, "Zen 2" }, /* BRS is family 19h only */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct cpu_info c = synthetic(cases[i].v, cases[i].family, cases[i].model);
+		c.leaf7.r[3] = cases[i].leaf7_edx;
+		c.ext22.r[0] = cases[i].ext22_eax;
+		c.ext8.r[1] = cases[i].ext8_ebx;
+		cpu_classify(&c);
+		if (c.branch_sampling != cases[i].want)
+			fail_msg("case %zu (%d/0x%x): %s, want %s (%s)", i, cases[i].family, cases[i].model,
+				 branch_sampling_id(c.branch_sampling), branch_sampling_id(cases[i].want), c.reason);
+		if (cases[i].uarch)
+			assert_string_equal(c.uarch ? c.uarch->name : "(none)", cases[i].uarch);
+		else
+			assert_null(c.uarch);
+		cpu_info_free(&c);
+	}
+	struct cpu_info c = synthetic(CPU_AMD, 0x19, 0x61);
+	c.ext22.r[0] = 0x2;
+	cpu_classify(&c);
+	assert_contains(c.reason, "PerfMonV2");
+	cpu_info_free(&c);
+}
+
+/* Where libpfm4's table for a CPU has no retired-taken event, kfdo does not make one up. */
+static void test_tables_without_taken_event(void **state)
+{
+	(void)state;
+	static const char *const none[] = { "tmt", "nhm", "wsm" };
+	for (size_t i = 0; i < ARRAY_LEN(none); i++) {
+		struct event_query q = { .force_pmu = none[i] };
+		struct event_info ev;
+		assert_int_equal(event_resolve(&ev, &q), -1);
+		assert_contains(ev.note, "no retired-taken-branch event");
+		event_info_free(&ev);
+	}
+	/* Core 2 and Bonnell name it BR_INST_RETIRED:TAKEN. */
+	struct event_query q = { .force_pmu = "core" };
+	struct event_info ev;
+	assert_int_equal(event_resolve(&ev, &q), 0);
+	assert_string_equal(ev.name, "BR_INST_RETIRED:TAKEN");
+	assert_int_equal(ev.config & 0xff, 0xc4);
+	event_info_free(&ev);
+
+	/* A dump of a Tremont (libpfm4 has a table without the event): no table fallback. */
+	struct cpu_info c = synthetic(CPU_INTEL, 6, 0x96);
+	cpu_classify(&c);
+	struct event_query dq = { .cpu = &c };
+	assert_int_equal(event_resolve(&ev, &dq), -1);
+	assert_int_equal(ev.source, EVENT_NONE);
+	event_info_free(&ev);
+	cpu_info_free(&c);
+}
+
 static void test_json_fields(void **state)
 {
 	(void)state;
@@ -562,6 +649,8 @@ int main(void)
 		cmocka_unit_test(test_amd_brs),
 		cmocka_unit_test(test_perf_missing_is_fixable),
 		cmocka_unit_test(test_forced_pmu_encodings),
+		cmocka_unit_test(test_classify_rules),
+		cmocka_unit_test(test_tables_without_taken_event),
 		cmocka_unit_test(test_json_fields),
 		cmocka_unit_test(test_perf_build_options),
 		cmocka_unit_test(test_cpudump_formats),
