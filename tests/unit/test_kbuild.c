@@ -1,0 +1,741 @@
+/* Kbuild progress model against real kernel build logs (tests/fixtures/kbuild). */
+#include "core/kbuild.h"
+#include "core/util.h"
+#include "testlib.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define KBUILD_FIXTURES FIXTURES "/kbuild"
+#define LOG_FIRST KBUILD_FIXTURES "/tinyconfig-thinlto.log"
+#define LOG_SECOND KBUILD_FIXTURES "/tinyconfig-thinlto-2.log"
+#define FOREVER 1e30
+
+/* The Makefile links no libm. */
+static double dabs(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+/* A timestamped log: "milliseconds TAB line" per line. */
+struct tlog {
+	char *buf;
+	char **line;
+	double *t;
+	size_t n;
+};
+
+static void tlog_load(struct tlog *lg, const char *path)
+{
+	memset(lg, 0, sizeof(*lg));
+	lg->buf = file_read(path, 1 << 24, NULL);
+	assert_non_null(lg->buf);
+	size_t cap = 0;
+	for (char *s = lg->buf; *s;) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		char *tab = strchr(s, '\t');
+		assert_non_null(tab);
+		if (lg->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			lg->line = xrealloc(lg->line, cap * sizeof(*lg->line));
+			lg->t = xrealloc(lg->t, cap * sizeof(*lg->t));
+		}
+		lg->t[lg->n] = strtod(s, NULL) / 1000.0;
+		lg->line[lg->n++] = tab + 1;
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+}
+
+static void tlog_free(struct tlog *lg)
+{
+	free(lg->buf);
+	free(lg->line);
+	free(lg->t);
+}
+
+/* Feeds lines from *next up to time `until` (scaled by `scale`). */
+static void replay(struct kbuild_progress *p, const struct tlog *lg, size_t *next, double until,
+		   double scale)
+{
+	while (*next < lg->n && lg->t[*next] * scale <= until) {
+		kbuild_feed(p, lg->line[*next], lg->t[*next] * scale);
+		(*next)++;
+	}
+}
+
+static struct kbuild_progress *run_whole(const struct tlog *lg, double scale)
+{
+	struct kbuild_progress *p = kbuild_new();
+	size_t i = 0;
+	replay(p, lg, &i, FOREVER, scale);
+	kbuild_finish(p, lg->t[lg->n - 1] * scale);
+	return p;
+}
+
+static size_t count_prefix(const struct tlog *lg, const char *prefix)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < lg->n; i++)
+		n += str_starts(lg->line[i], prefix);
+	return n;
+}
+
+static void test_real_log_counts(void **state)
+{
+	(void)state;
+	struct tlog lg;
+	tlog_load(&lg, LOG_FIRST);
+	struct kbuild_progress *p = run_whole(&lg, 1);
+	const struct kbuild_counts *c = kbuild_counts(p);
+	/* Measured: wc -l; grep -c $'\t  CC ' and so on over the fixture. */
+	assert_int_equal(c->lines, 1020);
+	assert_int_equal(c->steps, 1019);
+	assert_int_equal(kbuild_tag_count(p, "CC"), 506);
+	assert_int_equal(kbuild_tag_count(p, "CC"), count_prefix(&lg, "  CC "));
+	assert_int_equal(kbuild_tag_count(p, "AR"), 373);
+	assert_int_equal(kbuild_tag_count(p, "AS"), 33);
+	assert_int_equal(kbuild_tag_count(p, "LD"), 8);
+	assert_int_equal(kbuild_tag_count(p, "HOSTCC"), 13);
+	assert_int_equal(kbuild_tag_count(p, "WRAP"), 24);
+	assert_int_equal(kbuild_tag_count(p, "UPD"), 11);
+	assert_int_equal(kbuild_tag_count(p, "MODPOST"), 1);
+	assert_int_equal(kbuild_tag_count(p, "Kernel:"), 0);
+	const struct kbuild_tag_count *tags;
+	size_t n = kbuild_tags(p, &tags), sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += tags[i].count;
+	assert_int_equal(sum, c->steps);
+	/* "CC .../str_error_r.o" and "CC .../error.o" are steps, not errors. */
+	assert_int_equal(c->warnings, 0);
+	assert_int_equal(c->errors, 0);
+	assert_int_equal(c->make_errors, 0);
+	assert_null(kbuild_first_error(p));
+	assert_null(kbuild_last_warning(p));
+	assert_string_equal(kbuild_error_extract(p), "");
+	assert_string_equal(kbuild_current_dir(p), "arch/x86/boot");
+	assert_string_equal(kbuild_last_line(p), "Kernel: arch/x86/boot/bzImage is ready  (#1)");
+	kbuild_free(p);
+	tlog_free(&lg);
+}
+
+static void test_current_dir(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	assert_string_equal(kbuild_current_dir(p), "");
+	kbuild_feed(p, "  CC      kernel/sched/core.o\n", 1);
+	assert_string_equal(kbuild_current_dir(p), "kernel/sched");
+	kbuild_feed(p, "  AR      kernel/built-in.a", 2);
+	assert_string_equal(kbuild_current_dir(p), "kernel/sched");
+	kbuild_feed(p, "  CC [M]  fs/configfs/dir.o", 3);
+	assert_string_equal(kbuild_current_dir(p), "fs/configfs");
+	kbuild_feed(p, "  AS      arch/x86/lib/memcpy_64.o", 4);
+	assert_string_equal(kbuild_current_dir(p), "arch/x86/lib");
+	kbuild_feed(p, "  CC      .vmlinux.export.o", 5);
+	assert_string_equal(kbuild_current_dir(p), ".");
+	/* Not steps: clang's excerpt, prose, a tag without argument. */
+	kbuild_feed(p, "   12 |   CC x;", 6);
+	kbuild_feed(p, "  Cc      lower/case.o", 7);
+	kbuild_feed(p, "  CC", 8);
+	kbuild_feed(p, "CC      no/indent.o", 9);
+	assert_int_equal(kbuild_counts(p)->steps, 5);
+	assert_int_equal(kbuild_tag_count(p, "CC"), 3);
+	kbuild_free(p);
+
+	/* Halfway through the real log, the directory is that of the last CC/AS. */
+	struct tlog lg;
+	tlog_load(&lg, LOG_FIRST);
+	p = kbuild_new();
+	size_t i = 0;
+	replay(p, &lg, &i, lg.t[499], 1);
+	const char *last = NULL;
+	for (size_t k = 0; k < i; k++)
+		if (str_starts(lg.line[k], "  CC ") || str_starts(lg.line[k], "  AS "))
+			last = lg.line[k] + 10;
+	assert_non_null(last);
+	size_t dl = (size_t)(strrchr(last, '/') - last);
+	assert_int_equal(strlen(kbuild_current_dir(p)), dl);
+	assert_memory_equal(kbuild_current_dir(p), last, dl);
+	kbuild_free(p);
+	tlog_free(&lg);
+}
+
+/* A real failed build: one clang error, two warnings, make's cascade. */
+static void test_error_log_real(void **state)
+{
+	(void)state;
+	struct tlog lg;
+	tlog_load(&lg, KBUILD_FIXTURES "/error-clang.log");
+	struct kbuild_progress *p = run_whole(&lg, 1);
+	const struct kbuild_counts *c = kbuild_counts(p);
+	assert_int_equal(c->errors, 1);
+	assert_int_equal(c->warnings, 2);
+	/* Four "***" lines; "Waiting for unfinished jobs" is not one. */
+	assert_int_equal(c->make_errors, 4);
+	const struct kbuild_diag *e = kbuild_first_error(p);
+	assert_non_null(e);
+	assert_int_equal(e->kind, KBUILD_DIAG_ERROR);
+	assert_string_equal(e->file, "kernel/panic.c");
+	assert_int_equal(e->line, 955);
+	assert_int_equal(e->col, 2);
+	assert_string_equal(e->message, "use of undeclared identifier 'kfdo_undeclared_thing'");
+	assert_string_equal(kbuild_error_extract(p),
+		"kernel/panic.c:955:2: error: use of undeclared identifier 'kfdo_undeclared_thing'\n"
+		"  955 |         kfdo_undeclared_thing = 1;\n"
+		"      |         ^");
+	const struct kbuild_diag *w = kbuild_last_warning(p);
+	assert_non_null(w);
+	assert_int_equal(w->line, 953);
+	assert_non_null(strstr(w->message, "no previous prototype"));
+	assert_string_equal(kbuild_current_dir(p), "kernel");
+	kbuild_free(p);
+	tlog_free(&lg);
+}
+
+static void test_diag_synthetic(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	/* A failing script: make's line is all there is, so it is the first error. */
+	kbuild_feed(p, "make[2]: *** [scripts/Makefile.build:229: kernel/fork.o] Error 1", 1);
+	const struct kbuild_diag *e = kbuild_first_error(p);
+	assert_non_null(e);
+	assert_int_equal(e->kind, KBUILD_DIAG_MAKE);
+	assert_string_equal(e->file, "scripts/Makefile.build");
+	assert_int_equal(e->line, 229);
+	assert_string_equal(e->message, "[scripts/Makefile.build:229: kernel/fork.o] Error 1");
+	assert_string_equal(kbuild_error_extract(p),
+			    "make[2]: *** [scripts/Makefile.build:229: kernel/fork.o] Error 1");
+	kbuild_feed(p, "make: *** No rule to make target 'foo'.  Stop.", 2);
+	kbuild_feed(p, "make[1]: *** Waiting for unfinished jobs....", 3);
+	assert_int_equal(kbuild_counts(p)->make_errors, 2);
+
+	/* None of these is a diagnostic. */
+	kbuild_feed(p, "In file included from kernel/fork.c:3:", 4);
+	kbuild_feed(p, "kernel/fork.c:3:1: note: declare 'static' if ...", 5);
+	kbuild_feed(p, "1 warning and 1 error generated.", 6);
+	kbuild_feed(p, "  CC      lib/error.o", 7);
+	kbuild_feed(p, "the build: error: is prose here", 8);
+	assert_int_equal(kbuild_counts(p)->errors, 0);
+	assert_int_equal(kbuild_counts(p)->warnings, 0);
+
+	kbuild_feed(p, "fs/x.c:10: warning: no column here", 9);
+	const struct kbuild_diag *w = kbuild_last_warning(p);
+	assert_string_equal(w->file, "fs/x.c");
+	assert_int_equal(w->line, 10);
+	assert_int_equal(w->col, 0);
+	kbuild_feed(p, "drivers/gpu/drm/foo.c:1234:56: error: call to undeclared function 'bar' "
+		    "[-Wimplicit-function-declaration]", 10);
+	kbuild_feed(p, " 1234 |         bar();", 11);
+	kbuild_feed(p, "      |         ^", 12);
+	kbuild_feed(p, "ld.lld: error: undefined symbol: kfdo_missing", 13);
+	kbuild_feed(p, "vmlinux.o: warning: objtool: foo+0x12: call without frame pointer", 14);
+	kbuild_feed(p, "WARNING: modpost: vmlinux: section mismatch in reference", 15);
+	kbuild_feed(p, "include/linux/x.h:3:10: fatal error: 'y.h' file not found", 16);
+	const struct kbuild_counts *c = kbuild_counts(p);
+	assert_int_equal(c->errors, 3);
+	assert_int_equal(c->warnings, 3);
+	/* The compiler's error outranks make's earlier line: it says why. */
+	e = kbuild_first_error(p);
+	assert_int_equal(e->kind, KBUILD_DIAG_ERROR);
+	assert_string_equal(e->file, "drivers/gpu/drm/foo.c");
+	assert_int_equal(e->line, 1234);
+	assert_int_equal(e->col, 56);
+	assert_int_equal(e->line_no, 10);
+	assert_string_equal(e->message,
+			    "call to undeclared function 'bar' [-Wimplicit-function-declaration]");
+	assert_non_null(strstr(kbuild_error_extract(p), "\n 1234 |         bar();\n      |"));
+	assert_null(strstr(kbuild_error_extract(p), "ld.lld"));
+	w = kbuild_last_warning(p);
+	assert_null(w->file);
+	assert_string_equal(w->message, "modpost: vmlinux: section mismatch in reference");
+	kbuild_free(p);
+
+	p = kbuild_new();
+	kbuild_feed(p, "ld.lld-19: error: undefined symbol: kfdo_missing", 1);
+	e = kbuild_first_error(p);
+	assert_string_equal(e->file, "ld.lld-19");
+	assert_int_equal(e->line, 0);
+	assert_string_equal(e->message, "undefined symbol: kfdo_missing");
+	kbuild_free(p);
+}
+
+static struct kbuild_history history_of(const char *path, double scale)
+{
+	struct tlog lg;
+	tlog_load(&lg, path);
+	struct kbuild_progress *p = run_whole(&lg, scale);
+	struct kbuild_history h;
+	kbuild_history_from_run(p, &h);
+	kbuild_free(p);
+	tlog_free(&lg);
+	return h;
+}
+
+/* The second real build, replayed against the history of the first. */
+static void test_history_eta_replay(void **state)
+{
+	(void)state;
+	struct kbuild_history h = history_of(LOG_FIRST, 1);
+	assert_int_equal(h.steps, 1019);
+	assert_true(h.n_curve >= 100 && h.n_curve <= 210);
+	struct tlog lg;
+	tlog_load(&lg, LOG_SECOND);
+	double total = lg.t[lg.n - 1];
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_set_history(p, &h);
+	size_t next = 0;
+	static const double at[] = { 0.25, 0.50, 0.75 };
+	for (size_t i = 0; i < ARRAY_LEN(at); i++) {
+		double now = at[i] * total;
+		replay(p, &lg, &next, now, 1);
+		struct kbuild_estimate e = kbuild_estimate(p, now);
+		double truth = total - now;
+		double err = (e.eta_seconds - truth) / truth;
+		print_message("# ETA at %2.0f%%: %.1f s, true %.1f s (%+.1f%%), fraction %.3f\n",
+			      at[i] * 100, e.eta_seconds, truth, err * 100, e.fraction);
+		assert_int_equal(e.basis, KBUILD_EST_HISTORY);
+		assert_int_equal(e.expected_steps, 1019);
+		assert_true(dabs(err) <= 0.15);
+		assert_true(dabs(e.fraction - at[i]) <= 0.05);
+	}
+	replay(p, &lg, &next, FOREVER, 1);
+	kbuild_finish(p, total);
+	struct kbuild_estimate e = kbuild_estimate(p, total);
+	assert_true(e.fraction == 1 && e.eta_seconds == 0);
+	kbuild_free(p);
+	tlog_free(&lg);
+	kbuild_history_free(&h);
+}
+
+/* Replays LOG_SECOND without its first `skip` lines (a tree already prepared:
+ * the final build, or a rebuild after `make clean`, prints fewer steps at the
+ * start), against a history recorded `slow` times slower, and checks the ETA. */
+static void replay_against(const struct kbuild_history *h, size_t skip, const char *what)
+{
+	struct tlog lg;
+	tlog_load(&lg, LOG_SECOND);
+	assert_true(lg.n > skip + 100);
+	double shift = lg.t[skip] - 1.0;
+	for (size_t i = skip; i < lg.n; i++)
+		lg.t[i] -= shift;
+	double total = lg.t[lg.n - 1];
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_set_history(p, h);
+	size_t next = skip;
+	static const double at[] = { 0.25, 0.50, 0.75 };
+	for (size_t i = 0; i < ARRAY_LEN(at); i++) {
+		double now = at[i] * total;
+		replay(p, &lg, &next, now, 1);
+		struct kbuild_estimate e = kbuild_estimate(p, now);
+		double truth = total - now;
+		double err = (e.eta_seconds - truth) / truth;
+		print_message("# %s, ETA at %2.0f%%: %.1f s, true %.1f s (%+.1f%%)\n", what, at[i] * 100,
+			      e.eta_seconds, truth, err * 100);
+		assert_int_equal(e.basis, KBUILD_EST_HISTORY);
+		assert_true(dabs(err) <= 0.15);
+	}
+	kbuild_free(p);
+	tlog_free(&lg);
+}
+
+static void test_history_prepared_tree(void **state)
+{
+	(void)state;
+	struct kbuild_history h = history_of(LOG_FIRST, 1);
+	/* The first 80 lines are the prepare phase's (SYNC, HOSTCC, GEN, WRAP...). */
+	replay_against(&h, 80, "prepared tree");
+	kbuild_history_free(&h);
+	/* The first build ran twice as slow (a loaded machine): the pace is scaled. */
+	h = history_of(LOG_FIRST, 2);
+	replay_against(&h, 80, "history 2x slower");
+	kbuild_history_free(&h);
+}
+
+/* The ThinLTO link of vmlinux.o prints nothing for ~11.7 s. */
+static void test_silent_phase(void **state)
+{
+	(void)state;
+	struct kbuild_history h = history_of(LOG_FIRST, 1);
+	assert_int_equal(h.n_silences, 1);
+	assert_string_equal(h.silences[0].label, "LD vmlinux.o");
+	assert_int_equal(h.silences[0].step, 960);
+	assert_float_equal(h.silences[0].seconds, 11.702, 1e-6);
+
+	struct tlog lg;
+	tlog_load(&lg, LOG_SECOND);
+	size_t ld = 0;
+	while (ld < lg.n && strcmp(lg.line[ld], "  LD      vmlinux.o") != 0)
+		ld++;
+	assert_true(ld < lg.n);
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_set_history(p, &h);
+	size_t next = 0;
+	replay(p, &lg, &next, lg.t[ld], 1);
+	struct kbuild_estimate e = kbuild_estimate(p, lg.t[ld] + 3);
+	assert_false(e.in_silent_phase);
+	double now = lg.t[ld] + 6;
+	e = kbuild_estimate(p, now);
+	assert_true(e.in_silent_phase);
+	assert_float_equal(e.silent_elapsed, 6, 1e-9);
+	assert_float_equal(e.silent_last_time, 11.702, 1e-6);
+	assert_string_equal(e.silent_label, "LD vmlinux.o");
+	double truth = lg.t[lg.n - 1] - now;
+	print_message("# in the ThinLTO link, 6 s in: ETA %.1f s, true %.1f s\n", e.eta_seconds, truth);
+	assert_true(dabs(e.eta_seconds - truth) <= 0.15 * truth);
+	/* The bar keeps moving through the silence. */
+	struct kbuild_estimate later = kbuild_estimate(p, now + 3);
+	assert_true(later.fraction > e.fraction);
+	kbuild_free(p);
+	tlog_free(&lg);
+	kbuild_history_free(&h);
+}
+
+/* No history, no dry run: no percentage, only rate and elapsed time. */
+static void test_indeterminate(void **state)
+{
+	(void)state;
+	struct tlog lg;
+	tlog_load(&lg, LOG_FIRST);
+	struct kbuild_progress *p = kbuild_new();
+	size_t next = 0;
+	replay(p, &lg, &next, 30, 1);
+	struct kbuild_estimate e = kbuild_estimate(p, 30);
+	assert_int_equal(e.basis, KBUILD_EST_NONE);
+	assert_true(e.fraction < 0);
+	assert_true(e.eta_seconds < 0);
+	assert_int_equal(e.expected_steps, 0);
+	assert_float_equal(e.elapsed, 30, 1e-9);
+	size_t recent = 0;
+	for (size_t i = 0; i < next; i++)
+		recent += lg.t[i] > 20 && lg.line[i][0] == ' ';
+	assert_true(recent > 0);
+	assert_float_equal(e.rate, recent / 10.0, 1e-9);
+	kbuild_free(p);
+	tlog_free(&lg);
+}
+
+/* History 20x slower than this run (as after a ccache warm-up): trusted for
+ * the first 15 s, then replaced by the current pace. */
+static void test_distrust_fast_run(void **state)
+{
+	(void)state;
+	struct kbuild_history h = history_of(LOG_FIRST, 20);
+	struct tlog lg;
+	tlog_load(&lg, LOG_SECOND);
+	double total = lg.t[lg.n - 1];
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_set_history(p, &h);
+	size_t next = 0;
+	replay(p, &lg, &next, 14, 1);
+	struct kbuild_estimate e = kbuild_estimate(p, 14);
+	assert_int_equal(e.basis, KBUILD_EST_HISTORY);
+	assert_true((double)e.steps >= 0.05 * 1019);
+	replay(p, &lg, &next, 20, 1);
+	e = kbuild_estimate(p, 20);
+	assert_int_equal(e.basis, KBUILD_EST_PACE);
+	assert_int_equal(e.expected_steps, 1019);
+	double truth = total - 20;
+	print_message("# 20x-off history at 20 s: pace ETA %.1f s, true %.1f s\n", e.eta_seconds, truth);
+	assert_true(e.eta_seconds > 0.5 * truth && e.eta_seconds < 1.5 * truth);
+	assert_true(dabs(e.fraction - (double)e.steps / 1019) < 1e-9);
+	/* It stays distrusted. */
+	replay(p, &lg, &next, 60, 1);
+	assert_int_equal(kbuild_estimate(p, 60).basis, KBUILD_EST_PACE);
+	kbuild_free(p);
+	tlog_free(&lg);
+	kbuild_history_free(&h);
+}
+
+/* A run 20x slower than its history: past 15 s but under 5% it is still
+ * trusted; past 5% too, it is not. */
+static void test_distrust_needs_five_percent(void **state)
+{
+	(void)state;
+	struct kbuild_history h = history_of(LOG_FIRST, 1);
+	struct tlog lg;
+	tlog_load(&lg, LOG_SECOND);
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_set_history(p, &h);
+	size_t next = 0;
+	replay(p, &lg, &next, 30, 20);
+	struct kbuild_estimate e = kbuild_estimate(p, 30);
+	assert_true(e.steps > 0 && (double)e.steps < 0.05 * 1019);
+	assert_int_equal(e.basis, KBUILD_EST_HISTORY);
+	replay(p, &lg, &next, 60, 20);
+	e = kbuild_estimate(p, 60);
+	assert_true((double)e.steps >= 0.05 * 1019);
+	assert_int_equal(e.basis, KBUILD_EST_PACE);
+	kbuild_free(p);
+	tlog_free(&lg);
+	kbuild_history_free(&h);
+}
+
+static void test_history_json_roundtrip(void **state)
+{
+	(void)state;
+	struct kbuild_history h = history_of(LOG_FIRST, 1);
+	struct json_object *o = kbuild_history_to_json(&h);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	print_message("# history: %zu curve points, %zu bytes of JSON\n", h.n_curve, strlen(text));
+	assert_true(strlen(text) < 8192);
+	struct json_object *back = json_tokener_parse(text);
+	assert_non_null(back);
+	struct kbuild_history g;
+	char *cause = NULL;
+	assert_int_equal(kbuild_history_from_json(back, &g, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(g.steps, h.steps);
+	assert_int_equal(g.lines, h.lines);
+	assert_float_equal(g.seconds, h.seconds, 0.0005);
+	assert_int_equal(g.n_curve, h.n_curve);
+	for (size_t i = 0; i < h.n_curve; i++) {
+		assert_int_equal(g.curve[i].step, h.curve[i].step);
+		assert_float_equal(g.curve[i].t, h.curve[i].t, 0.0005);
+	}
+	assert_int_equal(g.n_silences, h.n_silences);
+	assert_int_equal(g.silences[0].step, h.silences[0].step);
+	assert_float_equal(g.silences[0].seconds, h.silences[0].seconds, 0.0005);
+	assert_string_equal(g.silences[0].label, h.silences[0].label);
+	assert_true(h.n_anchors >= 90 && h.n_anchors <= KBUILD_ANCHORS);
+	assert_int_equal(g.n_anchors, h.n_anchors);
+	for (size_t i = 0; i < h.n_anchors; i++) {
+		assert_string_equal(g.anchors[i].label, h.anchors[i].label);
+		assert_float_equal(g.anchors[i].t, h.anchors[i].t, 0.0005);
+	}
+	kbuild_history_free(&g);
+	json_object_put(back);
+
+	/* Damaged or foreign objects are refused with a reason. */
+	static const char *bad[] = {
+		"{\"version\":2,\"steps\":1,\"lines\":1,\"ms\":5,\"curve\":[[0,0]]}",
+		"{\"version\":1,\"steps\":3,\"lines\":3,\"ms\":5,\"curve\":[[0,0],[2,9],[1,10]]}",
+		"{\"version\":1,\"steps\":3,\"lines\":3,\"ms\":5,\"curve\":[[0,\"x\"]]}",
+		"{\"version\":1,\"steps\":3,\"lines\":3,\"ms\":5,\"curve\":[]}",
+		"[1,2]",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		struct json_object *b = json_tokener_parse(bad[i]);
+		assert_non_null(b);
+		assert_int_equal(kbuild_history_from_json(b, &g, &cause), -EINVAL);
+		assert_non_null(cause);
+		assert_null(g.curve);
+		free(cause);
+		cause = NULL;
+		json_object_put(b);
+	}
+	json_object_put(o);
+	kbuild_history_free(&h);
+}
+
+/* Reads a gzipped dry run line by line, whatever the line length. */
+static void dryrun_load(struct kbuild_dryrun *d, const char *path)
+{
+	memset(d, 0, sizeof(*d));
+	gzFile f = gzopen(path, "rb");
+	assert_non_null(f);
+	struct strbuf line = { 0 };
+	char buf[4096];
+	while (gzgets(f, buf, sizeof(buf))) {
+		sb_add(&line, buf);
+		if (line.len && line.s[line.len - 1] == '\n') {
+			kbuild_dryrun_feed(d, line.s);
+			line.len = 0;
+			line.s[0] = '\0';
+		}
+	}
+	if (line.len)
+		kbuild_dryrun_feed(d, line.s);
+	sb_free(&line);
+	gzclose(f);
+}
+
+/* `make -n` after `make prepare` against the real build that followed it. */
+static void test_dryrun_tinyconfig(void **state)
+{
+	(void)state;
+	struct kbuild_dryrun d;
+	dryrun_load(&d, KBUILD_FIXTURES "/tinyconfig-thinlto-dryrun.txt.gz");
+	assert_int_equal(d.lines, 6028);
+	assert_int_equal(d.listed, 874);
+	assert_int_equal(d.conditional, 10);
+	assert_int_equal(d.modules, 0);
+	struct tlog lg;
+	tlog_load(&lg, KBUILD_FIXTURES "/tinyconfig-thinlto-after-prepare.log");
+	struct kbuild_progress *p = run_whole(&lg, 1);
+	size_t real = kbuild_counts(p)->steps;
+	size_t expected = kbuild_dryrun_expected(&d);
+	double err = ((double)expected - (double)real) / (double)real;
+	print_message("# tinyconfig dry run: %zu expected, %zu real (%+.1f%%)\n", expected, real, err * 100);
+	assert_int_equal(real, 926);
+	assert_true(dabs(err) <= 0.02);
+
+	/* A first build with only the dry run: the compiles (CC/AS) at this run's
+	 * pace. The silent ThinLTO link is beyond its sight. */
+	assert_int_equal(d.compiles, 477);
+	size_t compiles = kbuild_tag_count(p, "CC") + kbuild_tag_count(p, "AS");
+	size_t expected_c = kbuild_dryrun_expected_compiles(&d);
+	print_message("# tinyconfig dry run: %zu compiles expected, %zu real\n", expected_c, compiles);
+	assert_true(dabs(((double)expected_c - (double)compiles) / (double)compiles) <= 0.02);
+	kbuild_free(p);
+	p = kbuild_new();
+	kbuild_set_dryrun(p, &d);
+	size_t next = 0;
+	double total = lg.t[lg.n - 1];
+	static const double at[] = { 0.25, 0.50, 0.75 };
+	for (size_t i = 0; i < ARRAY_LEN(at); i++) {
+		double now = at[i] * total;
+		replay(p, &lg, &next, now, 1);
+		struct kbuild_estimate e = kbuild_estimate(p, now);
+		double truth = total - now, eta_err = (e.eta_seconds - truth) / truth;
+		print_message("# dry-run ETA at %2.0f%%: %.1f s, true %.1f s (%+.1f%%), fraction %.3f\n",
+			      at[i] * 100, e.eta_seconds, truth, eta_err * 100, e.fraction);
+		assert_int_equal(e.basis, KBUILD_EST_DRYRUN);
+		assert_int_equal(e.expected_steps, expected);
+		assert_true(e.fraction > 0 && e.fraction < 1);
+		if (at[i] <= 0.5)
+			assert_true(dabs(eta_err) <= 0.15);
+	}
+	kbuild_free(p);
+	tlog_free(&lg);
+}
+
+/* With modules and kallsyms (calibrated on the first, checked on the second,
+ * which played no part in choosing the constants). */
+static void test_dryrun_modules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dryrun, *log;
+		size_t modules;
+	} cases[] = {
+		{ KBUILD_FIXTURES "/modules-kallsyms-dryrun.txt.gz", KBUILD_FIXTURES "/modules-kallsyms.log", 5 },
+		{ KBUILD_FIXTURES "/fat-modules-dryrun.txt.gz", KBUILD_FIXTURES "/fat-modules.log", 7 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct kbuild_dryrun d;
+		dryrun_load(&d, cases[i].dryrun);
+		assert_int_equal(d.modules, cases[i].modules);
+		struct tlog lg;
+		tlog_load(&lg, cases[i].log);
+		struct kbuild_progress *p = run_whole(&lg, 1);
+		size_t real = kbuild_counts(p)->steps, expected = kbuild_dryrun_expected(&d);
+		double err = ((double)expected - (double)real) / (double)real;
+		size_t compiles = kbuild_tag_count(p, "CC") + kbuild_tag_count(p, "AS");
+		size_t expected_c = kbuild_dryrun_expected_compiles(&d);
+		print_message("# %s: %zu steps expected, %zu real (%+.1f%%); %zu compiles expected, %zu real\n",
+			      cases[i].log + strlen(KBUILD_FIXTURES) + 1, expected, real, err * 100,
+			      expected_c, compiles);
+		assert_true(dabs(err) <= 0.02);
+		assert_true(dabs(((double)expected_c - (double)compiles) / (double)compiles) <= 0.02);
+		kbuild_free(p);
+		tlog_free(&lg);
+	}
+
+	struct kbuild_dryrun empty = { 0 };
+	kbuild_dryrun_count(&empty, "make: *** No rule to make target 'x'.  Stop.\n");
+	assert_int_equal(kbuild_dryrun_expected(&empty), 0);
+	kbuild_dryrun_count(&empty, "set -e;  echo '  CC      a.o';  x\n"
+			    "if cmp; then echo '  UPD     b.h'; fi; echo '  GEN     c'\n");
+	assert_int_equal(empty.listed, 2);
+	assert_int_equal(empty.compiles, 1);
+	assert_int_equal(empty.conditional, 1);
+	assert_int_equal(empty.lines, 3);
+}
+
+/* The engine runs prepare, the dry run, then the build through one progress:
+ * the dry run's counts come on top of prepare's. */
+static void test_dryrun_after_prepare(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_feed(p, "  HOSTCC  scripts/basic/fixdep", 1);
+	kbuild_feed(p, "  CC      kernel/bounds.s", 2);
+	kbuild_feed(p, "  WRAP    arch/x86/include/generated/uapi/asm/errno.h", 3);
+	struct kbuild_dryrun d = { 0 };
+	kbuild_dryrun_count(&d, "set -e;  echo '  CC      a/b.o';\nset -e;  echo '  AR      a/built-in.a';\n");
+	kbuild_set_dryrun(p, &d);
+	struct kbuild_estimate e = kbuild_estimate(p, 3);
+	assert_int_equal(e.basis, KBUILD_EST_DRYRUN);
+	assert_int_equal(e.expected_steps, 3 + 2 + 64);
+	/* 1 compile of 1 + 1 + 39 expected. */
+	assert_true(dabs(e.fraction - 1.0 / 41) < 1e-9);
+
+	/* A bare step count is paced by steps. */
+	kbuild_set_expected(p, 30);
+	e = kbuild_estimate(p, 3);
+	assert_int_equal(e.basis, KBUILD_EST_DRYRUN);
+	assert_int_equal(e.expected_steps, 30);
+	assert_true(dabs(e.fraction - 0.1) < 1e-9);
+	assert_true(dabs(e.eta_seconds - 27) < 1e-9);
+	kbuild_set_expected(p, 0);
+	assert_int_equal(kbuild_estimate(p, 3).basis, KBUILD_EST_NONE);
+	kbuild_free(p);
+}
+
+/* Random lines built from the characters the parsers look for: no crash,
+ * no leak, no read past the end (run under ASan by `make asan`). */
+static void test_garbage_lines(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "  ::[]*|0123456789CCASLDMmake.-/ewarnigo\t'";
+	unsigned seed = 12345;
+	struct kbuild_progress *p = kbuild_new();
+	struct kbuild_dryrun d = { 0 };
+	char line[160];
+	for (int i = 0; i < 3000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t n = (seed >> 16) % sizeof(line);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			line[k] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		line[n] = '\0';
+		kbuild_feed(p, line, i * 0.01);
+		kbuild_dryrun_feed(&d, line);
+	}
+	kbuild_feed(p, "", 31);
+	kbuild_feed(p, "make[1]: *** [", 32);
+	kbuild_feed(p, "x:1:2:3: error: ", 33);
+	kbuild_feed(p, "  CC [M]", 34);
+	kbuild_feed(p, "make: ***", 35);
+	assert_int_equal(kbuild_counts(p)->lines, 3005);
+	kbuild_finish(p, 40);
+	struct kbuild_estimate e = kbuild_estimate(p, 40);
+	assert_true(e.fraction == 1);
+	struct kbuild_history h;
+	kbuild_history_from_run(p, &h);
+	assert_int_equal(h.steps, kbuild_counts(p)->steps);
+	kbuild_history_free(&h);
+	kbuild_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_real_log_counts),
+		cmocka_unit_test(test_current_dir),
+		cmocka_unit_test(test_error_log_real),
+		cmocka_unit_test(test_diag_synthetic),
+		cmocka_unit_test(test_history_eta_replay),
+		cmocka_unit_test(test_history_prepared_tree),
+		cmocka_unit_test(test_silent_phase),
+		cmocka_unit_test(test_indeterminate),
+		cmocka_unit_test(test_distrust_fast_run),
+		cmocka_unit_test(test_distrust_needs_five_percent),
+		cmocka_unit_test(test_history_json_roundtrip),
+		cmocka_unit_test(test_dryrun_tinyconfig),
+		cmocka_unit_test(test_dryrun_modules),
+		cmocka_unit_test(test_dryrun_after_prepare),
+		cmocka_unit_test(test_garbage_lines),
+	};
+	return cmocka_run_group_tests_name("kbuild", tests, NULL, NULL);
+}
