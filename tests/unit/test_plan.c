@@ -421,14 +421,6 @@ static void test_readback(void **state)
 
 static char tmpdir[64];
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void test_copy_run(void **state)
 {
 	(void)state;
@@ -487,7 +479,7 @@ static void test_copy_run(void **state)
 	free(plain);
 	free(dst);
 	free(gz);
-	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	test_rm_rf(tmpdir);
 }
 
 static void test_strv(void **state)

@@ -3,13 +3,30 @@
 #ifndef KFDO_TESTLIB_H
 #define KFDO_TESTLIB_H
 
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #define FIXTURES "tests/fixtures"
 #define CPUID_FIXTURES FIXTURES "/cpuid"
+
+static inline int testlib_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes a test's temporary directory tree. */
+static inline void test_rm_rf(const char *dir)
+{
+	nftw(dir, testlib_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 #endif
