@@ -264,3 +264,14 @@ char *path_find_exe(const char *name)
 	}
 	return NULL;
 }
+
+void fmt_duration(char *buf, size_t n, double seconds)
+{
+	long t = seconds < 0 ? 0 : (long)(seconds + 0.5);
+	if (t >= 3600)
+		snprintf(buf, n, "%ldh%02ldm", t / 3600, t / 60 % 60);
+	else if (t >= 60)
+		snprintf(buf, n, "%ldm%02lds", t / 60, t % 60);
+	else
+		snprintf(buf, n, "%lds", t);
+}

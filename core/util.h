@@ -45,6 +45,9 @@ bool str_starts(const char *s, const char *prefix);
 /* Is word one of the space-separated words of list? */
 bool str_has_word(const char *list, const char *word);
 
+/* "45s", "3m07s", "1h02m" (negative reads as 0). buf of at least 24 bytes. */
+void fmt_duration(char *buf, size_t n, double seconds);
+
 /* Searches PATH for an executable; returns a malloc'd full path or NULL. */
 char *path_find_exe(const char *name);
 

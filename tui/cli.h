@@ -11,6 +11,35 @@ enum { EXIT_NO = 1, EXIT_USAGE = 2, EXIT_CANCEL = 130 };
 extern bool cli_color; /* stdout is a terminal and neither --no-color nor NO_COLOR */
 
 int cli_detect(int argc, char **argv);
+int cli_doctor(int argc, char **argv);
+int cli_plan(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_status(int argc, char **argv);
+
+/* Options shared by plan and run (cli_session.c). */
+enum {
+	OPT_TREE = 1000, OPT_OUTPUT, OPT_CONFIG_FROM, OPT_JOBS, OPT_NO_AUTOFDO, OPT_AUTOFDO, OPT_NO_THIN_LTO,
+	OPT_FULL_LTO, OPT_PROPELLER, OPT_LLVM, OPT_ARCH, OPT_TARGET, OPT_ENABLE, OPT_DISABLE, OPT_MAKE_VAR,
+};
+struct cli_session_opts {
+	bool any;
+	const char *tree, *output, *config_from, *jobs, *llvm, *arch, *target;
+	int autofdo, thin_lto, full_lto, propeller; /* -1: not given */
+	char **enable, **disable, **make_vars;
+};
+struct option;
+struct session;
+extern const struct option cli_session_long_options[];
+extern const char *const cli_session_help;
+void cli_session_opts_init(struct cli_session_opts *o);
+void cli_session_opts_free(struct cli_session_opts *o);
+/* Takes one parsed option if it is a session option. */
+bool cli_session_option(struct cli_session_opts *o, int c, const char *arg);
+/* The saved session (or a new one) with the options applied; NULL after
+ * printing why (a bad option value, an unreadable state directory). */
+/* own's options followed by the session options, NULL-terminated; free() it. */
+struct option *cli_options_merge(const struct option *own);
+struct session *cli_session_open(const struct cli_session_opts *o, const char *command, bool *loaded);
 /* Prints "kfdo: MESSAGE (see kfdo COMMAND --help)" and returns EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -21,6 +21,10 @@ struct command {
 
 static const struct command commands[] = {
 	{ "detect", cli_detect, N_("can this machine record kernel branch profiles? (hardware check)") },
+	{ "doctor", cli_doctor, N_("hardware, toolchain, disk/RAM/CPUs and kernel tree checks") },
+	{ "plan", cli_plan, N_("every command the wizard would run, in order (dry run)") },
+	{ "run", cli_run, N_("the flow without the TUI: configure, build, ... with live progress") },
+	{ "status", cli_status, N_("where the saved session stands") },
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,457 @@
+#include "core/runner.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <json-c/json.h>
+
+#include "core/i18n.h"
+#include "core/job.h"
+#include "core/steps.h"
+#include "core/util.h"
+
+enum rcmd_kind { RC_PLAN, RC_PREPARE, RC_DRYRUN };
+
+struct rcmd {
+	enum rcmd_kind kind;
+	const struct plan_cmd *cmd; /* RC_PLAN */
+	char **argv;                /* RC_PREPARE, RC_DRYRUN: derived from the build command */
+};
+
+struct runner {
+	struct session *s;
+	enum step_id id;
+	struct runner_hooks hooks;
+	struct plan plan;
+	struct rcmd *cmds;
+	size_t ncmds, cur;
+	struct job *job;
+	char *log_path;
+	struct kbuild_progress *kb;
+	struct kbuild_dryrun dry;
+	int64_t t0;        /* when the build's first job started, ms (moved past the dry run) */
+	int64_t dry_start; /* when the dry run started */
+	char *config_hash;
+	bool cancelled, done;
+	enum runner_result result;
+	char *message;
+};
+
+static void add_cmd(struct runner *r, enum rcmd_kind kind, const struct plan_cmd *cmd, char **argv)
+{
+	r->cmds = xrealloc(r->cmds, (r->ncmds + 1) * sizeof(*r->cmds));
+	r->cmds[r->ncmds++] = (struct rcmd){ kind, cmd, argv };
+}
+
+static const char *const *cmd_argv(const struct rcmd *c)
+{
+	return (const char *const *)(c->kind == RC_PLAN ? c->cmd->argv : c->argv);
+}
+
+static char *cmd_display(const struct rcmd *c)
+{
+	if (c->kind == RC_PLAN)
+		return plan_format_command(c->cmd);
+	return job_quote_argv(cmd_argv(c));
+}
+
+static void finish(struct runner *r, enum runner_result res, const char *msg)
+{
+	if (r->done)
+		return;
+	r->done = true;
+	r->result = res;
+	free(r->message);
+	r->message = xstrdup(msg);
+	session_step_set(r->s, r->id, res == RUNNER_OK ? STATUS_DONE : STATUS_FAILED, msg);
+	if (r->log_path)
+		session_set(&r->s->artifacts.logs[r->id], r->log_path);
+	char *cause = NULL;
+	if (state_save(r->s, &cause) < 0) {
+		/* The step's outcome stands; say that it could not be remembered. */
+		char *m = xasprintf(_("%s (the session could not be saved: %s)"), r->message, cause);
+		free(r->message);
+		r->message = m;
+		free(cause);
+	}
+}
+
+static double build_seconds(const struct runner *r, int64_t now)
+{
+	return r->t0 ? (double)(now - r->t0) / 1000.0 : 0.0;
+}
+
+static void on_line(const char *line, size_t len, void *arg)
+{
+	struct runner *r = arg;
+	if (r->cmds[r->cur].kind == RC_DRYRUN) {
+		kbuild_dryrun_feed(&r->dry, line);
+		return;
+	}
+	if (r->kb)
+		kbuild_feed(r->kb, line, build_seconds(r, job_now()));
+	if (r->hooks.on_line)
+		r->hooks.on_line(r->hooks.arg, line, len);
+}
+
+/* The build's own outcome: history for the next ETA, packages, a summary. */
+static void complete_build(struct runner *r, int64_t now, struct strbuf *msg)
+{
+	double secs = build_seconds(r, now);
+	kbuild_finish(r->kb, secs);
+	const struct kbuild_counts *c = kbuild_counts(r->kb);
+	if (r->config_hash) {
+		struct kbuild_history h;
+		kbuild_history_from_run(r->kb, &h);
+		session_history_add(r->s, r->s->tree, r->config_hash, secs, (long)c->lines, kbuild_history_to_json(&h));
+		kbuild_history_free(&h);
+	}
+	char d[32];
+	fmt_duration(d, sizeof(d), secs);
+	sb_addf(msg, _("built in %s: %zu steps, %zu warnings"), d, c->steps, c->warnings);
+	if (r->s->target && strcmp(r->s->target, "pacman-pkg") == 0) {
+		char *obj = session_objtree(r->s);
+		char *cfg = session_config_path(r->s);
+		struct stat st;
+		char **pkgs = NULL;
+		int n = steps_find_packages(obj, cfg && stat(cfg, &st) == 0 ? &st.st_mtim : NULL, &pkgs);
+		strv_free(r->s->artifacts.packages);
+		r->s->artifacts.packages = n > 0 ? pkgs : NULL;
+		if (n <= 0)
+			strv_free(pkgs);
+		sb_addf(msg, _(", %d packages"), n > 0 ? n : 0);
+		free(obj);
+		free(cfg);
+	}
+}
+
+static void complete(struct runner *r, int64_t now)
+{
+	const struct step_def *def = step_get(r->id);
+	struct strbuf msg = { 0 };
+	if (r->id == STEP_CONFIGURE) {
+		char *cfg = session_config_path(r->s);
+		char **not_stuck = NULL, *cause = NULL;
+		int rc = config_readback(cfg, &r->s->toggles, &not_stuck, &cause);
+		free(cfg);
+		if (rc < 0 || not_stuck) {
+			if (rc < 0) {
+				sb_addf(&msg, _("cannot read .config back: %s"), cause);
+			} else {
+				sb_add(&msg, _("these toggles did not stick (a Kconfig dependency refused them): "));
+				for (size_t i = 0; not_stuck[i]; i++)
+					sb_addf(&msg, "%s%s", i ? ", " : "", not_stuck[i]);
+			}
+			finish(r, RUNNER_FAILED, msg.s);
+			strv_free(not_stuck);
+			free(cause);
+			sb_free(&msg);
+			return;
+		}
+	}
+	if (r->kb)
+		complete_build(r, now, &msg);
+	char *why = NULL;
+	bool ok = !def->postcondition || def->postcondition(r->s, &why);
+	if (!ok) {
+		if (msg.len)
+			sb_add(&msg, "; ");
+		sb_add(&msg, why ? why : _("its result is not there"));
+	} else if (!msg.len) {
+		sb_add(&msg, why ? why : _("done"));
+	}
+	finish(r, ok ? RUNNER_OK : RUNNER_FAILED, msg.s);
+	free(why);
+	sb_free(&msg);
+}
+
+static void start_next(struct runner *r, int64_t now)
+{
+	for (; r->cur < r->ncmds; r->cur++) {
+		struct rcmd *c = &r->cmds[r->cur];
+		char *display = cmd_display(c);
+		if (c->kind == RC_PLAN && c->cmd->kind == PLAN_COPY) {
+			if (r->hooks.on_command)
+				r->hooks.on_command(r->hooks.arg, r->cur, r->ncmds, display, NULL);
+			free(display);
+			char *cause = NULL;
+			if (plan_copy_run(c->cmd, &cause) < 0) {
+				finish(r, RUNNER_FAILED, cause);
+				free(cause);
+				return;
+			}
+			continue;
+		}
+		const char *suffix = c->kind == RC_DRYRUN ? "-dryrun" : c->kind == RC_PREPARE ? "-prepare" : "";
+		char *name = xasprintf("%s%s", step_name(r->id), suffix);
+		free(r->log_path);
+		r->log_path = job_default_log_path(name);
+		free(name);
+		char **argv = NULL;
+		if (c->kind == RC_PLAN && c->cmd->needs_root)
+			strv_push(&argv, "sudo");
+		for (const char *const *a = cmd_argv(c); *a; a++)
+			strv_push(&argv, *a);
+		struct job_spec spec = {
+			.argv = (const char *const *)argv,
+			.cwd = c->kind == RC_PLAN ? c->cmd->cwd : NULL,
+			.env = c->kind == RC_PLAN ? (const char *const *)c->cmd->env : NULL,
+			.log_path = r->log_path,
+		};
+		if (r->hooks.on_command)
+			r->hooks.on_command(r->hooks.arg, r->cur, r->ncmds, display, r->log_path);
+		free(display);
+		char *cause = NULL;
+		int rc = job_start(&r->job, &spec, &cause);
+		strv_free(argv);
+		if (rc < 0) {
+			r->job = NULL;
+			finish(r, RUNNER_FAILED, cause);
+			free(cause);
+			return;
+		}
+		if (r->kb && !r->t0 && c->kind != RC_DRYRUN)
+			r->t0 = now;
+		if (c->kind == RC_DRYRUN)
+			r->dry_start = now;
+		return;
+	}
+	complete(r, now);
+}
+
+/* What the failed command left to say: the build's first error, else its last line. */
+static char *failure_message(const struct runner *r, int status)
+{
+	struct strbuf sb = { 0 };
+	if (WIFEXITED(status))
+		sb_addf(&sb, _("exited with status %d"), WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		sb_addf(&sb, _("killed by signal %d"), WTERMSIG(status));
+	const struct kbuild_diag *d = r->kb ? kbuild_first_error(r->kb) : NULL;
+	if (d) {
+		sb_add(&sb, ": ");
+		if (d->file)
+			sb_addf(&sb, d->line ? "%s:%u: " : "%s: ", d->file, d->line);
+		sb_add(&sb, d->message ? d->message : "");
+		const struct kbuild_counts *c = kbuild_counts(r->kb);
+		sb_addf(&sb, _(" (%zu errors, %zu warnings)"), c->errors, c->warnings);
+	} else if (r->job && ring_count(job_ring(r->job)) > 0) {
+		size_t len;
+		sb_addf(&sb, ": %s", ring_get(job_ring(r->job), 0, &len));
+	}
+	return sb.s;
+}
+
+void runner_handle(struct runner *r, int64_t now)
+{
+	if (r->done || !r->job)
+		return;
+	if (job_fd(r->job) >= 0)
+		job_read(r->job, on_line, r);
+	job_reap(r->job);
+	job_tick(r->job, now);
+	if (!job_done(r->job))
+		return;
+	int status = job_status(r->job);
+	struct rcmd *c = &r->cmds[r->cur];
+	if (r->cancelled) {
+		job_free(r->job);
+		r->job = NULL;
+		finish(r, RUNNER_CANCELLED, _("cancelled"));
+		return;
+	}
+	if (c->kind == RC_DRYRUN) {
+		/* make -n stops where a rule needs a file only the real run makes: expected.
+		 * Its seconds are not the build's: a later build has no dry run to wait for. */
+		kbuild_set_dryrun(r->kb, &r->dry);
+		if (r->t0)
+			r->t0 += now - r->dry_start;
+	} else if (status != 0) {
+		char *msg = failure_message(r, status);
+		job_free(r->job);
+		r->job = NULL;
+		finish(r, RUNNER_FAILED, msg);
+		free(msg);
+		return;
+	}
+	job_free(r->job);
+	r->job = NULL;
+	r->cur++;
+	start_next(r, now);
+}
+
+/* Prepare and a dry run before a first build: `make -n` lists what is to come
+ * only once prepare has run for real (kbuild.h has the measurements). */
+static void add_dryrun(struct runner *r)
+{
+	const struct plan_cmd *build = NULL;
+	for (size_t i = 0; i < r->plan.n; i++)
+		if (r->plan.cmds[i].kind == PLAN_RUN)
+			build = &r->plan.cmds[i];
+	size_t n = build ? strv_len(build->argv) : 0;
+	if (n < 2 || strcmp(build->argv[0], "make") != 0)
+		return;
+	char **prepare = strv_dup(build->argv), **dry = NULL;
+	free(prepare[n - 1]);
+	prepare[n - 1] = xstrdup("prepare");
+	for (size_t i = 0; i < n; i++) {
+		strv_push(&dry, build->argv[i]);
+		if (i == 0)
+			strv_push(&dry, "-n");
+	}
+	add_cmd(r, RC_PREPARE, NULL, prepare);
+	add_cmd(r, RC_DRYRUN, NULL, dry);
+}
+
+static void setup_build(struct runner *r)
+{
+	r->kb = kbuild_new();
+	char *cfg = session_config_path(r->s);
+	r->config_hash = cfg ? state_config_hash(cfg) : NULL;
+	free(cfg);
+	const struct build_history *h = r->config_hash ? session_history_find(r->s, r->s->tree, r->config_hash) : NULL;
+	struct kbuild_history kh;
+	if (h && h->n_runs && h->runs[h->n_runs - 1].curve &&
+	    kbuild_history_from_json(h->runs[h->n_runs - 1].curve, &kh, NULL) == 0) {
+		kbuild_set_history(r->kb, &kh);
+		kbuild_history_free(&kh);
+	} else {
+		add_dryrun(r);
+	}
+}
+
+int runner_start(struct runner **out, struct session *s, enum step_id id, const struct runner_hooks *hooks,
+		 char **cause)
+{
+	const struct step_def *def = step_get(id);
+	struct runner *r = xcalloc(1, sizeof(*r));
+	r->s = s;
+	r->id = id;
+	if (hooks)
+		r->hooks = *hooks;
+	*out = r;
+	char *why = NULL;
+	if (def->precondition && !def->precondition(s, &why)) {
+		cause_set(cause, "%s", why ? why : _("its precondition does not hold"));
+		finish(r, RUNNER_FAILED, *cause);
+		free(why);
+		return -1;
+	}
+	free(why);
+	if (def->plan && def->plan(s, &r->plan, cause) < 0) {
+		finish(r, RUNNER_FAILED, cause && *cause ? *cause : _("no plan"));
+		return -1;
+	}
+	bool build = id == STEP_BUILD || id == STEP_FINAL_BUILD;
+	if (build)
+		setup_build(r);
+	for (size_t i = 0; i < r->plan.n; i++)
+		add_cmd(r, RC_PLAN, &r->plan.cmds[i], NULL);
+	session_step_set(s, id, STATUS_RUNNING, NULL);
+	state_save(s, NULL);
+	start_next(r, job_now());
+	return 0;
+}
+
+int runner_fd(const struct runner *r)
+{
+	return r->job ? job_fd(r->job) : -1;
+}
+
+int runner_timeout(const struct runner *r, int64_t now)
+{
+	if (r->done || !r->job)
+		return -1;
+	int t = job_timeout(r->job, now);
+	/* No SIGCHLD handler: after EOF, look for the exit often; otherwise now and then. */
+	int poll_ms = job_fd(r->job) < 0 ? 20 : 250;
+	return t >= 0 && t < poll_ms ? t : poll_ms;
+}
+
+bool runner_done(const struct runner *r)
+{
+	return r->done;
+}
+
+void runner_cancel(struct runner *r, int64_t now)
+{
+	if (r->done)
+		return;
+	r->cancelled = true;
+	if (r->job)
+		job_cancel(r->job, now);
+	else
+		finish(r, RUNNER_CANCELLED, _("cancelled"));
+}
+
+enum runner_result runner_result(const struct runner *r, const char **message)
+{
+	if (message)
+		*message = r->message;
+	return r->result;
+}
+
+const struct kbuild_progress *runner_progress(const struct runner *r)
+{
+	return r->kb;
+}
+
+bool runner_estimate(const struct runner *r, int64_t now, struct kbuild_estimate *e)
+{
+	if (!r->kb || !r->t0)
+		return false;
+	*e = kbuild_estimate(r->kb, build_seconds(r, now));
+	return true;
+}
+
+const char *runner_log_path(const struct runner *r)
+{
+	return r->log_path;
+}
+
+bool runner_in_dryrun(const struct runner *r)
+{
+	return !r->done && r->cur < r->ncmds && r->cmds[r->cur].kind == RC_DRYRUN;
+}
+
+void runner_free(struct runner *r)
+{
+	if (!r)
+		return;
+	if (r->job)
+		job_free(r->job);
+	for (size_t i = 0; i < r->ncmds; i++)
+		strv_free(r->cmds[i].argv);
+	free(r->cmds);
+	plan_free(&r->plan);
+	kbuild_free(r->kb);
+	free(r->log_path);
+	free(r->config_hash);
+	free(r->message);
+	free(r);
+}
+
+enum runner_result runner_run(struct session *s, enum step_id id, const struct runner_hooks *hooks, char **cause)
+{
+	struct runner *r;
+	if (runner_start(&r, s, id, hooks, cause) < 0) {
+		runner_free(r);
+		return RUNNER_FAILED;
+	}
+	while (!runner_done(r)) {
+		struct pollfd pfd = { .fd = runner_fd(r), .events = POLLIN };
+		poll(&pfd, pfd.fd >= 0 ? 1 : 0, runner_timeout(r, job_now()));
+		runner_handle(r, job_now());
+	}
+	const char *msg;
+	enum runner_result res = runner_result(r, &msg);
+	if (res != RUNNER_OK)
+		cause_set(cause, "%s", msg);
+	runner_free(r);
+	return res;
+}

@@ -1,0 +1,101 @@
+# kfdo run / plan / status / doctor on a stand-in kernel tree (tests/fixtures/faketree:
+# a Makefile that prints kbuild's lines). Real kernel builds are in make check-e2e.
+. tests/cli/lib.sh
+export XDG_STATE_HOME=$T/state
+fresh_tree() { rm -rf "$T/tree" "$XDG_STATE_HOME"; cp -a $FIX/faketree "$T/tree"; }
+RUN="run --yes --from configure --until build --config-from tinyconfig --target bzImage --llvm 1 --jobs 2"
+
+run run </dev/null
+expect_rc "run without a terminal needs --yes" 2; expect_err "says to give --yes" "give --yes"
+run run --yes --until nowhere
+expect_rc "unknown step exits 2" 2; expect_err "names the step" "unknown step 'nowhere'"
+run status
+expect_rc "status without a session" 0; expect_out "says there is none" "No saved session"
+
+fresh_tree
+run $RUN --tree "$T/tree"
+expect_rc "configure + build exits 0" 0
+expect_out "configure read back" "holds every toggle asked for"
+expect_out "build summary" "built in .*30 steps, 0 warnings"
+expect_out "dry run before a first build" "make -n LLVM=1"
+if grep -q '^CONFIG_AUTOFDO_CLANG=y' "$T/tree/.config" && grep -q '^CONFIG_LTO_CLANG_THIN=y' "$T/tree/.config"; then
+    ok ".config has AutoFDO and ThinLTO"; else not_ok ".config has AutoFDO and ThinLTO" "$(cat "$T/tree/.config")"; fi
+[ -f "$T/tree/arch/x86/boot/bzImage" ] && ok "bzImage built" || not_ok "bzImage built"
+log=$(ls "$XDG_STATE_HOME"/kfdo/logs/build-2*.log 2>/dev/null | head -n1)
+if [ -n "$log" ] && head -n1 "$log" | grep -q '^\$ make LLVM=1 LLVM_IAS=1 -C ' && grep -q '^  CC      kernel/a.o' "$log"; then
+    ok "the build log starts with its command and has the kbuild lines"; else not_ok "build log" "$log"; fi
+run status
+expect_out "status: configure done" "configure +done"
+expect_out "status: build done" "build +done .*built in"
+expect_out "status: build history" "^Build .*lines"
+
+run run --yes --from source --until build
+expect_rc "second run exits 0" 0
+expect_out "configure already done" "Configure the kernel: already done"
+expect_out "build already done" "Build the kernel: already done"
+
+run plan --tree "$T/tree"
+expect_rc "plan exits 0" 0
+expect_out "plan: scripts/config toggles" "scripts/config --file .*/.config -e AUTOFDO_CLANG -e LTO_CLANG_THIN -d LTO_NONE"
+expect_out "plan: the build" "make LLVM=1 LLVM_IAS=1 -C .*tree -j2 bzImage"
+expect_out "plan: perf record as the how-to" "perf record .* -a -N -b -c 500009 -o "
+expect_out "plan: llvm-profgen --kernel" "llvm-profgen.* --kernel --binary="
+expect_out "plan: final build with the profile" "CLANG_AUTOFDO_PROFILE=/"
+
+# A toggle a Kconfig dependency refuses is named.
+fresh_tree
+echo AUTOFDO_CLANG > "$T/tree/.refuse"
+run $RUN --tree "$T/tree"
+expect_rc "refused toggle fails" 1
+expect_out "names the toggle" "AUTOFDO_CLANG \(asked: y, got: not set\)"
+
+# A build that fails shows the first error with file:line; a retry works.
+fresh_tree
+run $RUN --tree "$T/tree" --make-var FAIL=kernel/c.o
+expect_rc "failing build exits 1" 1
+expect_out "first error with file:line" "kernel/c.c:12: use of undeclared identifier 'boom'"
+run status
+expect_out "status: build failed" "build +failed"
+sed -i 's/"FAIL=kernel\/c.o"//; s/, *\]/]/' "$XDG_STATE_HOME/kfdo/session.json"
+run run --yes --from build --until build
+expect_rc "retry after the fix builds" 0
+
+# Ctrl-C: the whole build stops within 2 seconds and nothing is left running.
+fresh_tree
+"$KFDO" $RUN --tree "$T/tree" --make-var STEP_DELAY=1 >"$T/out" 2>"$T/err" &
+pid=$!
+for _ in $(seq 100); do grep -q '^  \[3/3\] make' "$T/out" 2>/dev/null && break; sleep 0.1; done
+sleep 1.5
+t0=$(date +%s%N); kill -INT $pid; wait $pid; rc=$?; t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+expect_rc "Ctrl-C exits 130" 130
+[ "$ms" -le 2000 ] && ok "Ctrl-C stopped within 2 s (${ms} ms)" || not_ok "Ctrl-C stopped within 2 s" "${ms} ms"
+sleep 0.2
+if pgrep -f "$T/tree" >/dev/null; then not_ok "nothing left running" "$(pgrep -af "$T/tree")"; else ok "nothing left running"; fi
+expect_out "says it cancelled" "cancelled"
+run status
+expect_out "status: build cancelled" "build +failed .*cancelled"
+
+# A tree without AutoFDO is named as such; --no-autofdo builds it anyway.
+fresh_tree
+sed -i '/^config AUTOFDO_CLANG/,/^$/d' "$T/tree/arch/Kconfig"
+run run --yes --from source --until build --tree "$T/tree" --config-from tinyconfig --target bzImage --llvm 1
+expect_rc "old tree fails" 1
+expect_out "names the missing option" "no CONFIG_AUTOFDO_CLANG"
+run run --yes --from source --until build --no-autofdo
+expect_rc "--no-autofdo builds it" 0
+
+# A corrupt state file is reported and set aside, never lost.
+mkdir -p "$XDG_STATE_HOME/kfdo"; echo '{"kfdo": "session", "version": 1, "tree": ' >"$XDG_STATE_HOME/kfdo/session.json"
+run status
+expect_rc "status on a corrupt session exits 1" 1
+expect_out "says it was set aside" "set aside"
+kept=$(ls "$XDG_STATE_HOME"/kfdo/session.json.corrupt-* 2>/dev/null | head -n1)
+if [ -n "$kept" ] && grep -q '"tree": $' "$kept"; then ok "the corrupt file is kept"; else not_ok "the corrupt file is kept"; fi
+
+run doctor --json --tree $FIX/faketree
+expect_out "doctor reads the tree" '"release": "6.13.0-fake"'
+expect_out "doctor has toolchain checks" '"id": "tool.clang"'
+expect_out "doctor has hardware checks" '"id": "kernel.pmu"'
+run doctor --tree /nonexistent
+expect_out "doctor on a missing tree" "fail +tree"

@@ -1,0 +1,427 @@
+/* kfdo run: the flow without the TUI. Each step checks its postcondition
+ * first (done steps are skipped), shows its commands, runs them with live
+ * progress (one updating status line on a terminal, plain lines otherwise)
+ * and records the outcome; Ctrl-C cancels the whole build. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/job.h"
+#include "core/runner.h"
+#include "core/steps.h"
+#include "core/util.h"
+#include "detect/report.h"
+#include "detect/toolchain.h"
+#include "tui/cli.h"
+
+static int sig_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	unsigned char b = (unsigned char)sig;
+	int e = errno;
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* Full pipe: a cancel is already pending. */
+	}
+	errno = e;
+}
+
+struct view {
+	bool tty;
+	bool status_shown;
+	int64_t last_draw, last_plain;
+	enum step_id step;
+	const struct runner *runner;
+};
+
+static int term_width(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+		return ws.ws_col;
+	return 80;
+}
+
+static void clear_status(struct view *v)
+{
+	if (v->tty && v->status_shown) {
+		fputs("\r\033[K", stdout);
+		v->status_shown = false;
+	}
+}
+
+/* "build  45%  ETA 1m02s  312/1019 steps  8.2/s  0 warnings  CC kernel/fork.o" */
+static char *status_text(const struct view *v, int64_t now)
+{
+	struct strbuf sb = { 0 };
+	sb_addf(&sb, "%s", step_name(v->step));
+	struct kbuild_estimate e;
+	const struct kbuild_progress *p = runner_progress(v->runner);
+	if (runner_in_dryrun(v->runner)) {
+		sb_add(&sb, _("  counting what the build will do (make -n)"));
+	} else if (p && runner_estimate(v->runner, now, &e)) {
+		char el[32], eta[32], sil[32], last[32];
+		fmt_duration(el, sizeof(el), e.elapsed);
+		if (e.fraction >= 0) {
+			fmt_duration(eta, sizeof(eta), e.eta_seconds);
+			sb_addf(&sb, "  %3.0f%%  ETA %s", e.fraction * 100, e.eta_seconds >= 0 ? eta : "?");
+		} else {
+			sb_addf(&sb, _("  elapsed %s"), el);
+		}
+		sb_addf(&sb, _("  %zu%s%.0zu steps  %.1f/s  %zu warnings"), e.steps, e.expected_steps ? "/" : "",
+			e.expected_steps, e.rate, kbuild_counts(p)->warnings);
+		if (e.in_silent_phase) {
+			fmt_duration(sil, sizeof(sil), e.silent_elapsed);
+			sb_addf(&sb, _("  silent (%s) for %s"), e.silent_label, sil);
+			if (e.silent_last_time >= 0) {
+				fmt_duration(last, sizeof(last), e.silent_last_time);
+				sb_addf(&sb, _(", took %s last time"), last);
+			}
+		} else {
+			sb_addf(&sb, "  %s", kbuild_last_line(p));
+		}
+		if (e.fraction >= 0)
+			sb_addf(&sb, _("  [%s elapsed, %s]"), el, kbuild_basis_name(e.basis));
+	} else {
+		sb_add(&sb, _("  running"));
+	}
+	return sb.s;
+}
+
+static void draw(struct view *v, int64_t now, bool force)
+{
+	if (v->tty) {
+		/* At most 10 redraws a second, however fast the log floods. */
+		if (!force && now - v->last_draw < 100)
+			return;
+		char *t = status_text(v, now);
+		int w = term_width() - 1;
+		printf("\r\033[K%.*s", w, t);
+		fflush(stdout);
+		free(t);
+		v->status_shown = true;
+		v->last_draw = now;
+	} else if (force || now - v->last_plain >= 10000) {
+		char *t = status_text(v, now);
+		printf("%s\n", t);
+		fflush(stdout);
+		free(t);
+		v->last_plain = now;
+	}
+}
+
+static void on_command(void *arg, size_t index, size_t count, const char *display, const char *log)
+{
+	struct view *v = arg;
+	clear_status(v);
+	printf("  [%zu/%zu] %s\n", index + 1, count, display);
+	if (log)
+		printf(_("        log: %s\n"), log);
+	fflush(stdout);
+}
+
+/* Warnings and errors go above the status line; the rest is in the log. */
+static void on_line(void *arg, const char *line, size_t len)
+{
+	struct view *v = arg;
+	(void)len;
+	if (strstr(line, "error:") || strstr(line, "warning:") || strstr(line, "*** ")) {
+		clear_status(v);
+		printf("        %s\n", line);
+	}
+}
+
+static enum runner_result run_step(struct session *s, enum step_id id, bool tty, const char **msg, char **cause)
+{
+	struct view v = { .tty = tty, .step = id };
+	struct runner_hooks hooks = { .arg = &v, .on_command = on_command, .on_line = on_line };
+	struct runner *r;
+	if (runner_start(&r, s, id, &hooks, cause) < 0) {
+		runner_free(r);
+		*msg = NULL;
+		return RUNNER_FAILED;
+	}
+	v.runner = r;
+	int signals = 0;
+	while (!runner_done(r)) {
+		int64_t now = job_now();
+		struct pollfd pfd[2] = { { .fd = sig_pipe[0], .events = POLLIN }, { .fd = runner_fd(r), .events = POLLIN } };
+		int timeout = runner_timeout(r, now);
+		int tick = tty ? 100 : 1000;
+		if (timeout < 0 || timeout > tick)
+			timeout = tick;
+		poll(pfd, pfd[1].fd >= 0 ? 2 : 1, timeout);
+		now = job_now();
+		if (pfd[0].revents & POLLIN) {
+			unsigned char b[16];
+			ssize_t n = read(sig_pipe[0], b, sizeof(b));
+			for (ssize_t i = 0; i < n; i++) {
+				clear_status(&v);
+				printf(signals++ ? _("kfdo: cancelling harder\n")
+						 : _("kfdo: cancelling (the whole build gets SIGINT; Ctrl-C again to hurry)\n"));
+				runner_cancel(r, now);
+			}
+		}
+		runner_handle(r, now);
+		if (!runner_done(r))
+			draw(&v, now, false);
+	}
+	clear_status(&v);
+	const char *m;
+	enum runner_result res = runner_result(r, &m);
+	cause_set(cause, "%s", m ? m : "");
+	*msg = NULL;
+	if (res != RUNNER_OK && runner_log_path(r))
+		printf(_("        log: %s\n"), runner_log_path(r));
+	runner_free(r);
+	return res;
+}
+
+static bool confirm(const struct session *s, enum step_id id, bool yes)
+{
+	const struct step_def *def = step_get(id);
+	struct plan p = { 0 };
+	char *cause = NULL;
+	if (def->plan && def->plan(s, &p, &cause) == 0)
+		for (size_t i = 0; i < p.n; i++) {
+			char *line = plan_format_command(&p.cmds[i]);
+			printf("    %s\n", line);
+			free(line);
+		}
+	free(cause);
+	plan_free(&p);
+	if (yes)
+		return true;
+	printf(_("  Run this? [Y/n] "));
+	fflush(stdout);
+	char buf[16];
+	if (!fgets(buf, sizeof(buf), stdin))
+		return false;
+	return buf[0] == '\n' || buf[0] == 'y' || buf[0] == 'Y';
+}
+
+static bool step_hardware(struct session *s)
+{
+	struct detect_opts o = { .sysroot = "/" };
+	struct detect_report r;
+	char *cause = NULL;
+	detect_run(&r, &o, &cause);
+	free(cause);
+	if (r.event_ok) {
+		strv_free(s->perf_event);
+		s->perf_event = NULL;
+		for (size_t i = 0; i < r.event.nargs; i++)
+			strv_push(&s->perf_event, r.event.perf_args[i]);
+	}
+	/* Building needs no PMU: an unsupported machine can still build; recording needs it. */
+	session_step_set(s, STEP_HARDWARE, r.verdict == VERDICT_UNSUPPORTED ? STATUS_FAILED : STATUS_DONE, r.summary);
+	printf("  %s %s\n", r.verdict == VERDICT_READY ? "ok  " : r.verdict == VERDICT_FIXABLE ? "warn" : "fail",
+	       r.summary);
+	if (r.verdict != VERDICT_READY)
+		printf(_("       (kfdo detect tells why; building goes on, recording will need it fixed)\n"));
+	detect_report_free(&r);
+	return true;
+}
+
+static bool step_toolchain(struct session *s)
+{
+	struct toolchain tc;
+	struct toolchain_opts o = { .no_owners = true, .work_dir = s->tree };
+	char *cause = NULL;
+	if (toolchain_detect(&o, &tc, &cause) < 0) {
+		printf("  fail %s\n", cause);
+		session_step_set(s, STEP_TOOLCHAIN, STATUS_FAILED, cause);
+		free(cause);
+		return false;
+	}
+	struct check_list l = { 0 };
+	toolchain_checks(&tc, &l);
+	bool ok = true;
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].status == CHECK_FAIL) {
+			ok = false;
+			printf("  fail %s: %s\n", l.v[i].id, l.v[i].message);
+		}
+	char *install = toolchain_install_command(&tc);
+	if (!ok && install)
+		printf(_("       to install what is missing: %s\n"), install);
+	char *msg = ok ? xasprintf(_("every required tool is there (make %s)"), tc.make_llvm_arg ? tc.make_llvm_arg : "")
+		       : xstrdup(_("required tools are missing (kfdo doctor lists them)"));
+	printf("  %s %s\n", ok ? "ok  " : "fail", msg);
+	session_step_set(s, STEP_TOOLCHAIN, ok ? STATUS_DONE : STATUS_FAILED, msg);
+	free(msg);
+	free(install);
+	check_list_free(&l);
+	toolchain_free(&tc);
+	return ok;
+}
+
+static void usage(void)
+{
+	printf(_("Usage: kfdo run [--yes] [--until STEP] [--from STEP] [OPTIONS]\n"
+		 "Walk the flow without the TUI. Steps already done are skipped (--from STEP runs it again).\n"
+		 "Steps: hardware toolchain source configure build install reboot profile convert final-build finish\n\n"
+		 "  --yes          run without asking (needed when stdin is not a terminal)\n"
+		 "  --until STEP   stop after STEP;  --from STEP  start at STEP\n"));
+	fputs(_(cli_session_help), stdout);
+	printf(_("\nExit status: 0 done, 1 a step failed or cannot run yet, 2 bad usage, 130 cancelled.\n"));
+}
+
+static int parse_step(const char *name, enum step_id *out)
+{
+	const struct step_def *d = step_by_name(name);
+	if (!d)
+		return cli_usage_error("run", _("unknown step '%s'"), name);
+	*out = d->id;
+	return 0;
+}
+
+int cli_run(int argc, char **argv)
+{
+	static const struct option own[] = {
+		{ "yes", no_argument, NULL, 'y' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct option *opts = cli_options_merge(own);
+	struct cli_session_opts so;
+	cli_session_opts_init(&so);
+	bool yes = false, has_from = false;
+	enum step_id from = STEP_HARDWARE, until = STEP_FINISH;
+	int c, ret = 0;
+	struct session *s = NULL;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hy", opts, NULL)) != -1) {
+		if (c == 'y') {
+			yes = true;
+		} else if (c == 'u') {
+			if ((ret = parse_step(optarg, &until)))
+				goto out;
+		} else if (c == 'f') {
+			if ((ret = parse_step(optarg, &from)))
+				goto out;
+			has_from = true;
+		} else if (c == 'h') {
+			usage();
+			goto out;
+		} else if (!cli_session_option(&so, c, optarg)) {
+			ret = cli_usage_error("run", c == ':' ? _("option '%s' needs a value") : _("unknown option '%s'"),
+					      argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		ret = cli_usage_error("run", _("unexpected argument '%s'"), argv[optind]);
+		goto out;
+	}
+	if (!yes && !isatty(STDIN_FILENO)) {
+		ret = cli_usage_error("run", _("stdin is not a terminal: give --yes to run without asking"));
+		goto out;
+	}
+	if (!(s = cli_session_open(&so, "run", NULL))) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	char *cause = NULL;
+	if (state_save(s, &cause) < 0) {
+		fprintf(stderr, _("kfdo: cannot save the session: %s\n"), cause);
+		free(cause);
+		ret = EXIT_NO;
+		goto out;
+	}
+
+	bool tty = isatty(STDOUT_FILENO);
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		perror("kfdo: pipe");
+		ret = EXIT_NO;
+		goto out;
+	}
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_hup;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+
+	for (enum step_id id = from; id <= until && !ret; id++) {
+		const struct step_def *def = step_get(id);
+		char *why = NULL;
+		bool again = has_from && id == from;
+		if (!again && def->postcondition && def->postcondition(s, &why) && id != STEP_HARDWARE &&
+		    id != STEP_TOOLCHAIN) {
+			printf(_("%s%2d. %s: already done (%s)%s\n"), cli_color ? "\033[2m" : "", id + 1, _(def->title),
+			       why ? why : "", cli_color ? "\033[0m" : "");
+			free(why);
+			continue;
+		}
+		free(why);
+		printf("%s%2d. %s%s\n", cli_color ? "\033[1m" : "", id + 1, _(def->title), cli_color ? "\033[0m" : "");
+		fflush(stdout);
+		if (id == STEP_HARDWARE) {
+			step_hardware(s);
+			state_save(s, NULL);
+			continue;
+		}
+		if (id == STEP_TOOLCHAIN) {
+			if (!step_toolchain(s))
+				ret = EXIT_NO;
+			state_save(s, NULL);
+			continue;
+		}
+		if (id >= STEP_INSTALL) {
+			printf(_("  kfdo run stops here: this version cannot run the %s step yet "
+				 "(kfdo plan shows its commands).\n"), def->name);
+			ret = EXIT_NO;
+			break;
+		}
+		if (id == STEP_SOURCE && !s->clone_url) {
+			/* Nothing to run: the tree is there or it is not. */
+			char *w = NULL;
+			bool ok = def->postcondition(s, &w);
+			printf("  %s %s\n", ok ? "ok  " : "fail", w ? w : "");
+			session_step_set(s, id, ok ? STATUS_DONE : STATUS_FAILED, w);
+			state_save(s, NULL);
+			free(w);
+			if (!ok)
+				ret = EXIT_NO;
+			continue;
+		}
+		if (!confirm(s, id, yes)) {
+			printf(_("  not run.\n"));
+			ret = EXIT_NO;
+			break;
+		}
+		const char *unused;
+		cause = NULL;
+		enum runner_result res = run_step(s, id, tty, &unused, &cause);
+		if (res == RUNNER_OK) {
+			printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", cause ? cause : "");
+		} else if (res == RUNNER_CANCELLED) {
+			printf(_("  cancelled: nothing of the build is left running.\n"));
+			ret = EXIT_CANCEL;
+		} else {
+			printf("  %s %s\n", cli_color ? "\033[31mfail\033[0m" : "fail", cause ? cause : "");
+			ret = EXIT_NO;
+		}
+		free(cause);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+out:
+	session_free(s);
+	cli_session_opts_free(&so);
+	free(opts);
+	return ret;
+}

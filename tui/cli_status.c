@@ -1,0 +1,99 @@
+/* kfdo status: where the saved session stands. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/i18n.h"
+#include "core/plan.h"
+#include "core/steps.h"
+#include "tui/cli.h"
+
+static void when(char *buf, size_t n, time_t t)
+{
+	struct tm tm;
+	if (!t || !localtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, n, "-");
+}
+
+int cli_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf(_("Usage: kfdo status\nWhere the saved session stands: the tree, the toggles, each step, "
+				 "the artifacts and the logs.\n"));
+			return 0;
+		}
+		return cli_usage_error("status", _("unknown option '%s'"), argv[optind - 1]);
+	}
+	struct session *s = NULL;
+	char *cause = NULL;
+	char *dir = state_dir();
+	switch (state_load(&s, &cause)) {
+	case STATE_ERROR:
+		fprintf(stderr, _("kfdo: cannot read the saved session: %s\n"), cause);
+		free(cause);
+		free(dir);
+		return EXIT_NO;
+	case STATE_SET_ASIDE:
+		printf(_("The saved session could not be read and was set aside: %s\n"), cause);
+		free(cause);
+		free(dir);
+		return EXIT_NO;
+	case STATE_NONE:
+		printf(_("No saved session in %s: start one with `kfdo` or `kfdo run --tree DIR`.\n"), dir);
+		free(dir);
+		return 0;
+	case STATE_LOADED:
+		break;
+	}
+	free(cause);
+	const struct toggles *t = &s->toggles;
+	printf(_("Session    %s/session.json\n"), dir);
+	printf(_("Tree       %s%s%s\n"), s->tree ? s->tree : "-", s->output_dir ? _("  (output: ") : "",
+	       s->output_dir ? s->output_dir : "");
+	if (s->output_dir)
+		printf(")\n");
+	printf(_("Config     %s%s%s, target %s\n"), config_source_name(s->config_source), s->config_file ? " " : "",
+	       s->config_file ? s->config_file : "", s->target ? s->target : "-");
+	printf(_("Toggles    AutoFDO %s, ThinLTO %s, full LTO %s, Propeller %s, LLVM=%s, -j%d\n"),
+	       t->autofdo ? "on" : "off", t->thin_lto ? "on" : "off", t->full_lto ? "on" : "off",
+	       t->propeller ? "on" : "off", t->llvm ? t->llvm : "1", t->jobs);
+	const struct step_def *next = step_next_pending(s);
+	printf("\n");
+	size_t n;
+	const struct step_def *steps = steps_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct step_state *ss = &s->steps[i];
+		char at[32];
+		when(at, sizeof(at), ss->finished ? ss->finished : ss->started);
+		printf("%s %2zu. %-10s %-8s %-16s %s\n", next == &steps[i] ? ">" : " ", i + 1, steps[i].name,
+		       step_status_name(ss->status), at, ss->message ? ss->message : "");
+		if (s->artifacts.logs[i])
+			printf("%20s %s %s\n", "", _("log:"), s->artifacts.logs[i]);
+	}
+	if (next)
+		printf(_("\nNext: %s (kfdo run --from %s)\n"), _(next->title), next->name);
+	else
+		printf(_("\nEvery step is done.\n"));
+	for (size_t i = 0; i < s->n_history; i++) {
+		const struct build_history *h = &s->history[i];
+		for (size_t k = 0; k < h->n_runs; k++) {
+			char at[32];
+			when(at, sizeof(at), h->runs[k].when);
+			printf(_("Build      %s  %.0f s, %ld lines  (config %s)\n"), at, h->runs[k].duration_s,
+			       h->runs[k].lines, h->config_hash);
+		}
+	}
+	for (size_t i = 0; s->artifacts.packages && s->artifacts.packages[i]; i++)
+		printf(_("Package    %s\n"), s->artifacts.packages[i]);
+	session_free(s);
+	free(dir);
+	return 0;
+}
