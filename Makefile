@@ -26,7 +26,7 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBKFDO  := $(BUILD)/libkfdo.a
 KFDO     := $(BUILD)/kfdo
 
-.PHONY: all deps deps-test check unit cli-tests asan run install clean
+.PHONY: all deps deps-test check check-e2e unit cli-tests asan run install clean
 all: $(KFDO)
 
 $(BUILD)/%.o: %.c
@@ -72,6 +72,12 @@ asan:
 		LDFLAGS="-fsanitize=address,undefined" unit
 
 # A sub-make, so pkg-config sees what deps just installed on a fresh machine.
+# Real kernel builds (Debian's linux-source-6.12, tinyconfig, clang-19): minutes.
+check-e2e: deps
+	@scripts/deps.sh e2e
+	@$(MAKE) --no-print-directory $(KFDO)
+	@KFDO=$(abspath $(KFDO)) E2E_DIR=$(abspath $(BUILD))/e2e scripts/run-tests.sh cli $(sort $(wildcard tests/e2e/test_*.sh))
+
 run: deps
 	@$(MAKE) --no-print-directory $(KFDO)
 	$(KFDO) detect
