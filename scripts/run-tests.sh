@@ -5,7 +5,7 @@
 # Counts also go to $KFDO_TEST_TALLY (when set) so `make check` can print a total.
 set -u
 kind=$1; shift
-passed=0; failed=0; broken=()
+passed=0; failed=0; skipped=0; broken=()
 for t in "$@"; do
     out=$(mktemp)
     if [ "$kind" = unit ]; then
@@ -13,7 +13,8 @@ for t in "$@"; do
         cat "$out"
         p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$out" | tail -n1)
         f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:.*/\1/p' "$out" | tail -n1)
-        p=${p:-0}; f=${f:-0}
+        sk=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s)\..*/\1/p' "$out" | tail -n1)
+        p=${p:-0}; f=${f:-0}; skipped=$((skipped + ${sk:-0}))
         # A crash or an early exit counts as a failure even when cmocka printed nothing.
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
         if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$t: ran no test"; fi
@@ -29,6 +30,7 @@ for t in "$@"; do
     [ "$f" -gt 0 ] && broken+=("$t")
 done
 [ "${#broken[@]}" -gt 0 ] && printf 'failing: %s\n' "${broken[@]}"
-echo "$kind: $passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then echo "$kind: $passed passed, $failed failed, $skipped skipped"
+else echo "$kind: $passed passed, $failed failed"; fi
 if [ -n "${KFDO_TEST_TALLY:-}" ]; then echo "$passed $failed" >>"$KFDO_TEST_TALLY"; fi
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
