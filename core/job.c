@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/state.h"
 #include "core/util.h"
 
 #define READ_SIZE 65536       /* one read(), as large as cat's */
@@ -95,47 +96,13 @@ char *job_quote_argv(const char *const *argv)
 	return sb.s;
 }
 
-/* mkdir -p with mode 0700 for every level it creates. */
-static int mkdir_p(char *path)
-{
-	for (char *p = path + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		int r = mkdir(path, 0700), e = errno;
-		*p = c;
-		if (r < 0 && e != EEXIST)
-			return -e;
-		if (!c)
-			break;
-	}
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return -errno;
-	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
 char *job_default_log_path(const char *name)
 {
-	char *dir;
-	const char *xdg = getenv("XDG_STATE_HOME");
-	/* The XDG spec says to ignore a relative path. */
-	if (xdg && xdg[0] == '/') {
-		dir = xasprintf("%s/kfdo/logs", xdg);
-	} else {
-		const char *home = getenv("HOME");
-		if (!home || home[0] != '/') {
-			struct passwd *pw = getpwuid(getuid());
-			home = pw ? pw->pw_dir : NULL;
-		}
-		if (!home || home[0] != '/') {
-			errno = ENOENT;
-			return NULL;
-		}
-		dir = xasprintf("%s/.local/state/kfdo/logs", home);
-	}
-	int r = mkdir_p(dir);
+	/* Logs live with the session, wherever its directory is. */
+	char *state = state_dir();
+	char *dir = xasprintf("%s/logs", state);
+	free(state);
+	int r = mkdir_p(dir, 0700, NULL);
 	if (r < 0) {
 		free(dir);
 		errno = -r;

@@ -202,25 +202,13 @@ static int mkdir_parent(const char *path, char **cause)
 {
 	char *p = xstrdup(path);
 	char *slash = strrchr(p, '/');
+	int r = 0;
 	if (slash && slash != p) {
 		*slash = '\0';
-		for (char *q = p + 1;; q++) {
-			if (*q != '/' && *q != '\0')
-				continue;
-			char ch = *q;
-			*q = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-				cause_set(cause, "cannot create %s: %s", p, strerror(errno));
-				free(p);
-				return -1;
-			}
-			*q = ch;
-			if (!ch)
-				break;
-		}
+		r = mkdir_p(p, 0755, cause) < 0 ? -1 : 0;
 	}
 	free(p);
-	return 0;
+	return r;
 }
 
 int plan_copy_run(const struct plan_cmd *c, char **cause)

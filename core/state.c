@@ -248,43 +248,7 @@ char *state_dir(void)
 {
 	if (dir_override)
 		return xstrdup(dir_override);
-	/* The XDG spec says a relative XDG_STATE_HOME is invalid and must be ignored. */
-	const char *xdg = getenv("XDG_STATE_HOME");
-	if (xdg && xdg[0] == '/')
-		return xasprintf("%s/kfdo", xdg);
-	const char *home = getenv("HOME");
-	if (!home || !*home) {
-		struct passwd *pw = getpwuid(getuid());
-		home = pw && pw->pw_dir ? pw->pw_dir : "/";
-	}
-	return xasprintf("%s/.local/state/kfdo", home);
-}
-
-/* mkdir -p with 0700 for what it creates (the XDG spec's mode). */
-static int mkdir_p(const char *dir, char **cause)
-{
-	char *p = xstrdup(dir);
-	for (char *q = p + 1;; q++) {
-		if (*q != '/' && *q != '\0')
-			continue;
-		char c = *q;
-		*q = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-			cause_set(cause, "cannot create %s: %s", p, strerror(errno));
-			free(p);
-			return -1;
-		}
-		*q = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	struct stat st;
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		cause_set(cause, "%s is not a directory", dir);
-		return -1;
-	}
-	return 0;
+	return xdg_kfdo_dir("XDG_STATE_HOME", ".local/state");
 }
 
 static int write_all(int fd, const char *s, size_t n)
@@ -317,7 +281,8 @@ static int fsync_dir(const char *dir)
 int state_save(const struct session *s, char **cause)
 {
 	char *dir = state_dir();
-	if (mkdir_p(dir, cause) < 0) {
+	/* 0700: the XDG spec's mode for what it creates. */
+	if (mkdir_p(dir, 0700, cause) < 0) {
 		free(dir);
 		return -1;
 	}

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,4 +275,45 @@ void fmt_duration(char *buf, size_t n, double seconds)
 		snprintf(buf, n, "%ldm%02lds", t / 60, t % 60);
 	else
 		snprintf(buf, n, "%lds", t);
+}
+
+int mkdir_p(const char *dir, unsigned mode, char **cause)
+{
+	char *p = xstrdup(dir);
+	for (char *q = p + 1;; q++) {
+		if (*q != '/' && *q != '\0')
+			continue;
+		char c = *q;
+		*q = '\0';
+		if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST) {
+			int e = errno;
+			cause_set(cause, "cannot create %s: %s", p, strerror(e));
+			free(p);
+			return -e;
+		}
+		*q = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	struct stat st;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		int e = errno && !S_ISDIR(st.st_mode) ? ENOTDIR : errno;
+		cause_set(cause, "%s is not a directory", dir);
+		return -(e ? e : ENOTDIR);
+	}
+	return 0;
+}
+
+char *xdg_kfdo_dir(const char *var, const char *home_rel)
+{
+	const char *xdg = getenv(var);
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/kfdo", xdg);
+	const char *home = getenv("HOME");
+	if (!home || home[0] != '/') {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw && pw->pw_dir ? pw->pw_dir : "/";
+	}
+	return xasprintf("%s/%s/kfdo", home, home_rel);
 }

@@ -48,6 +48,13 @@ bool str_has_word(const char *list, const char *word);
 /* "45s", "3m07s", "1h02m" (negative reads as 0). buf of at least 24 bytes. */
 void fmt_duration(char *buf, size_t n, double seconds);
 
+/* mkdir -p: creates every missing level of dir with mode. 0, or -errno with a
+ * cause naming the level that failed (-ENOTDIR when dir is not a directory). */
+int mkdir_p(const char *dir, unsigned mode, char **cause);
+/* kfdo's XDG directory: "$VAR/kfdo" when VAR is absolute (the spec says to
+ * ignore a relative one), else "$HOME/<home_rel>/kfdo". malloc'd. */
+char *xdg_kfdo_dir(const char *var, const char *home_rel);
+
 /* Searches PATH for an executable; returns a malloc'd full path or NULL. */
 char *path_find_exe(const char *name);
 

@@ -13,19 +13,10 @@
 #include "detect/report.h"
 #include "tui/cli.h"
 
-static char *data_dir(void)
-{
-	const char *x = getenv("XDG_DATA_HOME");
-	if (x && x[0] == '/')
-		return xasprintf("%s/kfdo", x);
-	const char *home = getenv("HOME");
-	return xasprintf("%s/.local/share/kfdo", home ? home : "");
-}
-
 /* What later steps will know, as the paths they will most likely have. */
 static void fill_placeholders(struct session *s)
 {
-	char *data = data_dir();
+	char *data = xdg_kfdo_dir("XDG_DATA_HOME", ".local/share");
 	char *obj = session_objtree(s);
 	if (!s->artifacts.packages && obj)
 		strv_pushf(&s->artifacts.packages, "%s/*.pkg.tar.zst", obj);

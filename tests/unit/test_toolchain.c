@@ -35,26 +35,13 @@ static char *tmp_root(void)
 	return xstrdup(real);
 }
 
-static void mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	mkdir(p, 0755);
-	free(p);
-}
 
 static void put_file(const char *root, const char *rel, const char *text, mode_t mode)
 {
 	char *path = xasprintf("%s/%s", root, rel);
 	char *dir = xstrdup(path);
 	*strrchr(dir, '/') = '\0';
-	mkdir_p(dir);
+	assert_int_equal(mkdir_p(dir, 0755, NULL), 0);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
