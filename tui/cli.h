@@ -20,6 +20,7 @@ int cli_status(int argc, char **argv);
 enum {
 	OPT_TREE = 1000, OPT_OUTPUT, OPT_CONFIG_FROM, OPT_JOBS, OPT_NO_AUTOFDO, OPT_AUTOFDO, OPT_NO_THIN_LTO,
 	OPT_FULL_LTO, OPT_PROPELLER, OPT_LLVM, OPT_ARCH, OPT_TARGET, OPT_ENABLE, OPT_DISABLE, OPT_MAKE_VAR,
+	OPT_THIN_LTO, OPT_NO_FULL_LTO, OPT_NO_PROPELLER, /* keep OPT_NO_PROPELLER last */
 };
 struct cli_session_opts {
 	bool any;
@@ -40,6 +41,9 @@ bool cli_session_option(struct cli_session_opts *o, int c, const char *arg);
 /* own's options followed by the session options, NULL-terminated; free() it. */
 struct option *cli_options_merge(const struct option *own);
 struct session *cli_session_open(const struct cli_session_opts *o, const char *command, bool *loaded);
+/* The usage error for what getopt_long returned (':' missing value, '?' unknown):
+ * names the option as the user wrote it. Returns EXIT_USAGE. */
+int cli_bad_option(const char *command, int c, char **argv);
 /* Prints "kfdo: MESSAGE (see kfdo COMMAND --help)" and returns EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -1,5 +1,8 @@
 /* kfdo detect [--json] [--sysroot DIR] [--cpuid-dump FILE] [--pmu NAME] */
 #include <getopt.h>
+#include <unistd.h>
+#include <string.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -40,19 +43,20 @@ int cli_detect(int argc, char **argv)
 	bool json = false;
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 's': o.sysroot = optarg; break;
 		case 'd': o.cpuid_dump = optarg; break;
 		case 'p': o.pmu = optarg; break;
 		case 'h': detect_usage(); return 0;
-		case ':': return cli_usage_error("detect", _("option '%s' needs a value"), argv[optind - 1]);
-		default: return cli_usage_error("detect", _("unknown option '%s'"), argv[optind - 1]);
+		default: return cli_bad_option("detect", c, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("detect", _("unexpected argument '%s'"), argv[optind]);
+	if (access(o.sysroot, R_OK | X_OK) < 0)
+		return cli_usage_error("detect", _("cannot read the sysroot %s: %s"), o.sysroot, strerror(errno));
 	char *cause = NULL;
 	if (o.pmu && !event_pmu_known(o.pmu, &cause)) {
 		int r = cli_usage_error("detect", "%s", cause);

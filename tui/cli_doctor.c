@@ -1,6 +1,8 @@
 /* kfdo doctor: the hardware check, the toolchain with the machine's disk,
  * RAM and CPUs, and the kernel tree: everything checkable before a build. */
 #include <getopt.h>
+#include <unistd.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +90,7 @@ int cli_doctor(int argc, char **argv)
 	bool json = false;
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 't': tree_path = optarg; break;
@@ -97,19 +99,28 @@ int cli_doctor(int argc, char **argv)
 		case 'd': dopts.cpuid_dump = optarg; break;
 		case 'p': dopts.pmu = optarg; break;
 		case 'h': usage(); return 0;
-		case ':': return cli_usage_error("doctor", _("option '%s' needs a value"), argv[optind - 1]);
-		default: return cli_usage_error("doctor", _("unknown option '%s'"), argv[optind - 1]);
+		default: return cli_bad_option("doctor", c, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("doctor", _("unexpected argument '%s'"), argv[optind]);
+	if (access(dopts.sysroot, R_OK | X_OK) < 0)
+		return cli_usage_error("doctor", _("cannot read the sysroot %s: %s"), dopts.sysroot, strerror(errno));
 
-	/* The saved session's tree when none is given; doctor never changes the session. */
+	/* The saved session's tree when none is given. */
 	struct session *s = NULL;
-	if (!tree_path && state_load(&s, NULL) == STATE_LOADED && s->tree)
-		tree_path = s->tree;
-
 	char *cause = NULL;
+	if (!tree_path) {
+		enum state_load_result lr = state_load(&s, &cause);
+		/* Loading sets an unreadable file aside: never do that silently. */
+		if (lr == STATE_SET_ASIDE || lr == STATE_ERROR)
+			fprintf(stderr, "kfdo: %s\n", cause);
+		if (lr == STATE_LOADED && s->tree)
+			tree_path = s->tree;
+		free(cause);
+		cause = NULL;
+	}
+
 	if (dopts.pmu && !event_pmu_known(dopts.pmu, &cause)) {
 		int r = cli_usage_error("doctor", "%s", cause);
 		free(cause);

@@ -62,15 +62,14 @@ int cli_plan(int argc, char **argv)
 	cli_session_opts_init(&so);
 	int c, ret = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage();
 			goto out;
 		}
 		if (cli_session_option(&so, c, optarg))
 			continue;
-		ret = cli_usage_error("plan", c == ':' ? _("option '%s' needs a value") : _("unknown option '%s'"),
-				      argv[optind - 1]);
+		ret = cli_bad_option("plan", c, argv);
 		goto out;
 	}
 	struct session *s = cli_session_open(&so, "plan", NULL);

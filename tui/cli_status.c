@@ -24,13 +24,13 @@ int cli_status(int argc, char **argv)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			printf(_("Usage: kfdo status\nWhere the saved session stands: the tree, the toggles, each step, "
 				 "the artifacts and the logs.\n"));
 			return 0;
 		}
-		return cli_usage_error("status", _("unknown option '%s'"), argv[optind - 1]);
+		return cli_bad_option("status", c, argv);
 	}
 	struct session *s = NULL;
 	char *cause = NULL;
@@ -55,16 +55,17 @@ int cli_status(int argc, char **argv)
 	}
 	free(cause);
 	const struct toggles *t = &s->toggles;
+	char jobs[16];
+	snprintf(jobs, sizeof(jobs), t->jobs > 0 ? "%d" : "auto", t->jobs);
 	printf(_("Session    %s/session.json\n"), dir);
-	printf(_("Tree       %s%s%s\n"), s->tree ? s->tree : "-", s->output_dir ? _("  (output: ") : "",
-	       s->output_dir ? s->output_dir : "");
+	printf(_("Tree       %s\n"), s->tree ? s->tree : "-");
 	if (s->output_dir)
-		printf(")\n");
+		printf(_("Output     %s (make O=)\n"), s->output_dir);
 	printf(_("Config     %s%s%s, target %s\n"), config_source_name(s->config_source), s->config_file ? " " : "",
 	       s->config_file ? s->config_file : "", s->target ? s->target : "-");
-	printf(_("Toggles    AutoFDO %s, ThinLTO %s, full LTO %s, Propeller %s, LLVM=%s, -j%d\n"),
+	printf(_("Toggles    AutoFDO %s, ThinLTO %s, full LTO %s, Propeller %s, LLVM=%s, -j%s\n"),
 	       t->autofdo ? "on" : "off", t->thin_lto ? "on" : "off", t->full_lto ? "on" : "off",
-	       t->propeller ? "on" : "off", t->llvm ? t->llvm : "1", t->jobs);
+	       t->propeller ? "on" : "off", t->llvm ? t->llvm : "1", jobs);
 	const struct step_def *next = step_next_pending(s);
 	printf("\n");
 	size_t n;

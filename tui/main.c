@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/util.h"
 #include "tui/cli.h"
 
 bool cli_color;
@@ -55,6 +56,18 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_bad_option(const char *command, int c, char **argv)
+{
+	/* A long option is the word itself (optopt then holds its value, not a letter);
+	 * a short one inside a cluster (-xh) is optopt. */
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	char shortopt[3] = { '-', (char)optopt, 0 };
+	const char *name = !str_starts(word, "--") && optopt > 32 && optopt < 127 ? shortopt : word;
+	if (c == ':')
+		return cli_usage_error(command, _("option '%s' needs a value"), name);
+	return cli_usage_error(command, _("unknown option '%s'"), name);
+}
+
 int main(int argc, char **argv)
 {
 	/* Messages and character width follow the user's locale; numbers stay in C. */
@@ -74,7 +87,7 @@ int main(int argc, char **argv)
 	opterr = 0;
 	int c;
 	/* "+": stop at the command name; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -86,13 +99,14 @@ int main(int argc, char **argv)
 			no_color = true;
 			break;
 		default:
-			return cli_usage_error(NULL, _("unknown option '%s'"), argv[optind - 1]);
+			return cli_bad_option(NULL, c, argv);
 		}
 	}
 	cli_color = !no_color && isatty(STDOUT_FILENO);
 
 	if (optind >= argc) {
 		char *args[] = { "detect", NULL };
+		optind = 0; /* getopt starts afresh on the new argv */
 		return cli_detect(1, args);
 	}
 	const char *name = argv[optind];
