@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libcpuid/libcpuid.h>
@@ -170,11 +173,72 @@ static void copy_trimmed(char *dst, size_t n, const char *src)
 	free(t);
 }
 
-/* Fills identity and the leaves libcpuid keeps; ext22 is the caller's. */
-static int cpu_from_raw(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr, size_t *core, char **cause)
+static int identify_all(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr)
 {
 	struct system_id_t sys;
 	memset(&sys, 0, sizeof(sys));
+	if (cpu_identify_all(arr, &sys) != 0)
+		return -1;
+	cpu->ncore_types = sys.num_cpu_types;
+	cpu->logical_cpus = 0;
+	for (int t = 0; t < sys.num_cpu_types && t < (int)ARRAY_LEN(cpu->cores); t++) {
+		snprintf(cpu->cores[t].purpose, sizeof(cpu->cores[t].purpose), "%s",
+			 cpu_purpose_str(sys.cpu_types[t].purpose));
+		cpu->cores[t].logical_cpus = sys.cpu_types[t].num_logical_cpus;
+		cpu->logical_cpus += sys.cpu_types[t].num_logical_cpus;
+	}
+	cpuid_free_system_id(&sys);
+	return 0;
+}
+
+/* The hybrid core types. For a dump it runs in a child: libcpuid 0.6.2 crashes on
+ * some sparse dumps inside cpu_identify_all, and a bad file must not kill kfdo. */
+static int core_types(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr, bool isolate)
+{
+	if (!isolate)
+		return identify_all(cpu, arr);
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* Die of the crash: handlers inherited (the TUI's, a test runner's) must not catch it. */
+		static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+		for (size_t i = 0; i < ARRAY_LEN(fatal); i++)
+			signal(fatal[i], SIG_DFL);
+		struct cpu_info out;
+		memset(&out, 0, sizeof(out));
+		int ok = identify_all(&out, arr) == 0;
+		ssize_t w = ok ? write(fds[1], &out, sizeof(out)) : 0;
+		_exit(ok && w == (ssize_t)sizeof(out) ? 0 : 1);
+	}
+	close(fds[1]);
+	struct cpu_info got;
+	ssize_t n;
+	do
+		n = read(fds[0], &got, sizeof(got));
+	while (n < 0 && errno == EINTR);
+	close(fds[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(got) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	cpu->ncore_types = got.ncore_types;
+	cpu->logical_cpus = got.logical_cpus;
+	memcpy(cpu->cores, got.cores, sizeof(cpu->cores));
+	return 0;
+}
+
+/* Fills identity and the leaves libcpuid keeps; ext22 is the caller's. */
+static int cpu_from_raw(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr, bool isolate, size_t *core,
+			char **cause)
+{
 	if (arr->num_raw == 0) {
 		cause_set(cause, _("no CPU data"));
 		return -EINVAL;
@@ -187,16 +251,10 @@ static int cpu_from_raw(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr, 
 		cause_set(cause, _("libcpuid cannot identify the CPU: %s"), cpuid_error());
 		return -EINVAL;
 	}
-	if (cpu_identify_all(arr, &sys) == 0) {
-		cpu->ncore_types = sys.num_cpu_types;
-		cpu->logical_cpus = 0;
-		for (int t = 0; t < sys.num_cpu_types && t < (int)ARRAY_LEN(cpu->cores); t++) {
-			snprintf(cpu->cores[t].purpose, sizeof(cpu->cores[t].purpose), "%s",
-				 cpu_purpose_str(sys.cpu_types[t].purpose));
-			cpu->cores[t].logical_cpus = sys.cpu_types[t].num_logical_cpus;
-			cpu->logical_cpus += sys.cpu_types[t].num_logical_cpus;
-		}
-		cpuid_free_system_id(&sys);
+	/* Core types need several CPUs; with one, cpu_identify_all only risks libcpuid
+	 * 0.6.2's crash on a sparse dump (x2APIC ids it does not expect). */
+	if (arr->num_raw > 1 && core_types(cpu, arr, isolate) == 0) {
+		/* filled in */
 	} else {
 		cpu->ncore_types = 1;
 		cpu->logical_cpus = id.num_logical_cpus;
@@ -284,7 +342,7 @@ int cpu_read_dump(struct cpu_info *cpu, const char *path, char **cause)
 		cause_set(cause, _("%s: libcpuid cannot read this dump: %s"), path, cpuid_error());
 		r = -EINVAL;
 	} else {
-		r = cpu_from_raw(cpu, &arr, &core, cause);
+		r = cpu_from_raw(cpu, &arr, true, &core, cause);
 	}
 	free(fdpath);
 	close(fd);
@@ -328,13 +386,13 @@ int cpu_read_live(struct cpu_info *cpu, char **cause)
 			return -EIO;
 		}
 		size_t core;
-		int r = cpu_from_raw(cpu, &arr, &core, cause);
+		int r = cpu_from_raw(cpu, &arr, false, &core, cause);
 		free(arr.raw);
 		if (r < 0)
 			return r;
 	} else {
 		size_t core;
-		int r = cpu_from_raw(cpu, &arr, &core, cause);
+		int r = cpu_from_raw(cpu, &arr, false, &core, cause);
 		cpuid_free_raw_data_array(&arr);
 		if (r < 0)
 			return r;

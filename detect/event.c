@@ -44,6 +44,9 @@ static bool pfm_init(const char *force_pmu)
 	if (force_pmu)
 		setenv("LIBPFM_FORCE_PMU", force_pmu, 1);
 	pfm_ready = pfm_initialize() == PFM_SUCCESS;
+	/* libpfm4 reads them only here; every job kfdo starts would inherit them. */
+	unsetenv("LIBPFM_ENCODE_INACTIVE");
+	unsetenv("LIBPFM_FORCE_PMU");
 	return pfm_ready;
 }
 

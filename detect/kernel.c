@@ -83,7 +83,13 @@ static char *gz_read(const char *path)
 		if (sb.len > (64u << 20))
 			break;
 	}
-	gzclose(gz);
+	/* A truncated or corrupt file says nothing reliable: unknown, not "not set". */
+	if (n < 0 || gzclose(gz) != Z_OK) {
+		if (n < 0)
+			gzclose(gz);
+		sb_free(&sb);
+		return NULL;
+	}
 	if (!sb.s)
 		sb_add(&sb, "");
 	return sb.s;

@@ -99,6 +99,23 @@ static void test_dumps_identify(void **state)
 	}
 }
 
+/* libcpuid 0.6.2 segfaults on these inside cpu_identify_all(): kfdo must not. */
+static void test_fuzzed_dumps_do_not_crash(void **state)
+{
+	(void)state;
+	static const char *const files[] = { DUMP("fuzzed_sparse_one_cpu.test"), DUMP("fuzzed_sparse_two_cpus.test") };
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		struct cpu_info c;
+		char *cause = NULL;
+		if (cpu_read_dump(&c, files[i], &cause) != 0)
+			fail_msg("%s: %s", files[i], cause);
+		assert_int_equal(c.vendor, CPU_AMD);
+		assert_int_equal(c.family, 0x19);
+		assert_int_equal(c.model, 0x61);
+		cpu_info_free(&c);
+	}
+}
+
 static void test_qemu_is_virtual(void **state)
 {
 	(void)state;
@@ -634,6 +651,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dumps_identify),
+		cmocka_unit_test(test_fuzzed_dumps_do_not_crash),
 		cmocka_unit_test(test_qemu_is_virtual),
 		cmocka_unit_test(test_hybrid_picks_performance_core),
 		cmocka_unit_test(test_bad_dumps),
