@@ -299,11 +299,15 @@ static void add_dryrun(struct runner *r)
 	char **prepare = strv_dup(build->argv), **dry = NULL;
 	free(prepare[n - 1]);
 	prepare[n - 1] = xstrdup("prepare");
-	for (size_t i = 0; i < n; i++) {
+	/* kbuild's *-pkg targets are "+" recipes, which make runs even under -n: it
+	 * would really run makepkg. What they compile is what "all" compiles. */
+	const char *target = strstr(build->argv[n - 1], "-pkg") ? "all" : build->argv[n - 1];
+	for (size_t i = 0; i + 1 < n; i++) {
 		strv_push(&dry, build->argv[i]);
 		if (i == 0)
 			strv_push(&dry, "-n");
 	}
+	strv_push(&dry, target);
 	add_cmd(r, RC_PREPARE, NULL, prepare);
 	add_cmd(r, RC_DRYRUN, NULL, dry);
 }
@@ -335,16 +339,18 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 	if (hooks)
 		r->hooks = *hooks;
 	*out = r;
-	char *why = NULL;
+	char *why = NULL, *err = NULL;
 	if (def->precondition && !def->precondition(s, &why)) {
-		cause_set(cause, "%s", why ? why : _("its precondition does not hold"));
-		finish(r, RUNNER_FAILED, *cause);
+		finish(r, RUNNER_FAILED, why ? why : _("its precondition does not hold"));
+		cause_set(cause, "%s", r->message);
 		free(why);
 		return -1;
 	}
 	free(why);
-	if (def->plan && def->plan(s, &r->plan, cause) < 0) {
-		finish(r, RUNNER_FAILED, cause && *cause ? *cause : _("no plan"));
+	if (def->plan && def->plan(s, &r->plan, &err) < 0) {
+		finish(r, RUNNER_FAILED, err ? err : _("no plan"));
+		cause_set(cause, "%s", r->message);
+		free(err);
 		return -1;
 	}
 	bool build = id == STEP_BUILD || id == STEP_FINAL_BUILD;

@@ -13,7 +13,7 @@ for t in "$@"; do
         cat "$out"
         p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$out" | tail -n1)
         f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:.*/\1/p' "$out" | tail -n1)
-        sk=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s)\..*/\1/p' "$out" | tail -n1)
+        sk=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s)[.,].*/\1/p' "$out" | tail -n1)
         p=${p:-0}; f=${f:-0}; skipped=$((skipped + ${sk:-0}))
         # A crash or an early exit counts as a failure even when cmocka printed nothing.
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi

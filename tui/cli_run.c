@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -23,10 +24,13 @@
 #include "tui/cli.h"
 
 static int sig_pipe[2] = { -1, -1 };
+/* Set by a signal that arrived outside a step's poll loop too (between steps, at the prompt). */
+static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
 {
 	unsigned char b = (unsigned char)sig;
+	got_signal = 1;
 	int e = errno;
 	if (write(sig_pipe[1], &b, 1) < 0) {
 		/* Full pipe: a cancel is already pending. */
@@ -185,7 +189,8 @@ static enum runner_result run_step(struct session *s, enum step_id id, bool tty,
 	return res;
 }
 
-static bool confirm(const struct session *s, enum step_id id, bool yes)
+/* 1 run it, 0 no, -1 a signal came (Ctrl-C at the question). */
+static int confirm(const struct session *s, enum step_id id, bool yes)
 {
 	const struct step_def *def = step_get(id);
 	struct plan p = { 0 };
@@ -199,13 +204,37 @@ static bool confirm(const struct session *s, enum step_id id, bool yes)
 	free(cause);
 	plan_free(&p);
 	if (yes)
-		return true;
+		return 1;
 	printf(_("  Run this? [Y/n] "));
 	fflush(stdout);
 	char buf[16];
 	if (!fgets(buf, sizeof(buf), stdin))
-		return false;
+		return got_signal ? -1 : 0;
 	return buf[0] == '\n' || buf[0] == 'y' || buf[0] == 'Y';
+}
+
+/* One kfdo run per session: a second one would rewrite the same tree and state. */
+static int lock_session(void)
+{
+	char *dir = state_dir(), *cause = NULL;
+	if (mkdir_p(dir, 0700, &cause) < 0) {
+		fprintf(stderr, "kfdo: %s\n", cause);
+		free(cause);
+		free(dir);
+		return -1;
+	}
+	char *path = xasprintf("%s/lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, _("kfdo: another kfdo run is working on this session (%s is locked)\n"), path);
+		close(fd);
+		fd = -1;
+	} else if (fd < 0) {
+		fprintf(stderr, _("kfdo: cannot open %s: %s\n"), path, strerror(errno));
+	}
+	free(path);
+	free(dir);
+	return fd;
 }
 
 static bool step_hardware(struct session *s)
@@ -298,10 +327,11 @@ int cli_run(int argc, char **argv)
 	cli_session_opts_init(&so);
 	bool yes = false, has_from = false;
 	enum step_id from = STEP_HARDWARE, until = STEP_FINISH;
-	int c, ret = 0;
+	int c, ret = 0, lock = -1;
 	struct session *s = NULL;
+	got_signal = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hy", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hy", opts, NULL)) != -1) {
 		if (c == 'y') {
 			yes = true;
 		} else if (c == 'u') {
@@ -315,8 +345,7 @@ int cli_run(int argc, char **argv)
 			usage();
 			goto out;
 		} else if (!cli_session_option(&so, c, optarg)) {
-			ret = cli_usage_error("run", c == ':' ? _("option '%s' needs a value") : _("unknown option '%s'"),
-					      argv[optind - 1]);
+			ret = cli_bad_option("run", c, argv);
 			goto out;
 		}
 	}
@@ -324,8 +353,16 @@ int cli_run(int argc, char **argv)
 		ret = cli_usage_error("run", _("unexpected argument '%s'"), argv[optind]);
 		goto out;
 	}
+	if (from > until) {
+		ret = cli_usage_error("run", _("--from %s comes after --until %s"), step_name(from), step_name(until));
+		goto out;
+	}
 	if (!yes && !isatty(STDIN_FILENO)) {
 		ret = cli_usage_error("run", _("stdin is not a terminal: give --yes to run without asking"));
+		goto out;
+	}
+	if ((lock = lock_session()) < 0) {
+		ret = EXIT_NO;
 		goto out;
 	}
 	if (!(s = cli_session_open(&so, "run", NULL))) {
@@ -346,20 +383,34 @@ int cli_run(int argc, char **argv)
 		ret = EXIT_NO;
 		goto out;
 	}
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_hup;
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_hup, old_pipe;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	/* Output closed under us (kfdo run | head): go on and record the outcome, not die
+	 * and leave the build running with the session saying so forever. */
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 
 	for (enum step_id id = from; id <= until && !ret; id++) {
 		const struct step_def *def = step_get(id);
 		char *why = NULL;
 		bool again = has_from && id == from;
+		if (got_signal) {
+			printf(_("kfdo: cancelled before the %s step\n"), def->name);
+			ret = EXIT_CANCEL;
+			break;
+		}
 		if (!again && def->postcondition && def->postcondition(s, &why) && id != STEP_HARDWARE &&
 		    id != STEP_TOOLCHAIN) {
 			printf(_("%s%2d. %s: already done (%s)%s\n"), cli_color ? "\033[2m" : "", id + 1, _(def->title),
 			       why ? why : "", cli_color ? "\033[0m" : "");
+			if (s->steps[id].status != STATUS_DONE) {
+				session_step_set(s, id, STATUS_DONE, why);
+				state_save(s, NULL);
+			}
 			free(why);
 			continue;
 		}
@@ -395,9 +446,10 @@ int cli_run(int argc, char **argv)
 				ret = EXIT_NO;
 			continue;
 		}
-		if (!confirm(s, id, yes)) {
-			printf(_("  not run.\n"));
-			ret = EXIT_NO;
+		int ok = confirm(s, id, yes);
+		if (ok <= 0 || got_signal) {
+			printf(ok < 0 || got_signal ? _("\n  cancelled: not run.\n") : _("  not run.\n"));
+			ret = ok < 0 || got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
 		const char *unused;
@@ -417,9 +469,12 @@ int cli_run(int argc, char **argv)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 out:
+	if (lock >= 0)
+		close(lock);
 	session_free(s);
 	cli_session_opts_free(&so);
 	free(opts);

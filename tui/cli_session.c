@@ -21,8 +21,11 @@ const struct option cli_session_long_options[] = {
 	{ "no-autofdo", no_argument, NULL, OPT_NO_AUTOFDO },
 	{ "autofdo", no_argument, NULL, OPT_AUTOFDO },
 	{ "no-thin-lto", no_argument, NULL, OPT_NO_THIN_LTO },
+	{ "thin-lto", no_argument, NULL, OPT_THIN_LTO },
 	{ "full-lto", no_argument, NULL, OPT_FULL_LTO },
+	{ "no-full-lto", no_argument, NULL, OPT_NO_FULL_LTO },
 	{ "propeller", no_argument, NULL, OPT_PROPELLER },
+	{ "no-propeller", no_argument, NULL, OPT_NO_PROPELLER },
 	{ "llvm", required_argument, NULL, OPT_LLVM },
 	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "target", required_argument, NULL, OPT_TARGET },
@@ -37,18 +40,18 @@ const char *const cli_session_help =
 	   "  --output DIR         build in DIR (make O=DIR)\n"
 	   "  --config-from SRC    base config: running (default), defconfig, tinyconfig, or a file\n"
 	   "  --jobs N             make -jN (default: what the CPUs and RAM carry)\n"
-	   "  --no-autofdo         build without CONFIG_AUTOFDO_CLANG (trees older than 6.13)\n"
-	   "  --no-thin-lto        no ThinLTO;  --full-lto  full LTO instead\n"
-	   "  --propeller          also CONFIG_PROPELLER_CLANG\n"
+	   "  --no-autofdo         build without CONFIG_AUTOFDO_CLANG (trees older than 6.13); --autofdo again\n"
+	   "  --no-thin-lto        no ThinLTO (--thin-lto again);  --full-lto  full LTO instead (--no-full-lto)\n"
+	   "  --propeller          also CONFIG_PROPELLER_CLANG (--no-propeller)\n"
 	   "  --llvm VALUE         make LLVM=VALUE: 1, -19, or a directory ending in / (default: found)\n"
 	   "  --arch ARCH          make ARCH=ARCH\n"
 	   "  --target TARGET      make target (default pacman-pkg)\n"
-	   "  --enable SYM, --disable SYM   extra scripts/config toggles (repeatable)\n"
-	   "  --make-var K=V       an extra make variable (repeatable)\n");
+	   "  --enable SYM, --disable SYM   extra scripts/config toggles (repeatable; kept in the session)\n"
+	   "  --make-var K=V       an extra make variable (repeatable; K= removes K from the session)\n");
 
 bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 {
-	if (c < OPT_TREE || c > OPT_MAKE_VAR)
+	if (c < OPT_TREE || c > OPT_NO_PROPELLER)
 		return false;
 	o->any = true;
 	switch (c) {
@@ -59,8 +62,11 @@ bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 	case OPT_NO_AUTOFDO: o->autofdo = 0; break;
 	case OPT_AUTOFDO: o->autofdo = 1; break;
 	case OPT_NO_THIN_LTO: o->thin_lto = 0; break;
+	case OPT_THIN_LTO: o->thin_lto = 1; break;
 	case OPT_FULL_LTO: o->full_lto = 1; break;
+	case OPT_NO_FULL_LTO: o->full_lto = 0; break;
 	case OPT_PROPELLER: o->propeller = 1; break;
+	case OPT_NO_PROPELLER: o->propeller = 0; break;
 	case OPT_LLVM: o->llvm = arg; break;
 	case OPT_ARCH: o->arch = arg; break;
 	case OPT_TARGET: o->target = arg; break;
@@ -82,6 +88,22 @@ void cli_session_opts_free(struct cli_session_opts *o)
 	strv_free(o->enable);
 	strv_free(o->disable);
 	strv_free(o->make_vars);
+}
+
+/* Drops the entries equal to key (end '\0') or starting with key + end ("K" + '='). */
+static void strv_remove_prefix(char ***v, const char *key, char end)
+{
+	size_t n = strlen(key), j = 0;
+	for (size_t i = 0; *v && (*v)[i]; i++) {
+		char *e = (*v)[i];
+		if (strncmp(e, key, n) == 0 && e[n] == end) {
+			free(e);
+			continue;
+		}
+		(*v)[j++] = e;
+	}
+	if (*v)
+		(*v)[j] = NULL;
 }
 
 static int abs_dir(const char *what, const char *path, char **out, bool must_exist)
@@ -138,8 +160,11 @@ static int apply(struct session *s, const struct cli_session_opts *o, const char
 	}
 	if (o->autofdo >= 0)
 		s->toggles.autofdo = o->autofdo;
-	if (o->thin_lto >= 0)
+	if (o->thin_lto >= 0) {
 		s->toggles.thin_lto = o->thin_lto;
+		if (o->thin_lto)
+			s->toggles.full_lto = false;
+	}
 	if (o->full_lto >= 0) {
 		s->toggles.full_lto = o->full_lto;
 		if (o->full_lto)
@@ -153,16 +178,28 @@ static int apply(struct session *s, const struct cli_session_opts *o, const char
 		session_set(&s->toggles.arch, o->arch);
 	if (o->target)
 		session_set(&s->target, o->target);
-	for (size_t i = 0; o->enable && o->enable[i]; i++)
+	/* The session remembers these: a symbol is enabled or disabled once, the last word wins. */
+	for (size_t i = 0; o->enable && o->enable[i]; i++) {
+		strv_remove_prefix(&s->toggles.config_disable, o->enable[i], '\0');
+		strv_remove_prefix(&s->toggles.config_enable, o->enable[i], '\0');
 		strv_push(&s->toggles.config_enable, o->enable[i]);
-	for (size_t i = 0; o->disable && o->disable[i]; i++)
+	}
+	for (size_t i = 0; o->disable && o->disable[i]; i++) {
+		strv_remove_prefix(&s->toggles.config_enable, o->disable[i], '\0');
+		strv_remove_prefix(&s->toggles.config_disable, o->disable[i], '\0');
 		strv_push(&s->toggles.config_disable, o->disable[i]);
+	}
 	for (size_t i = 0; o->make_vars && o->make_vars[i]; i++) {
-		if (!strchr(o->make_vars[i], '=')) {
+		const char *eq = strchr(o->make_vars[i], '=');
+		if (!eq || eq == o->make_vars[i]) {
 			cli_usage_error(command, _("--make-var wants K=V, not '%s'"), o->make_vars[i]);
 			return -1;
 		}
-		strv_push(&s->toggles.make_vars, o->make_vars[i]);
+		char *key = xasprintf("%.*s", (int)(eq - o->make_vars[i]), o->make_vars[i]);
+		strv_remove_prefix(&s->toggles.make_vars, key, '=');
+		free(key);
+		if (eq[1])
+			strv_push(&s->toggles.make_vars, o->make_vars[i]);
 	}
 	return 0;
 }
