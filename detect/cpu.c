@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -374,8 +375,15 @@ int cpu_read_live(struct cpu_info *cpu, char **cause)
 	}
 	struct cpu_raw_data_array_t arr;
 	memset(&arr, 0, sizeof(arr));
-	/* All logical CPUs, to see hybrid core types; one CPU when affinity is restricted. */
-	if (cpuid_get_all_raw_data(&arr) != 0 || arr.num_raw == 0) {
+	/* All logical CPUs, to see hybrid core types; one CPU when affinity is restricted.
+	 * libcpuid 0.6.2 pins the process to each CPU in turn and leaves it on the last:
+	 * every build kfdo started afterwards ran on one core. Put the mask back. */
+	cpu_set_t mask;
+	bool have_mask = sched_getaffinity(0, sizeof(mask), &mask) == 0;
+	int got = cpuid_get_all_raw_data(&arr);
+	if (have_mask)
+		sched_setaffinity(0, sizeof(mask), &mask);
+	if (got != 0 || arr.num_raw == 0) {
 		cpuid_free_raw_data_array(&arr);
 		memset(&arr, 0, sizeof(arr));
 		arr.raw = xcalloc(1, sizeof(*arr.raw));

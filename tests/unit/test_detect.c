@@ -2,6 +2,7 @@
 #include "tests/unit/testlib.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,21 @@ static void test_fuzzed_dumps_do_not_crash(void **state)
 		assert_int_equal(c.model, 0x61);
 		cpu_info_free(&c);
 	}
+}
+
+/* libcpuid's live read pins the process to one CPU after another; kfdo must
+ * hand back the mask it had, or every build it starts runs on one core. */
+static void test_live_read_keeps_affinity(void **state)
+{
+	(void)state;
+	cpu_set_t before, after;
+	assert_int_equal(sched_getaffinity(0, sizeof(before), &before), 0);
+	struct cpu_info c;
+	assert_int_equal(cpu_read_live(&c, NULL), 0);
+	assert_int_equal(sched_getaffinity(0, sizeof(after), &after), 0);
+	assert_int_equal(CPU_COUNT(&after), CPU_COUNT(&before));
+	assert_true(CPU_EQUAL(&after, &before));
+	cpu_info_free(&c);
 }
 
 static void test_qemu_is_virtual(void **state)
@@ -652,6 +668,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dumps_identify),
 		cmocka_unit_test(test_fuzzed_dumps_do_not_crash),
+		cmocka_unit_test(test_live_read_keeps_affinity),
 		cmocka_unit_test(test_qemu_is_virtual),
 		cmocka_unit_test(test_hybrid_picks_performance_core),
 		cmocka_unit_test(test_bad_dumps),
