@@ -11,6 +11,7 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
+#include "detect/tree.h"
 
 /* perf record -c: "a suitable prime number, like 500009" (autofdo.rst). */
 #define PERF_SAMPLE_PERIOD "500009"
@@ -338,67 +339,31 @@ int plan_convert(const struct session *s, struct plan *p, char **cause)
 
 /* ---- read-back ---- */
 
-struct wanted {
-	const char *sym;
-	bool enable;
-	char *got;	/* NULL: absent from .config */
-};
-
-/* The value of a .config line for sym: "y", "m", a string, or "not set". */
-static char *line_value(const char *line, const char *sym)
-{
-	size_t n = strlen(sym);
-	if (str_starts(line, "CONFIG_") && strncmp(line + 7, sym, n) == 0 && line[7 + n] == '=')
-		return xstrdup(line + 8 + n);
-	if (str_starts(line, "# CONFIG_") && strncmp(line + 9, sym, n) == 0 &&
-	    strcmp(line + 9 + n, " is not set") == 0)
-		return xstrdup("not set");
-	return NULL;
-}
-
 int config_readback(const char *config_path, const struct toggles *t, char ***not_stuck,
 		    char **cause)
 {
 	*not_stuck = NULL;
-	char *buf = file_read(config_path, 64u << 20, NULL);
-	if (!buf) {
-		cause_set(cause, _("cannot read %s: %s"), config_path, strerror(errno));
+	struct kernel_config cfg;
+	char *err = NULL;
+	if (tree_config_read(config_path, &cfg, &err) < 0) {
+		cause_set(cause, _("cannot read %s"), err);
+		free(err);
 		return -1;
 	}
 	char **ops = config_toggle_args(t);
-	size_t n = strv_len(ops) / 2;
-	struct wanted *w = xcalloc(n ? n : 1, sizeof(*w));
-	for (size_t i = 0; i < n; i++)
-		w[i] = (struct wanted){ .sym = ops[2 * i + 1], .enable = strcmp(ops[2 * i], "-e") == 0 };
-
-	for (char *line = buf; *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		for (size_t i = 0; i < n; i++) {
-			char *v = line_value(line, w[i].sym);
-			if (v) {
-				/* Kconfig keeps the last assignment, and so do we. */
-				free(w[i].got);
-				w[i].got = v;
-			}
-		}
-		line = nl ? nl + 1 : line + strlen(line);
-	}
-
-	for (size_t i = 0; i < n; i++) {
-		bool unset = w[i].got && strcmp(w[i].got, "not set") == 0;
-		const char *got = !w[i].got ? _("absent") : unset ? _("not set") : w[i].got;
-		bool off = !w[i].got || unset || strcmp(w[i].got, "n") == 0;
+	for (size_t i = 0; ops && ops[i] && ops[i + 1]; i += 2) {
+		const char *sym = ops[i + 1];
+		bool enable = strcmp(ops[i], "-e") == 0;
+		/* "# CONFIG_X is not set" reads as "n"; the last assignment wins, as in Kconfig. */
+		const char *v = tree_config_get(&cfg, sym);
+		bool off = !v || strcmp(v, "n") == 0;
+		const char *got = !v ? _("absent") : strcmp(v, "n") == 0 ? _("not set") : v;
 		/* -d LTO_NONE and the like are satisfied by "not set" as by absence. */
-		bool ok = w[i].enable ? w[i].got && strcmp(w[i].got, "y") == 0 : off;
+		bool ok = enable ? v && strcmp(v, "y") == 0 : off;
 		if (!ok)
-			strv_pushf(not_stuck, _("%s (asked: %s, got: %s)"), w[i].sym,
-				   w[i].enable ? "y" : _("not set"), got);
-		free(w[i].got);
+			strv_pushf(not_stuck, _("%s (asked: %s, got: %s)"), sym, enable ? "y" : _("not set"), got);
 	}
-	free(w);
 	strv_free(ops);
-	free(buf);
+	tree_config_free(&cfg);
 	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
+#include "detect/tree.h"
 
 static bool why_set(char **why, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -131,19 +132,6 @@ static bool recorded_done(const struct session *s, enum step_id id, char **why)
 	return why_set(why, false, _("not done yet (as recorded in the session)"));
 }
 
-/* Is "config SYM" a line of arch/Kconfig? That is where AutoFDO, Propeller
- * and the LTO choices are defined (since 6.13 for the first two). */
-static bool kconfig_has(const char *kconfig, const char *sym)
-{
-	size_t n = strlen(sym);
-	for (const char *p = kconfig; (p = strstr(p, "config ")); p += 7) {
-		if ((p == kconfig || p[-1] == '\n') && strncmp(p + 7, sym, n) == 0 &&
-		    (p[7 + n] == '\n' || p[7 + n] == '\0' || p[7 + n] == ' '))
-			return true;
-	}
-	return false;
-}
-
 /* ---- hardware, toolchain ---- */
 
 static bool pre_none(const struct session *s, char **why)
@@ -189,10 +177,10 @@ static bool post_source(const struct session *s, char **why)
 	if (!kconfig)
 		return why_set(why, false, _("cannot read %s/arch/Kconfig"), s->tree);
 	const struct toggles *t = &s->toggles;
-	const char *sym = t->autofdo && !kconfig_has(kconfig, "AUTOFDO_CLANG")   ? "AUTOFDO_CLANG"
-			  : t->propeller && !kconfig_has(kconfig, "PROPELLER_CLANG") ? "PROPELLER_CLANG"
-			  : t->thin_lto && !kconfig_has(kconfig, "LTO_CLANG_THIN")   ? "LTO_CLANG_THIN"
-			  : t->full_lto && !kconfig_has(kconfig, "LTO_CLANG_FULL")   ? "LTO_CLANG_FULL"
+	const char *sym = t->autofdo && !tree_kconfig_defines(kconfig, "AUTOFDO_CLANG")   ? "AUTOFDO_CLANG"
+			  : t->propeller && !tree_kconfig_defines(kconfig, "PROPELLER_CLANG") ? "PROPELLER_CLANG"
+			  : t->thin_lto && !tree_kconfig_defines(kconfig, "LTO_CLANG_THIN")   ? "LTO_CLANG_THIN"
+			  : t->full_lto && !tree_kconfig_defines(kconfig, "LTO_CLANG_FULL")   ? "LTO_CLANG_FULL"
 										    : NULL;
 	free(kconfig);
 	if (sym)

@@ -97,8 +97,7 @@ static int read_version(struct kernel_tree *t, char **cause)
 	return rc;
 }
 
-/* Does a line `config SYM` or `menuconfig SYM` appear in text? */
-static bool kconfig_defines(const char *text, const char *sym)
+bool tree_kconfig_defines(const char *text, const char *sym)
 {
 	size_t n = strlen(sym);
 	for (const char *p = text; p && *p;) {
@@ -131,9 +130,9 @@ static void read_kconfig(struct kernel_tree *t)
 		free(path);
 		if (!text)
 			continue;
-		t->has_autofdo = t->has_autofdo || kconfig_defines(text, "AUTOFDO_CLANG");
-		t->has_propeller = t->has_propeller || kconfig_defines(text, "PROPELLER_CLANG");
-		t->has_lto_thin = t->has_lto_thin || kconfig_defines(text, "LTO_CLANG_THIN");
+		t->has_autofdo = t->has_autofdo || tree_kconfig_defines(text, "AUTOFDO_CLANG");
+		t->has_propeller = t->has_propeller || tree_kconfig_defines(text, "PROPELLER_CLANG");
+		t->has_lto_thin = t->has_lto_thin || tree_kconfig_defines(text, "LTO_CLANG_THIN");
 		free(text);
 	}
 }

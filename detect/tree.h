@@ -50,6 +50,8 @@ void tree_free(struct kernel_tree *tree);
 /* Adds "tree.version", "tree.autofdo", "tree.propeller", "tree.lto-thin",
  * "tree.pacman-pkg" and "tree.config". */
 void tree_checks(const struct kernel_tree *tree, struct check_list *list);
+/* Does a line `config SYM` or `menuconfig SYM` (indented or not) appear in a Kconfig text? */
+bool tree_kconfig_defines(const char *text, const char *sym);
 /* version.patchlevel >= v.p? */
 bool tree_version_at_least(const struct kernel_tree *tree, int v, int p);
 

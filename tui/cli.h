@@ -11,6 +11,12 @@ enum { EXIT_NO = 1, EXIT_USAGE = 2, EXIT_CANCEL = 130 };
 extern bool cli_color; /* stdout is a terminal and neither --no-color nor NO_COLOR */
 
 int cli_detect(int argc, char **argv);
+/* The hardware options detect and doctor share: --sysroot 's', --cpuid-dump 'd',
+ * --pmu 'p' (cli_hw_option takes one), and their checks once parsed (extra
+ * arguments, an unreadable sysroot, a PMU libpfm4 lacks): 0 or EXIT_USAGE. */
+struct detect_opts;
+bool cli_hw_option(struct detect_opts *o, int c, const char *arg);
+int cli_hw_check(const char *command, int argc, char **argv, const struct detect_opts *o);
 int cli_doctor(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_run(int argc, char **argv);

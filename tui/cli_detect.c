@@ -29,6 +29,31 @@ static void print_json(const struct detect_report *r)
 	json_object_put(j);
 }
 
+bool cli_hw_option(struct detect_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 's': o->sysroot = arg; return true;
+	case 'd': o->cpuid_dump = arg; return true;
+	case 'p': o->pmu = arg; return true;
+	}
+	return false;
+}
+
+int cli_hw_check(const char *command, int argc, char **argv, const struct detect_opts *o)
+{
+	if (optind < argc)
+		return cli_usage_error(command, _("unexpected argument '%s'"), argv[optind]);
+	if (access(o->sysroot, R_OK | X_OK) < 0)
+		return cli_usage_error(command, _("cannot read the sysroot %s: %s"), o->sysroot, strerror(errno));
+	char *cause = NULL;
+	if (o->pmu && !event_pmu_known(o->pmu, &cause)) {
+		int r = cli_usage_error(command, "%s", cause);
+		free(cause);
+		return r;
+	}
+	return 0;
+}
+
 int cli_detect(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -46,23 +71,16 @@ int cli_detect(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
-		case 's': o.sysroot = optarg; break;
-		case 'd': o.cpuid_dump = optarg; break;
-		case 'p': o.pmu = optarg; break;
 		case 'h': detect_usage(); return 0;
-		default: return cli_bad_option("detect", c, argv);
+		default:
+			if (!cli_hw_option(&o, c, optarg))
+				return cli_bad_option("detect", c, argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("detect", _("unexpected argument '%s'"), argv[optind]);
-	if (access(o.sysroot, R_OK | X_OK) < 0)
-		return cli_usage_error("detect", _("cannot read the sysroot %s: %s"), o.sysroot, strerror(errno));
+	int bad = cli_hw_check("detect", argc, argv, &o);
+	if (bad)
+		return bad;
 	char *cause = NULL;
-	if (o.pmu && !event_pmu_known(o.pmu, &cause)) {
-		int r = cli_usage_error("detect", "%s", cause);
-		free(cause);
-		return r;
-	}
 
 	struct detect_report r;
 	int ret = detect_run(&r, &o, &cause);

@@ -95,17 +95,15 @@ int cli_doctor(int argc, char **argv)
 		case 'j': json = true; break;
 		case 't': tree_path = optarg; break;
 		case 'l': llvm_dir = optarg; break;
-		case 's': dopts.sysroot = optarg; break;
-		case 'd': dopts.cpuid_dump = optarg; break;
-		case 'p': dopts.pmu = optarg; break;
 		case 'h': usage(); return 0;
-		default: return cli_bad_option("doctor", c, argv);
+		default:
+			if (!cli_hw_option(&dopts, c, optarg))
+				return cli_bad_option("doctor", c, argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("doctor", _("unexpected argument '%s'"), argv[optind]);
-	if (access(dopts.sysroot, R_OK | X_OK) < 0)
-		return cli_usage_error("doctor", _("cannot read the sysroot %s: %s"), dopts.sysroot, strerror(errno));
+	int bad = cli_hw_check("doctor", argc, argv, &dopts);
+	if (bad)
+		return bad;
 
 	/* The saved session's tree when none is given. */
 	struct session *s = NULL;
@@ -121,12 +119,6 @@ int cli_doctor(int argc, char **argv)
 		cause = NULL;
 	}
 
-	if (dopts.pmu && !event_pmu_known(dopts.pmu, &cause)) {
-		int r = cli_usage_error("doctor", "%s", cause);
-		free(cause);
-		session_free(s);
-		return r;
-	}
 	struct detect_report hw;
 	if (detect_run(&hw, &dopts, &cause) < 0) {
 		fprintf(stderr, "kfdo: %s\n", cause);
