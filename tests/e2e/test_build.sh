@@ -12,9 +12,6 @@ tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n1)
 if [ ! -f "$tree/Makefile" ]; then
     rm -rf "$tree.part" && mkdir -p "$tree.part"
     tar -xf "$tarball" -C "$tree.part" --strip-components=1 && mv "$tree.part" "$tree"
-    # Let the 1.4 GB just written reach the disk first: its writeback doubled the
-    # first build's time here, and the second build's ETA is measured against it.
-    sync
 fi
 [ -f "$tree/Makefile" ] && ok "linux-source-6.12 unpacked" || { not_ok "linux-source-6.12 unpacked" "$tarball"; exit 1; }
 rm -rf "$out"
