@@ -677,8 +677,8 @@ static void test_default_log_path(void **state)
 {
 	(void)state;
 	char *dir = tmpdir_new();
-	char *old_xdg = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
-	char *old_home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	char *old_xdg = test_env_save("XDG_STATE_HOME");
+	char *old_home = test_env_save("HOME");
 
 	setenv("XDG_STATE_HOME", dir, 1);
 	char *p = job_default_log_path("build");
@@ -715,16 +715,8 @@ static void test_default_log_path(void **state)
 	free(logs);
 	free(prefix);
 	free(p);
-	if (old_xdg)
-		setenv("XDG_STATE_HOME", old_xdg, 1);
-	else
-		unsetenv("XDG_STATE_HOME");
-	if (old_home)
-		setenv("HOME", old_home, 1);
-	else
-		unsetenv("HOME");
-	free(old_xdg);
-	free(old_home);
+	test_env_restore("XDG_STATE_HOME", old_xdg);
+	test_env_restore("HOME", old_home);
 	tmpdir_free(dir);
 }
 

@@ -394,8 +394,8 @@ static void test_xdg_dir(void **state)
 {
 	(void)state;
 	state_set_dir(NULL);
-	char *old_xdg = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
-	char *old_home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	char *old_xdg = test_env_save("XDG_STATE_HOME");
+	char *old_home = test_env_save("HOME");
 
 	setenv("XDG_STATE_HOME", tmpdir, 1);
 	char *d = state_dir();
@@ -421,14 +421,8 @@ static void test_xdg_dir(void **state)
 	assert_string_equal(d, "/home/tester/.local/state/kfdo");
 	free(d);
 
-	if (old_xdg)
-		setenv("XDG_STATE_HOME", old_xdg, 1);
-	if (old_home)
-		setenv("HOME", old_home, 1);
-	else
-		unsetenv("HOME");
-	free(old_xdg);
-	free(old_home);
+	test_env_restore("XDG_STATE_HOME", old_xdg);
+	test_env_restore("HOME", old_home);
 	free(want);
 }
 

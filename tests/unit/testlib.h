@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
@@ -21,6 +23,23 @@ static inline int testlib_rm_entry(const char *path, const struct stat *st, int 
 	(void)flag;
 	(void)ftw;
 	return remove(path);
+}
+
+/* An environment variable's value to restore later (malloc'd, NULL when unset). */
+static inline char *test_env_save(const char *name)
+{
+	const char *v = getenv(name);
+	return v ? strdup(v) : NULL;
+}
+
+/* Puts back what test_env_save() kept (unsetting a variable that was unset) and frees it. */
+static inline void test_env_restore(const char *name, char *saved)
+{
+	if (saved)
+		setenv(name, saved, 1);
+	else
+		unsetenv(name);
+	free(saved);
 }
 
 /* Removes a test's temporary directory tree. */
