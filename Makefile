@@ -4,7 +4,7 @@ DESTDIR ?=
 BUILD   ?= build
 VERSION := 0.1.0
 
-PKGS    := ncursesw libcpuid libalpm libelf json-c zlib
+PKGS    := ncursesw libcpuid libalpm libarchive libelf json-c zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpfm
 
@@ -19,14 +19,16 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DKFDO_VERSION='"$(VERSION)"' \
 LIB_SRC  := $(sort $(wildcard core/*.c detect/*.c))
 TUI_SRC  := $(sort $(wildcard tui/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIBKFDO  := $(BUILD)/libkfdo.a
 KFDO     := $(BUILD)/kfdo
 
-.PHONY: all deps deps-test check check-e2e unit cli-tests asan run install clean
+.PHONY: all deps deps-test check check-e2e unit cli-tests tui-tests tools asan bench pot po-check locales run install clean
 all: $(KFDO)
 
 $(BUILD)/%.o: %.c
@@ -44,7 +46,14 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(LIBKFDO)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -o $@ $< $(LIBKFDO) \
 		$(PKG_LIBS) $(shell pkg-config --libs cmocka) $(LDFLAGS)
 
--include $(LIB_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(TESTS:=.d)
+# Test programs (trace generators, log floods, fault injectors): tests and
+# benchmarks run them, they are never installed.
+$(BUILD)/tools/%: tests/tools/%.c $(LIBKFDO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIBKFDO) $(PKG_LIBS) $(LDFLAGS)
+tools: $(TOOLS)
+
+-include $(LIB_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(TESTS:=.d) $(TOOLS:=.d)
 
 # Installs the build and run dependencies that are missing (sudo when not root).
 deps:
@@ -56,15 +65,20 @@ deps-test:
 # more built with AddressSanitizer + UndefinedBehaviorSanitizer.
 check: deps deps-test
 	@mkdir -p $(BUILD) && rm -f $(BUILD)/tally
-	@KFDO_TEST_TALLY=$(abspath $(BUILD))/tally $(MAKE) --no-print-directory unit cli-tests
+	@KFDO_TEST_TALLY=$(abspath $(BUILD))/tally $(MAKE) --no-print-directory po-check unit cli-tests tui-tests
 	@KFDO_TEST_TALLY=$(abspath $(BUILD))/tally $(MAKE) --no-print-directory asan
 	@awk '{p += $$1; f += $$2} END {printf "all tests: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0)}' $(BUILD)/tally
 
-unit: $(TESTS) $(KFDO)
-	@scripts/run-tests.sh unit $(TESTS)
+unit: $(TESTS) $(KFDO) $(TOOLS)
+	@KFDO_TOOLS=$(abspath $(BUILD))/tools scripts/run-tests.sh unit $(TESTS)
 
-cli-tests: $(KFDO)
-	@KFDO=$(KFDO) scripts/run-tests.sh cli $(sort $(wildcard tests/cli/test_*.sh))
+cli-tests: $(KFDO) $(TOOLS)
+	@KFDO=$(KFDO) KFDO_TOOLS=$(abspath $(BUILD))/tools scripts/run-tests.sh cli $(sort $(wildcard tests/cli/test_*.sh))
+
+# The wizard in a real terminal: a private tmux server per script (tests/tui/lib.sh).
+tui-tests: $(KFDO) $(TOOLS) locales
+	@KFDO=$(abspath $(KFDO)) KFDO_TOOLS=$(abspath $(BUILD))/tools KFDO_LOCALEDIR=$(abspath $(BUILD))/locale \
+		scripts/run-tests.sh cli $(sort $(wildcard tests/tui/test_*.sh))
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan \
@@ -76,14 +90,41 @@ asan:
 check-e2e: deps
 	@scripts/deps.sh e2e
 	@$(MAKE) --no-print-directory $(KFDO)
-	@KFDO=$(abspath $(KFDO)) E2E_DIR=$(abspath $(BUILD))/e2e scripts/run-tests.sh cli $(sort $(wildcard tests/e2e/test_*.sh))
+	@$(MAKE) --no-print-directory $(KFDO) $(TOOLS) locales
+	@KFDO=$(abspath $(KFDO)) KFDO_TOOLS=$(abspath $(BUILD))/tools KFDO_LOCALEDIR=$(abspath $(BUILD))/locale \
+		E2E_DIR=$(abspath $(BUILD))/e2e scripts/run-tests.sh cli $(sort $(wildcard tests/e2e/test_*.sh))
+
+# Figures against baselines measured in the same run (BENCHMARKS.md); never fails on a number.
+bench: deps
+	@scripts/deps.sh e2e
+	@$(MAKE) --no-print-directory $(KFDO) $(TOOLS)
+	@KFDO=$(abspath $(KFDO)) KFDO_TOOLS=$(abspath $(BUILD))/tools BENCH_DIR=$(abspath $(BUILD))/bench scripts/bench.sh
+
+# Translations: po/kfdo.pot from the sources in po/POTFILES.in, one catalog per
+# language in po/LINGUAS. po-check fails when kfdo.pot is out of date.
+LINGUAS := $(shell sed "s/#.*//" po/LINGUAS 2>/dev/null)
+MOS     := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kfdo.mo)
+XGETTEXT = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS \
+	--package-name=kfdo --package-version=$(VERSION) --msgid-bugs-address='the kfdo issue tracker' --sort-by-file
+pot:
+	@$(XGETTEXT) --files-from=po/POTFILES.in -o po/kfdo.pot.new && \
+		sed -i '/^"POT-Creation-Date:/d' po/kfdo.pot.new && mv po/kfdo.pot.new po/kfdo.pot
+	@$(foreach l,$(LINGUAS),msgmerge -q --update --backup=none po/$(l).po po/kfdo.pot;) true
+po-check:
+	@scripts/po-check.sh $(VERSION)
+$(BUILD)/locale/%/LC_MESSAGES/kfdo.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+locales: $(MOS)
 
 run: deps
 	@$(MAKE) --no-print-directory $(KFDO)
 	@$(KFDO) detect || true  # its exit status is the verdict, not a make error
 
-install: $(KFDO)
+install: $(KFDO) $(MOS)
 	install -Dm755 $(KFDO) $(DESTDIR)$(PREFIX)/bin/kfdo
+	$(foreach l,$(LINGUAS),install -Dm644 $(BUILD)/locale/$(l)/LC_MESSAGES/kfdo.mo \
+		$(DESTDIR)$(PREFIX)/share/locale/$(l)/LC_MESSAGES/kfdo.mo;) true
 
 clean:
 	rm -rf $(BUILD)
