@@ -56,8 +56,9 @@ tools: $(TOOLS)
 # The log widget is in tui/, yet its unit test and its demo run it alone: they
 # link its objects too.
 LOGVIEW_OBJ := $(BUILD)/tui/logview.o $(BUILD)/tui/logview_draw.o
-$(BUILD)/tests/test_logview $(BUILD)/tools/logview_demo: $(LOGVIEW_OBJ)
-$(BUILD)/tests/test_logview $(BUILD)/tools/logview_demo: EXTRA_OBJ = $(LOGVIEW_OBJ)
+LOGVIEW_USERS := $(BUILD)/tests/test_logview $(BUILD)/tools/logview_demo $(BUILD)/tools/logview_bench
+$(LOGVIEW_USERS): $(LOGVIEW_OBJ)
+$(LOGVIEW_USERS): EXTRA_OBJ = $(LOGVIEW_OBJ)
 
 -include $(LIB_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(TESTS:=.d) $(TOOLS:=.d)
 

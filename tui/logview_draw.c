@@ -268,33 +268,38 @@ static void add_part(char *buf, size_t size, const char *part)
 static void draw_status(struct logview *lv, WINDOW *win, int y, int x, int w, bool shown, lv_seq bottom)
 {
 	static const char *const filters[] = { "", N_("warnings+errors"), N_("errors only") };
-	char left[LV_MSG_MAX + LV_PATTERN_MAX + 256] = "", part[LV_PATTERN_MAX + 64], right[96];
-	add_part(left, sizeof(left), lv->follow ? _("following") : _("paused, End follows"));
+	char core[LV_MSG_MAX + LV_PATTERN_MAX + 128] = "", counts[LV_PATTERN_MAX + 96] = "";
+	char part[LV_PATTERN_MAX + 64], right[96];
+	add_part(core, sizeof(core), lv->follow ? _("following") : _("paused, End follows"));
 	if (lv->filter != LOG_FILTER_ALL)
-		add_part(left, sizeof(left), _(filters[lv->filter]));
+		add_part(core, sizeof(core), _(filters[lv->filter]));
 	if (lv->msg[0]) {
-		add_part(left, sizeof(left), lv->msg);
+		add_part(core, sizeof(core), lv->msg);
 	} else if (lv->pattern_len) {
 		snprintf(part, sizeof(part), "/%s", lv->pattern);
-		add_part(left, sizeof(left), part);
+		add_part(core, sizeof(core), part);
 	}
 	snprintf(part, sizeof(part), _("warnings: %zu, errors: %zu"), lv->warnings, lv->errors);
-	add_part(left, sizeof(left), part);
+	snprintf(counts, sizeof(counts), " | %s", part);
 	if (shown)
 		snprintf(right, sizeof(right), _("line %llu of %llu "), (unsigned long long)bottom + 1,
 			 (unsigned long long)lv_total(lv));
 	else
 		snprintf(right, sizeof(right), _("%llu lines "), (unsigned long long)lv_total(lv));
 
+	/* What goes first when the row is short: the counts (the screen shows
+	 * them elsewhere), then the position; the state and the message stay. */
+	long cw = text_width(core), kw = text_width(counts), rw = text_width(right);
+	bool with_counts = cw + kw + 1 + rw <= w;
+	bool with_right = cw + 1 + rw <= w || rw + 12 <= w;
 	attr_t a = lv->attrs.status;
 	struct row r;
 	row_begin(lv, &r, w, 0, a);
-	long rw = text_width(right);
-	/* The state and the message come first; the position only where it fits. */
-	bool room = rw + 12 <= w;
-	r.w = room ? w - (int)rw - 1 : w;
-	row_text(&r, left, strlen(left), a, NULL, 0, 0);
-	if (room) {
+	r.w = with_right ? w - (int)rw - 1 : w;
+	row_text(&r, core, strlen(core), a, NULL, 0, 0);
+	if (with_counts)
+		row_text(&r, counts, strlen(counts), a, NULL, 0, 0);
+	if (with_right) {
 		r.w = w;
 		r.cut = false;
 		r.lcol = w - rw;
