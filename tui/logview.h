@@ -29,8 +29,8 @@
  *     bottom line shown (the newest when following) towards older lines; n
  *     goes on to older matches, N back to newer ones. It goes through the lines
  *     the filter shows, ignores case unless the pattern has a capital letter,
- *     and never wraps around: the status row says "not found" / "no more
- *     matches". Every match on screen is marked.
+ *     and never wraps around: the status row says "not found: PAT" / "no
+ *     older match for PAT" until the next key. Every match on screen is marked.
  *   - The filter shows warnings+errors or errors only. Clang's notes and
  *     source excerpts ("  949 |  code", "      |  ^~~") after a diagnostic
  *     belong to it: the filter keeps them under their warning or error.
