@@ -666,6 +666,7 @@ static void test_invalid_utf8_and_controls(void **state)
 		{ "a\xff" "b", "a?b" },
 		{ "caf\xc3\xa9", "café" },
 		{ "over\xc0\xaflong", "over??long" },
+		{ "over\xe0\x80\xaflong3", "over???long3" },	/* '/' in three bytes */
 		{ "surr\xed\xa0\x80ogate", "surr???ogate" },
 		{ "c1 \xc2\x9b x", "c1 ? x" },	/* U+009B, a C1 control (CSI) */
 		{ "cut \xe2\x82", "cut ??" },
