@@ -156,12 +156,12 @@ void detect_print(FILE *out, const struct detect_report *r, bool color)
 	if (r->cpu_ok) {
 		const struct cpu_info *c = &r->cpu;
 		fprintf(out, "  %-8s %s\n", _("CPU"), c->brand[0] ? c->brand : cpu_vendor_name(c));
-		fprintf(out, "  %-8s family %xh model %xh, %s%s%s, %d logical CPUs%s\n", "", c->family, c->model,
+		fprintf(out, _("  %-8s family %xh model %xh, %s%s%s, %d logical CPUs%s\n"), "", c->family, c->model,
 			c->uarch ? c->uarch->name : "", c->uarch ? ", " : "", c->codename, c->logical_cpus,
 			c->hybrid ? _(", hybrid") : "");
 	}
 	const struct kernel_info *k = &r->kernel;
-	fprintf(out, "  %-8s %s, PMU %s, branch stack %s\n\n", _("Kernel"), k->release ? k->release : "?",
+	fprintf(out, _("  %-8s %s, PMU %s, branch stack %s\n\n"), _("Kernel"), k->release ? k->release : "?",
 		k->pmu ? k->pmu : _("none"), k->branch_stack ? _("yes") : _("no"));
 
 	checks_print(out, &r->checks, color);
