@@ -35,14 +35,15 @@ static void add(struct detect_report *r, struct tally *t, bool hard, const char 
 	free(msg);
 }
 
+/* The JSON value as is; people read it through _(). */
 const char *verdict_name(enum verdict v)
 {
 	switch (v) {
-	case VERDICT_READY: return "ready";
-	case VERDICT_FIXABLE: return "fixable";
+	case VERDICT_READY: return N_("ready");
+	case VERDICT_FIXABLE: return N_("fixable");
 	case VERDICT_UNSUPPORTED: break;
 	}
-	return "unsupported";
+	return N_("unsupported");
 }
 
 static bool is_vm(const struct detect_report *r)

@@ -165,7 +165,7 @@ void detect_print(FILE *out, const struct detect_report *r, bool color)
 		k->pmu ? k->pmu : _("none"), k->branch_stack ? _("yes") : _("no"));
 
 	checks_print(out, &r->checks, color);
-	fprintf(out, "\n%s%s: %s%s\n", bold, _("Verdict"), verdict_name(r->verdict), reset);
+	fprintf(out, "\n%s%s: %s%s\n", bold, _("Verdict"), _(verdict_name(r->verdict)), reset);
 	fprintf(out, "%s\n", r->summary);
 	if (r->event_ok && r->verdict != VERDICT_UNSUPPORTED)
 		fprintf(out, "\n%s\n  perf record %s %s -a -N -b -c 500009 -o perf.data -- WORKLOAD\n",
