@@ -35,14 +35,15 @@ static void add(struct detect_report *r, struct tally *t, bool hard, const char 
 	free(msg);
 }
 
+/* The JSON value as is; people read it through _(). */
 const char *verdict_name(enum verdict v)
 {
 	switch (v) {
-	case VERDICT_READY: return "ready";
-	case VERDICT_FIXABLE: return "fixable";
+	case VERDICT_READY: return N_("ready");
+	case VERDICT_FIXABLE: return N_("fixable");
 	case VERDICT_UNSUPPORTED: break;
 	}
-	return "unsupported";
+	return N_("unsupported");
 }
 
 static bool is_vm(const struct detect_report *r)
@@ -63,7 +64,7 @@ static void check_cpu(struct detect_report *r, struct tally *t, const char *dump
 		return;
 	}
 	const struct cpu_info *c = &r->cpu;
-	add(r, t, false, "cpu", CHECK_OK, NULL, "%s, family %xh model %xh (%s%s%s)%s",
+	add(r, t, false, "cpu", CHECK_OK, NULL, _("%s, family %xh model %xh (%s%s%s)%s"),
 	    c->brand[0] ? c->brand : cpu_vendor_name(c), c->family, c->model, c->uarch ? c->uarch->name : "",
 	    c->uarch ? ", " : "", c->codename, c->hypervisor ? _(", virtual CPU") : "");
 
@@ -150,8 +151,8 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 		    k->perf_event_paranoid);
 	else
 		add(r, t, false, "kernel.perf_event_paranoid", CHECK_FAIL,
-		    "sudo sysctl kernel.perf_event_paranoid=0   "
-		    "(to keep it: echo 'kernel.perf_event_paranoid = 0' | sudo tee /etc/sysctl.d/99-kfdo.conf)",
+		    _("sudo sysctl kernel.perf_event_paranoid=0   "
+		      "(to keep it: echo 'kernel.perf_event_paranoid = 0' | sudo tee /etc/sysctl.d/99-kfdo.conf)"),
 		    _("perf_event_paranoid = %ld: recording the kernel system-wide (-a) as a user needs 0 or "
 		      "less (or CAP_PERFMON)"),
 		    k->perf_event_paranoid);
@@ -162,8 +163,8 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 		add(r, t, false, "kernel.kptr_restrict", CHECK_OK, NULL, "kptr_restrict = 0");
 	else
 		add(r, t, false, "kernel.kptr_restrict", CHECK_FAIL,
-		    "sudo sysctl kernel.kptr_restrict=0   "
-		    "(to keep it: echo 'kernel.kptr_restrict = 0' | sudo tee /etc/sysctl.d/99-kfdo.conf)",
+		    _("sudo sysctl kernel.kptr_restrict=0   "
+		      "(to keep it: echo 'kernel.kptr_restrict = 0' | sudo tee /etc/sysctl.d/99-kfdo.conf)"),
 		    _("kptr_restrict = %ld: kernel addresses read as 0, so samples cannot be mapped to vmlinux"),
 		    k->kptr_restrict);
 }

@@ -156,16 +156,16 @@ void detect_print(FILE *out, const struct detect_report *r, bool color)
 	if (r->cpu_ok) {
 		const struct cpu_info *c = &r->cpu;
 		fprintf(out, "  %-8s %s\n", _("CPU"), c->brand[0] ? c->brand : cpu_vendor_name(c));
-		fprintf(out, "  %-8s family %xh model %xh, %s%s%s, %d logical CPUs%s\n", "", c->family, c->model,
+		fprintf(out, _("  %-8s family %xh model %xh, %s%s%s, %d logical CPUs%s\n"), "", c->family, c->model,
 			c->uarch ? c->uarch->name : "", c->uarch ? ", " : "", c->codename, c->logical_cpus,
 			c->hybrid ? _(", hybrid") : "");
 	}
 	const struct kernel_info *k = &r->kernel;
-	fprintf(out, "  %-8s %s, PMU %s, branch stack %s\n\n", _("Kernel"), k->release ? k->release : "?",
+	fprintf(out, _("  %-8s %s, PMU %s, branch stack %s\n\n"), _("Kernel"), k->release ? k->release : "?",
 		k->pmu ? k->pmu : _("none"), k->branch_stack ? _("yes") : _("no"));
 
 	checks_print(out, &r->checks, color);
-	fprintf(out, "\n%s%s: %s%s\n", bold, _("Verdict"), verdict_name(r->verdict), reset);
+	fprintf(out, "\n%s%s: %s%s\n", bold, _("Verdict"), _(verdict_name(r->verdict)), reset);
 	fprintf(out, "%s\n", r->summary);
 	if (r->event_ok && r->verdict != VERDICT_UNSUPPORTED)
 		fprintf(out, "\n%s\n  perf record %s %s -a -N -b -c 500009 -o perf.data -- WORKLOAD\n",

@@ -10,6 +10,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 static bool meminfo_field(const char *text, const char *name, uint64_t *out)
@@ -112,7 +113,7 @@ int resources_read(const char *sysroot, const char *dir, struct resources *res, 
 	res->cpus = cpus_usable();
 	res->jobs = resources_jobs(res->cpus, res->mem_known ? res->mem_total : 0);
 	if (!res->disk_known && !res->mem_known) {
-		cause_set(cause, "cannot read free disk of %s nor %s/proc/meminfo", res->fs_dir,
+		cause_set(cause, _("cannot read free disk of %s nor %s/proc/meminfo"), res->fs_dir,
 			  sysroot && strcmp(sysroot, "/") ? sysroot : "");
 		return -1;
 	}
@@ -127,41 +128,41 @@ static char *fmt_gib(uint64_t bytes)
 void resources_checks(const struct resources *res, struct check_list *list)
 {
 	if (!res->disk_known) {
-		check_add(list, "disk", CHECK_SKIP, NULL, "cannot tell the free space of %s", res->dir);
+		check_add(list, "disk", CHECK_SKIP, NULL, _("cannot tell the free space of %s"), res->dir);
 	} else {
 		char *free_s = fmt_gib(res->disk_free);
 		if (res->disk_free < RES_DISK_FAIL)
 			check_add(list, "disk", CHECK_FAIL,
-				  "Free space there, or choose a tree and build directory on a larger filesystem.",
-				  "only %s free on %s: not enough for a kernel build", free_s, res->fs_dir);
+				  _("Free space there, or choose a tree and build directory on a larger filesystem."),
+				  _("only %s free on %s: not enough for a kernel build"), free_s, res->fs_dir);
 		else if (res->disk_free < RES_DISK_WARN)
 			check_add(list, "disk", CHECK_WARN,
-				  "A small config (localmodconfig) fits; for a full distribution config free 20 GiB or more.",
-				  "%s free on %s: a full distribution config with debug info needs tens of GB",
+				  _("A small config (localmodconfig) fits; for a full distribution config free 20 GiB or more."),
+				  _("%s free on %s: a full distribution config with debug info needs tens of GB"),
 				  free_s, res->fs_dir);
 		else
-			check_add(list, "disk", CHECK_OK, NULL, "%s free on %s", free_s, res->fs_dir);
+			check_add(list, "disk", CHECK_OK, NULL, _("%s free on %s"), free_s, res->fs_dir);
 		free(free_s);
 	}
 	if (!res->mem_known) {
-		check_add(list, "ram", CHECK_SKIP, NULL, "cannot read /proc/meminfo");
+		check_add(list, "ram", CHECK_SKIP, NULL, _("cannot read /proc/meminfo"));
 	} else {
 		char *total = fmt_gib(res->mem_total), *avail = fmt_gib(res->mem_available);
 		if (res->mem_total < RES_MEM_WARN)
 			check_add(list, "ram", CHECK_WARN,
-				  "Build without LTO (AutoFDO works without it), with fewer jobs, or add swap.",
-				  "%s RAM (%s available): a ThinLTO link of vmlinux may run out of memory",
+				  _("Build without LTO (AutoFDO works without it), with fewer jobs, or add swap."),
+				  _("%s RAM (%s available): a ThinLTO link of vmlinux may run out of memory"),
 				  total, avail);
 		else
-			check_add(list, "ram", CHECK_OK, NULL, "%s RAM (%s available)", total, avail);
+			check_add(list, "ram", CHECK_OK, NULL, _("%s RAM (%s available)"), total, avail);
 		free(total);
 		free(avail);
 	}
 	if (res->jobs < res->cpus)
 		check_add(list, "cpus", CHECK_OK, NULL,
-			  "%ld CPUs; suggested -j%d (one job per 2 GiB of RAM)", res->cpus, res->jobs);
+			  _("%ld CPUs; suggested -j%d (one job per 2 GiB of RAM)"), res->cpus, res->jobs);
 	else
-		check_add(list, "cpus", CHECK_OK, NULL, "%ld CPUs; suggested -j%d", res->cpus, res->jobs);
+		check_add(list, "cpus", CHECK_OK, NULL, _("%ld CPUs; suggested -j%d"), res->cpus, res->jobs);
 }
 
 void resources_free(struct resources *res)

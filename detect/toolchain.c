@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "core/util.h"
 #include "detect/pkgowner.h"
 #include "detect/run.h"
@@ -27,59 +28,60 @@ struct tool_spec {
 	bool required;
 	const char *arch_pkg;        /* NULL: no package */
 	const char *debian_pkg;      /* LLVM tools get the version suffix */
-	const char *purpose;
+	const char *purpose;         /* N_(): after "it" in "clang not found: it compiles the kernel" */
 };
 
 /* Minimum versions from the kernel's Documentation/process/changes.rst, and
  * clang 17 for AUTOFDO_CLANG (arch/Kconfig). */
 static const struct tool_spec specs[TOOL_COUNT] = {
 	[TOOL_CLANG] = { "clang", "tool.clang", FIND_LLVM, "clang", { "--version" }, "17", true,
-			 "clang", "clang", "compiles the kernel" },
+			 /* TRANSLATORS: a tool's purpose, after "it" in "clang not found: it compiles the kernel". */
+			 "clang", "clang", N_("compiles the kernel") },
 	[TOOL_LLD] = { "ld.lld", "tool.ld.lld", FIND_LLVM, "ld.lld", { "--version" }, NULL, true,
-		       "lld", "lld", "links the kernel" },
+		       "lld", "lld", N_("links the kernel") },
 	[TOOL_LLVM_AR] = { "llvm-ar", "tool.llvm-ar", FIND_LLVM, "llvm-ar", { "--version" }, NULL,
-			   true, "llvm", "llvm", "archives objects in an LLVM=1 build" },
+			   true, "llvm", "llvm", N_("archives objects in an LLVM=1 build") },
 	[TOOL_LLVM_NM] = { "llvm-nm", "tool.llvm-nm", FIND_LLVM, "llvm-nm", { "--version" }, NULL,
-			   true, "llvm", "llvm", "lists symbols in an LLVM=1 build" },
+			   true, "llvm", "llvm", N_("lists symbols in an LLVM=1 build") },
 	[TOOL_LLVM_OBJCOPY] = { "llvm-objcopy", "tool.llvm-objcopy", FIND_LLVM, "llvm-objcopy",
 				{ "--version" }, NULL, true, "llvm", "llvm",
-				"copies objects in an LLVM=1 build" },
+				N_("copies objects in an LLVM=1 build") },
 	[TOOL_LLVM_PROFDATA] = { "llvm-profdata", "tool.llvm-profdata", FIND_LLVM, "llvm-profdata",
 				 { "--version" }, NULL, false, "llvm", "llvm",
-				 "merges profiles from several recordings" },
+				 N_("merges profiles from several recordings") },
 	[TOOL_LLVM_PROFGEN] = { "llvm-profgen", "tool.llvm-profgen", FIND_LLVM, "llvm-profgen",
 				{ "--version" }, "19", true, "llvm", "llvm",
-				"turns perf.data into an AutoFDO profile" },
+				N_("turns perf.data into an AutoFDO profile") },
 	[TOOL_CREATE_LLVM_PROF] = { "create_llvm_prof", "tool.create_llvm_prof", FIND_EXE,
 				    "create_llvm_prof", { "--version" }, "0.30.1", false, NULL,
-				    NULL, "makes Propeller profiles, and AutoFDO ones without llvm-profgen" },
+				    NULL, N_("makes Propeller profiles, and AutoFDO ones without llvm-profgen") },
 	[TOOL_PERF] = { "perf", "tool.perf", FIND_EXE, "perf", { "version", "--build-options" },
-			NULL, true, "perf", "linux-perf", "records the branch profile" },
+			NULL, true, "perf", "linux-perf", N_("records the branch profile") },
 	[TOOL_MAKE] = { "make", "tool.make", FIND_EXE, "make", { "--version" }, "4.0", true, "make",
-			"make", "drives the kernel build" },
+			"make", N_("drives the kernel build") },
 	[TOOL_MAKEPKG] = { "makepkg", "tool.makepkg", FIND_EXE, "makepkg", { "--version" }, NULL,
-			   true, "pacman", "makepkg", "builds the packages of `make pacman-pkg`" },
+			   true, "pacman", "makepkg", N_("builds the packages of `make pacman-pkg`") },
 	[TOOL_PACMAN] = { "pacman", "tool.pacman", FIND_EXE, "pacman", { "--version" }, NULL, true,
-			  "pacman", "pacman-package-manager", "installs the built kernel" },
+			  "pacman", "pacman-package-manager", N_("installs the built kernel") },
 	[TOOL_GIT] = { "git", "tool.git", FIND_EXE, "git", { "--version" }, NULL, false, "git", "git",
-		       "clones a kernel tree" },
+		       N_("clones a kernel tree") },
 	[TOOL_BC] = { "bc", "tool.bc", FIND_EXE, "bc", { "--version" }, "1.06.95", true, "bc", "bc",
-		      "computes kernel constants at build time" },
+		      N_("computes kernel constants at build time") },
 	[TOOL_FLEX] = { "flex", "tool.flex", FIND_EXE, "flex", { "--version" }, "2.5.35", true,
-			"flex", "flex", "builds Kconfig's parser" },
+			"flex", "flex", N_("builds Kconfig's parser") },
 	[TOOL_BISON] = { "bison", "tool.bison", FIND_EXE, "bison", { "--version" }, "2.0", true,
-			 "bison", "bison", "builds Kconfig's parser" },
+			 "bison", "bison", N_("builds Kconfig's parser") },
 	[TOOL_PAHOLE] = { "pahole", "tool.pahole", FIND_EXE, "pahole", { "--version" }, "1.16", true,
-			  "pahole", "dwarves", "generates BTF (distribution configs enable DEBUG_INFO_BTF)" },
+			  "pahole", "dwarves", N_("generates BTF (distribution configs enable DEBUG_INFO_BTF)") },
 	[TOOL_CPIO] = { "cpio", "tool.cpio", FIND_EXE, "cpio", { "--version" }, NULL, true, "cpio",
-			"cpio", "packs the in-kernel headers (IKHEADERS)" },
+			"cpio", N_("packs the in-kernel headers (IKHEADERS)") },
 	[TOOL_PERL] = { "perl", "tool.perl", FIND_EXE, "perl", { "-e", "print $^V" }, "5", true,
-			"perl", "perl", "runs kernel build scripts" },
+			"perl", "perl", N_("runs kernel build scripts") },
 	[TOOL_OPENSSL] = { "openssl", "tool.openssl", FIND_HEADER, "openssl/opensslv.h", { NULL },
 			   "1.0.0", true, "openssl", "libssl-dev",
-			   "builds sign-file and extract-cert (module signing)" },
+			   N_("builds sign-file and extract-cert (module signing)") },
 	[TOOL_LIBELF] = { "libelf", "tool.libelf", FIND_HEADER, "gelf.h", { NULL }, NULL, true,
-			  "libelf", "libelf-dev", "builds objtool and resolve_btfids" },
+			  "libelf", "libelf-dev", N_("builds objtool and resolve_btfids") },
 };
 
 /* Where a host compiler finds headers; the multiarch one is Debian's. */
@@ -457,7 +459,7 @@ static char *install_command(enum distro d, const char *pkgs)
 	case DISTRO_UNKNOWN:
 		break;
 	}
-	return xasprintf("install %s (as Arch names it) with your package manager", pkgs);
+	return xasprintf(_("install %s (as Arch names it) with your package manager"), pkgs);
 }
 
 static char *remedy_install(const struct toolchain *tc, enum tool_id id)
@@ -475,8 +477,8 @@ static char *remedy_llvm(const struct toolchain *tc)
 {
 	char *r;
 	if (tc->distro == DISTRO_DEBIAN || tc->distro == DISTRO_UBUNTU)
-		r = xasprintf("sudo apt-get install clang-%d lld-%d llvm-%d (kfdo then builds with "
-			      "LLVM=-%d)", LLVM_WANTED_MAJOR, LLVM_WANTED_MAJOR, LLVM_WANTED_MAJOR,
+		r = xasprintf(_("sudo apt-get install clang-%d lld-%d llvm-%d (kfdo then builds with "
+				"LLVM=-%d)"), LLVM_WANTED_MAJOR, LLVM_WANTED_MAJOR, LLVM_WANTED_MAJOR,
 			      LLVM_WANTED_MAJOR);
 	else
 		r = install_command(tc->distro, "clang lld llvm");
@@ -486,26 +488,28 @@ static char *remedy_llvm(const struct toolchain *tc)
 static char *tool_describe(const struct toolchain *tc, const struct tool *t)
 {
 	struct strbuf sb = { 0 };
-	const char *version = t->version ? t->version : "(version unknown)";
+	const char *version = t->version ? t->version : _("(version unknown)");
 	if (specs[t - tc->tools].how == FIND_HEADER)
-		sb_addf(&sb, "%s headers %s", t->id, version);
+		sb_addf(&sb, _("%s headers %s"), t->id, version);
 	else
 		sb_addf(&sb, "%s %s", t->name, version);
 	/* With a tools dir the name already is the path. */
 	bool show_path = strcmp(t->name, t->path) != 0;
 	if (show_path || t->package)
 		sb_addf(&sb, " (%s%s%s%s)", show_path ? t->path : "",
-			show_path && t->package ? ", " : "", t->package ? "package " : "",
+			/* TRANSLATORS: before a package name, as in "(/usr/bin/clang, package clang)". */
+			show_path && t->package ? ", " : "", t->package ? _("package ") : "",
 			t->package ? t->package : "");
 	if (t == &tc->tools[TOOL_CLANG])
 		sb_addf(&sb, "; make %s", tc->make_llvm_arg);
 	if (t == &tc->tools[TOOL_PERF] && tc->perf_libpfm == 0)
-		sb_add(&sb, "; built without libpfm4 (raw events need none)");
+		sb_add(&sb, _("; built without libpfm4 (raw events need none)"));
 	return sb.s;
 }
 
+/* The end of a sentence ("Install LLVM 19 or later (...), or build ..."). */
 static const char *const AUTOFDO_GIT =
-	"build create_llvm_prof v0.30.1 or later from https://github.com/google/autofdo";
+	N_("build create_llvm_prof v0.30.1 or later from https://github.com/google/autofdo");
 
 static bool create_llvm_prof_ok(const struct tool *c)
 {
@@ -518,32 +522,32 @@ static void rate_profgen(struct toolchain *tc)
 	tc->profgen_kernel = t->path && t->major >= PROFGEN_KERNEL_MAJOR;
 	if (tc->profgen_kernel) {
 		char *d = tool_describe(tc, t);
-		t->message = xasprintf("%s; handles --kernel", d);
+		t->message = xasprintf(_("%s; handles --kernel"), d);
 		free(d);
 		t->status = CHECK_OK;
 		return;
 	}
 	char *why;
 	if (!t->path)
-		why = xasprintf("%s not found", t->name);
+		why = xasprintf(_("%s not found"), t->name);
 	else if (!t->version)
-		why = xasprintf("%s: version unknown, --kernel needs LLVM %d or later", t->name,
+		why = xasprintf(_("%s: version unknown, --kernel needs LLVM %d or later"), t->name,
 				PROFGEN_KERNEL_MAJOR);
 	else
-		why = xasprintf("%s %s is too old for --kernel (needs LLVM %d or later)", t->name,
+		why = xasprintf(_("%s %s is too old for --kernel (needs LLVM %d or later)"), t->name,
 				t->version, PROFGEN_KERNEL_MAJOR);
 	char *inst = remedy_install(tc, TOOL_LLVM_PROFGEN);
 	if (create_llvm_prof_ok(&tc->tools[TOOL_CREATE_LLVM_PROF])) {
 		t->status = CHECK_WARN;
-		t->message = xasprintf("%s; create_llvm_prof will convert the profile instead", why);
-		t->remedy = xasprintf("To use llvm-profgen --kernel, install LLVM %d or later: %s",
+		t->message = xasprintf(_("%s; create_llvm_prof will convert the profile instead"), why);
+		t->remedy = xasprintf(_("To use llvm-profgen --kernel, install LLVM %d or later: %s"),
 				      PROFGEN_KERNEL_MAJOR, inst);
 	} else {
 		t->status = CHECK_FAIL;
-		t->message = xasprintf("%s, and create_llvm_prof (v0.30.1 or later) is missing too: "
-				       "nothing can turn perf.data into a kernel profile", why);
-		t->remedy = xasprintf("Install LLVM %d or later (%s), or %s.", PROFGEN_KERNEL_MAJOR,
-				      inst, AUTOFDO_GIT);
+		t->message = xasprintf(_("%s, and create_llvm_prof (v0.30.1 or later) is missing too: "
+					 "nothing can turn perf.data into a kernel profile"), why);
+		t->remedy = xasprintf(_("Install LLVM %d or later (%s), or %s."), PROFGEN_KERNEL_MAJOR,
+				      inst, _(AUTOFDO_GIT));
 	}
 	free(inst);
 	free(why);
@@ -554,19 +558,20 @@ static void rate_create_llvm_prof(struct toolchain *tc)
 	struct tool *t = &tc->tools[TOOL_CREATE_LLVM_PROF];
 	if (!t->path) {
 		t->status = CHECK_WARN;
-		t->message = xasprintf("create_llvm_prof not found: Propeller needs it%s",
-				       tc->profgen_kernel ? "; AutoFDO gets by with llvm-profgen" : "");
-		t->remedy = xasprintf("For Propeller, %s.", AUTOFDO_GIT);
+		t->message = xasprintf(_("create_llvm_prof not found: Propeller needs it%s"),
+				       tc->profgen_kernel ? _("; AutoFDO gets by with llvm-profgen") : "");
+		t->remedy = xasprintf(_("For Propeller, %s."), _(AUTOFDO_GIT));
 	} else if (!create_llvm_prof_ok(t)) {
 		t->status = CHECK_WARN;
-		t->message = xasprintf("create_llvm_prof %s is too old for kernel profiles (needs "
-				       "v0.30.1 or later)", t->version);
-		t->remedy = xasprintf("%c%s.", toupper((unsigned char)AUTOFDO_GIT[0]), AUTOFDO_GIT + 1);
+		t->message = xasprintf(_("create_llvm_prof %s is too old for kernel profiles (needs "
+					 "v0.30.1 or later)"), t->version);
+		/* A sentence of its own: translations cannot capitalize AUTOFDO_GIT by hand. */
+		t->remedy = xstrdup(_("Build create_llvm_prof v0.30.1 or later from https://github.com/google/autofdo."));
 	} else {
 		char *d = tool_describe(tc, t);
 		t->status = CHECK_OK;
 		t->message = t->version ? xstrdup(d)
-					: xasprintf("%s; kernel profiles need v0.30.1 or later", d);
+					: xasprintf(_("%s; kernel profiles need v0.30.1 or later"), d);
 		free(d);
 	}
 }
@@ -581,20 +586,21 @@ static void rate_tool(struct toolchain *tc, enum tool_id id)
 	enum check_status bad = t->required ? CHECK_FAIL : CHECK_WARN;
 	if (!t->path) {
 		t->status = bad;
-		t->message = xasprintf("%s not found: it %s%s", t->name, s->purpose,
-				       arch_only && tc->distro != DISTRO_ARCH ? " (not an Arch system)" : "");
+		/* TRANSLATORS: "clang not found: it compiles the kernel"; the last %s: " (not an Arch system)" or "". */
+		t->message = xasprintf(_("%s not found: it %s%s"), t->name, _(s->purpose),
+				       arch_only && tc->distro != DISTRO_ARCH ? _(" (not an Arch system)") : "");
 		t->remedy = id == TOOL_CLANG ? remedy_llvm(tc) : remedy_install(tc, id);
 	} else if (s->min_version && t->version &&
 		   toolchain_version_cmp(t->version, s->min_version) < 0) {
 		t->status = bad;
-		t->message = xasprintf("%s %s is too old: %s needs %s or later", t->name, t->version,
-				       id == TOOL_CLANG ? "AUTOFDO_CLANG" : "the kernel build",
+		t->message = xasprintf(_("%s %s is too old: %s needs %s or later"), t->name, t->version,
+				       id == TOOL_CLANG ? "AUTOFDO_CLANG" : _("the kernel build"),
 				       s->min_version);
 		t->remedy = id == TOOL_CLANG ? remedy_llvm(tc) : remedy_install(tc, id);
 	} else if (id == TOOL_CLANG && t->major < LLVM_WANTED_MAJOR) {
 		char *d = tool_describe(tc, t);
 		t->status = CHECK_WARN;
-		t->message = xasprintf("%s; AutoFDO works, Propeller needs clang %d", d,
+		t->message = xasprintf(_("%s; AutoFDO works, Propeller needs clang %d"), d,
 				       LLVM_WANTED_MAJOR);
 		t->remedy = remedy_llvm(tc);
 		free(d);
@@ -626,7 +632,7 @@ int toolchain_detect(const struct toolchain_opts *opts, struct toolchain *tc, ch
 	if (opts->llvm_dir) {
 		struct stat st;
 		if (stat(opts->llvm_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			cause_set(cause, "%s: not a directory of LLVM tools", opts->llvm_dir);
+			cause_set(cause, _("%s: not a directory of LLVM tools"), opts->llvm_dir);
 			return -1;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 /* Where Kconfig symbols for the compiler features live: arch/Kconfig
@@ -72,7 +73,7 @@ static int read_version(struct kernel_tree *t, char **cause)
 	char *text = file_read(mk, 1 << 22, NULL);
 	free(mk);
 	if (!text) {
-		cause_set(cause, "%s is not a kernel tree: it has no top-level Makefile", t->path);
+		cause_set(cause, _("%s is not a kernel tree: it has no top-level Makefile"), t->path);
 		return -1;
 	}
 	char *v = makefile_var(text, "VERSION"), *p = makefile_var(text, "PATCHLEVEL");
@@ -80,8 +81,8 @@ static int read_version(struct kernel_tree *t, char **cause)
 	free(text);
 	int rc = 0;
 	if (!parse_int(v, &t->version) || !parse_int(p, &t->patchlevel)) {
-		cause_set(cause, "%s is not a kernel tree: its Makefile sets no VERSION = and "
-			  "PATCHLEVEL =", t->path);
+		cause_set(cause, _("%s is not a kernel tree: its Makefile sets no VERSION = and "
+				    "PATCHLEVEL ="), t->path);
 		rc = -1;
 	} else {
 		if (!parse_int(s, &t->sublevel))
@@ -161,8 +162,8 @@ bool tree_version_at_least(const struct kernel_tree *tree, int v, int p)
 }
 
 static const char *const REMEDY_TOO_OLD =
-	"Use Linux 6.13 or later, or a distribution kernel tree that carries the AutoFDO "
-	"patches, such as linux-cachyos.";
+	N_("Use Linux 6.13 or later, or a distribution kernel tree that carries the AutoFDO "
+	   "patches, such as linux-cachyos.");
 
 /* The one-line verdict on the tree as a whole. */
 static void tree_rate(struct kernel_tree *t)
@@ -170,18 +171,18 @@ static void tree_rate(struct kernel_tree *t)
 	bool new_enough = tree_version_at_least(t, TREE_AUTOFDO_VERSION, TREE_AUTOFDO_PATCHLEVEL);
 	if (t->has_autofdo) {
 		t->status = CHECK_OK;
-		t->message = xasprintf("Linux %s at %s supports AutoFDO%s", t->release_string, t->path,
-				       new_enough ? "" : " (it carries the AutoFDO patches)");
+		t->message = xasprintf(_("Linux %s at %s supports AutoFDO%s"), t->release_string, t->path,
+				       new_enough ? "" : _(" (it carries the AutoFDO patches)"));
 	} else if (!new_enough) {
 		t->status = CHECK_FAIL;
-		t->message = xasprintf("Linux %s at %s is too old for AutoFDO: AUTOFDO_CLANG "
-				       "arrived in 6.13", t->release_string, t->path);
-		t->remedy = xstrdup(REMEDY_TOO_OLD);
+		t->message = xasprintf(_("Linux %s at %s is too old for AutoFDO: AUTOFDO_CLANG "
+					 "arrived in 6.13"), t->release_string, t->path);
+		t->remedy = xstrdup(_(REMEDY_TOO_OLD));
 	} else {
 		t->status = CHECK_FAIL;
-		t->message = xasprintf("Linux %s at %s has no AUTOFDO_CLANG in its Kconfig",
+		t->message = xasprintf(_("Linux %s at %s has no AUTOFDO_CLANG in its Kconfig"),
 				       t->release_string, t->path);
-		t->remedy = xstrdup(REMEDY_TOO_OLD);
+		t->remedy = xstrdup(_(REMEDY_TOO_OLD));
 	}
 }
 
@@ -190,7 +191,7 @@ int tree_inspect(const char *path, struct kernel_tree *tree, char **cause)
 	memset(tree, 0, sizeof(*tree));
 	struct stat st;
 	if (!path || !*path) {
-		cause_set(cause, "no kernel tree given");
+		cause_set(cause, _("no kernel tree given"));
 		return -1;
 	}
 	if (stat(path, &st) != 0) {
@@ -198,7 +199,7 @@ int tree_inspect(const char *path, struct kernel_tree *tree, char **cause)
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		cause_set(cause, "%s is not a directory (a kernel tree is)", path);
+		cause_set(cause, _("%s is not a directory (a kernel tree is)"), path);
 		return -1;
 	}
 	size_t n = strlen(path);
@@ -208,7 +209,7 @@ int tree_inspect(const char *path, struct kernel_tree *tree, char **cause)
 	if (read_version(tree, cause) < 0)
 		goto fail;
 	if (!tree_has_file(tree->path, "Kconfig")) {
-		cause_set(cause, "%s is not a kernel tree: it has no Kconfig", tree->path);
+		cause_set(cause, _("%s is not a kernel tree: it has no Kconfig"), tree->path);
 		goto fail;
 	}
 	read_kconfig(tree);
@@ -240,56 +241,56 @@ static void config_checks(const struct kernel_tree *t, struct check_list *list)
 	const struct kernel_config *c = &t->config;
 	if (!c->present) {
 		check_add(list, "tree.config", CHECK_SKIP, NULL,
-			  "no .config in %s yet: the configure step makes one", t->path);
+			  _("no .config in %s yet: the configure step makes one"), t->path);
 		return;
 	}
 	const char *lto = c->lto_clang_thin ? "thin" : c->lto_clang_full ? "full" : "none";
 	if (!c->cc_is_clang) {
 		check_add(list, "tree.config", CHECK_WARN,
-			  "Configure again with LLVM=1 (kfdo's configure step does): "
-			  "AUTOFDO_CLANG is dropped silently under GCC.",
-			  "%s was made for GCC (CC_IS_CLANG is not set)", c->path);
+			  _("Configure again with LLVM=1 (kfdo's configure step does): "
+			    "AUTOFDO_CLANG is dropped silently under GCC."),
+			  _("%s was made for GCC (CC_IS_CLANG is not set)"), c->path);
 		return;
 	}
 	check_add(list, "tree.config", CHECK_OK, NULL,
 		  "%s: clang %ld.%ld.%ld, AUTOFDO_CLANG %s, PROPELLER_CLANG %s, LTO %s", c->path,
 		  c->clang_version / 10000, c->clang_version / 100 % 100, c->clang_version % 100,
-		  c->autofdo_clang ? "on" : "off", c->propeller_clang ? "on" : "off", lto);
+		  c->autofdo_clang ? _("on") : _("off"), c->propeller_clang ? _("on") : _("off"), lto);
 }
 
 void tree_checks(const struct kernel_tree *t, struct check_list *list)
 {
 	bool new_enough = tree_version_at_least(t, TREE_AUTOFDO_VERSION, TREE_AUTOFDO_PATCHLEVEL);
 	if (new_enough || t->has_autofdo)
-		check_add(list, "tree.version", CHECK_OK, NULL, "Linux %s at %s", t->release_string,
+		check_add(list, "tree.version", CHECK_OK, NULL, _("Linux %s at %s"), t->release_string,
 			  t->path);
 	else
-		check_add(list, "tree.version", CHECK_FAIL, REMEDY_TOO_OLD,
-			  "Linux %s at %s is too old for AutoFDO (it arrived in 6.13)",
+		check_add(list, "tree.version", CHECK_FAIL, _(REMEDY_TOO_OLD),
+			  _("Linux %s at %s is too old for AutoFDO (it arrived in 6.13)"),
 			  t->release_string, t->path);
 	if (t->has_autofdo)
-		check_add(list, "tree.autofdo", CHECK_OK, NULL, "Kconfig offers AUTOFDO_CLANG");
+		check_add(list, "tree.autofdo", CHECK_OK, NULL, _("Kconfig offers AUTOFDO_CLANG"));
 	else
-		check_add(list, "tree.autofdo", CHECK_FAIL, REMEDY_TOO_OLD,
-			  "Kconfig has no AUTOFDO_CLANG");
+		check_add(list, "tree.autofdo", CHECK_FAIL, _(REMEDY_TOO_OLD),
+			  _("Kconfig has no AUTOFDO_CLANG"));
 	if (t->has_propeller)
-		check_add(list, "tree.propeller", CHECK_OK, NULL, "Kconfig offers PROPELLER_CLANG");
+		check_add(list, "tree.propeller", CHECK_OK, NULL, _("Kconfig offers PROPELLER_CLANG"));
 	else
-		check_add(list, "tree.propeller", CHECK_WARN, REMEDY_TOO_OLD,
-			  "Kconfig has no PROPELLER_CLANG: no Propeller build with this tree");
+		check_add(list, "tree.propeller", CHECK_WARN, _(REMEDY_TOO_OLD),
+			  _("Kconfig has no PROPELLER_CLANG: no Propeller build with this tree"));
 	if (t->has_lto_thin)
-		check_add(list, "tree.lto-thin", CHECK_OK, NULL, "Kconfig offers LTO_CLANG_THIN");
+		check_add(list, "tree.lto-thin", CHECK_OK, NULL, _("Kconfig offers LTO_CLANG_THIN"));
 	else
 		check_add(list, "tree.lto-thin", CHECK_WARN, NULL,
-			  "Kconfig has no LTO_CLANG_THIN: the profile reaches the compiler only");
+			  _("Kconfig has no LTO_CLANG_THIN: the profile reaches the compiler only"));
 	if (t->has_pacman_pkg)
-		check_add(list, "tree.pacman-pkg", CHECK_OK, NULL, "`make pacman-pkg` is available");
+		check_add(list, "tree.pacman-pkg", CHECK_OK, NULL, _("`make pacman-pkg` is available"));
 	else
 		check_add(list, "tree.pacman-pkg", CHECK_WARN,
-			  "Use a newer kernel tree (every tree with AutoFDO has it), or build with a "
-			  "distribution PKGBUILD such as linux-cachyos.",
-			  "no `make pacman-pkg` (scripts/package/PKGBUILD and its target): kfdo "
-			  "cannot package this tree");
+			  _("Use a newer kernel tree (every tree with AutoFDO has it), or build with a "
+			    "distribution PKGBUILD such as linux-cachyos."),
+			  _("no `make pacman-pkg` (scripts/package/PKGBUILD and its target): kfdo "
+			    "cannot package this tree"));
 	config_checks(t, list);
 }
 

@@ -18,7 +18,7 @@ esac
 debian_build="build-essential pkg-config gettext libncurses-dev libpfm4-dev libcpuid-dev
  libalpm-dev libarchive-dev libcurl4-openssl-dev libgpgme-dev libelf-dev libjson-c-dev
  zlib1g-dev libcmocka-dev"
-debian_test="tmux clang-19 lld-19 llvm-19"
+debian_test="tmux clang-19 lld-19 llvm-19 locales"
 # Real kernel builds for make check-e2e.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
  makepkg libarchive-tools fakeroot dwarves"
@@ -30,6 +30,26 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else echo "+ sudo $*" >&2; sudo "$@"; fi
 }
 
+# tests/cli/test_i18n.sh reads kfdo's figures under a real German locale (its
+# LC_NUMERIC writes a decimal comma); glibc builds it from /etc/locale.gen.
+TEST_LOCALE=de_DE.UTF-8
+have_locale() { locale -a 2>/dev/null | grep -qixE 'de_DE\.utf-?8'; }
+make_locale() {
+    have_locale && return 0
+    if [ ! -f /etc/locale.gen ] || ! command -v locale-gen >/dev/null; then
+        echo "kfdo: cannot generate the $TEST_LOCALE locale here (no /etc/locale.gen or locale-gen)" >&2
+        return 1
+    fi
+    echo "kfdo: generating the $TEST_LOCALE locale" >&2
+    # Uncomment its line, or add it: locale-gen builds only what the file lists.
+    grep -q "^$TEST_LOCALE UTF-8" /etc/locale.gen ||
+        as_root sed -i "s/^# *\($TEST_LOCALE UTF-8\)/\1/" /etc/locale.gen
+    grep -q "^$TEST_LOCALE UTF-8" /etc/locale.gen ||
+        echo "$TEST_LOCALE UTF-8" | as_root tee -a /etc/locale.gen >/dev/null
+    as_root locale-gen >/dev/null
+    have_locale
+}
+
 case $family in
 debian)
     pkgs=$debian_build; [ "$want" = test ] && pkgs=$debian_test; [ "$want" = e2e ] && pkgs=$debian_e2e
@@ -37,18 +57,24 @@ debian)
     for p in $pkgs; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
-    [ ${#missing[@]} -eq 0 ] && exit 0
-    echo "kfdo: installing ${missing[*]}" >&2
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "kfdo: installing ${missing[*]}" >&2
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+    [ "$want" = test ] && make_locale
+    exit 0
     ;;
 arch)
     pkgs=$arch_build; [ "$want" = test ] && pkgs=$arch_test; [ "$want" = e2e ] && pkgs=$arch_e2e
     missing=()
     for p in $pkgs; do pacman -Qq "$p" >/dev/null 2>&1 || missing+=("$p"); done
-    [ ${#missing[@]} -eq 0 ] && exit 0
-    echo "kfdo: installing ${missing[*]}" >&2
-    as_root pacman -S --needed --noconfirm "${missing[@]}"
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "kfdo: installing ${missing[*]}" >&2
+        as_root pacman -S --needed --noconfirm "${missing[@]}"
+    fi
+    [ "$want" = test ] && make_locale
+    exit 0
     ;;
 *)
     echo "kfdo: unknown distribution '${ID:-?}': install ncursesw, libpfm4, libcpuid, libalpm, libelf," >&2

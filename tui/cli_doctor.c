@@ -180,7 +180,7 @@ int cli_doctor(int argc, char **argv)
 		json_object_put(o);
 	} else {
 		section(_("Hardware"), &hw.checks, cli_color);
-		printf("  %s: %s\n", _("verdict"), verdict_name(hw.verdict));
+		printf("  %s: %s\n", _("verdict"), _(verdict_name(hw.verdict)));
 		section(_("Toolchain and machine"), &tools, cli_color);
 		if (tc.make_llvm_arg)
 			printf(_("  kfdo will build with make %s (LLVM %d)\n"), tc.make_llvm_arg, tc.llvm_major);

@@ -93,7 +93,7 @@ static char *status_text(const struct view *v, int64_t now)
 			sb_addf(&sb, "  %s", kbuild_last_line(p));
 		}
 		if (e.fraction >= 0)
-			sb_addf(&sb, _("  [%s elapsed, %s]"), el, kbuild_basis_name(e.basis));
+			sb_addf(&sb, _("  [%s elapsed, %s]"), el, _(kbuild_basis_name(e.basis)));
 	} else {
 		sb_add(&sb, _("  running"));
 	}
