@@ -123,6 +123,7 @@ struct profile_record {
 	char *profile, *kernel_release, *build_id, *vmlinux, *perf_data, *workload, *merged_from;
 	time_t converted;
 	uint64_t size, functions, total_samples;
+	uint64_t perf_data_size;	/* the recording it came from, bytes */
 	struct profile_hot *hot;	/* hottest first */
 	size_t n_hot;
 	bool empty;

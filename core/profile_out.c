@@ -36,6 +36,32 @@ char **profile_stats_argv(const char *profdata, const char *profile, const char 
 	return v;
 }
 
+/* "A out of B <words>": the counts, when the words after them match too
+ * (sscanf counts conversions, not the literal text after the last one). */
+static bool out_of(const char *l, const char *words, unsigned long long *a, unsigned long long *b)
+{
+	int used = 0;
+	if (sscanf(l, "%llu out of %llu %n", a, b, &used) != 2 || !used)
+		return false;
+	return str_starts(l + used, words);
+}
+
+/* " 354045 (31.49%)   9518   9518   rcu_check": a row of the hot list. */
+static bool hot_row(const char *l, struct profile_hot *h)
+{
+	unsigned long long samples, max, entry;
+	double share;
+	int used = 0;
+	if (sscanf(l, " %llu (%lf%%) %llu %llu %n", &samples, &share, &max, &entry, &used) != 4 || !used ||
+	    !l[used])
+		return false;
+	char *name = xstrdup(l + used);
+	for (size_t n = strlen(name); n && (name[n - 1] == ' ' || name[n - 1] == '\r'); n--)
+		name[n - 1] = 0;
+	*h = (struct profile_hot){ name, samples, share };
+	return true;
+}
+
 int profile_stats_parse(const char *text, struct profile_stats *st, char **cause)
 {
 	memset(st, 0, sizeof(*st));
@@ -44,23 +70,20 @@ int profile_stats_parse(const char *text, struct profile_stats *st, char **cause
 		const char *nl = strchr(line, '\n');
 		size_t n = nl ? (size_t)(nl - line) : strlen(line);
 		char *l = strndup(line, n);
-		unsigned long long a, b, max, entry;
-		double share;
-		int used = 0;
-		/* %n: sscanf counts conversions, not whether the words after them matched. */
-		if (sscanf(l, "%llu out of %llu functions with profile%n", &a, &b, &used) == 2 && used > 0) {
+		unsigned long long a, b;
+		struct profile_hot h;
+		if (out_of(l, "functions with profile", &a, &b)) {
 			st->hot_functions = a;
 			st->functions = b;
 			funcs = true;
-		} else if ((used = 0, sscanf(l, "%llu out of %llu profile counts%n", &a, &b, &used)) == 2 && used > 0) {
+		} else if (out_of(l, "profile counts", &a, &b)) {
 			st->total_samples = b;
 			counts = true;
 		} else if (strstr(l, "Total sample (%)") && strstr(l, "Function name")) {
 			table = true;
-		} else if (table && (used = 0, sscanf(l, " %llu (%lf%%) %llu %llu %n", &a, &share, &max, &entry, &used)) == 4 &&
-			   used > 0 && l[used] && st->n_hot < PROFILE_HOT_SHOWN) {
+		} else if (table && st->n_hot < PROFILE_HOT_SHOWN && hot_row(l, &h)) {
 			st->hot = xrealloc(st->hot, (st->n_hot + 1) * sizeof(*st->hot));
-			st->hot[st->n_hot++] = (struct profile_hot){ xstrdup(str_trim(l + used)), a, share };
+			st->hot[st->n_hot++] = h;
 		}
 		free(l);
 		line += n + (nl ? 1 : 0);
@@ -214,6 +237,7 @@ int profile_record_read(const char *profile, struct profile_record *rec, char **
 	rec->workload = dupn(jstr(o, "workload"));
 	rec->converted = (time_t)jint(o, "converted");
 	rec->size = (uint64_t)jint(o, "size");
+	rec->perf_data_size = (uint64_t)jint(o, "perf_data_size");
 	json_object *st, *m;
 	json_object *hot;
 	if (json_object_object_get_ex(o, "stats", &st)) {
@@ -489,7 +513,9 @@ int profile_convert_complete(struct session *s, struct strbuf *msg)
 		goto out;
 	}
 	session_set(&s->artifacts.profile, use);
-	sb_addf(msg, _("profile %s: %s"), use, line);
+	char psize[32];
+	record_fmt_size(psize, sizeof(psize), src.perf_size);
+	sb_addf(msg, _("profile %s from %s of samples: %s"), use, psize, line);
 	if (final_merged)
 		sb_addf(msg, _(" (merged from %zu profiles; this recording's alone is %s)"), strv_len(inputs) + 1, final_new);
 	if (warn)

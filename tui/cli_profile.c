@@ -49,6 +49,12 @@ static int stats(const char *file)
 	char *sum = profile_summary(file);
 	printf(_("Source     %s\n"), sum);
 	free(sum);
+	struct profile_record rec;
+	if (profile_record_read(file, &rec, NULL) == 0 && rec.perf_data) {
+		record_fmt_size(size, sizeof(size), rec.perf_data_size);
+		printf(_("Recording  %s (%s)\n"), rec.perf_data, size);
+	}
+	profile_record_free(&rec);
 	char *warn = profile_stats_warning(&st);
 	if (warn)
 		printf(_("warning: %s\n"), warn);

@@ -434,7 +434,9 @@ static void usage(void)
 		 "  --yes          run without asking (needed when stdin is not a terminal)\n"
 		 "  --until STEP   stop after STEP;  --from STEP  start at STEP\n"));
 	fputs(_(cli_session_help), stdout);
-	printf(_("\nExit status: 0 done, 1 a step failed or cannot run yet, 2 bad usage, 130 cancelled.\n"));
+	printf(_("\nCtrl-C cancels a build. During a recording the first Ctrl-C ends it cleanly (perf writes\n"
+		 "perf.data, and the run goes on to convert it); a second one cancels.\n"
+		 "Exit status: 0 done, 1 a step failed or cannot run yet, 2 bad usage, 130 cancelled.\n"));
 }
 
 static int parse_step(const char *name, enum step_id *out)

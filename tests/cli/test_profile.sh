@@ -31,7 +31,7 @@ id=$(readelf -n "$T/vmlinux" | sed -n 's/.*Build ID: //p'); oid=$(readelf -n "$T
 run run --yes --from convert --until convert --vmlinux "$T/vmlinux" --perf-data "$T/trace.perfscript" --sysroot "$S"
 expect_rc "convert exits 0" 0
 expect_out "runs llvm-profgen --kernel on the trace" "llvm-profgen-19 --kernel --binary=$T/vmlinux --perfscript=$T/trace.perfscript"
-expect_out "stats: size, functions, samples, hottest" "ok +profile .*/profiles/6\.13\.0-mini-trace-[0-9-]+\.afdo: [0-9.]+ KB, [0-9]+ functions, [0-9]+ samples; hottest: "
+expect_out "stats: sizes, functions, samples, hottest" "ok +profile .*/profiles/6\.13\.0-mini-trace-[0-9-]+\.afdo from [0-9.]+ MB of samples: [0-9.]+ KB, [0-9]+ functions, [0-9]+ samples; hottest: "
 expect_out "the hottest functions are listed" "^ +[0-9.]+%  (sys_|vfs_|rcu_|schedule|do_syscall|copy_user|page_fault|tlb_flush|timer_)"
 expect_out "a small profile is called so" "suspiciously small"
 P=$(ls "$XDG_DATA_HOME"/kfdo/profiles/*.afdo 2>/dev/null | head -n1)
@@ -43,6 +43,7 @@ fun=$(sed -n 's/^Functions  \([0-9]*\).*/\1/p' "$T/out")
 # Functions with their own entry in the JSON (nested inlinees have names too, so at least as many).
 [ -n "$fun" ] && [ "$fun" -gt 10 ] && [ "$n" -ge "$fun" ] && ok "profile stats counts the functions ($fun)" || not_ok "profile stats functions" "$fun vs $n" "$(cat "$T/out")"
 expect_out "profile stats names the source" "Source .*workload trace"
+expect_out "and the recording with its size" "^Recording +$T/trace.perfscript \([0-9.]+ MB\)"
 run profile list
 expect_out "profile list shows it" "profile $P "
 run status

@@ -399,7 +399,7 @@ static void test_merge_keeps_sources(void **state)
 static void test_bad_inputs(void **state)
 {
 	(void)state;
-	if (!have_llvm)
+	if (!have_llvm || !first_profile)
 		skip();
 	char *before = snapshot(), *cause = NULL, *why = NULL;
 	const struct step_def *conv = step_get(STEP_CONVERT);
