@@ -15,17 +15,24 @@
 #include "core/util.h"
 
 static char tmpdir[64];
+static char *saved_state;
 
+/* Some checks run jobs (llvm-profdata reading a profile): their logs go to the test's directory. */
 static int setup(void **state)
 {
 	(void)state;
 	strcpy(tmpdir, "/tmp/kfdo-test-steps-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	if (!mkdtemp(tmpdir))
+		return -1;
+	saved_state = test_env_save("XDG_STATE_HOME");
+	setenv("XDG_STATE_HOME", tmpdir, 1);
+	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	test_env_restore("XDG_STATE_HOME", saved_state);
 	test_rm_rf(tmpdir);
 	return 0;
 }
