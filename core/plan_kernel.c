@@ -10,11 +10,10 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/profile.h"
+#include "core/record.h"
 #include "core/util.h"
 #include "detect/tree.h"
-
-/* perf record -c: "a suitable prime number, like 500009" (autofdo.rst). */
-#define PERF_SAMPLE_PERIOD "500009"
 
 static bool need_abs(const char *what, const char *path, char **cause)
 {
@@ -268,73 +267,16 @@ int plan_install(const struct session *s, struct plan *p, char **cause)
 	return 0;
 }
 
+/* The workload and perf record (core/record.c). */
 int plan_profile(const struct session *s, struct plan *p, char **cause)
 {
-	if (!s->perf_event) {
-		cause_set(cause, _("no PMU event chosen yet (the hardware step picks it)"));
-		return -1;
-	}
-	if (!need_abs(_("perf.data file"), s->artifacts.perf_data, cause))
-		return -1;
-	char **v = NULL;
-	strv_push(&v, "perf");
-	strv_push(&v, "record");
-	for (size_t i = 0; s->perf_event[i]; i++)
-		strv_push(&v, s->perf_event[i]);
-	const char *fixed[] = { "-a", "-N", "-b", "-c", PERF_SAMPLE_PERIOD, "-o" };
-	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
-		strv_push(&v, fixed[i]);
-	strv_push(&v, s->artifacts.perf_data);
-	strv_push(&v, "--");
-	switch (s->workload.kind) {
-	case WORKLOAD_COMMAND:
-		if (!s->workload.command || !*s->workload.command) {
-			cause_set(cause, _("no workload command given"));
-			goto fail;
-		}
-		/* The one shell kfdo runs: a command line the user typed (and saw). */
-		strv_push(&v, "sh");
-		strv_push(&v, "-c");
-		strv_push(&v, s->workload.command);
-		break;
-	case WORKLOAD_TIMED:
-		if (s->workload.minutes <= 0) {
-			cause_set(cause, _("no capture length given"));
-			goto fail;
-		}
-		strv_push(&v, "sleep");
-		strv_pushf(&v, "%d", s->workload.minutes * 60);
-		break;
-	default:
-		cause_set(cause, _("the workload \"%s\" has no plan yet"),
-			  workload_kind_name(s->workload.kind));
-		goto fail;
-	}
-	plan_add(p, _("Record kernel branch samples while the workload runs"), v);
-	return 0;
-fail:
-	strv_free(v);
-	return -1;
+	return record_plan(s, p, cause);
 }
 
+/* llvm-profgen or create_llvm_prof, then the stats and the merge (core/profile.c). */
 int plan_convert(const struct session *s, struct plan *p, char **cause)
 {
-	const struct artifacts *a = &s->artifacts;
-	if (!need_abs(_("vmlinux"), a->vmlinux, cause) ||
-	    !need_abs(_("perf.data file"), a->perf_data, cause) ||
-	    !need_abs(_("AutoFDO profile"), a->profile, cause))
-		return -1;
-	char **v = NULL;
-	char *profgen = plan_llvm_tool(&s->toggles, "llvm-profgen");
-	strv_push(&v, profgen);
-	free(profgen);
-	strv_push(&v, "--kernel");
-	strv_pushf(&v, "--binary=%s", a->vmlinux);
-	strv_pushf(&v, "--perfdata=%s", a->perf_data);
-	strv_push(&v, "-o");
-	strv_push(&v, a->profile);
-	plan_add(p, _("Convert the samples into an AutoFDO profile"), v);
-	return 0;
+	return profile_plan(s, p, cause);
 }
 
 /* ---- read-back ---- */

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 
 #include "core/i18n.h"
 #include "core/job.h"
+#include "core/profile.h"
+#include "core/record.h"
 #include "core/steps.h"
 #include "core/util.h"
 
@@ -40,6 +43,11 @@ struct runner {
 	bool cancelled, done;
 	enum runner_result result;
 	char *message;
+	/* The recording (perf record) of the profile step: its figures, and what it made. */
+	struct record_watch *rec;
+	const char *rec_path; /* in the plan's argv */
+	bool recording;       /* the current job is perf record */
+	char *rec_msg;
 };
 
 static void add_cmd(struct runner *r, enum rcmd_kind kind, const struct plan_cmd *cmd, char **argv)
@@ -154,8 +162,23 @@ static void complete(struct runner *r, int64_t now)
 			return;
 		}
 	}
+	if (r->id == STEP_PROFILE && r->rec_msg)
+		sb_add(&msg, r->rec_msg);
+	if (r->id == STEP_CONVERT && profile_convert_complete(r->s, &msg) < 0) {
+		finish(r, RUNNER_FAILED, msg.s);
+		sb_free(&msg);
+		return;
+	}
 	if (r->kb)
 		complete_build(r, now, &msg);
+	if (r->id == STEP_FINAL_BUILD && r->s->artifacts.profile) {
+		char *sum = profile_summary(r->s->artifacts.profile);
+		sb_addf(&msg, _("; built with %s"), sum);
+		free(sum);
+	}
+	/* Every command ran to its end: as far as the session goes the step is
+	 * done, and the postcondition checks what it left in the world. */
+	r->s->steps[r->id].status = STATUS_DONE;
 	char *why = NULL;
 	bool ok = !def->postcondition || def->postcondition(r->s, &why);
 	if (!ok) {
@@ -217,6 +240,13 @@ static void start_next(struct runner *r, int64_t now)
 		}
 		if (r->kb && !r->t0 && c->kind != RC_DRYRUN)
 			r->t0 = now;
+		const char *out = c->kind == RC_PLAN ? record_cmd_output(c->cmd) : NULL;
+		if (out) {
+			record_watch_free(r->rec);
+			r->rec = record_watch_new(out, record_disk_floor(r->s), now);
+			r->rec_path = out;
+			r->recording = true;
+		}
 		if (c->kind == RC_DRYRUN)
 			r->dry_start = now;
 		return;
@@ -247,6 +277,16 @@ static char *failure_message(const struct runner *r, int status)
 	return sb.s;
 }
 
+/* SIGINT to the recording's whole process group, as Ctrl-C in a terminal
+ * sends it, and no escalation: perf needs the time to write perf.data. */
+static void stop_recording(struct runner *r, enum record_stop why, int64_t now)
+{
+	if (!r->recording || !r->job || record_watch_stop(r->rec) != RECORD_RUNNING)
+		return;
+	record_watch_set_stop(r->rec, why, now);
+	kill(-job_pid(r->job), SIGINT);
+}
+
 void runner_handle(struct runner *r, int64_t now)
 {
 	if (r->done || !r->job)
@@ -255,6 +295,8 @@ void runner_handle(struct runner *r, int64_t now)
 		job_read(r->job, on_line, r);
 	job_reap(r->job);
 	job_tick(r->job, now);
+	if (r->recording && record_watch_tick(r->rec, now) && !job_done(r->job))
+		stop_recording(r, RECORD_STOP_DISK, now);
 	if (!job_done(r->job))
 		return;
 	int status = job_status(r->job);
@@ -262,7 +304,33 @@ void runner_handle(struct runner *r, int64_t now)
 	if (r->cancelled) {
 		job_free(r->job);
 		r->job = NULL;
+		r->recording = false;
 		finish(r, RUNNER_CANCELLED, _("cancelled"));
+		return;
+	}
+	if (r->recording) {
+		/* perf exits non-zero after a stop, or with a failed workload's status:
+		 * what counts is whether perf.data came out valid. */
+		r->recording = false;
+		struct record_figures f;
+		record_watch_figures(r->rec, now, &f);
+		struct strbuf m = { 0 };
+		int rc = record_complete(r->s, r->rec_path, status, f.stop, f.elapsed_s - f.stopping_s, &m);
+		size_t len;
+		/* No valid perf.data: perf's own last line says why (an event the PMU lacks...). */
+		if (rc == -2 && status != 0 && ring_count(job_ring(r->job)))
+			sb_addf(&m, _(" (perf: %s)"), ring_get(job_ring(r->job), 0, &len));
+		job_free(r->job);
+		r->job = NULL;
+		if (rc < 0) {
+			finish(r, RUNNER_FAILED, m.s);
+			sb_free(&m);
+			return;
+		}
+		free(r->rec_msg);
+		r->rec_msg = m.s;
+		r->cur++;
+		start_next(r, now);
 		return;
 	}
 	if (c->kind == RC_DRYRUN) {
@@ -353,6 +421,12 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 		free(err);
 		return -1;
 	}
+	if ((id == STEP_PROFILE || id == STEP_CONVERT) && profile_prepare(s, id, &err) < 0) {
+		finish(r, RUNNER_FAILED, err);
+		cause_set(cause, "%s", r->message);
+		free(err);
+		return -1;
+	}
 	bool build = id == STEP_BUILD || id == STEP_FINAL_BUILD;
 	if (build)
 		setup_build(r);
@@ -393,6 +467,27 @@ void runner_cancel(struct runner *r, int64_t now)
 		job_cancel(r->job, now);
 	else
 		finish(r, RUNNER_CANCELLED, _("cancelled"));
+}
+
+bool runner_stop(struct runner *r, int64_t now)
+{
+	if (r->done || !r->recording || r->cancelled || record_watch_stop(r->rec) != RECORD_RUNNING)
+		return false;
+	stop_recording(r, RECORD_STOP_REQUEST, now);
+	return true;
+}
+
+bool runner_record_figures(const struct runner *r, int64_t now, struct record_figures *f)
+{
+	if (!r->rec)
+		return false;
+	record_watch_figures(r->rec, now, f);
+	return true;
+}
+
+bool runner_recording(const struct runner *r)
+{
+	return r->recording && !r->done;
 }
 
 enum runner_result runner_result(const struct runner *r, const char **message)
@@ -439,6 +534,8 @@ void runner_free(struct runner *r)
 	free(r->log_path);
 	free(r->config_hash);
 	free(r->message);
+	record_watch_free(r->rec);
+	free(r->rec_msg);
 	free(r);
 }
 

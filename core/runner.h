@@ -4,7 +4,8 @@
  *
  * Driven from the front end's poll() loop: poll runner_fd() (when >= 0) with
  * a timeout of at most runner_timeout(), then call runner_handle(). The step
- * is over when runner_done(); runner_cancel() stops it (Ctrl-C, q). */
+ * is over when runner_done(); runner_cancel() stops it (Ctrl-C, q);
+ * runner_stop() ends a recording cleanly. */
 #ifndef KFDO_RUNNER_H
 #define KFDO_RUNNER_H
 
@@ -14,6 +15,7 @@
 
 #include "core/kbuild.h"
 #include "core/plan.h"
+#include "core/record.h"
 #include "core/state.h"
 
 struct runner;
@@ -41,6 +43,19 @@ int runner_timeout(const struct runner *r, int64_t now);
 void runner_handle(struct runner *r, int64_t now);
 bool runner_done(const struct runner *r);
 void runner_cancel(struct runner *r, int64_t now);
+/* Ends the profile step's recording early and cleanly (the user ends a timed
+ * capture; the same happens by itself when free disk falls below the floor):
+ * perf gets SIGINT once and all the time it needs to write perf.data, and the
+ * step succeeds when perf.data comes out valid. Not a cancel: runner_cancel()
+ * afterwards still escalates. Returns false when no recording runs (then
+ * only runner_cancel() stops the step). */
+bool runner_stop(struct runner *r, int64_t now);
+/* True while perf record runs (runner_stop() applies). */
+bool runner_recording(const struct runner *r);
+/* The recording's live figures (elapsed, perf.data size and growth, free
+ * disk and the floor, whether it is stopping); false when the step has no
+ * recording. After the recording they stay at their last values. */
+bool runner_record_figures(const struct runner *r, int64_t now, struct record_figures *f);
 /* After runner_done: the outcome and a one-line message (owned by the runner). */
 enum runner_result runner_result(const struct runner *r, const char **message);
 /* The build's progress (NULL for steps that build nothing), and the estimate now. */

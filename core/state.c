@@ -120,6 +120,9 @@ void session_free(struct session *s)
 	free(s->target);
 	strv_free(s->perf_event);
 	free(s->workload.command);
+	free(s->workload.tree);
+	free(s->workload.bench);
+	strv_free(s->profile.merge_with);
 	strv_free(s->artifacts.packages);
 	free(s->artifacts.vmlinux);
 	free(s->artifacts.perf_data);

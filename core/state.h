@@ -64,7 +64,16 @@ struct toggles {
 struct workload {
 	enum workload_kind kind;
 	char *command;		/* WORKLOAD_COMMAND: run through sh -c, shown first */
-	int minutes;		/* WORKLOAD_TIMED: capture length */
+	int minutes;		/* WORKLOAD_TIMED: capture length (also stress-ng/sysbench's) */
+	char *tree;		/* WORKLOAD_KBUILD: the tree to rebuild, NULL: the session's */
+	char *bench;		/* WORKLOAD_BENCHMARK: "perf", "stress-ng", ...; NULL: perf */
+};
+
+/* Options of the profile and convert steps (core/record.h, core/profile.h). */
+struct profile_opts {
+	char **merge_with;	/* earlier profiles merged into the new one ("all": every earlier
+				   profile of the same kernel build); they are kept */
+	long disk_floor_mb;	/* the recording stops below this much free disk; 0: the default */
 };
 
 struct artifacts {
@@ -109,6 +118,7 @@ struct session {
 	char *target;		/* make target: "pacman-pkg"; tests use "vmlinux" or "bzImage" */
 	char **perf_event;	/* perf record event arguments from detect, e.g. {"-e","rc4:k"} */
 	struct workload workload;
+	struct profile_opts profile;
 	struct artifacts artifacts;
 	struct step_state steps[STEP_COUNT];
 	struct build_history *history;

@@ -118,7 +118,14 @@ json_object *session_to_json(const struct session *s)
 	put_str(wl, "kind", workload_kind_name(s->workload.kind));
 	put_str(wl, "command", s->workload.command);
 	put_int(wl, "minutes", s->workload.minutes);
+	put_str(wl, "tree", s->workload.tree);
+	put_str(wl, "bench", s->workload.bench);
 	json_object_object_add(root, "workload", wl);
+
+	json_object *po = json_object_new_object();
+	put_strv(po, "merge_with", s->profile.merge_with);
+	put_int(po, "disk_floor_mb", s->profile.disk_floor_mb);
+	json_object_object_add(root, "profile", po);
 
 	json_object_object_add(root, "artifacts", artifacts_to_json(&s->artifacts));
 
@@ -349,6 +356,11 @@ struct session *session_from_json(json_object *root, char **cause)
 	free(kind);
 	get_str(&d, wl, "command", "workload.", &s->workload.command);
 	s->workload.minutes = (int)get_int(&d, wl, "minutes", "workload.", 0);
+	get_str(&d, wl, "tree", "workload.", &s->workload.tree);
+	get_str(&d, wl, "bench", "workload.", &s->workload.bench);
+	json_object *po = get(&d, root, "profile", "", json_type_object);
+	get_strv(&d, po, "merge_with", "profile.", &s->profile.merge_with);
+	s->profile.disk_floor_mb = (long)get_int(&d, po, "disk_floor_mb", "profile.", 0);
 
 	json_object *art = get(&d, root, "artifacts", "", json_type_object);
 	if (art)

@@ -1,10 +1,12 @@
 /* The steps table. Postconditions look at the real world where that is cheap
- * (.config, build outputs, uname); the steps whose engine comes later trust
- * what the session recorded, and their why text says so. */
+ * (.config, build outputs, uname, perf.data's header, the profile); the steps
+ * whose engine comes later trust what the session recorded, and their why
+ * text says so. */
 #include "core/steps.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,9 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/perfdata.h"
+#include "core/profile.h"
+#include "core/record.h"
 #include "core/util.h"
 #include "detect/tree.h"
 
@@ -312,43 +317,130 @@ static bool pre_profile(const struct session *s, char **why)
 {
 	if (!s->perf_event)
 		return why_set(why, false, _("no PMU event chosen yet (the hardware step picks it)"));
-	return post_reboot(s, why);
+	char *perf = path_find_exe("perf");
+	bool have_perf = perf != NULL;
+	free(perf);
+	if (!have_perf)
+		return why_set(why, false, _("perf is not installed (not on PATH): install it (Arch: perf)"));
+	if (!post_reboot(s, why))
+		return false;
+	struct record_sysctls rs;
+	if (record_sysctls_check(&rs) > 0) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; rs.problems[i]; i++)
+			sb_addf(&sb, "%s%s", i ? "; " : "", rs.problems[i]);
+		sb_add(&sb, _(" (fix: sudo sysctl -w"));
+		for (size_t i = 0; rs.settings[i]; i++)
+			sb_addf(&sb, " %s", rs.settings[i]);
+		sb_add(&sb, ")");
+		why_set(why, false, "%s", sb.s);
+		sb_free(&sb);
+		record_sysctls_free(&rs);
+		return false;
+	}
+	record_sysctls_free(&rs);
+	char *cause = NULL;
+	if (record_ready(s, &cause) < 0) {
+		why_set(why, false, "%s", cause);
+		free(cause);
+		return false;
+	}
+	char *out = record_output_path(s);
+	uint64_t free_bytes, floor = record_disk_floor(s);
+	bool ok = true;
+	if (record_disk_free(out, &free_bytes) == 0 && free_bytes < floor) {
+		char f[32], fl[32];
+		record_fmt_size(f, sizeof(f), free_bytes);
+		record_fmt_size(fl, sizeof(fl), floor);
+		ok = why_set(why, false, _("only %s free where %s would go, below the floor of %s: free some "
+					   "space, or set a lower floor (--disk-floor MB)"), f, out, fl);
+	}
+	if (ok)
+		why_set(why, true, _("ready to record into %s"), out);
+	free(out);
+	return ok;
+}
+
+/* A complete perf.data (or the perf script tests stand in for one). */
+static bool recording_usable(const char *path, char **why)
+{
+	if (!path || !*path)
+		return why_set(why, false, _("no perf.data recorded yet"));
+	if (profile_is_perfscript(path))
+		return nonempty_file(path) ? why_set(why, true, _("perf script %s"), path)
+					   : why_set(why, false, _("the perf script %s is missing or empty"), path);
+	struct perfdata_info pd;
+	char *cause = NULL;
+	bool ok = perfdata_read(path, &pd, &cause) == 0;
+	if (ok) {
+		char size[32];
+		record_fmt_size(size, sizeof(size), pd.file_size);
+		why_set(why, true, _("%s recorded (%s)"), path, size);
+	} else {
+		why_set(why, false, "%s", cause);
+	}
+	free(cause);
+	perfdata_info_free(&pd);
+	return ok;
 }
 
 static bool post_profile(const struct session *s, char **why)
 {
 	if (!recorded_done(s, STEP_PROFILE, why))
 		return false;
-	if (!nonempty_file(s->artifacts.perf_data))
-		return why_set(why, false, _("the recorded perf.data %s is missing or empty"),
-			       s->artifacts.perf_data ? s->artifacts.perf_data : "");
-	return why_set(why, true, _("%s recorded"), s->artifacts.perf_data);
+	return recording_usable(s->artifacts.perf_data, why);
 }
 
 static bool pre_convert(const struct session *s, char **why)
 {
-	if (!nonempty_file(s->artifacts.perf_data))
-		return why_set(why, false, _("no perf.data recorded yet"));
-	if (!nonempty_file(s->artifacts.vmlinux))
-		return why_set(why, false, _("the unstripped vmlinux of the running kernel is not found yet"));
-	return why_set(why, true, _("%s and %s are there"), s->artifacts.perf_data, s->artifacts.vmlinux);
+	char *note = NULL, *cause = NULL;
+	bool ok = profile_check_inputs(s, &note, &cause) == 0;
+	if (ok)
+		why_set(why, true, _("%s and %s are there and belong together%s%s"), s->artifacts.perf_data,
+			s->artifacts.vmlinux, note ? "; " : "", note ? note : "");
+	else
+		why_set(why, false, "%s", cause);
+	free(note);
+	free(cause);
+	return ok;
+}
+
+/* A non-empty profile that kfdo's record (when there is one) does not call empty. */
+static bool profile_usable(const char *prof, char **why)
+{
+	if (!prof || prof[0] != '/' || !nonempty_file(prof))
+		return why_set(why, false, _("no usable profile yet (an absolute path to a non-empty file)%s%s"),
+			       prof ? ": " : "", prof ? prof : "");
+	struct profile_record rec;
+	bool known = profile_record_read(prof, &rec, NULL) == 0, empty = known && rec.empty;
+	profile_record_free(&rec);
+	if (empty)
+		return why_set(why, false, _("the profile %s is empty: record again"), prof);
+	if (known)
+		return why_set(why, true, _("profile %s"), prof);
+	/* A profile kfdo did not make: llvm-profdata reads it now, not clang 30 minutes into the build. */
+	struct profile_stats st;
+	char *cause = NULL;
+	bool ok = profile_stats_run(NULL, prof, &st, &cause) == 0 && !profile_stats_empty(&st);
+	if (!ok && !cause)
+		cause = profile_stats_warning(&st);
+	ok ? why_set(why, true, _("profile %s (%" PRIu64 " functions)"), prof, st.functions) : why_set(why, false, "%s", cause);
+	profile_stats_free(&st);
+	free(cause);
+	return ok;
 }
 
 static bool post_convert(const struct session *s, char **why)
 {
 	if (!recorded_done(s, STEP_CONVERT, why))
 		return false;
-	if (!nonempty_file(s->artifacts.profile))
-		return why_set(why, false, _("the profile %s is missing or empty"),
-			       s->artifacts.profile ? s->artifacts.profile : "");
-	return why_set(why, true, _("profile %s written"), s->artifacts.profile);
+	return profile_usable(s->artifacts.profile, why);
 }
 
 static bool pre_final_build(const struct session *s, char **why)
 {
-	const char *prof = s->artifacts.profile;
-	if (!prof || prof[0] != '/' || !nonempty_file(prof))
-		return why_set(why, false, _("no usable profile yet (an absolute path to a non-empty file)"));
+	if (!profile_usable(s->artifacts.profile, why))
+		return false;
 	return pre_build(s, why);
 }
 

@@ -21,18 +21,27 @@ int cli_doctor(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_profile(int argc, char **argv);
 
 /* Options shared by plan and run (cli_session.c). */
 enum {
 	OPT_TREE = 1000, OPT_OUTPUT, OPT_CONFIG_FROM, OPT_JOBS, OPT_NO_AUTOFDO, OPT_AUTOFDO, OPT_NO_THIN_LTO,
 	OPT_FULL_LTO, OPT_PROPELLER, OPT_LLVM, OPT_ARCH, OPT_TARGET, OPT_ENABLE, OPT_DISABLE, OPT_MAKE_VAR,
-	OPT_THIN_LTO, OPT_NO_FULL_LTO, OPT_NO_PROPELLER, /* keep OPT_NO_PROPELLER last */
+	OPT_THIN_LTO, OPT_NO_FULL_LTO, OPT_NO_PROPELLER,
+	/* The profile, convert and final-build steps' options. */
+	OPT_WORKLOAD, OPT_COMMAND, OPT_MINUTES, OPT_BENCH, OPT_WORKLOAD_TREE, OPT_PERF_DATA, OPT_VMLINUX,
+	OPT_PROFILE, OPT_MERGE, OPT_NO_MERGE, OPT_DISK_FLOOR, OPT_SYSROOT,
+	OPT_SESSION_END, /* keep last: the session options are OPT_TREE .. OPT_SESSION_END - 1 */
 };
 struct cli_session_opts {
 	bool any;
 	const char *tree, *output, *config_from, *jobs, *llvm, *arch, *target;
 	int autofdo, thin_lto, full_lto, propeller; /* -1: not given */
 	char **enable, **disable, **make_vars;
+	const char *workload, *command, *minutes, *bench, *workload_tree, *perf_data, *vmlinux, *profile,
+		*disk_floor, *sysroot;
+	char **merge;
+	bool no_merge;
 };
 struct option;
 struct session;

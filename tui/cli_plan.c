@@ -8,6 +8,7 @@
 
 #include "core/i18n.h"
 #include "core/plan.h"
+#include "core/record.h"
 #include "core/steps.h"
 #include "core/util.h"
 #include "detect/report.h"
@@ -22,14 +23,15 @@ static void fill_placeholders(struct session *s)
 		strv_pushf(&s->artifacts.packages, "%s/*.pkg.tar.zst", obj);
 	if (!s->artifacts.vmlinux)
 		s->artifacts.vmlinux = xasprintf("/usr/src/debug/%s/vmlinux", "linux-upstream");
-	if (!s->artifacts.perf_data)
-		s->artifacts.perf_data = xasprintf("%s/perf.data", data);
+
 	if (!s->artifacts.profile)
 		s->artifacts.profile = xasprintf("%s/profiles/kernel.afdo", data);
 	if (s->workload.kind == WORKLOAD_NONE) {
 		s->workload.kind = WORKLOAD_TIMED;
 		s->workload.minutes = 10;
 	}
+	if (!s->artifacts.perf_data)
+		s->artifacts.perf_data = record_output_path(s);
 	if (!s->perf_event) {
 		/* The event this machine's CPU needs, as kfdo detect finds it. */
 		struct detect_opts o = { .sysroot = "/" };

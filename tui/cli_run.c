@@ -16,6 +16,8 @@
 
 #include "core/i18n.h"
 #include "core/job.h"
+#include "core/profile.h"
+#include "core/record.h"
 #include "core/runner.h"
 #include "core/steps.h"
 #include "core/util.h"
@@ -62,6 +64,29 @@ static void clear_status(struct view *v)
 	}
 }
 
+/* "  1m02s  perf.data 45.2 MB  +1.2 MB/s  20.1 GB free (floor 2.1 GB)"; false when no recording. */
+static bool record_status(struct strbuf *sb, const struct runner *r, int64_t now)
+{
+	struct record_figures f;
+	if (!runner_recording(r) || !runner_record_figures(r, now, &f))
+		return false;
+	char el[32], size[32], rate[32], disk[32], floor[32];
+	fmt_duration(el, sizeof(el), f.elapsed_s);
+	record_fmt_size(size, sizeof(size), f.size);
+	record_fmt_size(rate, sizeof(rate), (uint64_t)f.rate);
+	record_fmt_size(floor, sizeof(floor), f.disk_floor);
+	sb_addf(sb, _("  %s  perf.data %s  +%s/s"), el, size, rate);
+	if (f.disk_known) {
+		record_fmt_size(disk, sizeof(disk), f.disk_free);
+		sb_addf(sb, _("  %s free (floor %s)"), disk, floor);
+	}
+	if (f.stop != RECORD_RUNNING) {
+		fmt_duration(el, sizeof(el), f.stopping_s);
+		sb_addf(sb, _("  stopping: perf is writing perf.data (%s)"), el);
+	}
+	return true;
+}
+
 /* "build  45%  ETA 1m02s  312/1019 steps  8.2/s  0 warnings  CC kernel/fork.o" */
 static char *status_text(const struct view *v, int64_t now)
 {
@@ -94,7 +119,7 @@ static char *status_text(const struct view *v, int64_t now)
 		}
 		if (e.fraction >= 0)
 			sb_addf(&sb, _("  [%s elapsed, %s]"), el, _(kbuild_basis_name(e.basis)));
-	} else {
+	} else if (!record_status(&sb, v->runner, now)) {
 		sb_add(&sb, _("  running"));
 	}
 	return sb.s;
@@ -155,6 +180,7 @@ static enum runner_result run_step(struct session *s, enum step_id id, bool tty,
 	}
 	v.runner = r;
 	int signals = 0;
+	bool stopped = false, only_int = true;
 	while (!runner_done(r)) {
 		int64_t now = job_now();
 		struct pollfd pfd[2] = { { .fd = sig_pipe[0], .events = POLLIN }, { .fd = runner_fd(r), .events = POLLIN } };
@@ -169,6 +195,14 @@ static enum runner_result run_step(struct session *s, enum step_id id, bool tty,
 			ssize_t n = read(sig_pipe[0], b, sizeof(b));
 			for (ssize_t i = 0; i < n; i++) {
 				clear_status(&v);
+				only_int &= b[i] == SIGINT;
+				/* A recording ends cleanly first: what perf recorded so far is kept. */
+				if (!stopped && runner_stop(r, now)) {
+					stopped = true;
+					printf(_("kfdo: stopping the recording: perf writes perf.data (Ctrl-C again to "
+						 "cancel)\n"));
+					continue;
+				}
 				printf(signals++ ? _("kfdo: cancelling harder\n")
 						 : _("kfdo: cancelling (the whole build gets SIGINT; Ctrl-C again to hurry)\n"));
 				runner_cancel(r, now);
@@ -181,6 +215,9 @@ static enum runner_result run_step(struct session *s, enum step_id id, bool tty,
 	clear_status(&v);
 	const char *m;
 	enum runner_result res = runner_result(r, &m);
+	/* Ctrl-C that only ended a recording: the run goes on to convert it. */
+	if (stopped && !signals && only_int && res == RUNNER_OK)
+		got_signal = 0;
 	cause_set(cause, "%s", m ? m : "");
 	*msg = NULL;
 	if (res != RUNNER_OK && runner_log_path(r))
@@ -293,6 +330,102 @@ static bool step_toolchain(struct session *s)
 	return ok;
 }
 
+/* The hottest functions of the profile just made, from its record. */
+static void print_hottest(const char *profile)
+{
+	struct profile_record rec;
+	if (!profile || profile_record_read(profile, &rec, NULL) < 0)
+		return;
+	for (size_t i = 0; i < rec.n_hot; i++)
+		printf(_("       %5.1f%%  %-40s %llu samples\n"), rec.hot[i].share, rec.hot[i].name,
+		       (unsigned long long)rec.hot[i].samples);
+	profile_record_free(&rec);
+}
+
+/* Runs the sysctl fixes as jobs: through sudo unless kfdo is root. */
+static bool run_fixes(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		char **argv = NULL;
+		if (p->cmds[i].needs_root && geteuid() != 0)
+			strv_push(&argv, "sudo");
+		for (size_t k = 0; p->cmds[i].argv[k]; k++)
+			strv_push(&argv, p->cmds[i].argv[k]);
+		char *log = job_default_log_path("sysctl"), *cause = NULL;
+		struct job_spec spec = { .argv = (const char *const *)argv, .log_path = log };
+		struct job *j;
+		bool ok = job_start(&j, &spec, &cause) == 0;
+		if (ok) {
+			job_wait(j, -1, NULL, NULL);
+			ok = job_status(j) == 0;
+			size_t len;
+			if (!ok)
+				printf("  fail %s\n", ring_count(job_ring(j)) ? ring_get(job_ring(j), 0, &len) : log);
+			job_free(j);
+		} else {
+			printf("  fail %s\n", cause);
+		}
+		free(cause);
+		free(log);
+		strv_free(argv);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Right before recording: the PMU event (from the hardware check when the
+ * session has none), then perf_event_paranoid and kptr_restrict, with their
+ * fix offered as sudo commands shown first. 0, or the exit status. */
+static int before_profile(struct session *s, bool yes)
+{
+	if (!s->perf_event) {
+		printf(_("  the session has no PMU event yet: checking the hardware\n"));
+		step_hardware(s);
+		state_save(s, NULL);
+	}
+	struct record_sysctls rs;
+	if (record_sysctls_check(&rs) == 0) {
+		record_sysctls_free(&rs);
+		return 0;
+	}
+	for (size_t i = 0; rs.problems[i]; i++)
+		printf("  fail %s\n", rs.problems[i]);
+	struct plan p = { 0 };
+	record_sysctls_plan(&rs, &p);
+	printf(_("  The fix (until the next boot; to keep it, put the settings in /etc/sysctl.d/99-kfdo.conf):\n"));
+	for (size_t i = 0; i < p.n; i++) {
+		char *line = plan_format_command(&p.cmds[i]);
+		printf("    %s\n", line);
+		free(line);
+	}
+	int ret = 0;
+	bool go = yes;
+	if (!yes) {
+		printf(_("  Run it? [Y/n] "));
+		fflush(stdout);
+		char buf[16];
+		go = fgets(buf, sizeof(buf), stdin) && (buf[0] == '\n' || buf[0] == 'y' || buf[0] == 'Y');
+		if (got_signal)
+			ret = EXIT_CANCEL;
+	}
+	fflush(stdout);
+	if (!ret && (!go || !run_fixes(&p)))
+		ret = EXIT_NO;
+	record_sysctls_free(&rs);
+	if (!ret && record_sysctls_check(&rs) > 0) {
+		printf(_("  fail the settings did not change: %s\n"), rs.problems[0]);
+		ret = EXIT_NO;
+	} else if (!ret) {
+		printf(_("  ok   perf_event_paranoid and kptr_restrict allow recording the kernel\n"));
+	}
+	if (ret == EXIT_NO && !go)
+		printf(_("  not run: recording the kernel needs these settings.\n"));
+	record_sysctls_free(&rs);
+	plan_free(&p);
+	return ret;
+}
+
 static void usage(void)
 {
 	printf(_("Usage: kfdo run [--yes] [--until STEP] [--from STEP] [OPTIONS]\n"
@@ -301,7 +434,9 @@ static void usage(void)
 		 "  --yes          run without asking (needed when stdin is not a terminal)\n"
 		 "  --until STEP   stop after STEP;  --from STEP  start at STEP\n"));
 	fputs(_(cli_session_help), stdout);
-	printf(_("\nExit status: 0 done, 1 a step failed or cannot run yet, 2 bad usage, 130 cancelled.\n"));
+	printf(_("\nCtrl-C cancels a build. During a recording the first Ctrl-C ends it cleanly (perf writes\n"
+		 "perf.data, and the run goes on to convert it); a second one cancels.\n"
+		 "Exit status: 0 done, 1 a step failed or cannot run yet, 2 bad usage, 130 cancelled.\n"));
 }
 
 static int parse_step(const char *name, enum step_id *out)
@@ -428,7 +563,9 @@ int cli_run(int argc, char **argv)
 			state_save(s, NULL);
 			continue;
 		}
-		if (id >= STEP_INSTALL) {
+		if (id == STEP_PROFILE && (ret = before_profile(s, yes)) != 0)
+			break;
+		if (id >= STEP_INSTALL && id != STEP_PROFILE && id != STEP_CONVERT && id != STEP_FINAL_BUILD) {
 			printf(_("  kfdo run stops here: this version cannot run the %s step yet "
 				 "(kfdo plan shows its commands).\n"), def->name);
 			ret = EXIT_NO;
@@ -457,6 +594,8 @@ int cli_run(int argc, char **argv)
 		enum runner_result res = run_step(s, id, tty, &unused, &cause);
 		if (res == RUNNER_OK) {
 			printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", cause ? cause : "");
+			if (id == STEP_CONVERT)
+				print_hottest(s->artifacts.profile);
 		} else if (res == RUNNER_CANCELLED) {
 			printf(_("  cancelled: nothing of the build is left running.\n"));
 			ret = EXIT_CANCEL;

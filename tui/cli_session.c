@@ -1,14 +1,17 @@
 /* The options that choose and change the session, shared by `kfdo plan` and
  * `kfdo run`, and loading the saved session with them applied. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/i18n.h"
 #include "core/plan.h"
+#include "core/record.h"
 #include "core/util.h"
 #include "detect/toolchain.h"
 #include "tui/cli.h"
@@ -32,6 +35,18 @@ const struct option cli_session_long_options[] = {
 	{ "enable", required_argument, NULL, OPT_ENABLE },
 	{ "disable", required_argument, NULL, OPT_DISABLE },
 	{ "make-var", required_argument, NULL, OPT_MAKE_VAR },
+	{ "workload", required_argument, NULL, OPT_WORKLOAD },
+	{ "command", required_argument, NULL, OPT_COMMAND },
+	{ "minutes", required_argument, NULL, OPT_MINUTES },
+	{ "bench", required_argument, NULL, OPT_BENCH },
+	{ "workload-tree", required_argument, NULL, OPT_WORKLOAD_TREE },
+	{ "perf-data", required_argument, NULL, OPT_PERF_DATA },
+	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "merge", required_argument, NULL, OPT_MERGE },
+	{ "no-merge", no_argument, NULL, OPT_NO_MERGE },
+	{ "disk-floor", required_argument, NULL, OPT_DISK_FLOOR },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -47,11 +62,29 @@ const char *const cli_session_help =
 	   "  --arch ARCH          make ARCH=ARCH\n"
 	   "  --target TARGET      make target (default pacman-pkg)\n"
 	   "  --enable SYM, --disable SYM   extra scripts/config toggles (repeatable; kept in the session)\n"
-	   "  --make-var K=V       an extra make variable (repeatable; K= removes K from the session)\n");
+	   "  --make-var K=V       an extra make variable (repeatable; K= removes K from the session)\n"
+	   "Profile (what perf records while it runs):\n"
+	   "  --workload KIND      kbuild (rebuild a kernel tree, the how-to's choice), command (your own,\n"
+	   "                       run through sh -c), timed (everything the system does for --minutes),\n"
+	   "                       bench (a benchmark tool)\n"
+	   "  --command 'CMD'      the command workload (implies --workload command)\n"
+	   "  --minutes N          length of a timed capture (and of stress-ng/sysbench)\n"
+	   "  --bench NAME         perf (perf bench, always there), stress-ng, sysbench or hackbench\n"
+	   "  --workload-tree DIR  the tree the kbuild workload rebuilds (default: the session's, built in\n"
+	   "                       kfdo's scratch directory, never in place)\n"
+	   "  --perf-data FILE     where to record (a new file), or an existing recording to convert\n"
+	   "  --disk-floor MB      stop the recording cleanly below this much free disk (default 2048)\n"
+	   "Convert and final build:\n"
+	   "  --vmlinux FILE       the unstripped vmlinux of the recorded kernel (when the packages do not\n"
+	   "                       give it)\n"
+	   "  --merge FILE|all     merge the new profile with FILE (repeatable), or with every earlier\n"
+	   "                       profile of the same kernel build; --no-merge forgets them\n"
+	   "  --profile FILE       build the final kernel with this existing profile\n"
+	   "  --sysroot DIR        read /proc and /sys below DIR (tests)\n");
 
 bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 {
-	if (c < OPT_TREE || c > OPT_NO_PROPELLER)
+	if (c < OPT_TREE || c >= OPT_SESSION_END)
 		return false;
 	o->any = true;
 	switch (c) {
@@ -73,6 +106,18 @@ bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 	case OPT_ENABLE: strv_push(&o->enable, arg); break;
 	case OPT_DISABLE: strv_push(&o->disable, arg); break;
 	case OPT_MAKE_VAR: strv_push(&o->make_vars, arg); break;
+	case OPT_WORKLOAD: o->workload = arg; break;
+	case OPT_COMMAND: o->command = arg; break;
+	case OPT_MINUTES: o->minutes = arg; break;
+	case OPT_BENCH: o->bench = arg; break;
+	case OPT_WORKLOAD_TREE: o->workload_tree = arg; break;
+	case OPT_PERF_DATA: o->perf_data = arg; break;
+	case OPT_VMLINUX: o->vmlinux = arg; break;
+	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_MERGE: strv_push(&o->merge, arg); o->no_merge = false; break;
+	case OPT_NO_MERGE: o->no_merge = true; strv_free(o->merge); o->merge = NULL; break;
+	case OPT_DISK_FLOOR: o->disk_floor = arg; break;
+	case OPT_SYSROOT: o->sysroot = arg; break;
 	}
 	return true;
 }
@@ -88,6 +133,7 @@ void cli_session_opts_free(struct cli_session_opts *o)
 	strv_free(o->enable);
 	strv_free(o->disable);
 	strv_free(o->make_vars);
+	strv_free(o->merge);
 }
 
 /* Drops the entries equal to key (end '\0') or starting with key + end ("K" + '='). */
@@ -119,6 +165,124 @@ static int abs_dir(const char *what, const char *path, char **out, bool must_exi
 		real = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", path);
 	}
 	*out = real;
+	return 0;
+}
+
+/* An absolute path for a file that may not exist yet (its directory must). */
+static char *abs_file(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real)
+		return real;
+	char cwd[PATH_MAX];
+	return path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", path);
+}
+
+static int number(const char *command, const char *opt, const char *arg, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < lo || n > hi) {
+		cli_usage_error(command, _("%s wants a number from %ld to %ld, not '%s'"), opt, lo, hi, arg);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* A file given on the command line must be there. */
+static char *existing_file(const char *command, const char *opt, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		cli_usage_error(command, _("%s %s: no such file"), opt, path);
+		return NULL;
+	}
+	return abs_file(path);
+}
+
+/* The options of the profile, convert and final-build steps. A recording or a
+ * profile given by the user counts as that step done, so `kfdo run` goes on
+ * from there. */
+static int apply_profile(struct session *s, const struct cli_session_opts *o, const char *command)
+{
+	long n;
+	char *p;
+	if (o->sysroot)
+		record_set_sysroot(o->sysroot);
+	if (o->workload) {
+		enum workload_kind k;
+		if (strcmp(o->workload, "bench") == 0)
+			k = WORKLOAD_BENCHMARK;
+		else if (!workload_kind_parse(o->workload, &k) || k == WORKLOAD_NONE) {
+			cli_usage_error(command, _("--workload wants kbuild, command, timed or bench, not '%s'"),
+					o->workload);
+			return -1;
+		}
+		s->workload.kind = k;
+	}
+	if (o->command) {
+		session_set(&s->workload.command, o->command);
+		if (!o->workload)
+			s->workload.kind = WORKLOAD_COMMAND;
+	}
+	if (o->bench) {
+		session_set(&s->workload.bench, o->bench);
+		if (!o->workload)
+			s->workload.kind = WORKLOAD_BENCHMARK;
+	}
+	if (o->minutes) {
+		if (number(command, "--minutes", o->minutes, 1, 24 * 60, &n) < 0)
+			return -1;
+		s->workload.minutes = (int)n;
+	}
+	if (o->workload_tree) {
+		if (abs_dir(_("workload tree"), o->workload_tree, &p, true) < 0)
+			return -1;
+		free(s->workload.tree);
+		s->workload.tree = p;
+	}
+	if (o->disk_floor) {
+		if (number(command, "--disk-floor", o->disk_floor, 0, 100L * 1000 * 1000, &n) < 0)
+			return -1;
+		s->profile.disk_floor_mb = n;
+	}
+	if (o->vmlinux) {
+		if (!(p = existing_file(command, "--vmlinux", o->vmlinux)))
+			return -1;
+		free(s->artifacts.vmlinux);
+		s->artifacts.vmlinux = p;
+	}
+	if (o->perf_data) {
+		p = abs_file(o->perf_data);
+		free(s->artifacts.perf_data);
+		s->artifacts.perf_data = p;
+		if (access(p, F_OK) == 0)
+			session_step_set(s, STEP_PROFILE, STATUS_DONE, _("recording given with --perf-data"));
+	}
+	if (o->profile) {
+		if (!(p = existing_file(command, "--profile", o->profile)))
+			return -1;
+		free(s->artifacts.profile);
+		s->artifacts.profile = p;
+		session_step_set(s, STEP_CONVERT, STATUS_DONE, _("profile given with --profile"));
+	}
+	/* The profiles to merge are chosen again for each conversion: given, they replace the list. */
+	if (o->no_merge || o->merge) {
+		strv_free(s->profile.merge_with);
+		s->profile.merge_with = NULL;
+	}
+	for (size_t i = 0; o->merge && o->merge[i]; i++) {
+		if (strcmp(o->merge[i], "all") == 0) {
+			strv_push(&s->profile.merge_with, "all");
+			continue;
+		}
+		if (!(p = existing_file(command, "--merge", o->merge[i])))
+			return -1;
+		strv_push(&s->profile.merge_with, p);
+		free(p);
+	}
 	return 0;
 }
 
@@ -201,7 +365,7 @@ static int apply(struct session *s, const struct cli_session_opts *o, const char
 		if (eq[1])
 			strv_push(&s->toggles.make_vars, o->make_vars[i]);
 	}
-	return 0;
+	return apply_profile(s, o, command);
 }
 
 /* LLVM=1 means unsuffixed clang; where only clang-19 exists, LLVM=-19 is what works.

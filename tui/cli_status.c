@@ -2,10 +2,14 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/i18n.h"
 #include "core/plan.h"
+#include "core/profile.h"
+#include "core/record.h"
 #include "core/steps.h"
 #include "tui/cli.h"
 
@@ -14,6 +18,31 @@ static void when(char *buf, size_t n, time_t t)
 	struct tm tm;
 	if (!t || !localtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M", &tm))
 		snprintf(buf, n, "-");
+}
+
+/* The profile steps' side: the workload, the recording, the vmlinux, the profile. */
+static void print_profile(const struct session *s)
+{
+	const struct workload *w = &s->workload;
+	if (w->kind != WORKLOAD_NONE)
+		printf(_("Workload   %s%s%s\n"), workload_kind_name(w->kind), w->command ? ": " : "",
+		       w->command ? w->command : "");
+	struct stat st;
+	const char *pd = s->artifacts.perf_data;
+	if (pd) {
+		char size[32] = "missing";
+		if (stat(pd, &st) == 0)
+			record_fmt_size(size, sizeof(size), (uint64_t)st.st_size);
+		printf(_("Recording  %s (%s)\n"), pd, size);
+	}
+	if (s->artifacts.vmlinux)
+		printf(_("vmlinux    %s\n"), s->artifacts.vmlinux);
+	if (s->artifacts.profile) {
+		char *sum = profile_summary(s->artifacts.profile);
+		/* "profile PATH (...)": the path first, then where it came from. */
+		printf(_("Profile    %s\n"), sum + strlen("profile "));
+		free(sum);
+	}
 }
 
 int cli_status(int argc, char **argv)
@@ -94,6 +123,7 @@ int cli_status(int argc, char **argv)
 	}
 	for (size_t i = 0; s->artifacts.packages && s->artifacts.packages[i]; i++)
 		printf(_("Package    %s\n"), s->artifacts.packages[i]);
+	print_profile(s);
 	session_free(s);
 	free(dir);
 	return 0;

@@ -264,14 +264,29 @@ static void test_install_profile_convert(void **state)
 
 	assert_int_equal(plan_convert(s, &p, &cause), -1);
 	session_set(&s->artifacts.vmlinux, "/usr/src/debug/linux-upstream/vmlinux");
-	session_set(&s->artifacts.profile, "/data/kernel.afdo");
 	session_set(&s->toggles.llvm, "-19");
+	char *saved = test_env_save("XDG_DATA_HOME");
+	setenv("XDG_DATA_HOME", "/data", 1);
 	assert_int_equal(plan_convert(s, &p, &cause), 0);
-	const char *conv[] = { "llvm-profgen-19", "--kernel",
-			       "--binary=/usr/src/debug/linux-upstream/vmlinux",
-			       "--perfdata=/data/perf.data", "-o", "/data/kernel.afdo", NULL };
+	/* Into a temporary name: the step gives the result its own when it is done.
+	 * llvm-profgen is whichever of LLVM 19 or later the toolchain check finds. */
+	assert_non_null(strstr(p.cmds[0].argv[0], "llvm-profgen"));
+	const char *conv[] = { p.cmds[0].argv[0], "--kernel", "--binary=/usr/src/debug/linux-upstream/vmlinux",
+			       "--perfdata=/data/perf.data", "-o", "/data/kfdo/profiles/.convert-new.afdo", NULL };
 	assert_argv(&p.cmds[0], conv);
+	assert_string_equal(p.cmds[0].cwd, "/data/kfdo/profiles");
+	/* Then llvm-profdata checks it and counts. */
+	assert_int_equal(p.n, 2);
+	assert_non_null(strstr(p.cmds[1].argv[0], "llvm-profdata"));
+	assert_string_equal(p.cmds[1].argv[1], "show");
+	assert_string_equal(p.cmds[1].argv[2], "--sample");
 	plan_free(&p);
+	/* A perf script input (the tests' stand-in for an LBR recording) goes in with --perfscript. */
+	session_set(&s->artifacts.perf_data, "/data/trace.perfscript");
+	assert_int_equal(plan_convert(s, &p, &cause), 0);
+	assert_string_equal(p.cmds[0].argv[3], "--perfscript=/data/trace.perfscript");
+	plan_free(&p);
+	test_env_restore("XDG_DATA_HOME", saved);
 	free(cause);
 	session_free(s);
 }

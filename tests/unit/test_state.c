@@ -95,6 +95,11 @@ static struct session *full_session(void)
 	s->workload.kind = WORKLOAD_TIMED;
 	session_set(&s->workload.command, "stress-ng --cpu 4 \"quoted\"\n");
 	s->workload.minutes = 15;
+	session_set(&s->workload.tree, "/src/other");
+	session_set(&s->workload.bench, "stress-ng");
+	strv_push(&s->profile.merge_with, "/data/kfdo/profiles/a.afdo");
+	strv_push(&s->profile.merge_with, "all");
+	s->profile.disk_floor_mb = 4096;
 	strv_push(&s->artifacts.packages, "/src/out/linux-upstream-6.13-1-x86_64.pkg.tar.zst");
 	strv_push(&s->artifacts.packages, "/src/out/linux-upstream-debug-6.13-1-x86_64.pkg.tar.zst");
 	session_set(&s->artifacts.vmlinux, "/usr/src/debug/linux-upstream/vmlinux");
@@ -153,6 +158,10 @@ static void test_round_trip(void **state)
 	assert_int_equal(l->workload.kind, WORKLOAD_TIMED);
 	assert_string_equal(l->workload.command, s->workload.command);
 	assert_int_equal(l->workload.minutes, 15);
+	assert_string_equal(l->workload.tree, "/src/other");
+	assert_string_equal(l->workload.bench, "stress-ng");
+	assert_true(strv_eq(l->profile.merge_with, s->profile.merge_with));
+	assert_int_equal(l->profile.disk_floor_mb, 4096);
 	assert_true(strv_eq(l->artifacts.packages, s->artifacts.packages));
 	assert_int_equal(strv_len(l->artifacts.packages), 2);
 	assert_string_equal(l->artifacts.vmlinux, s->artifacts.vmlinux);

@@ -15,17 +15,24 @@
 #include "core/util.h"
 
 static char tmpdir[64];
+static char *saved_state;
 
+/* Some checks run jobs (llvm-profdata reading a profile): their logs go to the test's directory. */
 static int setup(void **state)
 {
 	(void)state;
 	strcpy(tmpdir, "/tmp/kfdo-test-steps-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	if (!mkdtemp(tmpdir))
+		return -1;
+	saved_state = test_env_save("XDG_STATE_HOME");
+	setenv("XDG_STATE_HOME", tmpdir, 1);
+	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	test_env_restore("XDG_STATE_HOME", saved_state);
 	test_rm_rf(tmpdir);
 	return 0;
 }
@@ -154,11 +161,23 @@ static void test_next_pending_walk(void **state)
 	char *perf = xasprintf("%s/perf.data", tmpdir);
 	session_set(&s->artifacts.perf_data, perf);
 	assert_int_equal(step_next_pending(s)->id, STEP_PROFILE);
+	/* Only the magic: perf.data's header is read, and it is not a recording. */
 	put_free("perf.data", "PERFILE2", 4000);
+	assert_int_equal(step_next_pending(s)->id, STEP_PROFILE);
+	char *why = NULL;
+	assert_false(step_get(STEP_PROFILE)->postcondition(s, &why));
+	assert_non_null(strstr(why, "truncated"));
+	free(why);
+	/* A complete one (written by hand: this VM records no branch stacks). */
+	const char *tools = getenv("KFDO_TOOLS") ? getenv("KFDO_TOOLS") : "build/tools";
+	char *gen = xasprintf("%s/gen_perfdata -o %s", tools, perf);
+	assert_int_equal(system(gen), 0);
+	free(gen);
 	assert_int_equal(step_next_pending(s)->id, STEP_CONVERT);
 
 	session_step_set(s, STEP_CONVERT, STATUS_DONE, NULL);
 	char *prof = put("kernel.afdo", "profile", 5000);
+	put_free("kernel.afdo.json", "{\"kfdo\": \"profile\", \"stats\": {\"functions\": 9, \"total_samples\": 90}}", 5000);
 	session_set(&s->artifacts.profile, prof);
 	assert_int_equal(step_next_pending(s)->id, STEP_FINAL_BUILD);
 	session_step_set(s, STEP_FINAL_BUILD, STATUS_DONE, NULL);
@@ -319,8 +338,18 @@ static void test_final_build_needs_profile(void **state)
 	char *prof = put("kernel.afdo", "", 3000);
 	session_set(&s->artifacts.profile, prof);
 	assert_false(d->precondition(s, &why));
+	/* Not a profile, and no kfdo record says it is one: llvm-profdata reads it first. */
 	put_free("kernel.afdo", "data", 3000);
+	assert_false(d->precondition(s, &why));
+	assert_non_null(strstr(why, "llvm-profdata rejects"));
+	/* kfdo's record of a profile it made is trusted (the convert step checked it). */
+	put_free("kernel.afdo.json", "{\"kfdo\": \"profile\", \"stats\": {\"functions\": 9, \"total_samples\": 90}}", 3000);
 	assert_true(d->precondition(s, &why));
+	/* ... and so is its verdict of an empty one. */
+	put_free("kernel.afdo.json", "{\"kfdo\": \"profile\", \"stats\": {\"functions\": 0, \"total_samples\": 0}}", 3000);
+	assert_false(d->precondition(s, &why));
+	assert_non_null(strstr(why, "is empty"));
+	put_free("kernel.afdo.json", "{\"kfdo\": \"profile\", \"stats\": {\"functions\": 9, \"total_samples\": 90}}", 3000);
 
 	struct plan p = { 0 };
 	assert_int_equal(d->plan(s, &p, NULL), 0);

@@ -1,0 +1,177 @@
+# kfdo run's profile, convert and final-build steps and `kfdo profile`, through
+# the real binary with the real llvm-profgen-19, llvm-profdata-19 and perf.
+#
+# This VM has no hardware PMU, so two stand-ins, each named where it is used:
+# - the LBR samples come from tests/tools/gen_perfscript, generated from the
+#   instructions of a small kernel-like image built here (tests/fixtures/minikernel);
+# - the recordings are real perf recordings of a software event: a wrapper
+#   named perf turns the branch event into cpu-clock and drops -b.
+# The "running kernel" is a fixture sysroot whose /sys/kernel/notes is the
+# image's own build-id note.
+. tests/cli/lib.sh
+export XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data XDG_CACHE_HOME=$T/cache
+TOOLS=${KFDO_TOOLS:-build/tools}
+REAL_PATH=$PATH
+cleanup() { mountpoint -q "$T/small" 2>/dev/null && umount "$T/small"; rm -rf "$T"; }
+trap cleanup EXIT
+
+if ! command -v llvm-profgen-19 >/dev/null || ! command -v llvm-profdata-19 >/dev/null; then
+    echo "# SKIP llvm-profgen-19/llvm-profdata-19 are not installed"; exit 0
+fi
+CCK="-g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -fno-asynchronous-unwind-tables -fno-stack-protector
+ -nostdlib -static -no-pie -Wl,--build-id=sha1 -Wl,-T,$FIX/minikernel/kernel.lds $FIX/minikernel/kernel.c"
+cc -O2 $CCK -o "$T/vmlinux" && cc -O1 $CCK -o "$T/vmlinux.other" || { not_ok "build the kernel-like image"; exit 1; }
+S=$T/sysroot; mkdir -p "$S/sys/kernel" "$S/proc/sys/kernel"
+objcopy -O binary --only-section=.notes "$T/vmlinux" "$S/sys/kernel/notes"
+echo 6.13.0-mini >"$S/proc/sys/kernel/osrelease"; echo 0 >"$S/proc/sys/kernel/perf_event_paranoid"; echo 0 >"$S/proc/sys/kernel/kptr_restrict"
+id=$(readelf -n "$T/vmlinux" | sed -n 's/.*Build ID: //p'); oid=$(readelf -n "$T/vmlinux.other" | sed -n 's/.*Build ID: //p')
+"$TOOLS/gen_perfscript" --binary "$T/vmlinux" -o "$T/trace.perfscript" --samples 3000 2>/dev/null
+
+# --- convert the generated trace ---
+run run --yes --from convert --until convert --vmlinux "$T/vmlinux" --perf-data "$T/trace.perfscript" --sysroot "$S"
+expect_rc "convert exits 0" 0
+expect_out "runs llvm-profgen --kernel on the trace" "llvm-profgen-19 --kernel --binary=$T/vmlinux --perfscript=$T/trace.perfscript"
+expect_out "stats: sizes, functions, samples, hottest" "ok +profile .*/profiles/6\.13\.0-mini-trace-[0-9-]+\.afdo from [0-9.]+ MB of samples: [0-9.]+ KB, [0-9]+ functions, [0-9]+ samples; hottest: "
+expect_out "the hottest functions are listed" "^ +[0-9.]+%  (sys_|vfs_|rcu_|schedule|do_syscall|copy_user|page_fault|tlb_flush|timer_)"
+expect_out "a small profile is called so" "suspiciously small"
+P=$(ls "$XDG_DATA_HOME"/kfdo/profiles/*.afdo 2>/dev/null | head -n1)
+[ -n "$P" ] && [ -f "$P.json" ] && ok "the profile and its record are kept" || not_ok "profile and record" "$(ls -la "$XDG_DATA_HOME"/kfdo/profiles 2>&1)"
+n=$(llvm-profdata-19 show --sample --show-format=json "$P" | grep -c '"name"')
+run profile stats "$P"
+expect_rc "profile stats exits 0" 0
+fun=$(sed -n 's/^Functions  \([0-9]*\).*/\1/p' "$T/out")
+# Functions with their own entry in the JSON (nested inlinees have names too, so at least as many).
+[ -n "$fun" ] && [ "$fun" -gt 10 ] && [ "$n" -ge "$fun" ] && ok "profile stats counts the functions ($fun)" || not_ok "profile stats functions" "$fun vs $n" "$(cat "$T/out")"
+expect_out "profile stats names the source" "Source .*workload trace"
+expect_out "and the recording with its size" "^Recording +$T/trace.perfscript \([0-9.]+ MB\)"
+run profile list
+expect_out "profile list shows it" "profile $P "
+run status
+expect_out "status shows the profile" "^Profile +$P"
+
+# --- bad inputs ---
+run run --yes --from convert --until convert --vmlinux "$T/vmlinux.other" --sysroot "$S"
+expect_rc "vmlinux of another build fails" 1
+expect_out "names the running kernel's build-id" "$id"
+expect_out "names the vmlinux's build-id" "$oid"
+objcopy --strip-all "$T/vmlinux" "$T/vmlinux.stripped"
+run run --yes --from convert --until convert --vmlinux "$T/vmlinux.stripped" --sysroot "$S"
+expect_rc "stripped vmlinux fails" 1; expect_out "says stripped" "is stripped .*unstripped vmlinux"
+echo "not a profile" >"$T/junk.afdo"
+run profile stats "$T/junk.afdo"
+expect_rc "a profile llvm-profdata rejects exits 2" 2; expect_err "with llvm-profdata's reason" "llvm-profdata rejects .*Unrecognized sample profile encoding format"
+"$TOOLS/gen_perfdata" -o "$T/nob.data" --no-branch-stack --kernel-build-id "$id"
+run run --yes --from convert --until convert --vmlinux "$T/vmlinux" --perf-data "$T/nob.data" --sysroot "$S"
+expect_rc "perf.data without -b fails" 1; expect_out "says -b" "recorded without branch stacks \(perf record -b\)"
+run profile perfdata "$T/nob.data"
+expect_rc "profile perfdata on it exits 1" 1; expect_out "shows no branches" "^Branches +no"
+"$TOOLS/gen_perfdata" -o "$T/lbr.data" --kernel-build-id "$id"
+run profile perfdata "$T/lbr.data"
+expect_rc "a perf.data with branch stacks (written by hand) is usable" 0
+expect_out "its kernel build-id" "^Kernel .*build-id $id"
+: >"$T/empty.data"; run profile perfdata "$T/empty.data"
+expect_rc "empty perf.data exits 1" 1; expect_out "says empty" "is empty \(0 bytes\)"
+echo hello >"$T/text.data"; run profile perfdata "$T/text.data"
+expect_out "text is not perf data" "not a perf.data file"
+[ "$(ls "$XDG_DATA_HOME"/kfdo/profiles/*.afdo | wc -l)" -eq 1 ] && [ -f "$P" ] && ok "failed conversions made and removed nothing" || not_ok "failed conversions made and removed nothing" "$(ls "$XDG_DATA_HOME"/kfdo/profiles)"
+
+# --- the final build with the profile, on the stand-in kernel tree ---
+cp -a $FIX/faketree "$T/tree"
+run run --yes --from configure --until build --config-from tinyconfig --target bzImage --llvm 1 --jobs 2 --tree "$T/tree" --vmlinux "$T/vmlinux" --perf-data "$T/trace.perfscript"
+expect_rc "the first build exits 0" 0
+run plan
+expect_out "plan: the final build with the absolute profile path" "^make LLVM=1 LLVM_IAS=1 CLANG_AUTOFDO_PROFILE=$P -C $T/tree -j2 bzImage$"
+run run --yes --from final-build --until final-build
+expect_rc "final build exits 0" 0
+expect_out "runs make with the profile" "make LLVM=1 LLVM_IAS=1 CLANG_AUTOFDO_PROFILE=$P -C $T/tree -j2 bzImage"
+expect_out "says which profile it was built with" "built with profile $P \(.* functions, .* samples; kernel 6\.13\.0-mini, workload trace"
+run run --yes --from final-build --until final-build --profile "$T/junk.afdo"
+expect_rc "a final build with a profile llvm-profdata rejects fails at once" 1
+expect_out "with llvm-profdata's reason" "fail llvm-profdata rejects .*junk.afdo"
+run run --yes --from final-build --until final-build --profile "$P"
+expect_rc "--profile FILE builds with that profile" 0
+
+# --- recording, with real perf and a software event ---
+if ! perf record -q -e cpu-clock -a -o "$T/probe.data" -- true >/dev/null 2>&1; then
+    echo "# SKIP perf cannot record system-wide here (not root, perf_event_paranoid > 0)"; exit 0
+fi
+mkdir -p "$T/bin"
+cat >"$T/bin/perf" <<EOF
+#!/bin/sh
+# Stands in front of the real perf (this VM has no PMU): the branch event
+# becomes cpu-clock and -b goes; everything else is passed on unchanged.
+[ "\$1" = record ] || exec $(command -v perf) "\$@"
+shift; first=1; ev=0; dd=0
+for a do
+  [ \$first = 1 ] && { set --; first=0; }
+  if [ \$dd = 1 ]; then set -- "\$@" "\$a"; continue; fi
+  if [ \$ev = 1 ]; then set -- "\$@" cpu-clock; ev=0; continue; fi
+  case \$a in
+    -b) ;;
+    -e|--pfm-events) set -- "\$@" -e; ev=1 ;;
+    --) set -- "\$@" --; dd=1 ;;
+    *) set -- "\$@" "\$a" ;;
+  esac
+done
+exec $(command -v perf) record "\$@"
+EOF
+chmod +x "$T/bin/perf"
+export PATH="$T/bin:$REAL_PATH"
+# As after the reboot step: the session knows the kernel it built is the one running.
+rel=$(uname -r)
+sed -i "s|\"artifacts\": {|\"artifacts\": { \"kernel_release\": \"$rel\",|" "$XDG_STATE_HOME/kfdo/session.json"
+grep -q "\"kernel_release\": \"$rel\"" "$XDG_STATE_HOME/kfdo/session.json" || not_ok "session fixture" "$(head -c 600 "$XDG_STATE_HOME/kfdo/session.json")"
+
+# Stop on request: Ctrl-C ends the recording cleanly, perf.data is valid.
+"$KFDO" run --yes --from profile --until profile --workload command --command 'sleep 60' --sysroot "$S" >"$T/out" 2>"$T/err" &
+pid=$!
+for _ in $(seq 100); do grep -q '\[1/1\] perf record' "$T/out" 2>/dev/null && break; sleep 0.1; done
+sleep 2.5
+kill -INT $pid; wait $pid; rc=$?
+expect_rc "a recording stopped with Ctrl-C exits 0" 0
+expect_out "the command shown first" "^    perf record -e cpu-clock|^    perf record -e r[0-9a-f]+:k .*-a -N -b -c 500009 -o .*/recordings/perf-.*-command-1.data -- sh -c 'sleep 60'"
+expect_out "says it stops cleanly" "stopping the recording: perf writes perf.data"
+expect_out "stopped on request, with size and samples" "ok +recorded [0-9]+s: [0-9.]+ [KM]B, [0-9]+ samples in .* \(stopped on request\)"
+D=$(ls "$XDG_DATA_HOME"/kfdo/recordings/*.data | head -n1)
+run profile perfdata "$D"
+expect_out "the recording is complete (the reader says so)" "^Samples +[1-9][0-9]* of"
+expect_out "it has no branch stacks (software event)" "no-branch-stack"
+run status
+expect_out "status: profile done" "profile +done"
+
+# The fix for the sysctls, shown and run (a stand-in sysctl writes the fixture:
+# the real one would change this shared machine).
+cp -a "$S" "$T/locked"; echo 2 >"$T/locked/proc/sys/kernel/perf_event_paranoid"; echo 1 >"$T/locked/proc/sys/kernel/kptr_restrict"
+cat >"$T/bin/sysctl" <<EOF
+#!/bin/sh
+# Stand-in for sysctl -w, writing the fixture sysroot instead of the machine.
+[ "\$1" = -w ] && shift
+for kv do k=\${kv%%=*}; echo "\${kv#*=}" >"$T/locked/proc/sys/\$(echo \$k | tr . /)"; done
+EOF
+chmod +x "$T/bin/sysctl"
+if [ "$(id -u)" -eq 0 ]; then
+    run run --yes --from profile --until profile --workload command --command true --sysroot "$T/locked"
+    expect_rc "recording after the fix exits 0" 0
+    expect_out "names perf_event_paranoid" "fail perf_event_paranoid is 2"
+    expect_out "shows the fix first" "^    sudo sysctl -w kernel.perf_event_paranoid=0$"
+    expect_out "and for kptr_restrict" "^    sudo sysctl -w kernel.kptr_restrict=0$"
+    expect_out "checks it took" "ok +perf_event_paranoid and kptr_restrict allow recording"
+    [ "$(cat "$T/locked/proc/sys/kernel/perf_event_paranoid")" = 0 ] && ok "the fix ran" || not_ok "the fix ran"
+    [ "$(ls "$XDG_DATA_HOME"/kfdo/recordings/*.data | wc -l)" -eq 2 ] && ok "a second recording, the first kept" || not_ok "two recordings" "$(ls "$XDG_DATA_HOME"/kfdo/recordings)"
+fi
+
+# The disk floor: a small tmpfs nearly full; kfdo stops perf itself and perf.data is valid.
+mkdir -p "$T/small"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=24m kfdo-test "$T/small" 2>/dev/null; then
+    free_kb=$(df -k --output=avail "$T/small" | tail -n1)
+    dd if=/dev/zero of="$T/small/filler" bs=1k count=$((free_kb - 5 * 1024 - 400)) status=none
+    run run --yes --from profile --until profile --workload command --command 'sleep 60' --sysroot "$S" \
+        --perf-data "$T/small/floor.data" --disk-floor 5
+    expect_rc "a recording stopped at the disk floor exits 0" 0
+    expect_out "says why it stopped" "stopped early: free disk fell below the floor"
+    run profile perfdata "$T/small/floor.data"
+    expect_out "the file perf wrote there is complete" "^Samples +[1-9][0-9]* of"
+    umount "$T/small"
+else
+    echo "# SKIP the disk floor on a tmpfs needs root"
+fi

@@ -1,0 +1,557 @@
+/* core/record and the profile step in core/runner: the workloads' commands,
+ * the sysctl check and its fix, the figures of a recording, and the
+ * recording's life with REAL perf: start, perf.data grows, a stop on request
+ * and a stop at the disk floor both leave a valid perf.data.
+ *
+ * This VM has no hardware PMU: `perf record -b` with the branch event cannot
+ * run here. A wrapper named perf, first on PATH, stands in front of the real
+ * perf and changes only that: the event becomes cpu-clock and -b goes away.
+ * Everything else (kfdo's argv, the process group, SIGINT, perf writing its
+ * header, the reader) is the real thing. */
+#include "testlib.h"
+
+#include <poll.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "core/job.h"
+#include "core/perfdata.h"
+#include "core/record.h"
+#include "core/runner.h"
+#include "core/steps.h"
+#include "core/util.h"
+
+static char dir[] = "/tmp/kfdo-record-XXXXXX";
+static char *saved_path, *saved_state, *saved_data, *saved_cache;
+static bool can_record;
+
+static char *in_dir(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+/* The wrapper: the branch event -> cpu-clock, no -b; the rest goes to perf as it is. */
+static const char wrapper[] =
+	"#!/bin/sh\n"
+	"# Stands in front of the real perf (this VM has no PMU): the branch event\n"
+	"# becomes cpu-clock and -b goes; everything else is passed on unchanged.\n"
+	"[ \"$1\" = record ] || exec %s \"$@\"\n"
+	"shift; first=1; ev=0; dd=0\n"
+	"for a do\n"
+	"  [ $first = 1 ] && { set --; first=0; }\n"
+	"  if [ $dd = 1 ]; then set -- \"$@\" \"$a\"; continue; fi\n"
+	"  if [ $ev = 1 ]; then set -- \"$@\" cpu-clock; ev=0; continue; fi\n"
+	"  case $a in\n"
+	"    -b) ;;\n"
+	"    -e|--pfm-events) set -- \"$@\" -e; ev=1 ;;\n"
+	"    --) set -- \"$@\" --; dd=1 ;;\n"
+	"    *) set -- \"$@\" \"$a\" ;;\n"
+	"  esac\n"
+	"done\n"
+	"exec %s record \"$@\"\n";
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	saved_path = test_env_save("PATH");
+	saved_state = test_env_save("XDG_STATE_HOME");
+	saved_data = test_env_save("XDG_DATA_HOME");
+	saved_cache = test_env_save("XDG_CACHE_HOME");
+	char *st = in_dir("state"), *data = in_dir("data"), *cache = in_dir("cache"), *bin = in_dir("bin");
+	setenv("XDG_STATE_HOME", st, 1);
+	setenv("XDG_DATA_HOME", data, 1);
+	setenv("XDG_CACHE_HOME", cache, 1);
+	mkdir(bin, 0755);
+	char *real = path_find_exe("perf");
+	if (real) {
+		char *w = xasprintf(wrapper, real, real), *wp = in_dir("bin/perf");
+		write_file(wp, w, 0755);
+		char *path = xasprintf("%s:%s", bin, saved_path ? saved_path : "/usr/bin:/bin");
+		setenv("PATH", path, 1);
+		free(path);
+		free(w);
+		free(wp);
+		/* perf records everything (-a) as root, or with perf_event_paranoid <= 0. */
+		char *probe = xasprintf("%s/probe.data", dir);
+		char *cmd = xasprintf("perf record -q -e cpu-clock -a -o %s -- true >/dev/null 2>&1", probe);
+		can_record = system(cmd) == 0;
+		free(cmd);
+		free(probe);
+	}
+	if (!can_record)
+		fprintf(stderr, "# perf cannot record system-wide here: the recording tests are skipped\n");
+	free(real);
+	free(st);
+	free(data);
+	free(cache);
+	free(bin);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_env_restore("PATH", saved_path);
+	test_env_restore("XDG_STATE_HOME", saved_state);
+	test_env_restore("XDG_DATA_HOME", saved_data);
+	test_env_restore("XDG_CACHE_HOME", saved_cache);
+	test_rm_rf(dir);
+	return 0;
+}
+
+static struct session *profile_session(void)
+{
+	struct session *s = session_new();
+	struct utsname u;
+	uname(&u);
+	/* As after the reboot step: running the kernel kfdo built. */
+	session_set(&s->artifacts.kernel_release, u.release);
+	strv_push(&s->perf_event, "-e");
+	strv_push(&s->perf_event, "r20c4:k");
+	s->profile.disk_floor_mb = 1;
+	return s;
+}
+
+static void assert_argv(char *const *got, const char *const *want)
+{
+	size_t i = 0;
+	for (; want[i]; i++) {
+		assert_non_null(got[i]);
+		assert_string_equal(got[i], want[i]);
+	}
+	assert_null(got[i]);
+}
+
+static void test_command_and_timed(void **state)
+{
+	(void)state;
+	struct session *s = profile_session();
+	struct plan p = { 0 };
+	char *cause = NULL;
+	assert_int_equal(record_plan(s, &p, &cause), -1);
+	assert_non_null(strstr(cause, "no workload chosen yet"));
+	s->workload.kind = WORKLOAD_COMMAND;
+	assert_int_equal(record_plan(s, &p, &cause), -1);
+	assert_non_null(strstr(cause, "--command"));
+	session_set(&s->workload.command, "make -C ~/src/foo -o skipped -j8");
+	assert_int_equal(record_plan(s, &p, &cause), 0);
+	assert_int_equal(p.n, 1);
+	char *out = record_output_path(s);
+	struct utsname u;
+	uname(&u);
+	char *want_out = xasprintf("%s/data/kfdo/recordings/perf-%s-command-1.data", dir, u.release);
+	assert_string_equal(out, want_out);
+	const char *rec[] = { "perf", "record", "-e", "r20c4:k", "-a", "-N", "-b", "-c", "500009", "-o", out, "--",
+			      "sh", "-c", "make -C ~/src/foo -o skipped -j8", NULL };
+	assert_argv(p.cmds[0].argv, rec);
+	/* The -o that counts is perf's, not the workload's. */
+	assert_string_equal(record_cmd_output(&p.cmds[0]), out);
+	plan_free(&p);
+
+	/* Never over an existing recording: the next free number. */
+	char *rdir = record_dir();
+	assert_int_equal(mkdir_p(rdir, 0700, NULL), 0);
+	write_file(out, "an earlier recording", 0600);
+	char *next = record_output_path(s);
+	assert_non_null(strstr(next, "-command-2.data"));
+	/* A file the user named, which does not exist yet, is used as it is. */
+	char *mine = in_dir("mine.data");
+	session_set(&s->artifacts.perf_data, mine);
+	char *got = record_output_path(s);
+	assert_string_equal(got, mine);
+	free(got);
+	/* ... but once it exists, a new name again. */
+	write_file(mine, "x", 0600);
+	got = record_output_path(s);
+	assert_non_null(strstr(got, "/recordings/perf-"));
+
+	s->workload.kind = WORKLOAD_TIMED;
+	assert_int_equal(record_plan(s, &p, &cause), -1);
+	assert_non_null(strstr(cause, "--minutes"));
+	s->workload.minutes = 2;
+	assert_int_equal(record_plan(s, &p, &cause), 0);
+	size_t n = strv_len(p.cmds[0].argv);
+	assert_string_equal(p.cmds[0].argv[n - 2], "sleep");
+	assert_string_equal(p.cmds[0].argv[n - 1], "120");
+	plan_free(&p);
+	free(got);
+	free(mine);
+	free(next);
+	free(rdir);
+	free(want_out);
+	free(out);
+	free(cause);
+	session_free(s);
+}
+
+static void test_kbuild_workload(void **state)
+{
+	(void)state;
+	struct session *s = profile_session();
+	s->workload.kind = WORKLOAD_KBUILD;
+	s->toggles.jobs = 4;
+	session_set(&s->toggles.llvm, "-19");
+	char *src = in_dir("src"), *obj = in_dir("obj"), *cfg = in_dir("obj/.config");
+	mkdir(src, 0755);
+	mkdir(obj, 0755);
+	session_set(&s->tree, src);
+	session_set(&s->output_dir, obj);
+	struct plan p = { 0 };
+	char *cause = NULL;
+	/* No .config yet: the rebuild has nothing to build (the plan shows it anyway). */
+	assert_int_equal(record_ready(s, &cause), -1);
+	assert_non_null(strstr(cause, "configure first"));
+	char *why = NULL;
+	assert_false(step_get(STEP_PROFILE)->precondition(s, &why));
+	assert_non_null(strstr(why, "configure first"));
+	free(why);
+	write_file(cfg, "CONFIG_64BIT=y\n", 0644);
+	assert_int_equal(record_ready(s, &cause), 0);
+	assert_int_equal(record_plan(s, &p, &cause), 0);
+	/* A clean source tree: rebuilt in kfdo's scratch directory, never in place. */
+	char *scratch = xasprintf("%s/cache/kfdo/workload-build", dir), *o = xasprintf("O=%s", scratch);
+	char *scfg = xasprintf("%s/.config", scratch);
+	assert_int_equal(p.n, 4);
+	assert_int_equal(p.cmds[0].kind, PLAN_COPY);
+	assert_string_equal(p.cmds[0].src, cfg);
+	assert_string_equal(p.cmds[0].dst, scfg);
+	const char *old[] = { "make", "LLVM=-19", "LLVM_IAS=1", o, "-C", src, "olddefconfig", NULL };
+	assert_argv(p.cmds[1].argv, old);
+	const char *clean[] = { "make", "LLVM=-19", "LLVM_IAS=1", o, "-C", src, "clean", NULL };
+	assert_argv(p.cmds[2].argv, clean);
+	char **rec = p.cmds[3].argv;
+	size_t n = strv_len(rec), dd = 0;
+	while (strcmp(rec[dd], "--") != 0)
+		dd++;
+	const char *make[] = { "make", "LLVM=-19", "LLVM_IAS=1", o, "-C", src, "-j4", NULL };
+	assert_argv(rec + dd + 1, make);
+	assert_int_equal(n, dd + 8);
+	plan_free(&p);
+
+	/* The session's own tree configured in place: a clean rebuild would delete its build. */
+	session_set(&s->output_dir, NULL);
+	char *incfg = in_dir("src/.config");
+	write_file(incfg, "CONFIG_64BIT=y\n", 0644);
+	assert_int_equal(record_plan(s, &p, &cause), -1);
+	assert_non_null(strstr(cause, "configured in place"));
+	assert_non_null(strstr(cause, "--workload-tree"));
+	/* Another tree the user named is rebuilt in place: make clean, then make -jN. */
+	char *other = in_dir("other"), *ocfg = in_dir("other/.config");
+	mkdir(other, 0755);
+	write_file(ocfg, "CONFIG_64BIT=y\n", 0644);
+	session_set(&s->workload.tree, other);
+	assert_int_equal(record_plan(s, &p, &cause), 0);
+	assert_int_equal(p.n, 2);
+	const char *oclean[] = { "make", "LLVM=-19", "LLVM_IAS=1", "-C", other, "clean", NULL };
+	assert_argv(p.cmds[0].argv, oclean);
+	n = strv_len(p.cmds[1].argv);
+	assert_string_equal(p.cmds[1].argv[n - 1], "-j4");
+	assert_string_equal(p.cmds[1].argv[n - 2], other);
+	plan_free(&p);
+	free(other);
+	free(ocfg);
+	free(incfg);
+	free(scfg);
+	free(scratch);
+	free(o);
+	free(src);
+	free(obj);
+	free(cfg);
+	free(cause);
+	session_free(s);
+}
+
+static void test_bench_workload(void **state)
+{
+	(void)state;
+	struct session *s = profile_session();
+	s->workload.kind = WORKLOAD_BENCHMARK;
+	struct plan p = { 0 };
+	char *cause = NULL;
+	/* perf bench comes with perf (the wrapper on PATH is a perf too). */
+	if (record_bench_installed("perf")) {
+		assert_int_equal(record_plan(s, &p, &cause), 0);
+		char **v = p.cmds[0].argv;
+		size_t dd = 0;
+		while (strcmp(v[dd], "--") != 0)
+			dd++;
+		const char *bench[] = { "perf", "bench", "sched", "messaging", "-g", "20", "-l", "10000", NULL };
+		assert_argv(v + dd + 1, bench);
+		plan_free(&p);
+	}
+	session_set(&s->workload.bench, "geekbench");
+	assert_int_equal(record_plan(s, &p, &cause), -1);
+	assert_non_null(strstr(cause, "unknown benchmark \"geekbench\""));
+	/* A tool that is not installed is named, with the way out. */
+	char *saved = test_env_save("PATH");
+	setenv("PATH", dir, 1);
+	session_set(&s->workload.bench, "stress-ng");
+	assert_int_equal(record_plan(s, &p, &cause), -1);
+	assert_non_null(strstr(cause, "stress-ng is not installed"));
+	assert_non_null(strstr(cause, "--bench perf"));
+	test_env_restore("PATH", saved);
+	free(cause);
+	session_free(s);
+}
+
+static void test_sysctls(void **state)
+{
+	(void)state;
+	record_set_sysroot(FIXTURES "/sysroot/amd-lbrv2-locked");
+	struct record_sysctls rs;
+	assert_int_equal(record_sysctls_check(&rs), 2);
+	assert_false(rs.privileged);
+	assert_non_null(strstr(rs.problems[0], "perf_event_paranoid is 2"));
+	assert_non_null(strstr(rs.problems[1], "kptr_restrict is 1"));
+	struct plan p = { 0 };
+	record_sysctls_plan(&rs, &p);
+	assert_int_equal(p.n, 2);
+	char *line = plan_format_command(&p.cmds[0]);
+	assert_string_equal(line, "sudo sysctl -w kernel.perf_event_paranoid=0");
+	free(line);
+	line = plan_format_command(&p.cmds[1]);
+	assert_string_equal(line, "sudo sysctl -w kernel.kptr_restrict=0");
+	free(line);
+	plan_free(&p);
+	record_sysctls_free(&rs);
+	/* The profile step does not start before they are fixed. */
+	struct session *s = profile_session();
+	s->workload.kind = WORKLOAD_TIMED;
+	s->workload.minutes = 1;
+	char *why = NULL;
+	assert_false(step_get(STEP_PROFILE)->precondition(s, &why));
+	assert_non_null(strstr(why, "perf_event_paranoid is 2"));
+	assert_non_null(strstr(why, "sudo sysctl -w kernel.perf_event_paranoid=0 kernel.kptr_restrict=0"));
+	free(why);
+	session_free(s);
+	record_set_sysroot(FIXTURES "/sysroot/amd-lbrv2-ready");
+	assert_int_equal(record_sysctls_check(&rs), 0);
+	assert_int_equal(rs.paranoid, -1);
+	record_sysctls_free(&rs);
+	record_set_sysroot(NULL);
+}
+
+static uint64_t fake_free;
+
+static int fake_probe(const char *d, uint64_t *free_bytes)
+{
+	(void)d;
+	*free_bytes = fake_free;
+	return 0;
+}
+
+static void test_watch_figures(void **state)
+{
+	(void)state;
+	char *f = in_dir("grow.data");
+	write_file(f, "", 0600);
+	record_set_disk_probe(fake_probe);
+	fake_free = 500u << 20;
+	struct record_watch *w = record_watch_new(f, 100u << 20, 10000);
+	struct record_figures fig;
+	FILE *o = fopen(f, "w");
+	char block[100000] = { 0 };
+	for (int i = 1; i <= 4; i++) {
+		fwrite(block, 1, sizeof(block), o);
+		fflush(o);
+		/* Ticks less than a second apart change nothing. */
+		assert_false(record_watch_tick(w, 10000 + i * 1000 - 500));
+		assert_false(record_watch_tick(w, 10000 + i * 1000));
+	}
+	record_watch_figures(w, 14000, &fig);
+	assert_int_equal(fig.size, 400000);
+	assert_true(fig.elapsed_s > 3.99 && fig.elapsed_s < 4.01);
+	/* 100 KB a second, measured over the window. */
+	assert_true(fig.rate > 99000 && fig.rate < 101000);
+	assert_true(fig.disk_known);
+	assert_int_equal(fig.disk_floor, 100u << 20);
+	/* Below the floor: true once, for one clean stop. */
+	fake_free = 99u << 20;
+	assert_true(record_watch_tick(w, 15000));
+	assert_false(record_watch_tick(w, 16000));
+	record_watch_set_stop(w, RECORD_STOP_DISK, 16000);
+	record_watch_figures(w, 17500, &fig);
+	assert_int_equal(fig.stop, RECORD_STOP_DISK);
+	assert_true(fig.stopping_s > 1.49 && fig.stopping_s < 1.51);
+	char buf[32];
+	record_fmt_size(buf, sizeof(buf), 45123456);
+	assert_string_equal(buf, "45.1 MB");
+	fclose(o);
+	record_watch_free(w);
+	record_set_disk_probe(NULL);
+	free(f);
+}
+
+/* Drives the profile step like a front end: poll, handle, read the figures. */
+struct drive {
+	uint64_t size_early, size_late;
+	bool stopped;
+	int64_t stop_after_ms; /* 0: never ask */
+	int64_t flip_disk_ms;  /* 0: never */
+};
+
+static enum runner_result drive(struct session *s, struct drive *d, const char **msg, struct runner **out)
+{
+	struct runner *r;
+	char *cause = NULL;
+	int rc = runner_start(&r, s, STEP_PROFILE, NULL, &cause);
+	if (rc < 0)
+		fprintf(stderr, "# %s\n", cause);
+	assert_int_equal(rc, 0);
+	int64_t t0 = job_now();
+	while (!runner_done(r)) {
+		struct pollfd pfd = { .fd = runner_fd(r), .events = POLLIN };
+		poll(&pfd, pfd.fd >= 0 ? 1 : 0, runner_timeout(r, job_now()));
+		int64_t now = job_now();
+		runner_handle(r, now);
+		struct record_figures f;
+		if (!runner_recording(r) || !runner_record_figures(r, now, &f))
+			continue;
+		if (now - t0 > 1200 && !d->size_early)
+			d->size_early = f.size;
+		if (now - t0 > 3200)
+			d->size_late = f.size;
+		if (d->flip_disk_ms && now - t0 > d->flip_disk_ms)
+			fake_free = 1u << 20;
+		if (d->stop_after_ms && now - t0 > d->stop_after_ms && !d->stopped) {
+			assert_true(runner_stop(r, now));
+			d->stopped = true;
+			/* A second stop is not a stop: only runner_cancel() goes further. */
+			assert_false(runner_stop(r, now));
+		}
+		/* Nothing runs for ever here. */
+		assert_true(now - t0 < 60000);
+	}
+	enum runner_result res = runner_result(r, msg);
+	free(cause);
+	*out = r;
+	return res;
+}
+
+static void test_stop_on_request(void **state)
+{
+	(void)state;
+	if (!can_record)
+		skip();
+	struct session *s = profile_session();
+	s->workload.kind = WORKLOAD_TIMED;
+	s->workload.minutes = 1;
+	struct drive d = { .stop_after_ms = 3500 };
+	const char *msg;
+	struct runner *r;
+	int64_t t0 = job_now();
+	enum runner_result res = drive(s, &d, &msg, &r);
+	if (res != RUNNER_OK)
+		fprintf(stderr, "# %s\n", msg);
+	assert_int_equal(res, RUNNER_OK);
+	/* Stopped, not waited out (a minute). */
+	assert_true(job_now() - t0 < 30000);
+	assert_true(d.size_late > d.size_early);
+	assert_non_null(strstr(msg, "stopped on request"));
+	/* The software event has no branch stacks, and the message says so. */
+	assert_non_null(strstr(msg, "without branch stacks"));
+	const char *pd_path = s->artifacts.perf_data;
+	assert_non_null(pd_path);
+	struct perfdata_info pd;
+	char *cause = NULL;
+	assert_int_equal(perfdata_read(pd_path, &pd, &cause), 0);
+	assert_int_equal(perfdata_count(&pd, &cause), 0);
+	assert_true(pd.samples > 100);
+	perfdata_info_free(&pd);
+	/* The session says the step is done; the sidecar record is there. */
+	assert_int_equal(s->steps[STEP_PROFILE].status, STATUS_DONE);
+	char *side = xasprintf("%s.json", pd_path);
+	char *text = file_read(side, 1 << 20, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\"stopped\":\"request\""));
+	free(text);
+	free(side);
+	runner_free(r);
+	free(cause);
+	session_free(s);
+}
+
+static void test_stop_at_disk_floor(void **state)
+{
+	(void)state;
+	if (!can_record)
+		skip();
+	struct session *s = profile_session();
+	s->workload.kind = WORKLOAD_COMMAND;
+	session_set(&s->workload.command, "sleep 40");
+	s->profile.disk_floor_mb = 100;
+	fake_free = 10ull << 30;
+	record_set_disk_probe(fake_probe);
+	/* Free disk "falls" to 1 MB after two seconds: kfdo stops perf by itself. */
+	struct drive d = { .flip_disk_ms = 2000 };
+	const char *msg;
+	struct runner *r;
+	int64_t t0 = job_now();
+	enum runner_result res = drive(s, &d, &msg, &r);
+	record_set_disk_probe(NULL);
+	assert_int_equal(res, RUNNER_OK);
+	assert_true(job_now() - t0 < 30000);
+	assert_non_null(strstr(msg, "free disk fell below the floor"));
+	struct record_figures f;
+	assert_true(runner_record_figures(r, job_now(), &f));
+	assert_int_equal(f.stop, RECORD_STOP_DISK);
+	struct perfdata_info pd;
+	char *cause = NULL;
+	assert_int_equal(perfdata_read(s->artifacts.perf_data, &pd, &cause), 0);
+	perfdata_info_free(&pd);
+	runner_free(r);
+	free(cause);
+	session_free(s);
+}
+
+/* perf fails before it records (here: an event it does not know): no empty
+ * file is left behind, and perf's own words are in the message. */
+static void test_perf_fails(void **state)
+{
+	(void)state;
+	if (!can_record)
+		skip();
+	struct session *s = profile_session();
+	strv_free(s->perf_event);
+	s->perf_event = NULL;
+	strv_push(&s->perf_event, "--no-such-option");
+	s->workload.kind = WORKLOAD_COMMAND;
+	session_set(&s->workload.command, "true");
+	char *out = record_output_path(s);
+	struct drive d = { 0 };
+	const char *msg;
+	struct runner *r;
+	assert_int_equal(drive(s, &d, &msg, &r), RUNNER_FAILED);
+	assert_non_null(strstr(msg, "perf record"));
+	assert_int_equal(access(out, F_OK), -1);
+	assert_int_equal(s->steps[STEP_PROFILE].status, STATUS_FAILED);
+	runner_free(r);
+	free(out);
+	session_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_command_and_timed),
+		cmocka_unit_test(test_kbuild_workload),
+		cmocka_unit_test(test_bench_workload),
+		cmocka_unit_test(test_sysctls),
+		cmocka_unit_test(test_watch_figures),
+		cmocka_unit_test(test_stop_on_request),
+		cmocka_unit_test(test_stop_at_disk_floor),
+		cmocka_unit_test(test_perf_fails),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,137 @@
+/* kfdo profile: the profiles and recordings on their own, outside the flow.
+ *   kfdo profile stats FILE     what llvm-profdata says about a profile, with kfdo's warnings
+ *   kfdo profile perfdata FILE  what a perf.data holds: complete, branch stacks, build-ids
+ *   kfdo profile list           the profiles kfdo made, with where they came from */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/i18n.h"
+#include "core/perfdata.h"
+#include "core/profile.h"
+#include "core/record.h"
+#include "core/state.h"
+#include "tui/cli.h"
+
+static void usage(void)
+{
+	printf(_("Usage: kfdo profile stats FILE | perfdata FILE | list\n"
+		 "  stats FILE     functions, samples and the hottest functions of an AutoFDO profile\n"
+		 "                 (llvm-profdata show), and whether it looks too small or empty\n"
+		 "  perfdata FILE  whether a perf.data is complete and usable for AutoFDO: samples, branch\n"
+		 "                 stacks (perf record -b), the kernel's build-id, how it was recorded\n"
+		 "  list           the profiles in %s, with where each came from\n\n"
+		 "Exit status: 0 fine, 1 unusable (empty profile, perf.data without branch stacks...),\n"
+		 "2 bad usage or a file that cannot be read.\n"), "$XDG_DATA_HOME/kfdo/profiles");
+}
+
+static int stats(const char *file)
+{
+	struct profile_stats st;
+	char *cause = NULL;
+	if (profile_stats_run(NULL, file, &st, &cause) < 0) {
+		fprintf(stderr, "kfdo: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	char size[32];
+	record_fmt_size(size, sizeof(size), st.size);
+	printf(_("Profile    %s\n"), file);
+	printf(_("Size       %s\n"), size);
+	printf(_("Functions  %" PRIu64 " (%" PRIu64 " hot)\n"), st.functions, st.hot_functions);
+	printf(_("Samples    %" PRIu64 "\n"), st.total_samples);
+	for (size_t i = 0; i < st.n_hot; i++)
+		printf(_("%s %5.1f%%  %-40s %" PRIu64 " samples\n"), i ? "          " : _("Hottest   "), st.hot[i].share,
+		       st.hot[i].name, st.hot[i].samples);
+	char *sum = profile_summary(file);
+	printf(_("Source     %s\n"), sum);
+	free(sum);
+	struct profile_record rec;
+	if (profile_record_read(file, &rec, NULL) == 0 && rec.perf_data) {
+		record_fmt_size(size, sizeof(size), rec.perf_data_size);
+		printf(_("Recording  %s (%s)\n"), rec.perf_data, size);
+	}
+	profile_record_free(&rec);
+	char *warn = profile_stats_warning(&st);
+	if (warn)
+		printf(_("warning: %s\n"), warn);
+	int ret = profile_stats_empty(&st) ? EXIT_NO : 0;
+	free(warn);
+	profile_stats_free(&st);
+	return ret;
+}
+
+static int perfdata(const char *file)
+{
+	struct perfdata_info pd;
+	char *cause = NULL;
+	int rc = perfdata_check(file, &pd, &cause);
+	char size[32];
+	record_fmt_size(size, sizeof(size), pd.file_size);
+	printf(_("perf.data  %s (%s)\n"), pd.path ? pd.path : file, size);
+	if (pd.problem == PERFDATA_OK || pd.problem == PERFDATA_NO_BRANCH_STACK || pd.problem == PERFDATA_NO_SAMPLES) {
+		printf(_("Samples    %llu of %llu events%s\n"), (unsigned long long)pd.samples,
+		       (unsigned long long)pd.records, pd.compressed ? _(" (compressed events not counted)") : "");
+		printf(_("Branches   %s\n"), pd.branch_stack ? _("yes (recorded with -b)") : _("no (recorded without -b)"));
+		printf(_("Kernel     %s, build-id %s\n"), pd.os_release ? pd.os_release : "?",
+		       pd.kernel_build_id ? pd.kernel_build_id : _("not noted"));
+		if (pd.cmdline)
+			printf(_("Command    %s\n"), pd.cmdline);
+	}
+	if (rc < 0)
+		printf(_("Problem    %s: %s\n"), perfdata_problem_name(pd.problem), cause);
+	else
+		printf(_("Usable     yes: complete, with samples and branch stacks\n"));
+	int ret = rc == 0 ? 0 : pd.problem == PERFDATA_UNREADABLE ? EXIT_USAGE : EXIT_NO;
+	free(cause);
+	perfdata_info_free(&pd);
+	return ret;
+}
+
+static int list(void)
+{
+	char **all = profile_list();
+	char *dir = profile_dir();
+	if (!all)
+		printf(_("No profiles in %s yet.\n"), dir);
+	for (size_t i = 0; all && all[i]; i++) {
+		char *sum = profile_summary(all[i]);
+		printf("%s\n", sum);
+		free(sum);
+	}
+	strv_free(all);
+	free(dir);
+	return 0;
+}
+
+int cli_profile(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage();
+			return 0;
+		}
+		return cli_bad_option("profile", c, argv);
+	}
+	const char *what = optind < argc ? argv[optind] : NULL;
+	int rest = argc - optind - 1;
+	if (what && strcmp(what, "list") == 0 && rest == 0)
+		return list();
+	if (what && (strcmp(what, "stats") == 0 || strcmp(what, "perfdata") == 0)) {
+		if (rest != 1)
+			return cli_usage_error("profile", _("%s wants one FILE"), what);
+		return strcmp(what, "stats") == 0 ? stats(argv[optind + 1]) : perfdata(argv[optind + 1]);
+	}
+	if (!what)
+		return cli_usage_error("profile", _("say what: stats FILE, perfdata FILE or list"));
+	return cli_usage_error("profile", _("unknown subcommand '%s'"), what);
+}
