@@ -120,6 +120,9 @@ void session_free(struct session *s)
 	free(s->target);
 	strv_free(s->perf_event);
 	free(s->workload.command);
+	free(s->install_root);
+	free(s->install_dbpath);
+	free(s->sysroot);
 	strv_free(s->artifacts.packages);
 	free(s->artifacts.vmlinux);
 	free(s->artifacts.perf_data);

@@ -109,6 +109,13 @@ struct session {
 	char *target;		/* make target: "pacman-pkg"; tests use "vmlinux" or "bzImage" */
 	char **perf_event;	/* perf record event arguments from detect, e.g. {"-e","rc4:k"} */
 	struct workload workload;
+	/* Root mode: install and check packages in this root and package database
+	 * through libalpm (tests, images) instead of `sudo pacman -U` on the
+	 * running system. NULL: the system. install_dbpath NULL: ROOT/var/lib/pacman. */
+	char *install_root, *install_dbpath;
+	/* Where the reboot check reads /proc and /sys (a test's fixture tree);
+	 * NULL: "/". Given for one run, never saved. */
+	char *sysroot;
 	struct artifacts artifacts;
 	struct step_state steps[STEP_COUNT];
 	struct build_history *history;

@@ -120,6 +120,13 @@ json_object *session_to_json(const struct session *s)
 	put_int(wl, "minutes", s->workload.minutes);
 	json_object_object_add(root, "workload", wl);
 
+	if (s->install_root) {
+		json_object *in = json_object_new_object();
+		put_str(in, "root", s->install_root);
+		put_str(in, "dbpath", s->install_dbpath);
+		json_object_object_add(root, "install", in);
+	}
+
 	json_object_object_add(root, "artifacts", artifacts_to_json(&s->artifacts));
 
 	json_object *steps = json_object_new_object();
@@ -349,6 +356,10 @@ struct session *session_from_json(json_object *root, char **cause)
 	free(kind);
 	get_str(&d, wl, "command", "workload.", &s->workload.command);
 	s->workload.minutes = (int)get_int(&d, wl, "minutes", "workload.", 0);
+
+	json_object *in = get(&d, root, "install", "", json_type_object);
+	get_str(&d, in, "root", "install.", &s->install_root);
+	get_str(&d, in, "dbpath", "install.", &s->install_dbpath);
 
 	json_object *art = get(&d, root, "artifacts", "", json_type_object);
 	if (art)

@@ -95,6 +95,9 @@ static struct session *full_session(void)
 	s->workload.kind = WORKLOAD_TIMED;
 	session_set(&s->workload.command, "stress-ng --cpu 4 \"quoted\"\n");
 	s->workload.minutes = 15;
+	session_set(&s->install_root, "/tmp/kfdo-root");
+	session_set(&s->install_dbpath, "/tmp/kfdo-root-db");
+	session_set(&s->sysroot, "/tmp/fixture-sysroot");
 	strv_push(&s->artifacts.packages, "/src/out/linux-upstream-6.13-1-x86_64.pkg.tar.zst");
 	strv_push(&s->artifacts.packages, "/src/out/linux-upstream-debug-6.13-1-x86_64.pkg.tar.zst");
 	session_set(&s->artifacts.vmlinux, "/usr/src/debug/linux-upstream/vmlinux");
@@ -153,6 +156,10 @@ static void test_round_trip(void **state)
 	assert_int_equal(l->workload.kind, WORKLOAD_TIMED);
 	assert_string_equal(l->workload.command, s->workload.command);
 	assert_int_equal(l->workload.minutes, 15);
+	assert_string_equal(l->install_root, "/tmp/kfdo-root");
+	assert_string_equal(l->install_dbpath, "/tmp/kfdo-root-db");
+	/* A fixture sysroot is for one run: never saved. */
+	assert_null(l->sysroot);
 	assert_true(strv_eq(l->artifacts.packages, s->artifacts.packages));
 	assert_int_equal(strv_len(l->artifacts.packages), 2);
 	assert_string_equal(l->artifacts.vmlinux, s->artifacts.vmlinux);
