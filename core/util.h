@@ -42,6 +42,7 @@ bool sysroot_exists(const char *sysroot, const char *path);
 
 char *str_trim(char *s);
 bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
 /* Is word one of the space-separated words of list? */
 bool str_has_word(const char *list, const char *word);
 

@@ -3,7 +3,7 @@
 # everything is already there.   deps.sh build | test | e2e
 #   build: libraries and tools to build and run kfdo
 #   test:  what `make check` needs on top (tmux for the TUI tests, the real LLVM
-#          the toolchain tests detect)
+#          the toolchain tests detect, makepkg for the package tests)
 #   e2e:   what `make check-e2e` needs: LLVM 19 and a kernel tree to build
 set -eu
 want=${1:-build}
@@ -18,7 +18,8 @@ esac
 debian_build="build-essential pkg-config gettext libncurses-dev libpfm4-dev libcpuid-dev
  libalpm-dev libarchive-dev libcurl4-openssl-dev libgpgme-dev libelf-dev libjson-c-dev
  zlib1g-dev libcmocka-dev"
-debian_test="tmux clang-19 lld-19 llvm-19"
+# makepkg and what it packs with: the package tests build real packages.
+debian_test="tmux clang-19 lld-19 llvm-19 makepkg libarchive-tools fakeroot zstd xz-utils"
 # Real kernel builds for make check-e2e.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
  makepkg libarchive-tools fakeroot dwarves"
