@@ -5,8 +5,9 @@
 #include <stdbool.h>
 
 /* Exit codes: 0 success (detect: ready), 1 the answer is "no" or a step failed,
- * 2 usage or unreadable input, 130 cancelled. */
-enum { EXIT_NO = 1, EXIT_USAGE = 2, EXIT_CANCEL = 130 };
+ * 2 usage or unreadable input, 3 (kfdo run) waiting for a reboot into the
+ * built kernel, 130 cancelled. */
+enum { EXIT_NO = 1, EXIT_USAGE = 2, EXIT_REBOOT = 3, EXIT_CANCEL = 130 };
 
 extern bool cli_color; /* stdout is a terminal and neither --no-color nor NO_COLOR */
 
@@ -21,16 +22,19 @@ int cli_doctor(int argc, char **argv);
 int cli_plan(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_packages(int argc, char **argv);
 
 /* Options shared by plan and run (cli_session.c). */
 enum {
 	OPT_TREE = 1000, OPT_OUTPUT, OPT_CONFIG_FROM, OPT_JOBS, OPT_NO_AUTOFDO, OPT_AUTOFDO, OPT_NO_THIN_LTO,
 	OPT_FULL_LTO, OPT_PROPELLER, OPT_LLVM, OPT_ARCH, OPT_TARGET, OPT_ENABLE, OPT_DISABLE, OPT_MAKE_VAR,
-	OPT_THIN_LTO, OPT_NO_FULL_LTO, OPT_NO_PROPELLER, /* keep OPT_NO_PROPELLER last */
+	OPT_THIN_LTO, OPT_NO_FULL_LTO, OPT_ROOT, OPT_DBPATH, OPT_SYSROOT,
+	OPT_NO_PROPELLER, /* keep OPT_NO_PROPELLER last */
 };
 struct cli_session_opts {
 	bool any;
 	const char *tree, *output, *config_from, *jobs, *llvm, *arch, *target;
+	const char *root, *dbpath, *sysroot;
 	int autofdo, thin_lto, full_lto, propeller; /* -1: not given */
 	char **enable, **disable, **make_vars;
 };

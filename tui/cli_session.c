@@ -32,6 +32,9 @@ const struct option cli_session_long_options[] = {
 	{ "enable", required_argument, NULL, OPT_ENABLE },
 	{ "disable", required_argument, NULL, OPT_DISABLE },
 	{ "make-var", required_argument, NULL, OPT_MAKE_VAR },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "dbpath", required_argument, NULL, OPT_DBPATH },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -47,7 +50,11 @@ const char *const cli_session_help =
 	   "  --arch ARCH          make ARCH=ARCH\n"
 	   "  --target TARGET      make target (default pacman-pkg)\n"
 	   "  --enable SYM, --disable SYM   extra scripts/config toggles (repeatable; kept in the session)\n"
-	   "  --make-var K=V       an extra make variable (repeatable; K= removes K from the session)\n");
+	   "  --make-var K=V       an extra make variable (repeatable; K= removes K from the session)\n"
+	   "  --root DIR           install into DIR through libalpm instead of sudo pacman -U on the\n"
+	   "                       running system (tests, images; no hooks run); --root / goes back\n"
+	   "  --dbpath DIR         with --root: its package database (default DIR/var/lib/pacman)\n"
+	   "  --sysroot DIR        read the running kernel's /proc and /sys below DIR (tests; not saved)\n");
 
 bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 {
@@ -73,6 +80,9 @@ bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 	case OPT_ENABLE: strv_push(&o->enable, arg); break;
 	case OPT_DISABLE: strv_push(&o->disable, arg); break;
 	case OPT_MAKE_VAR: strv_push(&o->make_vars, arg); break;
+	case OPT_ROOT: o->root = arg; break;
+	case OPT_DBPATH: o->dbpath = arg; break;
+	case OPT_SYSROOT: o->sysroot = arg; break;
 	}
 	return true;
 }
@@ -178,6 +188,35 @@ static int apply(struct session *s, const struct cli_session_opts *o, const char
 		session_set(&s->toggles.arch, o->arch);
 	if (o->target)
 		session_set(&s->target, o->target);
+	if (o->dbpath && !o->root && !s->install_root) {
+		cli_usage_error(command, _("--dbpath goes with --root (the running system's database is pacman's)"));
+		return -1;
+	}
+	if (o->root) {
+		/* A root may not exist yet: the install creates it. "/" is the running system. */
+		if (abs_dir(_("root"), o->root, &p, false) < 0)
+			return -1;
+		bool system = strcmp(p, "/") == 0;
+		session_set(&s->install_root, system ? NULL : p);
+		session_set(&s->install_dbpath, NULL);
+		free(p);
+		if (system && o->dbpath) {
+			cli_usage_error(command, _("--dbpath goes with a --root other than /"));
+			return -1;
+		}
+	}
+	if (o->dbpath) {
+		if (abs_dir(_("package database"), o->dbpath, &p, false) < 0)
+			return -1;
+		free(s->install_dbpath);
+		s->install_dbpath = p;
+	}
+	if (o->sysroot) {
+		if (abs_dir(_("sysroot"), o->sysroot, &p, true) < 0)
+			return -1;
+		free(s->sysroot);
+		s->sysroot = p;
+	}
 	/* The session remembers these: a symbol is enabled or disabled once, the last word wins. */
 	for (size_t i = 0; o->enable && o->enable[i]; i++) {
 		strv_remove_prefix(&s->toggles.config_disable, o->enable[i], '\0');

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "plan", cli_plan, N_("every command the wizard would run, in order (dry run)") },
 	{ "run", cli_run, N_("the flow without the TUI: configure, build, ... with live progress") },
 	{ "status", cli_status, N_("where the saved session stands") },
+	{ "packages", cli_packages, N_("what a kernel build's packages hold; root-mode install (libalpm)") },
 };
 
 static void usage(FILE *out)
