@@ -32,6 +32,7 @@ void pkg_install_interrupt(void)
 struct install_ctx {
 	FILE *out;
 	int last_percent;
+	size_t not_owned;	/* files left to the user: root mode without root */
 };
 
 static void on_event(void *arg, alpm_event_t *ev)
@@ -88,9 +89,16 @@ static void on_log(void *arg, alpm_loglevel_t level, const char *fmt, va_list ap
 	struct install_ctx *c = arg;
 	if (!c->out || !(level & (ALPM_LOG_ERROR | ALPM_LOG_WARNING)))
 		return;
-	fputs(level & ALPM_LOG_ERROR ? "error: " : "warning: ", c->out);
-	vfprintf(c->out, fmt, ap);
-	fflush(c->out);
+	char *msg = xvasprintf(fmt, ap);
+	/* Without root, libarchive cannot give each file to root and warns once per
+	 * file: thousands for a kernel's modules. One line at the end says it. */
+	if (!(level & ALPM_LOG_ERROR) && strstr(msg, "Can't set user=")) {
+		c->not_owned++;
+	} else {
+		fprintf(c->out, "%s%s", level & ALPM_LOG_ERROR ? "error: " : "warning: ", msg);
+		fflush(c->out);
+	}
+	free(msg);
 }
 
 /* What alpm_trans_prepare/commit put in data, as one readable text. */
@@ -222,6 +230,9 @@ int pkg_install_root(const char *root, const char *dbpath, char *const *paths, F
 		cause_set(cause, _("the install failed (%s)"), sb.s);
 		goto out;
 	}
+	if (out && ctx.not_owned)
+		fprintf(out, _("%zu files are owned by the user who ran the install, not by root "
+			       "(root mode without root)\n"), ctx.not_owned);
 	rc = 0;
 out:
 	if (trans)

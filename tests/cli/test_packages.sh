@@ -118,3 +118,16 @@ expect_rc "--dbpath alone in a root-mode session" 0
 XDG_STATE_HOME=$T/fresh run plan --tree "$T/tree" --dbpath /nowhere
 expect_rc "--dbpath without --root: usage" 2
 expect_err "says so" "--dbpath goes with --root"
+
+# Root mode without root (a user's own image): the files are the user's, said once.
+if [ "$(id -u)" -eq 0 ]; then
+    mkdir -p "$T/userroot" && chown nobody:nogroup "$T/userroot" && chmod 755 "$T"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$KFDO" packages install --root "$T/userroot" \
+        "$P1" "$T/tree/linux-upstream-debug-6.13.0_fake-1-$(uname -m).pkg.tar.zst" >"$T/out" 2>"$T/err"
+    rc=$?
+    expect_rc "root mode as a user installs" 0
+    expect_out "says once that the files are the user's" "^[0-9]+ files are owned by the user who ran the install"
+    if grep -q "Can't set user" "$T/out"; then not_ok "no warning per file"; else ok "no warning per file"; fi
+    [ "$(stat -c %U "$T/userroot/usr/src/debug/linux-upstream/vmlinux")" = nobody ] && ok "the vmlinux is the user's" ||
+        not_ok "the vmlinux is the user's"
+fi
