@@ -21,11 +21,12 @@ debian_build="build-essential pkg-config gettext libncurses-dev libpfm4-dev libc
 # makepkg and what it packs with: the package tests build real packages.
 debian_test="tmux clang-19 lld-19 llvm-19 makepkg libarchive-tools fakeroot zstd xz-utils"
 # Real kernel builds for make check-e2e.
+# rsync: make pacman-pkg's -api-headers package runs headers_install, which needs it.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
- makepkg libarchive-tools fakeroot dwarves"
+ makepkg libarchive-tools fakeroot dwarves rsync"
 arch_build="base-devel pkgconf gettext ncurses libpfm4 libcpuid pacman libelf json-c zlib cmocka"
 arch_test="tmux clang lld llvm"
-arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole"
+arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole rsync"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else echo "+ sudo $*" >&2; sudo "$@"; fi

@@ -86,12 +86,15 @@ static int list(char **args)
 	}
 	int ret = 0;
 	if (strv_len(paths) == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
-		char *dir = paths[0];
-		paths[0] = NULL;
+		/* Absolute paths: what is listed is what an install command takes. */
+		char *dir = realpath(paths[0], NULL);
 		strv_free(paths);
 		paths = NULL;
-		if (pkg_find_newest(dir, &paths, &older, &cause) < 0)
+		if (!dir || pkg_find_newest(dir, &paths, &older, &cause) < 0) {
+			if (!dir)
+				cause_set(&cause, _("cannot read the directory: %s"), strerror(errno));
 			ret = EXIT_NO;
+		}
 		free(dir);
 	}
 	struct pkg_set set = { 0 };

@@ -87,6 +87,8 @@ expect_rc "after finish, the reboot into it is pending" 3
 expect_out "the older build is named as such" "an older build of the same version is running"
 run status
 expect_out "status: finish done" "finish +done +.*6.13.0_fake-2"
+expect_out "status: root mode" "^Install +into $R \(root mode"
+expect_out "status: the installed kernel" "^Installed +kernel 6.13.0-fake, vmlinux $VM, build-id $id2"
 
 # kfdo packages: the newest build of a directory, the older one named.
 run packages "$T/tree"
