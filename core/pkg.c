@@ -553,10 +553,8 @@ int pkg_find_newest(const char *dir, char ***paths, char **older, char **cause)
 				g[k] = (struct build_group){ xstrdup(p.base), xstrdup(p.version), NULL, { 0, 0 } };
 			}
 			strv_push(&g[k].paths, all[i]);
-			const struct timespec *t = &st.st_mtim;
-			if (t->tv_sec > g[k].newest.tv_sec ||
-			    (t->tv_sec == g[k].newest.tv_sec && t->tv_nsec > g[k].newest.tv_nsec))
-				g[k].newest = *t;
+			if (timespec_after(&st.st_mtim, &g[k].newest))
+				g[k].newest = st.st_mtim;
 		}
 		info_free(&p);
 	}
@@ -564,8 +562,7 @@ int pkg_find_newest(const char *dir, char ***paths, char **older, char **cause)
 	strv_free(all);
 	size_t best = 0;
 	for (size_t k = 1; k < ng; k++)
-		if (g[k].newest.tv_sec > g[best].newest.tv_sec ||
-		    (g[k].newest.tv_sec == g[best].newest.tv_sec && g[k].newest.tv_nsec > g[best].newest.tv_nsec))
+		if (timespec_after(&g[k].newest, &g[best].newest))
 			best = k;
 	struct strbuf sb = { 0 };
 	for (size_t k = 0; k < ng; k++) {

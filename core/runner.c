@@ -124,9 +124,7 @@ static void complete_build(struct runner *r, int64_t now, struct strbuf *msg)
 		/* This build's packages only: the first build's lie beside the final
 		 * build's, and both are newer than .config. */
 		struct timespec after = r->wall_start;
-		if (cfg && stat(cfg, &st) == 0 &&
-		    (st.st_mtim.tv_sec > after.tv_sec ||
-		     (st.st_mtim.tv_sec == after.tv_sec && st.st_mtim.tv_nsec > after.tv_nsec)))
+		if (cfg && stat(cfg, &st) == 0 && timespec_after(&st.st_mtim, &after))
 			after = st.st_mtim;
 		int n = steps_find_packages(obj, &after, &pkgs);
 		strv_free(r->s->artifacts.packages);

@@ -43,11 +43,6 @@ static bool stat_mtime(const char *path, struct timespec *ts)
 	return true;
 }
 
-static bool newer(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
 static bool nonempty_file(const char *path)
 {
 	struct stat st;
@@ -71,7 +66,7 @@ int steps_find_packages(const char *dir, const struct timespec *after, char ***o
 			continue;
 		char *path = xasprintf("%s/%s", dir, e->d_name);
 		struct stat st;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!after || newer(&st.st_mtim, after)))
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!after || timespec_after(&st.st_mtim, after)))
 			strv_push(out, path);
 		free(path);
 	}
@@ -116,7 +111,7 @@ static bool build_output_done(const struct session *s, char **why)
 				continue;
 			char *p = xasprintf("%s/%s", obj, rel[i]);
 			struct timespec t;
-			if (stat_mtime(p, &t) && newer(&t, &cfg))
+			if (stat_mtime(p, &t) && timespec_after(&t, &cfg))
 				ok = why_set(why, true, _("%s is newer than .config"), p);
 			free(p);
 		}
