@@ -111,10 +111,12 @@ static int reader_open(struct reader *r, char **cause)
 static void reader_close(struct reader *r)
 {
 	alpm_release(r->h);
-	/* libalpm may leave an empty local/ behind. */
-	char *local = xasprintf("%s/local", r->dbdir);
-	rmdir(local);
-	free(local);
+	/* libalpm starts a local database there: local/ALPM_DB_VERSION. */
+	char *version = xasprintf("%s/local/ALPM_DB_VERSION", r->dbdir);
+	unlink(version);
+	*strrchr(version, '/') = '\0';
+	rmdir(version);
+	free(version);
 	rmdir(r->dbdir);
 }
 

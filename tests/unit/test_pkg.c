@@ -7,6 +7,7 @@
  * no test here is skipped. */
 #include "testlib.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/utsname.h>
@@ -236,6 +237,38 @@ static void test_read_kernel_layout(void **state)
 	free(vm);
 	pkg_set_free(&set);
 	strv_free(paths);
+}
+
+/* Reading needs a database directory of its own; nothing of it is left behind,
+ * nor of the vmlinux copies. */
+static void test_reading_leaves_nothing(void **state)
+{
+	(void)state;
+	char *tmp = in_dir("tmpdir"), *saved = test_env_save("TMPDIR");
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	setenv("TMPDIR", tmp, 1);
+	char **paths = pkgs_of("A", NULL);
+	struct pkg_set set;
+	assert_int_equal(pkg_set_load(&set, paths, PKG_READ_VMLINUX, NULL), 0);
+	pkg_set_free(&set);
+	char **newest = NULL, *older = NULL;
+	char *a = in_dir("A");
+	assert_int_equal(pkg_find_newest(a, &newest, &older, NULL), 0);
+	test_env_restore("TMPDIR", saved);
+	DIR *d = opendir(tmp);
+	size_t left = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		left += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(left, 0);
+	d = opendir(a);
+	for (struct dirent *e; (e = readdir(d));)
+		assert_null(strstr(e->d_name, "kfdo-vmlinux"));
+	closedir(d);
+	strv_free(newest);
+	strv_free(paths);
+	free(a);
+	free(tmp);
 }
 
 static void test_api_headers_left_out(void **state)
@@ -610,6 +643,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_read_kernel_layout),
+		cmocka_unit_test(test_reading_leaves_nothing),
 		cmocka_unit_test(test_api_headers_left_out),
 		cmocka_unit_test(test_install_root),
 		cmocka_unit_test(test_upgrade_root),
