@@ -67,6 +67,11 @@ int plan_profile(const struct session *s, struct plan *p, char **cause);
 int plan_convert(const struct session *s, struct plan *p, char **cause);
 int plan_final_build(const struct session *s, struct plan *p, char **cause);
 
+/* The kfdo binary running now (readlink /proc/self/exe), for the commands a
+ * plan runs through kfdo itself (kfdo packages): the line shown is one a user
+ * can paste. malloc'd; "kfdo" when it cannot be read. */
+char *plan_self_exe(void);
+
 /* The base config kfdo copies for CONFIG_RUNNING: /proc/config.gz, else
  * /boot/config-RELEASE when that exists. malloc'd. */
 char *plan_running_config(void);

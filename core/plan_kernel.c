@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "core/profile.h"
 #include "core/record.h"
+#include "core/pkg.h"
 #include "core/util.h"
 #include "detect/tree.h"
 
@@ -241,29 +242,70 @@ int plan_final_build(const struct session *s, struct plan *p, char **cause)
 	return 0;
 }
 
+char *plan_self_exe(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return xstrdup("kfdo");
+	buf[n] = '\0';
+	/* Rebuilt while it runs: the new binary at the same path is the one to run. */
+	static const char deleted[] = " (deleted)";
+	size_t len = (size_t)n, dl = sizeof(deleted) - 1;
+	if (len > dl && strcmp(buf + len - dl, deleted) == 0)
+		buf[len - dl] = '\0';
+	return xstrdup(buf);
+}
+
 int plan_install(const struct session *s, struct plan *p, char **cause)
 {
-	char **v = NULL;
-	strv_push(&v, "pacman");
-	strv_push(&v, "-U");
-	/* The job's output goes through a pipe: pacman cannot ask there. */
-	strv_push(&v, "--noconfirm");
-	size_t base = strv_len(v);
-	for (size_t i = 0; s->artifacts.packages && s->artifacts.packages[i]; i++) {
-		const char *pkg = s->artifacts.packages[i];
-		const char *name = strrchr(pkg, '/');
+	char **all = s->artifacts.packages, **install = NULL;
+	for (size_t i = 0; all && all[i]; i++) {
+		char *name = pkg_name_from_filename(all[i]);
 		/* The -api-headers package would replace the system's linux-api-headers. */
-		if (strstr(name ? name + 1 : pkg, "-api-headers-"))
-			continue;
-		strv_push(&v, pkg);
+		if (!name || !str_ends(name, "-api-headers"))
+			strv_push(&install, all[i]);
+		free(name);
 	}
-	if (strv_len(v) == base) {
-		strv_free(v);
+	if (!install) {
 		cause_set(cause, _("no built packages recorded yet"));
 		return -1;
 	}
-	struct plan_cmd *c = plan_add(p, _("Install the kernel packages (pacman, through sudo)"), v);
-	c->needs_root = true;
+	/* The check runs as a job of its own before anything is installed: reading a
+	 * real vmlinux out of its package takes seconds, and a stripped one or a
+	 * mixed set must stop the step before sudo is asked for. */
+	char *self = plan_self_exe();
+	char **v = NULL;
+	strv_push(&v, self);
+	strv_push(&v, "packages");
+	for (size_t i = 0; all[i]; i++)
+		strv_push(&v, all[i]);
+	plan_add(p, _("Read the packages: one build, its kernel release, an unstripped vmlinux"), v);
+	v = NULL;
+	struct plan_cmd *c;
+	if (s->install_root && *s->install_root) {
+		char *dbpath = pkg_session_dbpath(s);
+		strv_push(&v, self);
+		strv_push(&v, "packages");
+		strv_push(&v, "install");
+		strv_push(&v, "--root");
+		strv_push(&v, s->install_root);
+		strv_push(&v, "--dbpath");
+		strv_push(&v, dbpath);
+		free(dbpath);
+		c = plan_add(p, _("Install the kernel packages into another root (libalpm, root mode)"), v);
+	} else {
+		strv_push(&v, "pacman");
+		strv_push(&v, "-U");
+		/* The job's output goes through a pipe: pacman cannot ask there. */
+		strv_push(&v, "--noconfirm");
+		c = plan_add(p, _("Install the kernel packages (pacman, through sudo)"), v);
+		c->needs_root = geteuid() != 0;
+	}
+	for (size_t i = 0; install[i]; i++)
+		strv_push(&c->argv, install[i]);
+	strv_free(install);
+	free(self);
 	return 0;
 }
 

@@ -97,7 +97,8 @@ int profile_check_vmlinux(const char *vmlinux, char **cause)
 	return rc;
 }
 
-int profile_check_build_ids(const char *vmlinux, const char *kernel_id, char **note, char **cause)
+int profile_check_build_ids(const char *vmlinux, const char *kernel_id, const char *sysroot, char **note,
+			    char **cause)
 {
 	char *vid = NULL, *rid = NULL, *why = NULL;
 	if (elfid_build_id(vmlinux, &vid, &why) < 0) {
@@ -105,7 +106,7 @@ int profile_check_build_ids(const char *vmlinux, const char *kernel_id, char **n
 		free(why);
 		return -1;
 	}
-	char *notes = sysroot_path(record_sysroot(), "/sys/kernel/notes");
+	char *notes = sysroot_path(sysroot, "/sys/kernel/notes");
 	char *rwhy = NULL;
 	bool running = elfid_notes_build_id(notes, &rid, &rwhy) == 0;
 	int rc = 0;
@@ -197,7 +198,7 @@ int profile_check_inputs(const struct session *s, char **note, char **cause)
 	const char *kid = NULL;
 	int rc = check_input(s, &kid, &pd, cause);
 	if (rc == 0)
-		rc = profile_check_build_ids(s->artifacts.vmlinux, kid, note, cause);
+		rc = profile_check_build_ids(s->artifacts.vmlinux, kid, session_sysroot(s), note, cause);
 	perfdata_info_free(&pd);
 	if (rc == 0)
 		rc = check_tools(s, cause);

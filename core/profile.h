@@ -60,14 +60,16 @@ struct profile_tools {
 };
 const struct profile_tools *profile_tools(const struct toggles *t);
 
-/* Build-ids: the vmlinux's, the running kernel's (<sysroot>/sys/kernel/notes)
+/* Build-ids: the vmlinux's, the running kernel's (<sysroot>/sys/kernel/notes;
+ * sysroot "/" is the running system)
  * and the one perf.data noted for [kernel.kallsyms] (kernel_id, NULL when
  * none: a perf script input). A mismatch with perf.data's stops: the samples
  * would land on other code. Without perf.data's, the running kernel's stands
  * in. When perf.data matches, a different running kernel is only a note (it
  * was recorded, then the machine booted another kernel). 0 (*note may say
  * something), or -1 with a cause naming both ids and what to do. */
-int profile_check_build_ids(const char *vmlinux, const char *kernel_id, char **note, char **cause);
+int profile_check_build_ids(const char *vmlinux, const char *kernel_id, const char *sysroot, char **note,
+			    char **cause);
 /* The vmlinux itself: an ELF kernel image with its symbols and debug info
  * (llvm-profgen makes an empty profile from a stripped one). 0, or -1 with cause. */
 int profile_check_vmlinux(const char *vmlinux, char **cause);

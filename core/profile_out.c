@@ -383,7 +383,7 @@ static void source_read(const struct session *s, struct source *src)
 		src->release = dupn(s->artifacts.kernel_release);
 	/* A perf script says nothing of its kernel: the running one recorded it. */
 	if (!src->release)
-		src->release = sysroot_read_line(record_sysroot(), "/proc/sys/kernel/osrelease");
+		src->release = sysroot_read_line(session_sysroot(s), "/proc/sys/kernel/osrelease");
 	if (!src->release)
 		src->release = xstrdup("unknown");
 	if (!src->workload)

@@ -22,18 +22,6 @@
 #define TICK_MS 1000
 #define RATE_SLOTS 8
 
-static char *sysroot_override;
-
-void record_set_sysroot(const char *dir)
-{
-	session_set(&sysroot_override, dir);
-}
-
-const char *record_sysroot(void)
-{
-	return sysroot_override ? sysroot_override : "/";
-}
-
 char *record_dir(void)
 {
 	char *data = xdg_kfdo_dir("XDG_DATA_HOME", ".local/share");
@@ -338,10 +326,9 @@ const char *record_cmd_output(const struct plan_cmd *c)
 
 /* ---- sysctls ---- */
 
-int record_sysctls_check(struct record_sysctls *rs)
+int record_sysctls_check(struct record_sysctls *rs, const char *root)
 {
 	memset(rs, 0, sizeof(*rs));
-	const char *root = record_sysroot();
 	/* CAP_PERFMON and CAP_SYSLOG (root has both) lift both limits; a fixture is
 	 * always judged as for a user. */
 	rs->privileged = geteuid() == 0 && strcmp(root, "/") == 0;

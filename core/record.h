@@ -38,11 +38,6 @@
  * recording (logs, the desktop, the final build that comes next). */
 #define RECORD_DISK_FLOOR_MB_DEFAULT 2048
 
-/* Where the engine reads /proc and /sys (perf_event_paranoid, kptr_restrict,
- * /sys/kernel/notes): "/" unless tests hand it a fixture tree. */
-void record_set_sysroot(const char *dir);
-const char *record_sysroot(void);
-
 /* $XDG_DATA_HOME/kfdo/recordings (default ~/.local/share/kfdo/recordings). malloc'd. */
 char *record_dir(void);
 /* The perf.data the next recording writes: artifacts.perf_data when it is set
@@ -79,9 +74,10 @@ struct record_sysctls {
 	char **problems;	/* one message per setting in the way (NULL: none) */
 	char **settings;	/* their fixes, "kernel.perf_event_paranoid=0", ... */
 };
-/* Reads both below the sysroot. A fixture sysroot is judged as for a user
- * even when root runs the tests. Returns the number of problems. */
-int record_sysctls_check(struct record_sysctls *out);
+/* Reads both below sysroot ("/": the running system; session_sysroot()). A
+ * fixture sysroot is judged as for a user even when root runs the tests.
+ * Returns the number of problems. */
+int record_sysctls_check(struct record_sysctls *out, const char *sysroot);
 /* The fix as commands run through sudo (shown first): `sysctl -w SETTING`
  * for each problem. It lasts until the next boot; the message says how to
  * keep it. */

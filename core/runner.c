@@ -15,6 +15,7 @@
 #include "core/job.h"
 #include "core/profile.h"
 #include "core/record.h"
+#include "core/pkg.h"
 #include "core/steps.h"
 #include "core/util.h"
 
@@ -39,6 +40,7 @@ struct runner {
 	struct kbuild_dryrun dry;
 	int64_t t0;        /* when the build's first job started, ms (moved past the dry run) */
 	int64_t dry_start; /* when the dry run started */
+	struct timespec wall_start; /* when the step started, to tell its packages from older ones */
 	char *config_hash;
 	bool cancelled, done;
 	enum runner_result result;
@@ -127,7 +129,12 @@ static void complete_build(struct runner *r, int64_t now, struct strbuf *msg)
 		char *cfg = session_config_path(r->s);
 		struct stat st;
 		char **pkgs = NULL;
-		int n = steps_find_packages(obj, cfg && stat(cfg, &st) == 0 ? &st.st_mtim : NULL, &pkgs);
+		/* This build's packages only: the first build's lie beside the final
+		 * build's, and both are newer than .config. */
+		struct timespec after = r->wall_start;
+		if (cfg && stat(cfg, &st) == 0 && timespec_after(&st.st_mtim, &after))
+			after = st.st_mtim;
+		int n = steps_find_packages(obj, &after, &pkgs);
 		strv_free(r->s->artifacts.packages);
 		r->s->artifacts.packages = n > 0 ? pkgs : NULL;
 		if (n <= 0)
@@ -171,6 +178,19 @@ static void complete(struct runner *r, int64_t now)
 	}
 	if (r->kb)
 		complete_build(r, now, &msg);
+	if (r->id == STEP_INSTALL || r->id == STEP_FINISH) {
+		/* pacman's exit status says little: the package database and the
+		 * installed vmlinux say what is really there. */
+		char *summary = NULL, *cause = NULL;
+		if (pkg_record_install(r->s, &summary, &cause) < 0) {
+			finish(r, RUNNER_FAILED, cause);
+			free(cause);
+			sb_free(&msg);
+			return;
+		}
+		sb_add(&msg, summary);
+		free(summary);
+	}
 	if (r->id == STEP_FINAL_BUILD && r->s->artifacts.profile) {
 		char *sum = profile_summary(r->s->artifacts.profile);
 		sb_addf(&msg, _("; built with %s"), sum);
@@ -404,6 +424,7 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 	struct runner *r = xcalloc(1, sizeof(*r));
 	r->s = s;
 	r->id = id;
+	clock_gettime(CLOCK_REALTIME, &r->wall_start);
 	if (hooks)
 		r->hooks = *hooks;
 	*out = r;

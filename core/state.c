@@ -123,6 +123,9 @@ void session_free(struct session *s)
 	free(s->workload.tree);
 	free(s->workload.bench);
 	strv_free(s->profile.merge_with);
+	free(s->install_root);
+	free(s->install_dbpath);
+	free(s->sysroot);
 	strv_free(s->artifacts.packages);
 	free(s->artifacts.vmlinux);
 	free(s->artifacts.perf_data);
@@ -137,6 +140,11 @@ void session_free(struct session *s)
 		history_free(&s->history[i]);
 	free(s->history);
 	free(s);
+}
+
+const char *session_sysroot(const struct session *s)
+{
+	return s->sysroot && *s->sysroot ? s->sysroot : "/";
 }
 
 void session_set(char **field, const char *v)

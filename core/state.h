@@ -119,6 +119,13 @@ struct session {
 	char **perf_event;	/* perf record event arguments from detect, e.g. {"-e","rc4:k"} */
 	struct workload workload;
 	struct profile_opts profile;
+	/* Root mode: install and check packages in this root and package database
+	 * through libalpm (tests, images) instead of `sudo pacman -U` on the
+	 * running system. NULL: the system. install_dbpath NULL: ROOT/var/lib/pacman. */
+	char *install_root, *install_dbpath;
+	/* Where the reboot check reads /proc and /sys (a test's fixture tree);
+	 * NULL: "/". Given for one run, never saved. */
+	char *sysroot;
 	struct artifacts artifacts;
 	struct step_state steps[STEP_COUNT];
 	struct build_history *history;
@@ -129,6 +136,8 @@ struct session {
  * kernel's config, pacman-pkg). */
 struct session *session_new(void);
 void session_free(struct session *s);
+/* Where /proc and /sys are read for this session: its sysroot, or "/". */
+const char *session_sysroot(const struct session *s);
 /* Replaces a string field (frees the old value; v NULL clears it). */
 void session_set(char **field, const char *v);
 /* Sets a step's status and message; running stamps started, done/failed stamp finished. */

@@ -126,6 +126,12 @@ json_object *session_to_json(const struct session *s)
 	put_strv(po, "merge_with", s->profile.merge_with);
 	put_int(po, "disk_floor_mb", s->profile.disk_floor_mb);
 	json_object_object_add(root, "profile", po);
+	if (s->install_root) {
+		json_object *in = json_object_new_object();
+		put_str(in, "root", s->install_root);
+		put_str(in, "dbpath", s->install_dbpath);
+		json_object_object_add(root, "install", in);
+	}
 
 	json_object_object_add(root, "artifacts", artifacts_to_json(&s->artifacts));
 
@@ -361,6 +367,10 @@ struct session *session_from_json(json_object *root, char **cause)
 	json_object *po = get(&d, root, "profile", "", json_type_object);
 	get_strv(&d, po, "merge_with", "profile.", &s->profile.merge_with);
 	s->profile.disk_floor_mb = (long)get_int(&d, po, "disk_floor_mb", "profile.", 0);
+
+	json_object *in = get(&d, root, "install", "", json_type_object);
+	get_str(&d, in, "root", "install.", &s->install_root);
+	get_str(&d, in, "dbpath", "install.", &s->install_dbpath);
 
 	json_object *art = get(&d, root, "artifacts", "", json_type_object);
 	if (art)

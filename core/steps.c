@@ -15,10 +15,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "core/elfid.h"
 #include "core/i18n.h"
 #include "core/perfdata.h"
 #include "core/profile.h"
 #include "core/record.h"
+#include "core/pkg.h"
 #include "core/util.h"
 #include "detect/tree.h"
 
@@ -46,11 +48,6 @@ static bool stat_mtime(const char *path, struct timespec *ts)
 	return true;
 }
 
-static bool newer(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
 static bool nonempty_file(const char *path)
 {
 	struct stat st;
@@ -70,11 +67,11 @@ int steps_find_packages(const char *dir, const struct timespec *after, char ***o
 		return -1;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (!strstr(e->d_name, ".pkg.tar."))
+		if (!pkg_filename_is_package(e->d_name))
 			continue;
 		char *path = xasprintf("%s/%s", dir, e->d_name);
 		struct stat st;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!after || newer(&st.st_mtim, after)))
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (!after || timespec_after(&st.st_mtim, after)))
 			strv_push(out, path);
 		free(path);
 	}
@@ -119,7 +116,7 @@ static bool build_output_done(const struct session *s, char **why)
 				continue;
 			char *p = xasprintf("%s/%s", obj, rel[i]);
 			struct timespec t;
-			if (stat_mtime(p, &t) && newer(&t, &cfg))
+			if (stat_mtime(p, &t) && timespec_after(&t, &cfg))
 				ok = why_set(why, true, _("%s is newer than .config"), p);
 			free(p);
 		}
@@ -285,9 +282,33 @@ static bool pre_install(const struct session *s, char **why)
 	return why_set(why, true, _("%zu packages to install"), strv_len(pkgs));
 }
 
+/* The kernel kfdo installed is still in place: its vmlinux (under the root)
+ * has the build-id recorded at install time. Cheap (only the ELF notes are
+ * read), and it stays true after the final build, whose packages replace
+ * artifacts.packages before the finish step installs them. */
+static bool installed_kernel_ok(const struct session *s, char **why)
+{
+	const struct artifacts *a = &s->artifacts;
+	if (!a->vmlinux || !a->build_id || !a->kernel_release)
+		return why_set(why, false, _("no kernel installed by kfdo yet"));
+	char *id = NULL, *err = NULL;
+	bool ok = false;
+	if (elfid_build_id(a->vmlinux, &id, &err) < 0)
+		why_set(why, false, _("the installed kernel is gone (%s): install again"), err);
+	else if (strcmp(id, a->build_id) != 0)
+		why_set(why, false, _("%s now has the build-id %s, not %s as installed: another kernel "
+				      "replaced it, install again"), a->vmlinux, id, a->build_id);
+	else
+		ok = why_set(why, true, _("kernel %s installed (%s, build-id %s)"), a->kernel_release,
+			     a->vmlinux, a->build_id);
+	free(id);
+	free(err);
+	return ok;
+}
+
 static bool post_install(const struct session *s, char **why)
 {
-	return recorded_done(s, STEP_INSTALL, why);
+	return installed_kernel_ok(s, why);
 }
 
 /* ---- reboot ---- */
@@ -297,18 +318,47 @@ static bool pre_reboot(const struct session *s, char **why)
 	return post_install(s, why);
 }
 
+/* The running kernel's release, read as uname -r would below the sysroot. */
+static char *running_release(const char *sysroot)
+{
+	char *rel = sysroot_read_line(sysroot, "/proc/sys/kernel/osrelease");
+	struct utsname u;
+	if (!rel && strcmp(sysroot, "/") == 0 && uname(&u) == 0)
+		rel = xstrdup(u.release);
+	return rel;
+}
+
+/* The release alone would take an older build of the same version for the
+ * new one (the first and the final build share it): the build-id decides. */
 static bool post_reboot(const struct session *s, char **why)
 {
-	const char *want = s->artifacts.kernel_release;
-	if (!want || !*want)
-		return why_set(why, false, _("the built kernel's release is not known yet"));
-	struct utsname u;
-	if (uname(&u) < 0)
-		return why_set(why, false, _("uname failed: %s"), strerror(errno));
-	/* The build-id comparison comes with the convert step's engine. */
-	if (strcmp(u.release, want) != 0)
-		return why_set(why, false, _("running %s, not the built %s: reboot into it"), u.release, want);
-	return why_set(why, true, _("running %s, the kernel kfdo built"), u.release);
+	const struct artifacts *a = &s->artifacts;
+	if (!a->kernel_release || !*a->kernel_release || !a->build_id)
+		return why_set(why, false, _("the built kernel is not installed yet"));
+	const char *sysroot = session_sysroot(s);
+	char *running = running_release(sysroot);
+	if (!running)
+		return why_set(why, false, _("cannot read the running kernel's release (%s/proc/sys/kernel/osrelease)"),
+			       strcmp(sysroot, "/") ? sysroot : "");
+	char *notes = sysroot_path(sysroot, "/sys/kernel/notes");
+	char *id = NULL, *err = NULL;
+	bool ok = false;
+	if (strcmp(running, a->kernel_release) != 0)
+		why_set(why, false, _("running %s, built %s: reboot into %s"), running, a->kernel_release,
+			a->kernel_release);
+	else if (elfid_notes_build_id(notes, &id, &err) < 0)
+		why_set(why, false, _("running %s, but its build-id cannot be read: %s"), running, err);
+	else if (strcmp(id, a->build_id) != 0)
+		why_set(why, false, _("running %s, the same release but a different build-id (%s, built %s): an "
+				      "older build of the same version is running; reboot into the new one"),
+			running, id, a->build_id);
+	else
+		ok = why_set(why, true, _("running %s, the kernel kfdo built (build-id %s)"), running, id);
+	free(running);
+	free(notes);
+	free(id);
+	free(err);
+	return ok;
 }
 
 /* ---- profile, convert, final build, finish ---- */
@@ -325,7 +375,7 @@ static bool pre_profile(const struct session *s, char **why)
 	if (!post_reboot(s, why))
 		return false;
 	struct record_sysctls rs;
-	if (record_sysctls_check(&rs) > 0) {
+	if (record_sysctls_check(&rs, session_sysroot(s)) > 0) {
 		struct strbuf sb = { 0 };
 		for (size_t i = 0; rs.problems[i]; i++)
 			sb_addf(&sb, "%s%s", i ? "; " : "", rs.problems[i]);
@@ -451,9 +501,24 @@ static bool post_final_build(const struct session *s, char **why)
 	return build_output_done(s, why);
 }
 
+/* The last build's packages are installed at their versions, as the package
+ * database of the session's root says. The flow reaches finish only after the
+ * final build, so by then they are the final build's; the step's own record
+ * is not asked for, since the runner checks this before it writes one. */
 static bool post_finish(const struct session *s, char **why)
 {
-	return recorded_done(s, STEP_FINISH, why);
+	struct pkg_set set;
+	char *cause = NULL, *dbpath = pkg_session_dbpath(s);
+	bool ok = pkg_set_load(&set, s->artifacts.packages, 0, &cause) == 0 &&
+		  pkg_check_installed(&set, pkg_session_root(s), dbpath, &cause) == 0;
+	if (ok)
+		why_set(why, true, _("the optimized kernel %s %s is installed"), set.base, set.version);
+	else
+		why_set(why, false, "%s", cause);
+	pkg_set_free(&set);
+	free(cause);
+	free(dbpath);
+	return ok;
 }
 
 static const struct step_def table[STEP_COUNT] = {

@@ -42,8 +42,13 @@ bool sysroot_exists(const char *sysroot, const char *path);
 
 char *str_trim(char *s);
 bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
 /* Is word one of the space-separated words of list? */
 bool str_has_word(const char *list, const char *word);
+
+/* Whether a is later than b (file times: st_mtim). */
+struct timespec;
+bool timespec_after(const struct timespec *a, const struct timespec *b);
 
 /* "45s", "3m07s", "1h02m" (negative reads as 0). buf of at least 24 bytes. */
 void fmt_duration(char *buf, size_t n, double seconds);

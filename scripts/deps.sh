@@ -3,7 +3,7 @@
 # everything is already there.   deps.sh build | test | e2e
 #   build: libraries and tools to build and run kfdo
 #   test:  what `make check` needs on top (tmux for the TUI tests, the real LLVM
-#          the toolchain tests detect)
+#          the toolchain tests detect, makepkg for the package tests)
 #   e2e:   what `make check-e2e` needs: LLVM 19 and a kernel tree to build
 set -eu
 want=${1:-build}
@@ -18,13 +18,15 @@ esac
 debian_build="build-essential pkg-config gettext libncurses-dev libpfm4-dev libcpuid-dev
  libalpm-dev libarchive-dev libcurl4-openssl-dev libgpgme-dev libelf-dev libjson-c-dev
  zlib1g-dev libcmocka-dev"
-debian_test="tmux clang-19 lld-19 llvm-19 locales"
+# makepkg and what it packs with: the package tests build real packages; locales: the German test.
+debian_test="tmux clang-19 lld-19 llvm-19 locales makepkg libarchive-tools fakeroot zstd xz-utils"
 # Real kernel builds for make check-e2e.
+# rsync: make pacman-pkg's -api-headers package runs headers_install, which needs it.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
- makepkg libarchive-tools fakeroot dwarves"
+ makepkg libarchive-tools fakeroot dwarves rsync"
 arch_build="base-devel pkgconf gettext ncurses libpfm4 libcpuid pacman libelf json-c zlib cmocka"
 arch_test="tmux clang lld llvm"
-arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole"
+arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole rsync"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else echo "+ sudo $*" >&2; sudo "$@"; fi

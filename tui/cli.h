@@ -5,8 +5,9 @@
 #include <stdbool.h>
 
 /* Exit codes: 0 success (detect: ready), 1 the answer is "no" or a step failed,
- * 2 usage or unreadable input, 130 cancelled. */
-enum { EXIT_NO = 1, EXIT_USAGE = 2, EXIT_CANCEL = 130 };
+ * 2 usage or unreadable input, 3 (kfdo run) waiting for a reboot into the
+ * built kernel, 130 cancelled. */
+enum { EXIT_NO = 1, EXIT_USAGE = 2, EXIT_REBOOT = 3, EXIT_CANCEL = 130 };
 
 extern bool cli_color; /* stdout is a terminal and neither --no-color nor NO_COLOR */
 
@@ -22,6 +23,7 @@ int cli_plan(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_profile(int argc, char **argv);
+int cli_packages(int argc, char **argv);
 
 /* Options shared by plan and run (cli_session.c). */
 enum {
@@ -31,11 +33,14 @@ enum {
 	/* The profile, convert and final-build steps' options. */
 	OPT_WORKLOAD, OPT_COMMAND, OPT_MINUTES, OPT_BENCH, OPT_WORKLOAD_TREE, OPT_PERF_DATA, OPT_VMLINUX,
 	OPT_PROFILE, OPT_MERGE, OPT_NO_MERGE, OPT_DISK_FLOOR, OPT_SYSROOT,
+	/* Root mode for install and finish. */
+	OPT_ROOT, OPT_DBPATH,
 	OPT_SESSION_END, /* keep last: the session options are OPT_TREE .. OPT_SESSION_END - 1 */
 };
 struct cli_session_opts {
 	bool any;
 	const char *tree, *output, *config_from, *jobs, *llvm, *arch, *target;
+	const char *root, *dbpath;
 	int autofdo, thin_lto, full_lto, propeller; /* -1: not given */
 	char **enable, **disable, **make_vars;
 	const char *workload, *command, *minutes, *bench, *workload_tree, *perf_data, *vmlinux, *profile,

@@ -7,11 +7,13 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/i18n.h"
@@ -276,7 +278,7 @@ static int lock_session(void)
 
 static bool step_hardware(struct session *s)
 {
-	struct detect_opts o = { .sysroot = "/" };
+	struct detect_opts o = { .sysroot = session_sysroot(s) };
 	struct detect_report r;
 	char *cause = NULL;
 	detect_run(&r, &o, &cause);
@@ -385,7 +387,7 @@ static int before_profile(struct session *s, bool yes)
 		state_save(s, NULL);
 	}
 	struct record_sysctls rs;
-	if (record_sysctls_check(&rs) == 0) {
+	if (record_sysctls_check(&rs, session_sysroot(s)) == 0) {
 		record_sysctls_free(&rs);
 		return 0;
 	}
@@ -413,7 +415,7 @@ static int before_profile(struct session *s, bool yes)
 	if (!ret && (!go || !run_fixes(&p)))
 		ret = EXIT_NO;
 	record_sysctls_free(&rs);
-	if (!ret && record_sysctls_check(&rs) > 0) {
+	if (!ret && record_sysctls_check(&rs, session_sysroot(s)) > 0) {
 		printf(_("  fail the settings did not change: %s\n"), rs.problems[0]);
 		ret = EXIT_NO;
 	} else if (!ret) {
@@ -426,6 +428,74 @@ static int before_profile(struct session *s, bool yes)
 	return ret;
 }
 
+/* The reboot step runs nothing: the running kernel is the built one, or the
+ * session is saved and the user told what to do. 0 go on, else the exit status. */
+static int step_reboot(struct session *s)
+{
+	const struct step_def *def = step_get(STEP_REBOOT);
+	char *why = NULL;
+	int ret = 0;
+	if (!def->precondition(s, &why)) {
+		printf("  fail %s\n", why ? why : "");
+		session_step_set(s, STEP_REBOOT, STATUS_FAILED, why);
+		ret = EXIT_NO;
+	} else if (def->postcondition(s, &why)) {
+		printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", why);
+		session_step_set(s, STEP_REBOOT, STATUS_DONE, why);
+	} else {
+		session_step_set(s, STEP_REBOOT, STATUS_PENDING, why);
+		printf("  %s\n", why);
+		printf(_("  Reboot into %s, the kernel kfdo built and installed, then run kfdo again: it checks\n"
+			 "  the running kernel and goes on with the profile step.\n"), s->artifacts.kernel_release);
+		if (!s->install_root)
+			printf(_("  (pacman's mkinitcpio hook puts it at /boot/vmlinuz-<package>; a boot menu that\n"
+				 "  does not list it yet needs regenerating, e.g. grub-mkconfig -o /boot/grub/grub.cfg)\n"));
+		ret = EXIT_REBOOT;
+	}
+	state_save(s, NULL);
+	free(why);
+	return ret;
+}
+
+/* pacman -U runs through sudo as a job, without the terminal: sudo asks for
+ * the password here, with it, before the step starts (the one process kfdo
+ * does not run as a job: it needs the terminal). Without a terminal, sudo
+ * must not ask at all (-n) rather than hang. */
+static bool sudo_ready(const struct session *s)
+{
+	if (geteuid() == 0 || s->install_root)
+		return true;
+	bool tty = isatty(STDIN_FILENO);
+	char *argv[] = { "sudo", tty ? "-v" : "-n", tty ? NULL : "-v", NULL };
+	if (tty)
+		printf(_("  pacman -U needs root: sudo may ask for your password now.\n"));
+	fflush(stdout);
+	pid_t pid;
+	int st = -1;
+	if (posix_spawnp(&pid, "sudo", NULL, NULL, argv, environ) == 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	bool ok = st == 0;
+	if (!ok)
+		printf(_("  fail sudo could not get root%s: nothing was installed\n"),
+		       tty ? "" : _(" without a password (no terminal to ask on)"));
+	return ok;
+}
+
+/* The end of the flow: what is installed, where the profile lives, how to reuse it. */
+static void finish_summary(const struct session *s)
+{
+	const struct artifacts *a = &s->artifacts;
+	printf(_("\n  The kernel optimized with AutoFDO is installed: %s.\n"), a->kernel_release);
+	printf(_("  vmlinux   %s (build-id %s)\n"), a->vmlinux, a->build_id);
+	if (a->profile) {
+		printf(_("  profile   %s\n"), a->profile);
+		printf(_("            reuse it for a later build of this tree: make ... CLANG_AUTOFDO_PROFILE=%s,\n"
+			 "            or record a fresh one on this kernel: kfdo run --from profile\n"), a->profile);
+	}
+	printf(_("  Reboot into it to run it; kfdo checks that it is the running kernel on its next run.\n"));
+}
+
 static void usage(void)
 {
 	printf(_("Usage: kfdo run [--yes] [--until STEP] [--from STEP] [OPTIONS]\n"
@@ -436,7 +506,8 @@ static void usage(void)
 	fputs(_(cli_session_help), stdout);
 	printf(_("\nCtrl-C cancels a build. During a recording the first Ctrl-C ends it cleanly (perf writes\n"
 		 "perf.data, and the run goes on to convert it); a second one cancels.\n"
-		 "Exit status: 0 done, 1 a step failed or cannot run yet, 2 bad usage, 130 cancelled.\n"));
+		 "Exit status: 0 done, 1 a step failed or cannot run yet, 2 bad usage, 3 waiting for a reboot\n"
+		 "into the built kernel (run kfdo again after it), 130 cancelled.\n"));
 }
 
 static int parse_step(const char *name, enum step_id *out)
@@ -563,14 +634,13 @@ int cli_run(int argc, char **argv)
 			state_save(s, NULL);
 			continue;
 		}
+		if (id == STEP_REBOOT) {
+			if ((ret = step_reboot(s)))
+				break;
+			continue;
+		}
 		if (id == STEP_PROFILE && (ret = before_profile(s, yes)) != 0)
 			break;
-		if (id >= STEP_INSTALL && id != STEP_PROFILE && id != STEP_CONVERT && id != STEP_FINAL_BUILD) {
-			printf(_("  kfdo run stops here: this version cannot run the %s step yet "
-				 "(kfdo plan shows its commands).\n"), def->name);
-			ret = EXIT_NO;
-			break;
-		}
 		if (id == STEP_SOURCE && !s->clone_url) {
 			/* Nothing to run: the tree is there or it is not. */
 			char *w = NULL;
@@ -589,6 +659,10 @@ int cli_run(int argc, char **argv)
 			ret = ok < 0 || got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
+		if ((id == STEP_INSTALL || id == STEP_FINISH) && !sudo_ready(s)) {
+			ret = got_signal ? EXIT_CANCEL : EXIT_NO;
+			break;
+		}
 		const char *unused;
 		cause = NULL;
 		enum runner_result res = run_step(s, id, tty, &unused, &cause);
@@ -596,6 +670,8 @@ int cli_run(int argc, char **argv)
 			printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", cause ? cause : "");
 			if (id == STEP_CONVERT)
 				print_hottest(s->artifacts.profile);
+			if (id == STEP_FINISH)
+				finish_summary(s);
 		} else if (res == RUNNER_CANCELLED) {
 			printf(_("  cancelled: nothing of the build is left running.\n"));
 			ret = EXIT_CANCEL;

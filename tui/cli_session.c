@@ -46,6 +46,8 @@ const struct option cli_session_long_options[] = {
 	{ "merge", required_argument, NULL, OPT_MERGE },
 	{ "no-merge", no_argument, NULL, OPT_NO_MERGE },
 	{ "disk-floor", required_argument, NULL, OPT_DISK_FLOOR },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "dbpath", required_argument, NULL, OPT_DBPATH },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ NULL, 0, NULL, 0 },
 };
@@ -80,7 +82,11 @@ const char *const cli_session_help =
 	   "  --merge FILE|all     merge the new profile with FILE (repeatable), or with every earlier\n"
 	   "                       profile of the same kernel build; --no-merge forgets them\n"
 	   "  --profile FILE       build the final kernel with this existing profile\n"
-	   "  --sysroot DIR        read /proc and /sys below DIR (tests)\n");
+	   "Install:\n"
+	   "  --root DIR           install into DIR through libalpm instead of sudo pacman -U on the\n"
+	   "                       running system (tests, images; no hooks run); --root / goes back\n"
+	   "  --dbpath DIR         with --root: its package database (default DIR/var/lib/pacman)\n"
+	   "  --sysroot DIR        read the running kernel's /proc and /sys below DIR (tests; not saved)\n");
 
 bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 {
@@ -117,6 +123,8 @@ bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 	case OPT_MERGE: strv_push(&o->merge, arg); o->no_merge = false; break;
 	case OPT_NO_MERGE: o->no_merge = true; strv_free(o->merge); o->merge = NULL; break;
 	case OPT_DISK_FLOOR: o->disk_floor = arg; break;
+	case OPT_ROOT: o->root = arg; break;
+	case OPT_DBPATH: o->dbpath = arg; break;
 	case OPT_SYSROOT: o->sysroot = arg; break;
 	}
 	return true;
@@ -209,8 +217,6 @@ static int apply_profile(struct session *s, const struct cli_session_opts *o, co
 {
 	long n;
 	char *p;
-	if (o->sysroot)
-		record_set_sysroot(o->sysroot);
 	if (o->workload) {
 		enum workload_kind k;
 		if (strcmp(o->workload, "bench") == 0)
@@ -342,6 +348,35 @@ static int apply(struct session *s, const struct cli_session_opts *o, const char
 		session_set(&s->toggles.arch, o->arch);
 	if (o->target)
 		session_set(&s->target, o->target);
+	if (o->dbpath && !o->root && !s->install_root) {
+		cli_usage_error(command, _("--dbpath goes with --root (the running system's database is pacman's)"));
+		return -1;
+	}
+	if (o->root) {
+		/* A root may not exist yet: the install creates it. "/" is the running system. */
+		if (abs_dir(_("root"), o->root, &p, false) < 0)
+			return -1;
+		bool system = strcmp(p, "/") == 0;
+		session_set(&s->install_root, system ? NULL : p);
+		session_set(&s->install_dbpath, NULL);
+		free(p);
+		if (system && o->dbpath) {
+			cli_usage_error(command, _("--dbpath goes with a --root other than /"));
+			return -1;
+		}
+	}
+	if (o->dbpath) {
+		if (abs_dir(_("package database"), o->dbpath, &p, false) < 0)
+			return -1;
+		free(s->install_dbpath);
+		s->install_dbpath = p;
+	}
+	if (o->sysroot) {
+		if (abs_dir(_("sysroot"), o->sysroot, &p, true) < 0)
+			return -1;
+		free(s->sysroot);
+		s->sysroot = p;
+	}
 	/* The session remembers these: a symbol is enabled or disabled once, the last word wins. */
 	for (size_t i = 0; o->enable && o->enable[i]; i++) {
 		strv_remove_prefix(&s->toggles.config_disable, o->enable[i], '\0');

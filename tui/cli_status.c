@@ -123,6 +123,11 @@ int cli_status(int argc, char **argv)
 	}
 	for (size_t i = 0; s->artifacts.packages && s->artifacts.packages[i]; i++)
 		printf(_("Package    %s\n"), s->artifacts.packages[i]);
+	if (s->install_root)
+		printf(_("Install    into %s (root mode, libalpm)\n"), s->install_root);
+	if (s->artifacts.vmlinux)
+		printf(_("Installed  kernel %s, vmlinux %s, build-id %s\n"), s->artifacts.kernel_release,
+		       s->artifacts.vmlinux, s->artifacts.build_id ? s->artifacts.build_id : "-");
 	print_profile(s);
 	session_free(s);
 	free(dir);

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "run", cli_run, N_("the flow without the TUI: configure, build, ... with live progress") },
 	{ "status", cli_status, N_("where the saved session stands") },
 	{ "profile", cli_profile, N_("profiles and recordings: stats FILE, perfdata FILE, list") },
+	{ "packages", cli_packages, N_("what a kernel build's packages hold; root-mode install (libalpm)") },
 };
 
 static void usage(FILE *out)

@@ -117,10 +117,10 @@ exec $(command -v perf) record "\$@"
 EOF
 chmod +x "$T/bin/perf"
 export PATH="$T/bin:$REAL_PATH"
-# As after the reboot step: the session knows the kernel it built is the one running.
-rel=$(uname -r)
-sed -i "s|\"artifacts\": {|\"artifacts\": { \"kernel_release\": \"$rel\",|" "$XDG_STATE_HOME/kfdo/session.json"
-grep -q "\"kernel_release\": \"$rel\"" "$XDG_STATE_HOME/kfdo/session.json" || not_ok "session fixture" "$(head -c 600 "$XDG_STATE_HOME/kfdo/session.json")"
+# As after the reboot step: the kernel the session built (release and build-id)
+# is the one running, as the fixture sysroot $S shows it.
+sed -i "s|\"artifacts\": {|\"artifacts\": { \"kernel_release\": \"6.13.0-mini\", \"build_id\": \"$id\",|" "$XDG_STATE_HOME/kfdo/session.json"
+grep -q "\"build_id\": \"$id\"" "$XDG_STATE_HOME/kfdo/session.json" || not_ok "session fixture" "$(head -c 600 "$XDG_STATE_HOME/kfdo/session.json")"
 
 # Stop on request: Ctrl-C ends the recording cleanly, perf.data is valid.
 "$KFDO" run --yes --from profile --until profile --workload command --command 'sleep 60' --sysroot "$S" >"$T/out" 2>"$T/err" &

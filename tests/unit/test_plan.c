@@ -232,15 +232,42 @@ static void test_install_profile_convert(void **state)
 	strv_push(&s->artifacts.packages, "/o/linux-upstream-api-headers-6.13.0-1-x86_64.pkg.tar.zst");
 	strv_push(&s->artifacts.packages, "/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst");
 	assert_int_equal(plan_install(s, &p, &cause), 0);
+	assert_int_equal(p.n, 2);
+	/* kfdo's own binary reads all of them first (it says why one is left out)... */
+	char *self = plan_self_exe();
+	assert_true(str_ends(self, "/test_plan"));
+	const char *check[] = { self, "packages", "/o/linux-upstream-6.13.0-1-x86_64.pkg.tar.zst",
+				"/o/linux-upstream-api-headers-6.13.0-1-x86_64.pkg.tar.zst",
+				"/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst", NULL };
+	assert_argv(&p.cmds[0], check);
+	assert_false(p.cmds[0].needs_root);
+	/* ...then pacman installs all but -api-headers, through sudo unless kfdo is root. */
 	const char *inst[] = { "pacman", "-U", "--noconfirm",
 			       "/o/linux-upstream-6.13.0-1-x86_64.pkg.tar.zst",
 			       "/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst", NULL };
-	assert_argv(&p.cmds[0], inst);
-	assert_true(p.cmds[0].needs_root);
-	char *line = plan_format_command(&p.cmds[0]);
-	assert_true(str_starts(line, "sudo pacman -U"));
+	assert_argv(&p.cmds[1], inst);
+	assert_int_equal(p.cmds[1].needs_root, geteuid() != 0);
+	char *line = plan_format_command(&p.cmds[1]);
+	assert_true(str_starts(line, geteuid() != 0 ? "sudo pacman -U" : "pacman -U"));
 	free(line);
 	plan_free(&p);
+
+	/* Root mode: kfdo installs through libalpm into the root, never through sudo. */
+	session_set(&s->install_root, "/tmp/r");
+	assert_int_equal(plan_install(s, &p, &cause), 0);
+	const char *rooted[] = { self, "packages", "install", "--root", "/tmp/r", "--dbpath", "/tmp/r/var/lib/pacman",
+				 "/o/linux-upstream-6.13.0-1-x86_64.pkg.tar.zst",
+				 "/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst", NULL };
+	assert_argv(&p.cmds[1], rooted);
+	assert_false(p.cmds[1].needs_root);
+	plan_free(&p);
+	session_set(&s->install_dbpath, "/tmp/db");
+	assert_int_equal(plan_install(s, &p, &cause), 0);
+	assert_string_equal(p.cmds[1].argv[6], "/tmp/db");
+	plan_free(&p);
+	session_set(&s->install_root, NULL);
+	session_set(&s->install_dbpath, NULL);
+	free(self);
 
 	assert_int_equal(plan_profile(s, &p, &cause), -1);
 	strv_push(&s->perf_event, "-e");

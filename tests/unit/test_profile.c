@@ -102,14 +102,12 @@ static int setup(void **state)
 	     sh("%s/gen_perfdata -o %s --from-perfscript %s --kernel-build-id %s --os-release 6.13.0-mini", tools(),
 		trace_data, trace, id);
 	free(id);
-	record_set_sysroot(sysroot);
 	return rc ? -1 : 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	record_set_sysroot(NULL);
 	test_env_restore("XDG_STATE_HOME", saved_state);
 	test_env_restore("XDG_DATA_HOME", saved_data);
 	test_env_restore("PATH", saved_path);
@@ -197,30 +195,28 @@ static void test_build_ids(void **state)
 	char *vid = build_id(vmlinux), *oid = build_id(other), *note = NULL, *cause = NULL;
 	assert_string_not_equal(vid, oid);
 	/* The running kernel (fixture notes) is this vmlinux's. */
-	assert_int_equal(profile_check_build_ids(vmlinux, NULL, &note, &cause), 0);
+	assert_int_equal(profile_check_build_ids(vmlinux, NULL, sysroot, &note, &cause), 0);
 	assert_null(note);
 	/* A vmlinux from another build: both ids named, and what to do. */
-	assert_int_equal(profile_check_build_ids(other, NULL, &note, &cause), -1);
+	assert_int_equal(profile_check_build_ids(other, NULL, sysroot, &note, &cause), -1);
 	assert_non_null(strstr(cause, vid));
 	assert_non_null(strstr(cause, oid));
 	assert_non_null(strstr(cause, "--vmlinux FILE"));
 	/* perf.data noted another kernel than this vmlinux: stop, naming both. */
-	assert_int_equal(profile_check_build_ids(vmlinux, oid, &note, &cause), -1);
+	assert_int_equal(profile_check_build_ids(vmlinux, oid, sysroot, &note, &cause), -1);
 	assert_non_null(strstr(cause, "perf.data was recorded on the kernel with build-id"));
 	assert_non_null(strstr(cause, vid));
 	assert_non_null(strstr(cause, oid));
 	/* perf.data and vmlinux agree, the running kernel is another: only a note. */
-	assert_int_equal(profile_check_build_ids(other, oid, &note, &cause), 0);
+	assert_int_equal(profile_check_build_ids(other, oid, sysroot, &note, &cause), 0);
 	assert_non_null(strstr(note, "the running kernel"));
 	free(note);
 	note = NULL;
 	/* No notes to read: unchecked, and said so. */
 	char *empty = in_dir("emptyroot");
 	mkdir(empty, 0755);
-	record_set_sysroot(empty);
-	assert_int_equal(profile_check_build_ids(vmlinux, NULL, &note, &cause), 0);
+	assert_int_equal(profile_check_build_ids(vmlinux, NULL, empty, &note, &cause), 0);
 	assert_non_null(strstr(note, "unknown"));
-	record_set_sysroot(sysroot);
 	free(empty);
 	free(note);
 	free(cause);
@@ -252,6 +248,8 @@ static struct session *convert_session(const char *input)
 	struct session *s = session_new();
 	session_set(&s->artifacts.vmlinux, vmlinux);
 	session_set(&s->artifacts.perf_data, input);
+	/* The running kernel is the fixture's: this vmlinux's build. */
+	session_set(&s->sysroot, sysroot);
 	return s;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "core/elfid.h"
 #include "core/job.h"
 #include "core/perfdata.h"
 #include "core/record.h"
@@ -115,8 +116,12 @@ static struct session *profile_session(void)
 	struct session *s = session_new();
 	struct utsname u;
 	uname(&u);
-	/* As after the reboot step: running the kernel kfdo built. */
+	/* As after the reboot step: running the kernel kfdo built (its release and build-id). */
 	session_set(&s->artifacts.kernel_release, u.release);
+	char *id = NULL;
+	if (elfid_notes_build_id("/sys/kernel/notes", &id, NULL) == 0)
+		session_set(&s->artifacts.build_id, id);
+	free(id);
 	strv_push(&s->perf_event, "-e");
 	strv_push(&s->perf_event, "r20c4:k");
 	s->profile.disk_floor_mb = 1;
@@ -308,9 +313,8 @@ static void test_bench_workload(void **state)
 static void test_sysctls(void **state)
 {
 	(void)state;
-	record_set_sysroot(FIXTURES "/sysroot/amd-lbrv2-locked");
 	struct record_sysctls rs;
-	assert_int_equal(record_sysctls_check(&rs), 2);
+	assert_int_equal(record_sysctls_check(&rs, FIXTURES "/sysroot/amd-lbrv2-locked"), 2);
 	assert_false(rs.privileged);
 	assert_non_null(strstr(rs.problems[0], "perf_event_paranoid is 2"));
 	assert_non_null(strstr(rs.problems[1], "kptr_restrict is 1"));
@@ -325,8 +329,30 @@ static void test_sysctls(void **state)
 	free(line);
 	plan_free(&p);
 	record_sysctls_free(&rs);
-	/* The profile step does not start before they are fixed. */
+	/* The profile step does not start before they are fixed: on a machine
+	 * running the built kernel (release and build-id of a fixture notes file). */
+	char *root = in_dir("locked"), *kdir = in_dir("locked/proc/sys/kernel"), *sdir = in_dir("locked/sys/kernel");
+	assert_int_equal(mkdir_p(kdir, 0755, NULL), 0);
+	assert_int_equal(mkdir_p(sdir, 0755, NULL), 0);
+	const char *files[][2] = { { "osrelease", "6.12.9-arch1-1\n" }, { "perf_event_paranoid", "2\n" },
+				   { "kptr_restrict", "1\n" } };
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		char *f = xasprintf("%s/%s", kdir, files[i][0]);
+		FILE *fp = fopen(f, "w");
+		fputs(files[i][1], fp);
+		fclose(fp);
+		free(f);
+	}
+	/* One GNU build-id note: namesz 4, descsz 4, type 3, "GNU\0", 4 id bytes. */
+	static const unsigned char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 'G', 'N', 'U', 0, 0xde, 0xad, 0xbe, 0xef };
+	char *nf = xasprintf("%s/notes", sdir);
+	FILE *fp = fopen(nf, "w");
+	fwrite(note, 1, sizeof(note), fp);
+	fclose(fp);
 	struct session *s = profile_session();
+	session_set(&s->sysroot, root);
+	session_set(&s->artifacts.kernel_release, "6.12.9-arch1-1");
+	session_set(&s->artifacts.build_id, "deadbeef");
 	s->workload.kind = WORKLOAD_TIMED;
 	s->workload.minutes = 1;
 	char *why = NULL;
@@ -335,11 +361,13 @@ static void test_sysctls(void **state)
 	assert_non_null(strstr(why, "sudo sysctl -w kernel.perf_event_paranoid=0 kernel.kptr_restrict=0"));
 	free(why);
 	session_free(s);
-	record_set_sysroot(FIXTURES "/sysroot/amd-lbrv2-ready");
-	assert_int_equal(record_sysctls_check(&rs), 0);
+	free(nf);
+	free(root);
+	free(kdir);
+	free(sdir);
+	assert_int_equal(record_sysctls_check(&rs, FIXTURES "/sysroot/amd-lbrv2-ready"), 0);
 	assert_int_equal(rs.paranoid, -1);
 	record_sysctls_free(&rs);
-	record_set_sysroot(NULL);
 }
 
 static uint64_t fake_free;

@@ -100,6 +100,9 @@ static struct session *full_session(void)
 	strv_push(&s->profile.merge_with, "/data/kfdo/profiles/a.afdo");
 	strv_push(&s->profile.merge_with, "all");
 	s->profile.disk_floor_mb = 4096;
+	session_set(&s->install_root, "/tmp/kfdo-root");
+	session_set(&s->install_dbpath, "/tmp/kfdo-root-db");
+	session_set(&s->sysroot, "/tmp/fixture-sysroot");
 	strv_push(&s->artifacts.packages, "/src/out/linux-upstream-6.13-1-x86_64.pkg.tar.zst");
 	strv_push(&s->artifacts.packages, "/src/out/linux-upstream-debug-6.13-1-x86_64.pkg.tar.zst");
 	session_set(&s->artifacts.vmlinux, "/usr/src/debug/linux-upstream/vmlinux");
@@ -162,6 +165,10 @@ static void test_round_trip(void **state)
 	assert_string_equal(l->workload.bench, "stress-ng");
 	assert_true(strv_eq(l->profile.merge_with, s->profile.merge_with));
 	assert_int_equal(l->profile.disk_floor_mb, 4096);
+	assert_string_equal(l->install_root, "/tmp/kfdo-root");
+	assert_string_equal(l->install_dbpath, "/tmp/kfdo-root-db");
+	/* A fixture sysroot is for one run: never saved. */
+	assert_null(l->sysroot);
 	assert_true(strv_eq(l->artifacts.packages, s->artifacts.packages));
 	assert_int_equal(strv_len(l->artifacts.packages), 2);
 	assert_string_equal(l->artifacts.vmlinux, s->artifacts.vmlinux);

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "core/elfid.h"
 #include "core/plan.h"
 #include "core/state.h"
 #include "core/steps.h"
@@ -58,6 +59,37 @@ static char *put(const char *rel, const char *text, time_t sec)
 static void put_free(const char *rel, const char *text, time_t sec)
 {
 	free(put(rel, text, sec));
+}
+
+/* An ELF file linked by cc at tmpdir/name, with a build-id of its own (seed). */
+static char *make_elf(const char *name, const char *seed)
+{
+	char *src = xasprintf("%s/%s.c", tmpdir, name), *out = xasprintf("%s/%s", tmpdir, name);
+	FILE *f = fopen(src, "w");
+	assert_non_null(f);
+	fprintf(f, "const char seed[] = \"%s\";\nint main(void) { return seed[0]; }\n", seed);
+	fclose(f);
+	char *cmd = xasprintf("cc -Wl,--build-id=sha1 -o '%s' '%s'", out, src);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(src);
+	return out;
+}
+
+/* A raw note stream as /sys/kernel/notes holds it: one NT_GNU_BUILD_ID note. */
+static void put_notes(const char *rel, const char *hex)
+{
+	unsigned char buf[128] = { 0 };
+	uint32_t hdr[3] = { 4, (uint32_t)strlen(hex) / 2, 3 };
+	memcpy(buf, hdr, sizeof(hdr));
+	memcpy(buf + 12, "GNU", 4);
+	for (size_t i = 0; i < hdr[1]; i++)
+		sscanf(hex + 2 * i, "%2hhx", &buf[16 + i]);
+	char *path = put(rel, "", 1);
+	FILE *f = fopen(path, "w");
+	assert_int_equal(fwrite(buf, 1, 16 + ((hdr[1] + 3) & ~3u), f), 16 + ((hdr[1] + 3) & ~3u));
+	fclose(f);
+	free(path);
 }
 
 /* A kernel tree at tmpdir/linux whose arch/Kconfig defines the given symbols. */
@@ -146,15 +178,46 @@ static void test_next_pending_walk(void **state)
 	assert_int_equal(step_next_pending(s)->id, STEP_BUILD);
 	put_free("linux/vmlinux", "ELF", 3000);
 	assert_int_equal(step_next_pending(s)->id, STEP_INSTALL);
+	/* "Done" in the session does not make a kernel installed: its vmlinux must be
+	 * there with the build-id recorded at install time. */
 	session_step_set(s, STEP_INSTALL, STATUS_DONE, NULL);
+	assert_int_equal(step_next_pending(s)->id, STEP_INSTALL);
+	char *vm = make_elf("vmlinux-a", "a"), *vm_b = make_elf("vmlinux-b", "b");
+	char *id = NULL, *id_b = NULL, *why = NULL;
+	assert_int_equal(elfid_build_id(vm, &id, NULL), 0);
+	assert_int_equal(elfid_build_id(vm_b, &id_b, NULL), 0);
+	assert_string_not_equal(id, id_b);
+	session_set(&s->artifacts.vmlinux, vm);
+	session_set(&s->artifacts.kernel_release, "6.13.0-kt");
+	session_set(&s->artifacts.build_id, id_b);
+	assert_false(step_get(STEP_INSTALL)->postcondition(s, &why));
+	assert_non_null(strstr(why, "another kernel replaced it"));
+	session_set(&s->artifacts.build_id, id);
 	assert_int_equal(step_next_pending(s)->id, STEP_REBOOT);
 
-	struct utsname u;
-	assert_int_equal(uname(&u), 0);
-	session_set(&s->artifacts.kernel_release, "0.0.1-not-this-one");
+	/* The reboot check reads the running kernel's release and build-id below the sysroot. */
+	const struct step_def *reboot = step_get(STEP_REBOOT);
+	char *sysroot = xasprintf("%s/root", tmpdir);
+	session_set(&s->sysroot, sysroot);
+	put_free("root/proc/sys/kernel/osrelease", "6.1.0-28-amd64\n", 1);
+	assert_false(reboot->postcondition(s, &why));
+	assert_string_equal(why, "running 6.1.0-28-amd64, built 6.13.0-kt: reboot into 6.13.0-kt");
+	put_free("root/proc/sys/kernel/osrelease", "6.13.0-kt\n", 1);
+	assert_false(reboot->postcondition(s, &why));
+	assert_non_null(strstr(why, "its build-id cannot be read"));
+	put_notes("root/sys/kernel/notes", id_b);
+	assert_false(reboot->postcondition(s, &why));
+	assert_non_null(strstr(why, "the same release but a different build-id"));
+	assert_non_null(strstr(why, "an older build of the same version is running"));
 	assert_int_equal(step_next_pending(s)->id, STEP_REBOOT);
-	session_set(&s->artifacts.kernel_release, u.release);
+	put_notes("root/sys/kernel/notes", id);
+	assert_true(reboot->postcondition(s, &why));
+	assert_non_null(strstr(why, id));
 	assert_int_equal(step_next_pending(s)->id, STEP_PROFILE);
+	/* Without a sysroot it is this machine's kernel, which is not 6.13.0-kt. */
+	session_set(&s->sysroot, NULL);
+	assert_int_equal(step_next_pending(s)->id, STEP_REBOOT);
+	session_set(&s->sysroot, sysroot);
 
 	/* Recorded as done, but the perf.data is gone: not done. */
 	session_step_set(s, STEP_PROFILE, STATUS_DONE, NULL);
@@ -164,10 +227,8 @@ static void test_next_pending_walk(void **state)
 	/* Only the magic: perf.data's header is read, and it is not a recording. */
 	put_free("perf.data", "PERFILE2", 4000);
 	assert_int_equal(step_next_pending(s)->id, STEP_PROFILE);
-	char *why = NULL;
 	assert_false(step_get(STEP_PROFILE)->postcondition(s, &why));
 	assert_non_null(strstr(why, "truncated"));
-	free(why);
 	/* A complete one (written by hand: this VM records no branch stacks). */
 	const char *tools = getenv("KFDO_TOOLS") ? getenv("KFDO_TOOLS") : "build/tools";
 	char *gen = xasprintf("%s/gen_perfdata -o %s", tools, perf);
@@ -182,7 +243,10 @@ static void test_next_pending_walk(void **state)
 	assert_int_equal(step_next_pending(s)->id, STEP_FINAL_BUILD);
 	session_step_set(s, STEP_FINAL_BUILD, STATUS_DONE, NULL);
 	assert_int_equal(step_next_pending(s)->id, STEP_FINISH);
+	/* Finish asks the package database, not the session (test_pkg installs real packages). */
 	session_step_set(s, STEP_FINISH, STATUS_DONE, NULL);
+	assert_int_equal(step_next_pending(s)->id, STEP_FINISH);
+	session_step_set(s, STEP_FINISH, STATUS_SKIPPED, NULL);
 	assert_null(step_next_pending(s));
 
 	/* Reconfiguring (a newer .config) makes the builds pending again. */
@@ -190,6 +254,12 @@ static void test_next_pending_walk(void **state)
 	assert_int_equal(step_next_pending(s)->id, STEP_BUILD);
 	free(perf);
 	free(prof);
+	free(vm);
+	free(vm_b);
+	free(id);
+	free(id_b);
+	free(why);
+	free(sysroot);
 	session_free(s);
 }
 
