@@ -61,12 +61,15 @@ void tui_refresh_steps(struct tui *t)
 		const struct step_def *d = step_get((enum step_id)i);
 		char *why = NULL;
 		enum side_state st;
+		/* The last run failing says more than older outputs still lying there (a
+		 * bzImage from the build before); the source step has no run to fail. */
+		bool failed = t->s->steps[i].status == STATUS_FAILED && i != STEP_SOURCE;
 		if (t->task.running && t->task.step == (enum step_id)i) {
 			st = SIDE_RUNNING;
+		} else if (failed) {
+			st = SIDE_FAILED;
 		} else if (d->postcondition(t->s, &why)) {
 			st = SIDE_DONE;
-		} else if (t->s->steps[i].status == STATUS_FAILED) {
-			st = SIDE_FAILED;
 		} else {
 			free(why);
 			why = NULL;
@@ -317,7 +320,9 @@ static void on_resize(struct tui *t)
 {
 	struct winsize ws;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
-		resize_term(ws.ws_row, ws.ws_col);
+		resizeterm(ws.ws_row, ws.ws_col);
+	/* The terminal reflowed or cut what was on it: repaint all of it. */
+	clearok(curscr, TRUE);
 	if (t->scr->on_resize)
 		t->scr->on_resize(t);
 }
@@ -465,8 +470,11 @@ void tui_run_session(struct tui *t)
 	keypad(keywin, TRUE);
 	nodelay(keywin, TRUE);
 	session_catch_up(t);
-	/* Where to resume is decided before this run's checks: a new session starts at the hardware. */
-	enum step_id start = tui_resume_step(t->s);
+	/* Where to resume is decided before this run's checks: a new session starts at the
+	 * hardware, and so does a run given other hardware to check (--sysroot...). */
+	const struct detect_opts *o = &t->hw_opts;
+	bool other_hw = (o->sysroot && strcmp(o->sysroot, "/") != 0) || o->cpuid_dump || o->pmu;
+	enum step_id start = other_hw ? STEP_HARDWARE : tui_resume_step(t->s);
 	tui_detect_hardware(t);
 	tui_inspect_tree(t, true);
 	char *keep = t->note;

@@ -157,7 +157,9 @@ int draw_step_header(struct tui *t, struct rect r)
 	const char *word = state_word(st);
 	int used = text_put(r.y + 1, r.x, word, r.w, state_role(st), true);
 	const char *why = t->why[t->cur];
-	if (st == SIDE_FAILED && t->s->steps[t->cur].message)
+	/* A failure says what went wrong; the checks' steps say what they found this time. */
+	bool checks = t->cur == STEP_HARDWARE || t->cur == STEP_TOOLCHAIN;
+	if ((st == SIDE_FAILED || checks) && t->s->steps[t->cur].message)
 		why = t->s->steps[t->cur].message;
 	if (why && *why) {
 		text_put(r.y + 1, r.x + used, ": ", r.w - used, ROLE_NORMAL, false);

@@ -182,14 +182,12 @@ static int draw_items(struct tui *t, struct rect r)
 		int used = text_put(y, r.x + 1, sb.s, r.w - 1, role, true);
 		if (it == I_BASEFILE)
 			input_draw(t, &st.file, y, r.x + 2 + used, r.w - 2 - used, sel);
-		if (why) {
-			char *w = xasprintf("  %s", why);
-			text_put(y, r.x + 1 + used, w, r.w - 1 - used, sel ? ROLE_SELECTED : ROLE_DIM, true);
-			free(w);
-		}
 		sb_free(&sb);
-		free(owned);
 		y++;
+		/* Why it is greyed, on its own line so that it is read whole. */
+		if (why && y < r.y + r.h)
+			text_put(y++, r.x + 5, why, r.w - 5, ROLE_DIM, true);
+		free(owned);
 	}
 	/* What the session adds that this screen does not change (kfdo tui --arch, --enable...). */
 	const struct session *s = t->s;

@@ -23,6 +23,7 @@ static struct {
 	enum field focus;
 	struct input path, url, branch, dest;
 	bool was_running;
+	char *fitted;		/* what taking the tree turned off, and why */
 } st;
 
 static struct input *field_input(enum field f)
@@ -104,13 +105,20 @@ static int use_tree(struct tui *t, const char *typed)
 	session_set(&s->clone_url, NULL);
 	session_set(&s->clone_branch, NULL);
 	struct strbuf said = { 0 };
-	sb_addf(&said, _("Using Linux %s at %s."), t->tree.release_string ? t->tree.release_string : "?", real);
 	bool off = fit_toggles(t, &said);
+	free(st.fitted);
+	st.fitted = off ? xstrdup(said.s + 1) : NULL;
 	char *why = NULL;
 	bool ok = step_get(STEP_SOURCE)->postcondition(s, &why);
 	session_step_set(s, STEP_SOURCE, ok ? STATUS_DONE : STATUS_FAILED, why);
 	tui_save(t);
-	tui_note(t, ok && !off ? ROLE_GOOD : ok ? ROLE_WARN : ROLE_BAD, "%s", ok ? said.s : why);
+	const char *rel = t->tree.release_string ? t->tree.release_string : "?";
+	if (!ok)
+		tui_note(t, ROLE_BAD, "%s", why);
+	else if (off)
+		tui_note(t, ROLE_WARN, _("Using Linux %s, with what it cannot do turned off (see below)."), rel);
+	else
+		tui_note(t, ROLE_GOOD, _("Using Linux %s at %s."), rel, real);
 	sb_free(&said);
 	free(why);
 	free(real);
@@ -271,6 +279,10 @@ static void src_draw(struct tui *t, struct rect r)
 		if (r.y + r.h - y > 3)
 			logview_draw(lv, stdscr, y, x, r.y + r.h - y, w);
 		return;
+	}
+	if (st.fitted && r.y + r.h - y > 2) {
+		y += text_para((struct rect){ y, x, 3, w }, 0, st.fitted, ROLE_WARN);
+		y++;
 	}
 	draw_tree(t, (struct rect){ y, x, r.y + r.h - y, w });
 }
