@@ -122,7 +122,8 @@ static int prof_key(struct tui *t, int key)
 		st.sel = (st.sel + 1) % ARRAY_LEN(kinds);
 		return RE_REDRAW | RE_HANDLED;
 	}
-	if (idle && k == WORKLOAD_COMMAND && key != '\r' && key != KEY_F(5) && key != ' ' && input_key(&st.cmd, key)) {
+	/* On the command row every character is the command's, spaces included. */
+	if (idle && k == WORKLOAD_COMMAND && key != '\r' && key != KEY_F(5) && input_key(&st.cmd, key)) {
 		char *c = input_text(&st.cmd);
 		session_set(&w->command, *c ? c : NULL);
 		w->kind = WORKLOAD_COMMAND;

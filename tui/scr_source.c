@@ -228,6 +228,32 @@ static void draw_clone_progress(struct tui *t, struct rect r)
 	text_putn(r.y + 1, r.x, now, n, r.w, ROLE_NORMAL);
 }
 
+/* The clone command the fields make, shown before it runs (plan_source on a
+ * shallow copy of the session with the fields in it). */
+static void draw_clone_plan(struct tui *t, struct rect r)
+{
+	char *url = input_text(&st.url), *branch = input_text(&st.branch), *dest = input_text(&st.dest);
+	char *where = *dest ? expand(dest) : NULL;
+	struct session tmp = *t->s;
+	tmp.clone_url = url;
+	tmp.clone_branch = *branch ? branch : NULL;
+	tmp.tree = where;
+	struct plan p = { 0 };
+	if (*url && where && plan_source(&tmp, &p, NULL) == 0 && p.n) {
+		text_put(r.y, r.x, _("The command that will run:"), r.w, ROLE_HEADING, true);
+		char *cmd = plan_format_command(&p.cmds[0]);
+		char *line = xasprintf("$ %s", cmd);
+		text_para((struct rect){ r.y + 1, r.x + 3, r.h - 1, r.w - 3 }, 0, line, ROLE_COMMAND);
+		free(line);
+		free(cmd);
+	}
+	plan_free(&p);
+	free(where);
+	free(url);
+	free(branch);
+	free(dest);
+}
+
 static void field_row(struct tui *t, int y, int x, int w, const char *label, enum field f, bool enabled)
 {
 	int lw = text_put(y, x, label, w, enabled ? ROLE_NORMAL : ROLE_DIM, true);
@@ -278,6 +304,10 @@ static void src_draw(struct tui *t, struct rect r)
 		}
 		if (r.y + r.h - y > 3)
 			logview_draw(lv, stdscr, y, x, r.y + r.h - y, w);
+		return;
+	}
+	if (st.clone) {
+		draw_clone_plan(t, (struct rect){ y, x, r.y + r.h - y, w });
 		return;
 	}
 	if (st.fitted && r.y + r.h - y > 2) {

@@ -30,6 +30,13 @@ static void on_command(void *arg, size_t index, size_t count, const char *displa
 static void on_line(void *arg, const char *line, size_t len)
 {
 	struct tui *t = arg;
+	/* A progress meter rewrites its line with '\r' (git): show what a terminal
+	 * would, the last state; the log file keeps every byte. */
+	const char *cr = memrchr(line, '\r', len);
+	if (cr) {
+		len -= (size_t)(cr + 1 - line);
+		line = cr + 1;
+	}
 	logview_append(t->task.lv, line, len);
 }
 
