@@ -43,15 +43,22 @@ $(KFDO): $(TUI_OBJ) $(LIBKFDO)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(LIBKFDO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -o $@ $< $(LIBKFDO) \
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -o $@ $< $(EXTRA_OBJ) $(LIBKFDO) \
 		$(PKG_LIBS) $(shell pkg-config --libs cmocka) $(LDFLAGS)
 
 # Test programs (trace generators, log floods, fault injectors): tests and
 # benchmarks run them, they are never installed.
 $(BUILD)/tools/%: tests/tools/%.c $(LIBKFDO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIBKFDO) $(PKG_LIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(EXTRA_OBJ) $(LIBKFDO) $(PKG_LIBS) $(LDFLAGS)
 tools: $(TOOLS)
+
+# The log widget is in tui/, yet its unit test and its demo run it alone: they
+# link its objects too.
+LOGVIEW_OBJ := $(BUILD)/tui/logview.o $(BUILD)/tui/logview_draw.o
+LOGVIEW_USERS := $(BUILD)/tests/test_logview $(BUILD)/tools/logview_demo $(BUILD)/tools/logview_bench
+$(LOGVIEW_USERS): $(LOGVIEW_OBJ)
+$(LOGVIEW_USERS): EXTRA_OBJ = $(LOGVIEW_OBJ)
 
 -include $(LIB_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(TESTS:=.d) $(TOOLS:=.d)
 

@@ -105,35 +105,6 @@ static void replace_str(char **dst, const char *s, size_t n)
 	(*dst)[n] = '\0';
 }
 
-/* A quiet command line: two spaces, an upper-case tag, an optional module
- * mark, spaces, an argument ("  CC [M]  fs/configfs/dir.o"). Clang's source
- * excerpts start with more spaces or a digit, so they never match. */
-static bool parse_step(const char *s, char *tag, size_t tag_size, const char **arg)
-{
-	if (s[0] != ' ' || s[1] != ' ' || !isupper((unsigned char)s[2]))
-		return false;
-	size_t n = 0;
-	const char *q = s + 2;
-	while (isupper((unsigned char)q[n]) || isdigit((unsigned char)q[n]) || q[n] == '_')
-		n++;
-	if (n < 2 || n >= tag_size || q[n] != ' ')
-		return false;
-	memcpy(tag, q, n);
-	tag[n] = '\0';
-	q += n;
-	while (*q == ' ')
-		q++;
-	if (q[0] == '[' && isupper((unsigned char)q[1]) && q[2] == ']') {
-		q += 3;
-		while (*q == ' ')
-			q++;
-	}
-	if (!*q || isspace((unsigned char)*q))
-		return false;
-	*arg = q;
-	return true;
-}
-
 static void tag_add(struct kbuild_progress *p, const char *tag)
 {
 	for (size_t i = 0; i < p->n_tags; i++)
@@ -242,74 +213,26 @@ static void parse_location(const char *loc, size_t n, struct kbuild_diag *d)
 	replace_str(&d->file, loc, (size_t)(end - loc));
 }
 
-/* Compiler, linker and modpost diagnostics:
- *   kernel/fork.c:12:5: error: ...     ld.lld: error: undefined symbol: foo
- *   vmlinux.o: warning: objtool: ...   WARNING: modpost: ...
- * Notes and "N warnings generated." are not diagnostics. */
-static bool parse_diag(const char *s, struct kbuild_diag *d)
+/* A diagnostic from the spans kbuild_line_parse() found: compiler, linker and
+ * modpost ones ("kernel/fork.c:12:5: error: ...", "ld.lld: error: ...",
+ * "WARNING: modpost: ...") and make's ("make[2]: *** [scripts/Makefile.build:229:
+ * kernel/fork.o] Error 1", "make: *** No rule to make target 'x'.  Stop."). */
+static void diag_from_line(const char *s, const struct kbuild_line *kl, struct kbuild_diag *d)
 {
-	static const struct {
-		const char *marker;
-		enum kbuild_diag_kind kind;
-	} kinds[] = {
-		{ ": warning: ", KBUILD_DIAG_WARNING },
-		{ ": error: ", KBUILD_DIAG_ERROR },
-		{ ": fatal error: ", KBUILD_DIAG_ERROR },
-	};
 	memset(d, 0, sizeof(*d));
-	if (str_starts(s, "WARNING: ") || str_starts(s, "ERROR: ")) {
-		d->kind = s[0] == 'W' ? KBUILD_DIAG_WARNING : KBUILD_DIAG_ERROR;
-		d->message = xstrdup(strchr(s, ' ') + 1);
-		return true;
+	d->message = xstrdup(s + kl->body);
+	if (kl->kind == KBUILD_LINE_MAKE_ERROR) {
+		d->kind = KBUILD_DIAG_MAKE;
+		const char *msg = d->message;
+		const char *close = msg[0] == '[' ? strstr(msg, ": ") : NULL;
+		const char *rbracket = strchr(msg, ']');
+		if (close && rbracket && close < rbracket)
+			parse_location(msg + 1, (size_t)(close - msg - 1), d);
+		return;
 	}
-	if (str_starts(s, "warning: ") || str_starts(s, "error: ")) {
-		d->kind = s[0] == 'w' ? KBUILD_DIAG_WARNING : KBUILD_DIAG_ERROR;
-		d->message = xstrdup(strchr(s, ' ') + 1);
-		return true;
-	}
-	const char *best = NULL;
-	size_t best_i = 0;
-	for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
-		const char *m = strstr(s, kinds[i].marker);
-		if (m && (!best || m < best)) {
-			best = m;
-			best_i = i;
-		}
-	}
-	/* The location is one word: a path or a tool name, never prose. */
-	if (!best || best == s || memchr(s, ' ', (size_t)(best - s)))
-		return false;
-	d->kind = kinds[best_i].kind;
-	parse_location(s, (size_t)(best - s), d);
-	d->message = xstrdup(best + strlen(kinds[best_i].marker));
-	return true;
-}
-
-/* make's "make[2]: *** [scripts/Makefile.build:229: kernel/fork.o] Error 1"
- * and "make: *** No rule to make target 'x'.  Stop." */
-static bool parse_make_error(const char *s, struct kbuild_diag *d)
-{
-	const char *stars = strstr(s, ": *** ");
-	if (!stars)
-		return false;
-	size_t n = (size_t)(stars - s);
-	const char *bracket = memchr(s, '[', n);
-	size_t name_len = bracket ? (size_t)(bracket - s) : n;
-	if (name_len < 4 || strncmp(s + name_len - 4, "make", 4) != 0 ||
-	    (name_len > 4 && s[name_len - 5] != '/' && s[name_len - 5] != 'g'))
-		return false;
-	const char *msg = stars + 6;
-	/* make's note that it lets the other jobs finish: not a failure. */
-	if (str_starts(msg, "Waiting for unfinished jobs"))
-		return false;
-	memset(d, 0, sizeof(*d));
-	d->kind = KBUILD_DIAG_MAKE;
-	d->message = xstrdup(msg);
-	const char *close = msg[0] == '[' ? strstr(msg, ": ") : NULL;
-	const char *rbracket = strchr(msg, ']');
-	if (close && rbracket && close < rbracket)
-		parse_location(msg + 1, (size_t)(close - msg - 1), d);
-	return true;
+	d->kind = kl->kind == KBUILD_LINE_WARNING ? KBUILD_DIAG_WARNING : KBUILD_DIAG_ERROR;
+	if (kl->head_len)
+		parse_location(s + kl->head, kl->head_len, d);
 }
 
 static void diag_move(struct kbuild_diag *dst, struct kbuild_diag *src)
@@ -342,18 +265,6 @@ static void take_diag(struct kbuild_progress *p, struct kbuild_diag *d, const ch
 			sb_add(&p->extract, line);
 	}
 	diag_clear(d);
-}
-
-/* Clang's excerpt after an error: "   12 | code" and "      |   ^~~". */
-static bool is_excerpt(const char *s)
-{
-	while (*s == ' ')
-		s++;
-	while (isdigit((unsigned char)*s))
-		s++;
-	while (*s == ' ')
-		s++;
-	return *s == '|';
 }
 
 static double hist_time_at(const struct kbuild_history *h, size_t step);
@@ -402,24 +313,34 @@ void kbuild_feed(struct kbuild_progress *p, const char *line, double t)
 	free(p->last_line);
 	p->last_line = s;
 
-	char tag[sizeof(((struct kbuild_tag_count *)0)->tag)];
-	const char *arg;
+	struct kbuild_line kl;
 	struct kbuild_diag d;
-	if (parse_step(s, tag, sizeof(tag), &arg)) {
+	switch (kbuild_line_parse(s, n, &kl)) {
+	case KBUILD_LINE_STEP: {
+		char tag[KBUILD_TAG_MAX + 1];
+		memcpy(tag, s + kl.head, kl.head_len);
+		tag[kl.head_len] = '\0';
 		p->extract_left = 0;
-		step_add(p, tag, arg, t);
+		step_add(p, tag, s + kl.body, t);
 		check_distrust(p, t);
-	} else if (parse_make_error(s, &d)) {
+		break;
+	}
+	case KBUILD_LINE_WARNING:
+	case KBUILD_LINE_ERROR:
+	case KBUILD_LINE_MAKE_ERROR:
 		p->extract_left = 0;
+		diag_from_line(s, &kl, &d);
 		take_diag(p, &d, s);
-	} else if (parse_diag(s, &d)) {
+		break;
+	case KBUILD_LINE_EXCERPT:
+		if (p->extract_left > 0) {
+			sb_addf(&p->extract, "\n%s", s);
+			p->extract_left--;
+		}
+		break;
+	default:
 		p->extract_left = 0;
-		take_diag(p, &d, s);
-	} else if (p->extract_left > 0 && is_excerpt(s)) {
-		sb_addf(&p->extract, "\n%s", s);
-		p->extract_left--;
-	} else {
-		p->extract_left = 0;
+		break;
 	}
 }
 

@@ -64,13 +64,43 @@ struct kbuild_counts {
 	size_t make_errors;	/* make's "***" lines: one per make level, so not added to errors */
 };
 
+/* The longest step tag ("HOSTCC", "OBJTOOL"...) a quiet command line may have. */
+#define KBUILD_TAG_MAX 11
+
 struct kbuild_tag_count {
-	char tag[12];		/* "CC", "LD", "HOSTCC"...; "CC [M]" counts as "CC" */
+	char tag[KBUILD_TAG_MAX + 1];		/* "CC", "LD", "HOSTCC"...; "CC [M]" counts as "CC" */
 	size_t count;
 };
 
 struct kbuild_progress;
 struct kbuild_dryrun;
+
+/* What one output line is: the one definition of a step, a warning and an
+ * error, shared by the progress model and the build log widget. Reads len
+ * bytes (no NUL needed) and allocates nothing. */
+enum kbuild_line_kind {
+	KBUILD_LINE_OTHER,
+	KBUILD_LINE_STEP,	/* "  CC [M]  fs/x.o" */
+	KBUILD_LINE_WARNING,	/* "f.c:1:2: warning: ", "ld.lld: warning: ", "WARNING: modpost: " */
+	KBUILD_LINE_ERROR,	/* the same with "error: ", "fatal error: ", "ERROR: " */
+	KBUILD_LINE_MAKE_ERROR,	/* "make[2]: *** [...] Error 1", "make: *** ... Stop." */
+	KBUILD_LINE_NOTE,	/* "f.c:1:2: note: ": belongs to the diagnostic above */
+	KBUILD_LINE_EXCERPT,	/* clang's "  949 |   code" and "      |   ^~~" (after a diagnostic) */
+};
+
+/* Where the parts are, as offsets into the line. STEP: the tag at [head,
+ * head + head_len), the argument from body. WARNING, ERROR, NOTE: the location
+ * ("kernel/fork.c:12:5", "ld.lld"; empty after "WARNING: ") at [head, head +
+ * head_len), the message from body. MAKE_ERROR: make's name ("make[2]") at
+ * [head, head + head_len), the text after "*** " from body. */
+struct kbuild_line {
+	enum kbuild_line_kind kind;
+	size_t head, head_len, body;
+};
+
+/* out may be NULL. "N warnings generated.", "In file included from" and
+ * make's "*** Waiting for unfinished jobs" are OTHER. */
+enum kbuild_line_kind kbuild_line_parse(const char *line, size_t len, struct kbuild_line *out);
 
 struct kbuild_progress *kbuild_new(void);
 void kbuild_free(struct kbuild_progress *p);

@@ -78,6 +78,12 @@ int main(int argc, char **argv)
 	const char *localedir = getenv("KFDO_LOCALEDIR");
 	bindtextdomain("kfdo", localedir ? localedir : LOCALEDIR);
 	textdomain("kfdo");
+	/* Started from a make (make run, a packaging script), kfdo would pass that make's
+	 * jobserver to the kernel build, whose pipe it does not inherit: make then warns
+	 * "jobserver unavailable" and builds with -j1, whatever -j kfdo gives. */
+	unsetenv("MAKEFLAGS");
+	unsetenv("MFLAGS");
+	unsetenv("MAKELEVEL");
 
 	bool no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
 	static const struct option opts[] = {

@@ -683,6 +683,54 @@ static void test_dryrun_after_prepare(void **state)
 
 /* Random lines built from the characters the parsers look for: no crash,
  * no leak, no read past the end (run under ASan by `make asan`). */
+/* The shared classifier's spans, and that it reads only len bytes. */
+static void test_line_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		enum kbuild_line_kind kind;
+		const char *head, *body;
+	} cases[] = {
+		{ "  CC [M]  fs/configfs/dir.o", KBUILD_LINE_STEP, "CC", "fs/configfs/dir.o" },
+		{ "  HOSTCC  scripts/basic/fixdep", KBUILD_LINE_STEP, "HOSTCC", "scripts/basic/fixdep" },
+		{ "kernel/fork.c:12:5: error: boom", KBUILD_LINE_ERROR, "kernel/fork.c:12:5", "boom" },
+		{ "x.h:3:10: fatal error: 'y.h' file not found", KBUILD_LINE_ERROR, "x.h:3:10", "'y.h' file not found" },
+		{ "ld.lld: warning: w", KBUILD_LINE_WARNING, "ld.lld", "w" },
+		{ "WARNING: modpost: m", KBUILD_LINE_WARNING, "", "modpost: m" },
+		{ "ERROR: modpost: m", KBUILD_LINE_ERROR, "", "modpost: m" },
+		{ "kernel/a.c:1:1: note: see", KBUILD_LINE_NOTE, "kernel/a.c:1:1", "see" },
+		{ "make[2]: *** [x:1: y] Error 1", KBUILD_LINE_MAKE_ERROR, "make[2]", "[x:1: y] Error 1" },
+		{ "/usr/bin/gmake: *** No rule.  Stop.", KBUILD_LINE_MAKE_ERROR, "/usr/bin/gmake", "No rule.  Stop." },
+		{ "  949 |         int x;", KBUILD_LINE_EXCERPT, "", "" },
+		{ "      |         ^~~", KBUILD_LINE_EXCERPT, "", "" },
+		{ "xmake: *** [x] Error 1", KBUILD_LINE_OTHER, "", "" },
+		{ "make[1]: *** Waiting for unfinished jobs....", KBUILD_LINE_OTHER, "", "" },
+		{ "make[1]: Entering directory '/x: *** y'", KBUILD_LINE_OTHER, "", "" },
+		{ "the build: error: is prose", KBUILD_LINE_OTHER, "", "" },
+		{ "  CCX", KBUILD_LINE_OTHER, "", "" },
+		{ "  TOOLONGTAGNAME x", KBUILD_LINE_OTHER, "", "" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct kbuild_line kl;
+		const char *s = cases[i].s;
+		enum kbuild_line_kind k = kbuild_line_parse(s, strlen(s), &kl);
+		if (k != cases[i].kind || kl.kind != k)
+			fail_msg("'%s': kind %d, want %d", s, k, cases[i].kind);
+		if (k == KBUILD_LINE_OTHER || k == KBUILD_LINE_EXCERPT)
+			continue;
+		if (strlen(cases[i].head) != kl.head_len || strncmp(s + kl.head, cases[i].head, kl.head_len) != 0 ||
+		    strcmp(s + kl.body, cases[i].body) != 0)
+			fail_msg("'%s': head '%.*s' body '%s'", s, (int)kl.head_len, s + kl.head, s + kl.body);
+	}
+	/* Bytes past len do not count, and no NUL is needed. */
+	char buf[] = { 'e', 'r', 'r', 'o', 'r', ':', ' ', 'x' };
+	assert_int_equal(kbuild_line_parse(buf, sizeof(buf), NULL), KBUILD_LINE_ERROR);
+	assert_int_equal(kbuild_line_parse(buf, 6, NULL), KBUILD_LINE_OTHER);
+	assert_int_equal(kbuild_line_parse("  CC      x.o", 9, NULL), KBUILD_LINE_OTHER);
+	assert_int_equal(kbuild_line_parse("", 0, NULL), KBUILD_LINE_OTHER);
+}
+
 static void test_garbage_lines(void **state)
 {
 	(void)state;
@@ -735,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_dryrun_tinyconfig),
 		cmocka_unit_test(test_dryrun_modules),
 		cmocka_unit_test(test_dryrun_after_prepare),
+		cmocka_unit_test(test_line_parse),
 		cmocka_unit_test(test_garbage_lines),
 	};
 	return cmocka_run_group_tests_name("kbuild", tests, NULL, NULL);
