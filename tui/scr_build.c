@@ -5,6 +5,7 @@
  * of warnings and errors, the first error, and the live log through the
  * logview widget. The screen draws from the runner's state, which the log
  * flood only updates: drawing stays at the loop's capped rate. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,51 +25,71 @@ static void build_enter(struct tui *t)
 	tui_inspect_tree(t, false);
 }
 
-/* "45%  ETA 1m02s" / "counting what the build will do (make -n)" / "linking ..." */
-static char *progress_words(struct tui *t, const struct kbuild_estimate *e, bool have)
+/* "  CC      kernel/fork.o" -> "CC kernel/fork.o" */
+static char *squeeze(const char *s)
 {
-	char el[32], eta[32], sil[32], last[32];
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+	for (; *s; s++)
+		if (*s != ' ' || (o > out && o[-1] != ' '))
+			*o++ = *s;
+	if (o > out && o[-1] == ' ')
+		o--;
+	*o = 0;
+	return out;
+}
+
+/* The phase in words: counting, a quiet link, or what kbuild printed last. */
+static char *phase_words(struct tui *t, const struct kbuild_progress *p, const struct kbuild_estimate *e, bool have)
+{
+	char el[32], sil[32], last[32];
 	if (runner_in_dryrun(t->task.r))
 		return xstrdup(_("counting what the build will do (make -n)"));
 	if (!have)
 		return xstrdup(_("starting"));
-	fmt_duration(el, sizeof(el), e->elapsed);
 	if (e->in_silent_phase) {
 		fmt_duration(sil, sizeof(sil), e->silent_elapsed);
-		const char *label = e->silent_label && *e->silent_label ? e->silent_label : "";
+		const char *label = e->silent_label && *e->silent_label ? e->silent_label : "LD";
 		if (e->silent_last_time >= 0) {
 			fmt_duration(last, sizeof(last), e->silent_last_time);
 			return xasprintf(_("linking (%s): quiet for %s, took %s last time"), label, sil, last);
 		}
-		return xasprintf(_("linking (%s): quiet for %s; the ThinLTO link prints nothing while it works"),
-				 label, sil);
+		return xasprintf(_("linking (%s): quiet for %s (normal for a ThinLTO link)"), label, sil);
 	}
-	if (e->fraction >= 0) {
-		if (e->eta_seconds >= 0) {
-			fmt_duration(eta, sizeof(eta), e->eta_seconds);
-			return xasprintf(_("%3.0f%%  ETA %s"), e->fraction * 100, eta);
-		}
-		return xasprintf(_("%3.0f%%  ETA unknown (running past the estimate)"), e->fraction * 100);
+	char *last_line = squeeze(kbuild_last_line(p)), *w;
+	if (e->fraction < 0) {
+		fmt_duration(el, sizeof(el), e->elapsed);
+		w = xasprintf(_("no estimate yet: %s elapsed, %.1f steps/s; now: %s"), el, e->rate, last_line);
+	} else {
+		w = xasprintf(_("now: %s"), last_line);
 	}
-	return xasprintf(_("elapsed %s, no estimate yet (first build: the rate and the elapsed time)"), el);
+	free(last_line);
+	return w;
 }
 
 static int draw_progress(struct tui *t, struct rect r)
 {
 	struct task *k = &t->task;
 	const struct kbuild_progress *p = runner_progress(k->r);
-	struct kbuild_estimate e;
+	struct kbuild_estimate e = { 0 };
 	int64_t now = k->running ? job_now() : k->finished;
 	bool have = p && runner_estimate(k->r, now, &e);
 	int y = r.y;
 	if (k->running) {
-		double frac = have && !runner_in_dryrun(k->r) && !e.in_silent_phase ? e.fraction : -1;
-		int bw = r.w > 40 ? r.w / 2 : r.w;
-		draw_bar(t, y, r.x, bw, frac, (unsigned)(now / 150));
-		char *words = progress_words(t, &e, have);
-		text_put(y, r.x + bw + 2, words, r.w - bw - 2, ROLE_HEADING, true);
-		free(words);
+		double frac = have && !runner_in_dryrun(k->r) ? e.fraction : -1;
+		char eta[32], right[64] = "";
+		if (frac >= 0 && e.eta_seconds >= 0) {
+			fmt_duration(eta, sizeof(eta), e.eta_seconds);
+			snprintf(right, sizeof(right), _("%3.0f%%  ETA %s"), frac * 100, eta);
+		} else if (frac >= 0) {
+			snprintf(right, sizeof(right), _("%3.0f%%  ETA ?"), frac * 100);
+		}
+		int rw = 18;
+		draw_bar(t, y, r.x, r.w - rw, frac, (unsigned)(now / 150));
+		text_put(y, r.x + r.w - rw + 2, right, rw - 2, ROLE_HEADING, true);
 		y++;
+		char *words = phase_words(t, p, &e, have);
+		text_put(y++, r.x, words, r.w, e.in_silent_phase ? ROLE_RUNNING : ROLE_NORMAL, true);
+		free(words);
 	}
 	if (have) {
 		char el[32];
@@ -167,7 +188,7 @@ static int build_key(struct tui *t, int key)
 {
 	struct logview *lv = mine(t) ? t->task.lv : NULL;
 	if (lv && logview_prompting(lv))
-		return logview_key(lv, key) ? RE_REDRAW | RE_HANDLED : RE_HANDLED;
+		return tui_log_key(lv, key) ? RE_REDRAW | RE_HANDLED : RE_HANDLED;
 	bool running_here = mine(t) && t->task.running;
 	if (running_here && (key == 'c' || key == KEY_F(8))) {
 		tui_ask(t, _("Cancel the build?"),
@@ -178,7 +199,7 @@ static int build_key(struct tui *t, int key)
 	}
 	if (!task_running(t) && (key == '\r' || key == KEY_ENTER || key == KEY_F(5)))
 		return start(t) | RE_HANDLED;
-	if (lv && logview_key(lv, key))
+	if (lv && tui_log_key(lv, key))
 		return RE_REDRAW | RE_HANDLED;
 	return RE_NONE;
 }

@@ -326,7 +326,7 @@ static int cfg_key(struct tui *t, int key)
 {
 	struct logview *lv = task_log(t, STEP_CONFIGURE);
 	if (lv && logview_prompting(lv))
-		return logview_key(lv, key) ? RE_REDRAW | RE_HANDLED : RE_HANDLED;
+		return tui_log_key(lv, key) ? RE_REDRAW | RE_HANDLED : RE_HANDLED;
 	if (st.sel == I_BASEFILE && key != KEY_UP && key != KEY_DOWN && key != '\r' && key != KEY_F(5) &&
 	    input_key(&st.file, key))
 		return RE_REDRAW | RE_HANDLED;
@@ -341,7 +341,7 @@ static int cfg_key(struct tui *t, int key)
 			return RE_HANDLED;
 		return run(t) | RE_HANDLED;
 	}
-	if (lv && logview_key(lv, key))
+	if (lv && tui_log_key(lv, key))
 		return RE_REDRAW | RE_HANDLED;
 	return RE_NONE;
 }

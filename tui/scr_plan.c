@@ -70,7 +70,7 @@ int plan_screen_key(struct tui *t, int key)
 {
 	struct logview *lv = task_log(t, t->cur);
 	if (lv && logview_prompting(lv))
-		return logview_key(lv, key) ? RE_REDRAW | RE_HANDLED : RE_HANDLED;
+		return tui_log_key(lv, key) ? RE_REDRAW | RE_HANDLED : RE_HANDLED;
 	bool running_here = task_running(t) && t->task.step == t->cur;
 	if (running_here && (key == 'c' || key == KEY_F(8))) {
 		tui_ask(t, _("Cancel this step?"), _("Everything the step started is stopped."), false, answer_cancel);
@@ -78,7 +78,7 @@ int plan_screen_key(struct tui *t, int key)
 	}
 	if (!task_running(t) && (key == '\r' || key == KEY_ENTER || key == KEY_F(5)))
 		return plan_screen_start(t) | RE_HANDLED;
-	if (lv && logview_key(lv, key))
+	if (lv && tui_log_key(lv, key))
 		return RE_REDRAW | RE_HANDLED;
 	return RE_NONE;
 }

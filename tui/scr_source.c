@@ -326,7 +326,7 @@ static int src_key(struct tui *t, int key)
 			return RE_REDRAW | RE_HANDLED;
 		}
 		struct logview *lv = task_log(t, STEP_SOURCE);
-		if (lv && logview_key(lv, key))
+		if (lv && tui_log_key(lv, key))
 			return RE_REDRAW | RE_HANDLED;
 		return RE_NONE;
 	}

@@ -1,9 +1,11 @@
 /* The step that runs: a core/runner driven from the wizard's poll loop, its
  * output into the log widget. One at a time; it stays after it ends so the
  * screen can still show its counts, its outcome and its log. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "core/i18n.h"
 #include "core/job.h"
@@ -30,13 +32,7 @@ static void on_command(void *arg, size_t index, size_t count, const char *displa
 static void on_line(void *arg, const char *line, size_t len)
 {
 	struct tui *t = arg;
-	/* A progress meter rewrites its line with '\r' (git): show what a terminal
-	 * would, the last state; the log file keeps every byte. */
-	const char *cr = memrchr(line, '\r', len);
-	if (cr) {
-		len -= (size_t)(cr + 1 - line);
-		line = cr + 1;
-	}
+	/* The widget shows a '\r' progress meter (git) as a terminal would. */
 	logview_append(t->task.lv, line, len);
 }
 
@@ -90,6 +86,16 @@ int task_start(struct tui *t, enum step_id id)
 	task_free(k);
 	k->step = id;
 	k->lv = logview_new(TUI_LOG_LINES);
+	if (t->color) {
+		/* The widget draws with the wizard's roles; mono keeps its own set. */
+		struct logview_attrs a = {
+			.plain = theme_attr(ROLE_NORMAL), .command = theme_attr(ROLE_COMMAND),
+			.warning = theme_attr(ROLE_WARN), .error = theme_attr(ROLE_FAIL),
+			.first_error = theme_attr(ROLE_FAIL) | A_REVERSE, .match = A_REVERSE | A_UNDERLINE,
+			.status = theme_attr(ROLE_SELECTED),
+		};
+		logview_set_attrs(k->lv, &a);
+	}
 	k->started = job_now();
 	struct runner_hooks hooks = { .arg = t, .on_command = on_command, .on_line = on_line };
 	char *cause = NULL;
@@ -109,6 +115,21 @@ int task_start(struct tui *t, enum step_id id)
 	}
 	tui_refresh_steps(t);
 	return 0;
+}
+
+bool tui_log_key(struct logview *lv, int key)
+{
+	if (!tui_key_is_char(key) || tui_key_char(key) < 128)
+		return logview_key(lv, key);
+	/* The widget reads keys as getch() gives them: a character's UTF-8 bytes one by one. */
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t n = wcrtomb(mb, (wchar_t)tui_key_char(key), &st);
+	bool used = false;
+	for (size_t i = 0; n != (size_t)-1 && i < n; i++)
+		used = logview_key(lv, (unsigned char)mb[i]) || used;
+	return used;
 }
 
 bool task_running(const struct tui *t)

@@ -175,6 +175,8 @@ bool task_running(const struct tui *t);
 /* The task's log widget when it belongs to this step, else NULL. */
 struct logview *task_log(struct tui *t, enum step_id id);
 void task_cancel(struct tui *t);
+/* A key for a log widget, a wide character as its UTF-8 bytes. */
+bool tui_log_key(struct logview *lv, int key);
 int task_fd(const struct tui *t);
 int task_timeout(const struct tui *t, int64_t now);
 /* Moves the task along; returns reaction flags (redraw, steps changed). */

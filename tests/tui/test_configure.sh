@@ -5,7 +5,7 @@
 . tests/tui/lib.sh
 tree="$T/内核-tree"
 fake_tree "$tree"
-OPTS=(tui --target bzImage --llvm 1 --jobs 2 --make-var STEP_DELAY=0.1)
+OPTS=(tui --target bzImage --llvm 1 --jobs 2 --make-var STEP_DELAY=0.1 --make-var LINK_DELAY=8)
 
 start_shell 100 30
 kfdo "${OPTS[@]}"
@@ -30,7 +30,7 @@ expect "the jobs from the session" "Jobs: < 2 >"
 keys Down Down Down Down Down Right Right Right
 expect "the base is tinyconfig" "Base: < tinyconfig"
 # kfdo quotes what a shell would need quoted, wide characters included.
-expect_flat "the commands are shown before they run" "\\\$ make LLVM=1 LLVM_IAS=1 STEP_DELAY=0\.1 -C '$T/内核-tree' tinyconfig"
+expect_flat "the commands are shown before they run" "\\\$ make LLVM=1 LLVM_IAS=1 STEP_DELAY=0\.1 LINK_DELAY=8 -C '$T/内核-tree' tinyconfig"
 expect_flat "the toggles' command is shown" "\\\$ '$T/内核-tree/scripts/config' --file '$T/内核-tree/\.config' -e AUTOFDO_CLANG -e LTO_CLANG_THIN -d LTO_NONE"
 keys Enter
 expect "configure runs and reads .config back" "Configure the kernel: .*holds every toggle asked for" 15
@@ -43,12 +43,15 @@ expect "the sidebar marks configure done" "✓  4 Configure the kernel"
 
 keys F3
 expect "the build screen" "Step 5 of 11: Build the kernel"
-expect_flat "the build command is shown first" "\\\$ make LLVM=1 LLVM_IAS=1 STEP_DELAY=0\.1 -C '$T/内核-tree' -j2 bzImage"
+expect_flat "the build command is shown first" "\\\$ make LLVM=1 LLVM_IAS=1 STEP_DELAY=0\.1 LINK_DELAY=8 -C '$T/内核-tree' -j2 bzImage"
 keys Enter
 expect "the sidebar marks the build running" "●  5 Build the kernel"
 expect "a percentage and an ETA from the dry run" "[0-9]+%  ETA [0-9]" 10
 expect "steps out of the dry run's count" "steps [0-9]+ of ~[0-9]+" 10
 expect "the directory being compiled" "in (kernel|mm) +warnings 0 +errors 0" 10
+expect "what kbuild printed last" "now: CC (kernel|mm)/[a-t]\.o" 10
+# The stand-in's link is quiet for 8 s (LINK_DELAY), like the ThinLTO link.
+expect "the quiet link is named as such" "linking \(LD vmlinux\.o\): quiet for [5-9]s \(normal for a ThinLTO link\)" 15
 expect "the build ends done" "Done: built in .*steps, 0 warnings" 20
 expect "the log shows kbuild's lines" "  CC +(kernel|mm)/[a-t]\.o"
 expect "the sidebar marks the build done" "✓  5 Build the kernel"
@@ -57,12 +60,25 @@ keys q
 wait_exit 5
 [ "$rc" = 0 ] && ok "quits after the build" || { not_ok "quits after the build" "rc=$rc"; dump; }
 
-# A failing build: the first error with file:line, the step marked failed.
+# A second build of the same configuration: its estimate and the link's length come from the first.
 start_shell 100 30
-kfdo "${OPTS[@]}" --make-var FAIL=kernel/c.o
+kfdo "${OPTS[@]}"
 expect "resumes after the build" "Step 6 of 11: Install the kernel"
 keys F2
 expect "back to the build" "Step 5 of 11: Build the kernel"
+keys Enter
+expect "the estimate comes from the last build" "estimate from: last build" 10
+expect "the quiet link says how long it took last time" "linking \(LD vmlinux\.o\): quiet for [5-9]s, took [89]s last time" 15
+expect "the second build ends done" "Done: built in" 20
+keys q
+wait_exit 5
+
+# A failing build: the first error with file:line, the step marked failed.
+start_shell 100 30
+kfdo "${OPTS[@]}" --make-var FAIL=kernel/c.o
+expect "resumes after the build, again" "Step 6 of 11: Install the kernel"
+keys F2
+expect "back to the build, again" "Step 5 of 11: Build the kernel"
 keys Enter
 expect "the first error with file:line" "First error: kernel/c\.c:12: use of undeclared identifier 'boom'" 15
 expect "the error count" "errors 1"
