@@ -84,6 +84,17 @@ expect "the first error with file:line" "First error: kernel/c\.c:12: use of und
 expect "the error count" "errors 1"
 expect "the step failed, with the error" "Failed: exited with status 2: kernel/c\.c:12"
 expect "the sidebar marks the build failed" "✗  5 Build the kernel"
+# The log widget's keys on the build screen: search, filter, first error.
+keys /
+typ "boom"
+keys Enter
+expect "/ searches the log" "│ .*/boom"
+keys w
+expect "w filters to warnings and errors" "│ .*warnings\+errors"
+expect "the filter keeps the error" "│ kernel/c\.c:12:3: error: use of undeclared identifier 'boom'"
+expect_not "the filter hides the compile lines" "│   CC      kernel/a\.o"
+keys e
+expect "e goes to the first error (and stops following)" "│ .*paused, End follows"
 keys q
 wait_exit 5
 

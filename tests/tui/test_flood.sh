@@ -58,6 +58,13 @@ if screen | grep -qE "Done: built|Failed:"; then
     not_ok "the flood was still running when q was pressed" "the build ended first: a million lines took under a few seconds"
 fi
 
+# c asks before cancelling; n leaves the build running.
+keys c
+expect "c asks before cancelling the build" "Cancel the build\?"
+keys n
+wait_gone "Cancel the build\?" 5 && ok "n keeps the build" || { not_ok "n keeps the build"; dump; }
+expect "the build still runs" "●  5 Build the kernel"
+
 keys q
 expect "q asks before cancelling the build" "Quit kfdo\?"
 expect "the question says what is cancelled" "Build the kernel step is running"

@@ -45,6 +45,14 @@ for sig in TERM HUP; do
     [ "$(pane alternate_on)" = 0 ] && ok "SIG$sig: the alternate screen is left" || not_ok "SIG$sig: the alternate screen is left"
     [ "$(pane cursor_flag)" = 1 ] && ok "SIG$sig: the cursor is visible" || not_ok "SIG$sig: the cursor is visible"
 done
+# Ctrl-C with nothing running quits like q.
+kfdo
+wait_for "Step [0-9]+ of 11" 5
+keys C-c
+wait_exit 5
+[ "$rc" = 0 ] && ok "Ctrl-C quits when nothing runs" || { not_ok "Ctrl-C quits when nothing runs" "rc=$rc"; dump; }
+[ "$(pane alternate_on)" = 0 ] && ok "Ctrl-C: the alternate screen is left" || not_ok "Ctrl-C: the alternate screen is left"
+
 # A crash (SIGSEGV): the terminal restored first, then the default action.
 kfdo
 wait_for "Step [0-9]+ of 11" 5
