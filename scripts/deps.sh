@@ -18,12 +18,12 @@ esac
 debian_build="build-essential pkg-config gettext libncurses-dev libpfm4-dev libcpuid-dev
  libalpm-dev libarchive-dev libcurl4-openssl-dev libgpgme-dev libelf-dev libjson-c-dev
  zlib1g-dev libcmocka-dev"
-debian_test="tmux clang-19 lld-19 llvm-19"
+debian_test="tmux git procps clang-19 lld-19 llvm-19"
 # Real kernel builds for make check-e2e.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
  makepkg libarchive-tools fakeroot dwarves"
 arch_build="base-devel pkgconf gettext ncurses libpfm4 libcpuid pacman libelf json-c zlib cmocka"
-arch_test="tmux clang lld llvm"
+arch_test="tmux git procps-ng clang lld llvm"
 arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole"
 
 as_root() {

@@ -213,6 +213,23 @@ static int draw_items(struct tui *t, struct rect r)
 	return y - r.y;
 }
 
+/* The read-back, symbol by symbol, in the rectangle's top rows (moved past them). */
+static void draw_readback(struct rect *rest)
+{
+	if (!st.n_readback || rest->h < 2)
+		return;
+	text_put(rest->y++, rest->x, _("Read back from .config:"), rest->w, ROLE_HEADING, true);
+	rest->h--;
+	for (size_t i = 0; i < st.n_readback && rest->h > 0; i++, rest->y++, rest->h--) {
+		bool ok = st.readback_ok[i];
+		text_put(rest->y, rest->x, check_status_name(ok ? CHECK_OK : CHECK_FAIL), 4, ok ? ROLE_OK : ROLE_FAIL,
+			 false);
+		text_put(rest->y, rest->x + 6, st.readback[i], rest->w - 6, ROLE_NORMAL, true);
+	}
+	rest->y++;
+	rest->h--;
+}
+
 static void cfg_draw(struct tui *t, struct rect r)
 {
 	int y = r.y + draw_step_header(t, r);
@@ -224,32 +241,13 @@ static void cfg_draw(struct tui *t, struct rect r)
 		int used = draw_task_status(t, rest);
 		rest.y += used;
 		rest.h -= used;
-		if (!task_running(t) && st.n_readback && rest.h > 1) {
-			text_put(rest.y++, rest.x, _("Read back from .config:"), rest.w, ROLE_HEADING, true);
-			rest.h--;
-			for (size_t i = 0; i < st.n_readback && rest.h > 0; i++, rest.y++, rest.h--) {
-				text_put(rest.y, rest.x, st.readback_ok[i] ? "ok" : "FAIL", 4,
-					 st.readback_ok[i] ? ROLE_OK : ROLE_FAIL, false);
-				text_put(rest.y, rest.x + 6, st.readback[i], rest.w - 6, ROLE_NORMAL, true);
-			}
-			rest.y++;
-			rest.h--;
-		}
+		if (!task_running(t))
+			draw_readback(&rest);
 		if (rest.h > 3)
 			logview_draw(lv, stdscr, rest.y, rest.x, rest.h, rest.w);
 		return;
 	}
-	if (st.n_readback && rest.h > 1) {
-		text_put(rest.y++, rest.x, _("Read back from .config:"), rest.w, ROLE_HEADING, true);
-		rest.h--;
-		for (size_t i = 0; i < st.n_readback && rest.h > 0; i++, rest.y++, rest.h--) {
-			text_put(rest.y, rest.x, st.readback_ok[i] ? "ok" : "FAIL", 4,
-				 st.readback_ok[i] ? ROLE_OK : ROLE_FAIL, false);
-			text_put(rest.y, rest.x + 6, st.readback[i], rest.w - 6, ROLE_NORMAL, true);
-		}
-		rest.y++;
-		rest.h--;
-	}
+	draw_readback(&rest);
 	draw_plan(t, rest, STEP_CONFIGURE);
 }
 
