@@ -2,7 +2,7 @@
 # Installs what kfdo needs with the system's package manager, and nothing when
 # everything is already there.   deps.sh build | test | e2e
 #   build: libraries and tools to build and run kfdo
-#   test:  what `make check` needs on top (tmux for the TUI tests, the real LLVM
+#   test:  what `make check` needs on top (tmux, git and procps for the TUI tests, the real LLVM
 #          the toolchain tests detect)
 #   e2e:   what `make check-e2e` needs: LLVM 19 and a kernel tree to build
 set -eu

@@ -163,6 +163,7 @@ static void go_to(struct tui *t, enum step_id id)
 	t->cur = id;
 	t->scr = screen_for(id);
 	t->help_scroll = 0;
+	t->plan_scroll = 0;
 	free(t->note);
 	t->note = NULL;
 	if (t->scr->enter)
@@ -222,6 +223,20 @@ static int act_next(struct tui *t)
 	return RE_REDRAW;
 }
 
+/* A plan longer than the screen scrolls (the screens with a log use these keys for it first). */
+static int act_plan_down(struct tui *t)
+{
+	t->plan_scroll += t->plan_page > 0 ? t->plan_page : 5;
+	return RE_REDRAW;
+}
+
+static int act_plan_up(struct tui *t)
+{
+	int page = t->plan_page > 0 ? t->plan_page : 5;
+	t->plan_scroll = t->plan_scroll > page ? t->plan_scroll - page : 0;
+	return RE_REDRAW;
+}
+
 static int act_redraw(struct tui *t)
 {
 	(void)t;
@@ -240,6 +255,8 @@ const struct binding tui_bindings[] = {
 	{ ']', "]", NULL, act_next },
 	{ KEY_F(10), "F10", N_("Quit"), act_quit },
 	{ 'q', "q", NULL, act_quit },
+	{ KEY_NPAGE, "PgDn", N_("More of the commands"), act_plan_down },
+	{ KEY_PPAGE, "PgUp", N_("Back up the commands"), act_plan_up },
 	{ TUI_CTRL('l'), "^L", NULL, act_redraw },
 };
 const size_t tui_n_bindings = ARRAY_LEN(tui_bindings);

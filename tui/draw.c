@@ -65,41 +65,87 @@ static int put_wrapped(struct rect r, int row, const char *s, int indent, enum r
 	return used;
 }
 
-int draw_plan(struct tui *t, struct rect r, enum step_id id)
+/* The lines of a plan as drawn: text wrapped to the width, with a role and an indent. */
+struct plan_lines {
+	struct plan_line {
+		char *text;
+		enum role role;
+		int indent;
+	} *v;
+	size_t n;
+};
+
+static void lines_add(struct plan_lines *pl, const char *s, int width, int indent, enum role role)
+{
+	size_t n;
+	char **w = text_wrap(s, width - indent, &n);
+	pl->v = xrealloc(pl->v, (pl->n + n) * sizeof(*pl->v));
+	for (size_t i = 0; i < n; i++)
+		pl->v[pl->n++] = (struct plan_line){ w[i], role, indent };
+	free(w);
+}
+
+static void plan_lines_build(struct tui *t, enum step_id id, int width, struct plan_lines *pl)
 {
 	const struct step_def *def = step_get(id);
-	if (r.h <= 0)
-		return 0;
 	if (!def->plan) {
-		text_put(r.y, r.x, _("This step runs no command of its own."), r.w, ROLE_DIM, true);
-		return 1;
+		lines_add(pl, _("This step runs no command of its own."), width, 0, ROLE_DIM);
+		return;
 	}
 	struct plan p = { 0 };
 	char *cause = NULL;
-	int row = 0;
 	if (def->plan(t->s, &p, &cause) < 0) {
 		char *m = xasprintf(_("No commands yet: %s"), cause ? cause : "");
-		row += put_wrapped(r, row, m, 0, ROLE_DIM);
+		lines_add(pl, m, width, 0, ROLE_DIM);
 		free(m);
 	} else if (p.n == 0) {
-		text_put(r.y, r.x, _("Nothing to run: the tree is used as it is."), r.w, ROLE_DIM, true);
-		row = 1;
+		lines_add(pl, _("Nothing to run: the tree is used as it is."), width, 0, ROLE_DIM);
 	} else {
-		text_put(r.y + row++, r.x, _("Commands that will run, in order:"), r.w, ROLE_HEADING, true);
-		for (size_t i = 0; i < p.n && row < r.h; i++) {
+		lines_add(pl, _("Commands that will run, in order:"), width, 0, ROLE_HEADING);
+		for (size_t i = 0; i < p.n; i++) {
 			char *head = xasprintf("%zu. %s", i + 1, p.cmds[i].desc ? p.cmds[i].desc : "");
-			text_put(r.y + row++, r.x, head, r.w, ROLE_NORMAL, true);
+			lines_add(pl, head, width, 0, ROLE_NORMAL);
 			free(head);
 			char *cmd = plan_format_command(&p.cmds[i]);
 			char *line = xasprintf("$ %s", cmd);
-			row += put_wrapped(r, row, line, 3, ROLE_COMMAND);
+			lines_add(pl, line, width, 3, ROLE_COMMAND);
 			free(line);
 			free(cmd);
 		}
 	}
 	free(cause);
 	plan_free(&p);
-	return row;
+}
+
+int draw_plan(struct tui *t, struct rect r, enum step_id id)
+{
+	if (r.h <= 0 || r.w < 8)
+		return 0;
+	struct plan_lines pl = { 0 };
+	plan_lines_build(t, id, r.w, &pl);
+	/* What does not fit scrolls with PgUp/PgDn; the last row says there is more. */
+	int rows = (int)pl.n <= r.h ? (int)pl.n : r.h - 1;
+	int max = (int)pl.n - rows;
+	if (t->plan_scroll > max)
+		t->plan_scroll = max;
+	if (t->plan_scroll < 0)
+		t->plan_scroll = 0;
+	t->plan_page = rows > 2 ? rows - 1 : 1;
+	for (int i = 0; i < rows; i++) {
+		const struct plan_line *l = &pl.v[t->plan_scroll + i];
+		text_put(r.y + i, r.x + l->indent, l->text, r.w - l->indent, l->role, true);
+	}
+	if (rows < (int)pl.n) {
+		int below = (int)pl.n - rows - t->plan_scroll;
+		char *m = below > 0 ? xasprintf(_("(PgDn: %d more lines)"), below) : xstrdup(_("(PgUp: back to the top)"));
+		text_put(r.y + rows, r.x, m, r.w, ROLE_DIM, true);
+		free(m);
+		rows++;
+	}
+	for (size_t i = 0; i < pl.n; i++)
+		free(pl.v[i].text);
+	free(pl.v);
+	return rows;
 }
 
 int draw_not_yet(struct rect r, const char *text)

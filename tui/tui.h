@@ -137,6 +137,8 @@ struct tui {
 	struct dialog dialog;
 	bool help_open;
 	int help_scroll;
+	int plan_scroll;	/* first row of the plan shown, when it does not fit */
+	int plan_page;		/* rows of the plan the last draw showed: PgDn's step */
 	char *note;		/* one line above the key bar */
 	enum role note_role;
 
@@ -208,7 +210,8 @@ void draw_box(struct rect r, enum role role);
 void draw_hline(int y, int x, int w, enum role role);
 /* A progress bar; fraction < 0 draws an indeterminate one moving with phase. */
 void draw_bar(const struct tui *t, int y, int x, int w, double fraction, unsigned phase);
-/* A step's plan as numbered command lines under a heading; returns rows used. */
+/* A step's plan as numbered command lines under a heading, scrolled by
+ * t->plan_scroll when it does not fit; returns rows used. */
 int draw_plan(struct tui *t, struct rect r, enum step_id id);
 /* "Not in this version yet:" box; returns rows used. */
 int draw_not_yet(struct rect r, const char *text);

@@ -119,6 +119,17 @@ keys Space
 expect "the greyed toggle cannot be set" "Cannot change this: Linux 6\.13\.0-fake has no CONFIG_AUTOFDO_CLANG"
 expect_flat "the plan sets ThinLTO, not AutoFDO" "scripts/config --file $old/\.config -e LTO_CLANG_THIN -d LTO_NONE"
 expect_not "the plan has no -e AUTOFDO_CLANG" "-e AUTOFDO_CLANG"
+# At the smallest size the commands do not fit: PgDn shows the rest.
+tm resize-window -t 0 -x 80 -y 24
+expect "80x24: the plan says there is more" "\(PgDn: [0-9]+ more lines\)"
+expect_not "80x24: the last command is not shown yet" "Resolve the toggles' dependencies"
+keys NPage
+expect "PgDn shows more of the plan" "3\. Set the toggles"
+keys NPage
+expect "PgDn again: the last command" "Resolve the toggles' dependencies"
+expect "the end of the plan says so" "\(PgUp: back to the top\)"
+keys PPage PPage PPage
+expect "PgUp goes back to the top" "Commands that will run, in order:"
 keys q
 wait_exit 5
 [ "$rc" = 0 ] && ok "quits" || not_ok "quits" "rc=$rc"
