@@ -748,13 +748,26 @@ static void estimate_pace(size_t done, size_t total, double t_done, double now,
 	e->eta_seconds = eta > 0 ? eta : -1;
 }
 
-static const struct kbuild_silence *silence_near(const struct kbuild_history *h, size_t step)
+static const struct kbuild_silence *silence_near(const struct kbuild_history *h, size_t step, const char *label)
 {
-	/* The same tree and config print the same steps, give or take a few
-	 * lines of make chatter. */
-	size_t tol = h->steps / 100 > 2 ? h->steps / 100 : 2;
 	const struct kbuild_silence *best = NULL;
 	size_t best_d = 0;
+	/* The step before a silence names it ("LD vmlinux.o"): a later build links
+	 * the same way however many steps came first (a prepared tree skips the
+	 * first build's separate make prepare). */
+	for (size_t i = 0; label && *label && i < h->n_silences; i++) {
+		size_t st = h->silences[i].step;
+		size_t d = st > step ? st - step : step - st;
+		if (h->silences[i].label && strcmp(h->silences[i].label, label) == 0 && (!best || d < best_d)) {
+			best = &h->silences[i];
+			best_d = d;
+		}
+	}
+	if (best)
+		return best;
+	/* Else by position: the same tree and config print the same steps, give
+	 * or take a few lines of make chatter. */
+	size_t tol = h->steps / 100 > 2 ? h->steps / 100 : 2;
 	for (size_t i = 0; i < h->n_silences; i++) {
 		size_t st = h->silences[i].step;
 		size_t d = st > step ? st - step : step - st;
@@ -782,7 +795,7 @@ struct kbuild_estimate kbuild_estimate(const struct kbuild_progress *p, double n
 		e.silent_elapsed = now - p->t_last;
 		e.silent_label = p->last_step;
 		const struct kbuild_silence *si = p->has_history ?
-			silence_near(&p->hist, p->counts.steps) : NULL;
+			silence_near(&p->hist, p->counts.steps, p->last_step) : NULL;
 		if (si)
 			e.silent_last_time = si->seconds;
 	}

@@ -541,6 +541,15 @@ bool runner_in_dryrun(const struct runner *r)
 	return !r->done && r->cur < r->ncmds && r->cmds[r->cur].kind == RC_DRYRUN;
 }
 
+const char *runner_partial(const struct runner *r, size_t *len)
+{
+	if (r->job)
+		return job_partial(r->job, len);
+	if (len)
+		*len = 0;
+	return "";
+}
+
 void runner_free(struct runner *r)
 {
 	if (!r)

@@ -64,6 +64,9 @@ bool runner_estimate(const struct runner *r, int64_t now, struct kbuild_estimate
 /* The log of the command running (or of the last one). */
 const char *runner_log_path(const struct runner *r);
 bool runner_in_dryrun(const struct runner *r);
+/* The running command's incomplete last line (git's "\r" progress meter), ""
+ * when none; valid until the next runner_handle(). */
+const char *runner_partial(const struct runner *r, size_t *len);
 void runner_free(struct runner *r);
 
 /* Runs a step to its end in a blocking loop (tests, scripts). */

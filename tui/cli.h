@@ -10,6 +10,7 @@
 enum { EXIT_NO = 1, EXIT_USAGE = 2, EXIT_REBOOT = 3, EXIT_CANCEL = 130 };
 
 extern bool cli_color; /* stdout is a terminal and neither --no-color nor NO_COLOR */
+extern bool cli_no_color; /* --no-color or NO_COLOR */
 
 int cli_detect(int argc, char **argv);
 /* The hardware options detect and doctor share: --sysroot 's', --cpuid-dump 'd',
@@ -24,6 +25,11 @@ int cli_run(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_profile(int argc, char **argv);
 int cli_packages(int argc, char **argv);
+/* The full-screen wizard (tui/wizard.c). */
+int tui_main(int argc, char **argv);
+/* Takes the session's lock (one kfdo at work per session): the fd to keep
+ * open, or -1 after saying why on stderr. */
+int cli_lock_session(void);
 
 /* Options shared by plan and run (cli_session.c). */
 enum {

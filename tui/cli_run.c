@@ -253,7 +253,7 @@ static int confirm(const struct session *s, enum step_id id, bool yes)
 }
 
 /* One kfdo run per session: a second one would rewrite the same tree and state. */
-static int lock_session(void)
+int cli_lock_session(void)
 {
 	char *dir = state_dir(), *cause = NULL;
 	if (mkdir_p(dir, 0700, &cause) < 0) {
@@ -567,7 +567,7 @@ int cli_run(int argc, char **argv)
 		ret = cli_usage_error("run", _("stdin is not a terminal: give --yes to run without asking"));
 		goto out;
 	}
-	if ((lock = lock_session()) < 0) {
+	if ((lock = cli_lock_session()) < 0) {
 		ret = EXIT_NO;
 		goto out;
 	}

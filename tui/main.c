@@ -1,5 +1,5 @@
 /* kfdo: optimize a Linux kernel with AutoFDO. Dispatches to a command; the
- * full-screen wizard will answer when no command is given. */
+ * full-screen wizard answers when no command is given. */
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include "tui/cli.h"
 
 bool cli_color;
+bool cli_no_color;
 
 struct command {
 	const char *name;
@@ -28,6 +29,7 @@ static const struct command commands[] = {
 	{ "status", cli_status, N_("where the saved session stands") },
 	{ "profile", cli_profile, N_("profiles and recordings: stats FILE, perfdata FILE, list") },
 	{ "packages", cli_packages, N_("what a kernel build's packages hold; root-mode install (libalpm)") },
+	{ "tui", tui_main, N_("the full-screen wizard (what kfdo alone opens; needs a terminal)") },
 };
 
 static void usage(FILE *out)
@@ -41,7 +43,7 @@ static void usage(FILE *out)
 		       "  -h, --help      show this help (kfdo COMMAND --help for a command's)\n"
 		       "  -V, --version   show the version\n"
 		       "      --no-color  no colours (also when NO_COLOR is set)\n\n"
-		       "Without a command kfdo runs the hardware check; the full-screen wizard is not built yet.\n"));
+		       "Without a command kfdo opens the full-screen wizard (kfdo tui), which needs a terminal.\n"));
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -110,12 +112,13 @@ int main(int argc, char **argv)
 			return cli_bad_option(NULL, c, argv);
 		}
 	}
+	cli_no_color = no_color;
 	cli_color = !no_color && isatty(STDOUT_FILENO);
 
 	if (optind >= argc) {
-		char *args[] = { "detect", NULL };
+		char *args[] = { "tui", NULL };
 		optind = 0; /* getopt starts afresh on the new argv */
-		return cli_detect(1, args);
+		return tui_main(1, args);
 	}
 	const char *name = argv[optind];
 	int first = optind;

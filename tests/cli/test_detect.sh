@@ -12,12 +12,13 @@ run detect --bogus;    expect_rc "unknown detect option exits 2" 2; expect_err "
 run detect --sysroot;  expect_rc "missing option value exits 2" 2; expect_err "names the missing value" "option '--sysroot' needs a value"
 run detect -xj;        expect_rc "unknown short option in a cluster exits 2" 2; expect_err "names the letter" "unknown option '-x'"
 run detect --sysroot /nonexistent; expect_rc "unreadable sysroot exits 2" 2; expect_err "says why" "cannot read the sysroot"
-# Without a command kfdo runs the hardware check (a verdict: exit 0 or 1, never a crash).
-run;                   [ "$rc" -le 1 ] && ok "bare kfdo runs the check" || not_ok "bare kfdo runs the check" "exit $rc"
-expect_out "bare kfdo prints a verdict" "^Verdict: "
-run --no-color;        [ "$rc" -le 1 ] && ok "kfdo --no-color runs the check" || not_ok "kfdo --no-color" "exit $rc"
-if grep -q $'\033' "$T/out"; then not_ok "--no-color has no escape codes"; else ok "--no-color has no escape codes"; fi
-run --;                [ "$rc" -le 1 ] && ok "kfdo -- runs the check" || not_ok "kfdo --" "exit $rc"
+# Without a command kfdo opens the wizard; without a terminal it refuses and names what to use.
+run </dev/null;        expect_rc "bare kfdo without a terminal exits 2" 2
+expect_err "bare kfdo says it needs a terminal" "the wizard needs a terminal, and stdin is not one"
+expect_err "bare kfdo points at kfdo run" "kfdo run --yes walks the same steps"
+run --no-color </dev/null; expect_rc "kfdo --no-color without a terminal exits 2" 2
+if grep -q $'\033' "$T/out" "$T/err"; then not_ok "--no-color has no escape codes"; else ok "--no-color has no escape codes"; fi
+run -- </dev/null;     expect_rc "kfdo -- without a terminal exits 2" 2
 run detect --help;     expect_rc "detect --help exits 0" 0; expect_out "detect --help names --cpuid-dump" "--cpuid-dump"
 
 run detect --sysroot $S/amd-lbrv2-ready --cpuid-dump $D/amd_zen4_amd-ryzen-7-7800x3d-8-core-processor.test

@@ -399,6 +399,33 @@ static void test_silent_phase(void **state)
 	kbuild_history_free(&h);
 }
 
+/* A tree already prepared prints fewer steps before the link than the first
+ * build did (its separate make prepare fed the same progress): the silence is
+ * known by the step that precedes it, not by its step number. */
+static void test_silent_phase_prepared_tree(void **state)
+{
+	(void)state;
+	struct kbuild_history h = history_of(LOG_FIRST, 1);
+	struct tlog lg;
+	tlog_load(&lg, LOG_SECOND);
+	size_t ld = 0;
+	while (ld < lg.n && strcmp(lg.line[ld], "  LD      vmlinux.o") != 0)
+		ld++;
+	assert_true(ld < lg.n);
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_set_history(p, &h);
+	/* The first 80 lines are the prepare phase's: a prepared tree skips them. */
+	size_t next = 80;
+	replay(p, &lg, &next, lg.t[ld], 1);
+	struct kbuild_estimate e = kbuild_estimate(p, lg.t[ld] + 6);
+	assert_true(e.in_silent_phase);
+	assert_true(e.steps + 50 < h.silences[0].step);
+	assert_float_equal(e.silent_last_time, 11.702, 1e-6);
+	kbuild_free(p);
+	tlog_free(&lg);
+	kbuild_history_free(&h);
+}
+
 /* No history, no dry run: no percentage, only rate and elapsed time. */
 static void test_indeterminate(void **state)
 {
@@ -776,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_history_eta_replay),
 		cmocka_unit_test(test_history_prepared_tree),
 		cmocka_unit_test(test_silent_phase),
+		cmocka_unit_test(test_silent_phase_prepared_tree),
 		cmocka_unit_test(test_indeterminate),
 		cmocka_unit_test(test_distrust_fast_run),
 		cmocka_unit_test(test_distrust_needs_five_percent),

@@ -1,0 +1,81 @@
+# The wizard on a real kernel: Debian's linux-source-6.12 (unpacked once into
+# $E2E_DIR, shared with test_build.sh), walked through the source, configure
+# and build screens in a private tmux server: tinyconfig for x86_64 with
+# ThinLTO, clang-19, built out of tree. 6.12 has no AUTOFDO_CLANG: the wizard
+# must say so and grey the toggle. A few minutes on two cores.
+. tests/tui/lib.sh
+E2E_DIR=${E2E_DIR:-/tmp/kfdo-e2e}
+mkdir -p "$E2E_DIR"
+export XDG_STATE_HOME=$E2E_DIR/state-tui XDG_DATA_HOME=$E2E_DIR/data-tui
+rm -rf "$XDG_STATE_HOME"
+tree=$E2E_DIR/linux-6.12
+out=$E2E_DIR/out-tui
+tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n1)
+if [ ! -f "$tree/Makefile" ]; then
+    rm -rf "$tree.part" && mkdir -p "$tree.part"
+    tar -xf "$tarball" -C "$tree.part" --strip-components=1 && mv "$tree.part" "$tree"
+fi
+[ -f "$tree/Makefile" ] && ok "linux-source-6.12 unpacked" || { not_ok "linux-source-6.12 unpacked" "$tarball"; exit 1; }
+rm -rf "$out"
+pct() { grep -oE '[0-9]+%  ETA' "$T/screen" | head -n1 | grep -oE '^[0-9]+'; }
+
+start_shell 140 40
+# What this screen does not set comes from the session options: out of tree, x86_64, 64-bit, bzImage.
+kfdo tui --output "$out" --arch x86_64 --enable 64BIT --target bzImage --jobs 2
+expect "the wizard starts" "Step 1 of 11: Check the hardware" 10
+keys F3
+expect "the tools" "Step 2 of 11: Check the tools" 10
+expect "clang-19 found" "kfdo will build with make LLVM=-19"
+keys F3
+expect "the source screen" "Step 3 of 11: Get the kernel source"
+typ "$E2E_DIR/linux-6."
+keys Tab
+expect "Tab completes the tree's path" "Path: $E2E_DIR/linux-6\.12/ *$"
+keys Enter
+expect "6.12 is taken, with AutoFDO off" "Using Linux 6\.12\.[0-9]+, with what it cannot do turned off" 10
+expect "and the reason" "AutoFDO is off: Linux 6\.12\.[0-9]+ has no CONFIG_AUTOFDO_CLANG \(it needs 6\.13 or later\)"
+
+keys F3
+expect "the configure screen" "Step 4 of 11: Configure the kernel"
+expect "AutoFDO greyed with the reason" "Linux 6\.12\.[0-9]+ has no CONFIG_AUTOFDO_CLANG: AutoFDO needs 6\.13"
+expect "ThinLTO chosen" "\(\*\) ThinLTO"
+expect_not "no Propeller toggle: 6.12 has none" "Propeller \(CONFIG_PROPELLER_CLANG\)"
+expect "the session's extras are shown" "Also from the session: ARCH=x86_64 O=$out target bzImage \+64BIT"
+# AutoFDO, ThinLTO, full LTO, jobs, base: the base is the fifth row; running -> file -> defconfig -> tinyconfig.
+keys Down Down Down Down Right Right Right
+expect "the base is tinyconfig" "Base: < tinyconfig"
+expect_flat "the commands are shown before they run" "\\\$ make LLVM=-19 LLVM_IAS=1 ARCH=x86_64 O=$out -C $tree tinyconfig"
+expect_flat "the toggles' command" "scripts/config --file $out/\.config -e LTO_CLANG_THIN -d LTO_NONE -e 64BIT"
+keys Enter
+expect "configure reads .config back" "Configure the kernel: .*holds every toggle asked for" 120
+expect "the read-back: ThinLTO" "ok +CONFIG_LTO_CLANG_THIN: y"
+expect "the read-back: 64-bit" "ok +CONFIG_64BIT: y"
+
+keys F3
+expect "the build screen" "Step 5 of 11: Build the kernel"
+expect_flat "the build command first" "\\\$ make LLVM=-19 LLVM_IAS=1 ARCH=x86_64 O=$out -C $tree -j2 bzImage"
+keys Enter
+t0=$(date +%s)
+expect "a first build counts its work with make -n" "counting what the build will do \(make -n\)" 120
+expect "then a percentage and an ETA" "[0-9]+%  ETA [0-9]" 120
+p1=$(pct)
+expect "the log shows real kbuild lines" "^ .*│ +CC +(kernel|mm|fs|lib|arch|init)/" 60
+expect "the directory being compiled" "in (kernel|mm|fs|lib|arch|init|drivers|security|block)[a-z0-9/_-]* +warnings [0-9]+ +errors 0" 30
+sleep 20
+wait_for "[0-9]+%  ETA" 60
+p2=$(pct)
+[ -n "$p1" ] && [ -n "$p2" ] && [ "$p2" -gt "$p1" ] && ok "the progress moves ($p1% -> $p2% in 20 s)" || { not_ok "the progress moves" "$p1 -> $p2"; dump; }
+expect "the ThinLTO link is shown as quiet, not frozen" "linking \(LD vmlinux\.o\): quiet for" 600
+expect "the build ends done" "Done: built in .*steps" 900
+t1=$(date +%s)
+echo "# the build took $((t1 - t0)) s through the wizard"
+expect "the sidebar marks the build done" "✓  5 Build the kernel"
+[ -f "$out/arch/x86/boot/bzImage" ] && ok "bzImage exists" || not_ok "bzImage exists"
+log=$(ls "$XDG_STATE_HOME"/kfdo/logs/build-2*.log | tail -n1)
+cc=$(grep -c '^  CC      ' "$log")
+[ "$cc" -gt 400 ] && ok "the log has the real kbuild lines ($cc CC)" || not_ok "the log has the real kbuild lines" "$cc CC"
+keys q
+wait_exit 10
+[ "$rc" = 0 ] && ok "quits" || not_ok "quits" "rc=$rc"
+"$KFDO" status >"$T/out"
+grep -qE "build +done" "$T/out" && ok "status: build done" || not_ok "status: build done" "$(cat "$T/out")"

@@ -1,0 +1,75 @@
+# The frame every screen sits in: the title, the steps in the sidebar, the key
+# bar, help, moving between steps, quitting back to the shell.
+. tests/tui/lib.sh
+
+start_shell 100 30
+kfdo
+expect "the title names kfdo and its version" "^ kfdo [0-9]+\.[0-9]+\.[0-9]+ "
+expect "a new session starts at the hardware step" "Step 1 of 11: Check the hardware"
+screen >"$T/screen"
+missing=""
+for title in "Check the hardware" "Check the tools" "Get the kernel source" "Configure the kernel" \
+    "Build the kernel" "Install the kernel" "Reboot into the new" "Record a profile" "Convert the profile" \
+    "Build the optimized" "Install the optimized"; do
+    grep -qF "$title" "$T/screen" || missing+=" '$title'"
+done
+if [ -z "$missing" ]; then ok "the sidebar lists the eleven steps"; else not_ok "the sidebar lists the eleven steps" "missing:$missing"; dump; fi
+if grep -qE '^ +([0-9]| [0-9]|1[01]) ' "$T/screen" && grep -qE '11 Install the optimized' "$T/screen"; then
+    ok "the steps are numbered"; else not_ok "the steps are numbered"; dump; fi
+expect "the legend explains the marks" "✓ done +✗ failed"
+expect "the key bar has help" "F1/\? Help"
+expect "the key bar has quit, at the right end" "F10/q Quit *$"
+# The title's CPU words match what kfdo detect says about this machine.
+verdict=$("$KFDO" detect --json | sed -n 's/.*"verdict": "\(.*\)".*/\1/p')
+branch=$("$KFDO" detect --json | sed -n 's/.*"branch_sampling": "\(.*\)".*/\1/p')
+if [ "$branch" = none ]; then
+    expect "the title says there is no branch sampling" "│ .*no branch sampling"
+else
+    expect "the title names the branch sampling" "│ .*(LBR|BRS|LbrExtV2)"
+fi
+[ "$verdict" = unsupported ] && mark="✗" || mark="✓"
+expect "the hardware step shows its verdict ($verdict) in the sidebar" "^ $mark +1 Check the hardware"
+
+# Help: F1 and ?, closed by Esc.
+keys F1
+expect "F1 opens the help of the step" "Why it matters"
+expect "the help lists the keys with their twins" "F1, \?, h +Help"
+keys Escape
+wait_gone "Why it matters" 3 && ok "Esc closes the help" || { not_ok "Esc closes the help"; dump; }
+keys '?'
+expect "? opens the help too" "Why it matters"
+keys q
+wait_gone "Why it matters" 3 && ok "q closes the help (and does not quit)" || { not_ok "q closes the help"; dump; }
+expect_not "kfdo still runs after q in the help" "kfdo-exit"
+
+# Moving between steps: F3 / ] forward, F2 / Esc back.
+keys F3
+expect "F3 goes to the next step" "Step 2 of 11: Check the tools"
+expect "the toolchain screen lists clang" "tool\.clang"
+keys ']'
+expect "] goes to the next step" "Step 3 of 11: Get the kernel source"
+keys F2
+expect "F2 goes back" "Step 2 of 11: Check the tools"
+keys Escape
+expect "Esc goes back" "Step 1 of 11: Check the hardware"
+keys F2
+expect "F2 on the first step stays there" "Step 1 of 11: Check the hardware"
+for _ in $(seq 12); do keys F3; done
+expect "the last step is the finish" "Step 11 of 11: Install the optimized kernel"
+expect "a locked step says what it waits for" "Not ready: no built packages recorded yet"
+
+# q quits at once when nothing runs, back to the shell.
+keys q
+wait_exit 5
+[ "$rc" = 0 ] && ok "q quits with status 0" || { not_ok "q quits with status 0" "rc=$rc"; dump; }
+expect "kfdo says where the session resumes" "kfdo: the session is saved; run kfdo again to go on"
+expect "the shell prompt is back, below kfdo's last words" "^tui-test\\$ *$"
+
+# A second start resumes at the first step not done: the walk above checked the
+# hardware and the tools (make deps-test installs them), so the source is next,
+# even when the hardware said "unsupported" (building needs no PMU).
+kfdo
+expect "the session resumes at the first step not done" "Step 3 of 11: Get the kernel source"
+keys F10
+wait_exit 5
+[ "$rc" = 0 ] && ok "F10 quits" || { not_ok "F10 quits" "rc=$rc"; dump; }

@@ -1,0 +1,512 @@
+/* The wizard's event loop and its state: one poll() over stdin, the running
+ * step's output, the signal self-pipe and the redraw timer (redis's ae.c is
+ * the model for size). Keys go to the open dialog or help, then to the
+ * screen, then to the global bindings table. Redraws only when something
+ * changed, at most every TUI_REDRAW_MS, with a 1 Hz tick for timers. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/job.h"
+#include "core/util.h"
+#include "tui/tui.h"
+
+/* Quitting waits this long for a cancelled step to end; job_free then kills what is left. */
+#define QUIT_GRACE_MS 6000
+
+static WINDOW *keywin;	/* keys are read here: wgetch on stdscr would refresh it behind our back */
+
+void tui_note(struct tui *t, enum role role, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(t->note);
+	t->note = xvasprintf(fmt, ap);
+	va_end(ap);
+	t->note_role = role;
+}
+
+void tui_ask(struct tui *t, const char *title, const char *text, bool default_yes,
+	     int (*answer)(struct tui *, bool))
+{
+	struct dialog *d = &t->dialog;
+	free(d->title);
+	free(d->text);
+	d->title = xstrdup(title);
+	d->text = xstrdup(text);
+	d->answer = answer;
+	d->default_yes = default_yes;
+	d->open = true;
+}
+
+void tui_save(struct tui *t)
+{
+	char *cause = NULL;
+	if (state_save(t->s, &cause) < 0) {
+		tui_note(t, ROLE_BAD, _("The session could not be saved: %s"), cause);
+		free(cause);
+	}
+}
+
+void tui_refresh_steps(struct tui *t)
+{
+	for (int i = 0; i < STEP_COUNT; i++) {
+		const struct step_def *d = step_get((enum step_id)i);
+		char *why = NULL;
+		enum side_state st;
+		/* The last run failing says more than older outputs still lying there (a
+		 * bzImage from the build before); the source step has no run to fail. */
+		bool failed = t->s->steps[i].status == STATUS_FAILED && i != STEP_SOURCE;
+		if (t->task.running && t->task.step == (enum step_id)i) {
+			st = SIDE_RUNNING;
+		} else if (failed) {
+			st = SIDE_FAILED;
+		} else if (d->postcondition(t->s, &why)) {
+			st = SIDE_DONE;
+		} else {
+			free(why);
+			why = NULL;
+			st = d->precondition && !d->precondition(t->s, &why) ? SIDE_LOCKED : SIDE_PENDING;
+		}
+		free(t->why[i]);
+		t->why[i] = why;
+		t->side[i] = st;
+	}
+}
+
+void tui_detect_hardware(struct tui *t)
+{
+	if (t->hw_done)
+		detect_report_free(&t->hw);
+	char *cause = NULL;
+	detect_run(&t->hw, &t->hw_opts, &cause);
+	free(cause);
+	t->hw_done = true;
+	struct session *s = t->s;
+	if (t->hw.event_ok) {
+		strv_free(s->perf_event);
+		s->perf_event = NULL;
+		for (size_t i = 0; i < t->hw.event.nargs; i++)
+			strv_push(&s->perf_event, t->hw.event.perf_args[i]);
+	}
+	/* Building needs no PMU: only recording does, and its step says so. */
+	session_step_set(s, STEP_HARDWARE, t->hw.verdict == VERDICT_UNSUPPORTED ? STATUS_FAILED : STATUS_DONE,
+			 t->hw.summary);
+	tui_save(t);
+}
+
+void tui_detect_toolchain(struct tui *t)
+{
+	if (t->tc_done)
+		toolchain_free(&t->tc);
+	struct toolchain_opts o = { .no_owners = true, .work_dir = t->s->tree };
+	char *cause = NULL;
+	t->tc_done = toolchain_detect(&o, &t->tc, &cause) == 0;
+	bool ok = t->tc_done;
+	for (int i = 0; ok && i < TOOL_COUNT; i++)
+		ok = t->tc.tools[i].status != CHECK_FAIL;
+	char *msg = !t->tc_done ? xstrdup(cause ? cause : "?")
+		    : ok	    ? xasprintf(_("every required tool is there (make %s)"),
+					t->tc.make_llvm_arg ? t->tc.make_llvm_arg : "")
+				    : xstrdup(_("required tools are missing"));
+	session_step_set(t->s, STEP_TOOLCHAIN, ok ? STATUS_DONE : STATUS_FAILED, msg);
+	free(msg);
+	free(cause);
+	tui_save(t);
+}
+
+void tui_inspect_tree(struct tui *t, bool force)
+{
+	const char *path = t->s->tree;
+	bool same = t->tree_done && path && t->tree.path && strcmp(path, t->tree.path) == 0;
+	if (same && !force)
+		return;
+	if (t->tree_done)
+		tree_free(&t->tree);
+	free(t->tree_cause);
+	t->tree_cause = NULL;
+	t->tree_done = false;
+	if (!path || !*path)
+		return;
+	t->tree_rc = tree_inspect(path, &t->tree, &t->tree_cause);
+	if (!t->tree.path)
+		t->tree.path = xstrdup(path);
+	t->tree_done = true;
+}
+
+/* ---- switching screens ---- */
+
+const struct screen_ops *screen_for(enum step_id id)
+{
+	static const struct screen_ops *const by_step[STEP_COUNT] = {
+		[STEP_HARDWARE] = &screen_hardware, [STEP_TOOLCHAIN] = &screen_toolchain,
+		[STEP_SOURCE] = &screen_source, [STEP_CONFIGURE] = &screen_configure,
+		[STEP_BUILD] = &screen_build, [STEP_INSTALL] = &screen_install,
+		[STEP_REBOOT] = &screen_reboot, [STEP_PROFILE] = &screen_profile,
+		[STEP_CONVERT] = &screen_convert, [STEP_FINAL_BUILD] = &screen_build,
+		[STEP_FINISH] = &screen_finish,
+	};
+	return by_step[id];
+}
+
+static void go_to(struct tui *t, enum step_id id)
+{
+	if (t->scr && t->scr->leave)
+		t->scr->leave(t);
+	t->cur = id;
+	t->scr = screen_for(id);
+	t->help_scroll = 0;
+	t->plan_scroll = 0;
+	free(t->note);
+	t->note = NULL;
+	if (t->scr->enter)
+		t->scr->enter(t);
+	/* After enter: a screen may have just run its checks. */
+	tui_refresh_steps(t);
+}
+
+/* ---- global actions (the bindings table) ---- */
+
+static int act_help(struct tui *t)
+{
+	t->help_open = true;
+	t->help_scroll = 0;
+	return RE_REDRAW;
+}
+
+static int answer_quit(struct tui *t, bool yes)
+{
+	if (!yes)
+		return RE_REDRAW;
+	t->quitting = true;
+	task_cancel(t);
+	tui_note(t, ROLE_RUNNING, _("Cancelling the %s step, then quitting..."), step_name(t->task.step));
+	return RE_REDRAW;
+}
+
+static int act_quit(struct tui *t)
+{
+	if (!task_running(t)) {
+		t->quit = true;
+		return RE_NONE;
+	}
+	if (t->quitting) {
+		task_cancel(t);	/* asked again: hurry */
+		return RE_REDRAW;
+	}
+	char *text = xasprintf(_("The %s step is running. Quit kfdo and cancel it? Everything it started is "
+				 "stopped; the session remembers the step as cancelled."),
+			       _(step_get(t->task.step)->title));
+	tui_ask(t, _("Quit kfdo?"), text, false, answer_quit);
+	free(text);
+	return RE_REDRAW;
+}
+
+static int act_prev(struct tui *t)
+{
+	if (t->cur > 0)
+		go_to(t, t->cur - 1);
+	return RE_REDRAW;
+}
+
+static int act_next(struct tui *t)
+{
+	if (t->cur + 1 < STEP_COUNT)
+		go_to(t, t->cur + 1);
+	return RE_REDRAW;
+}
+
+/* A plan longer than the screen scrolls (the screens with a log use these keys for it first). */
+static int act_plan_down(struct tui *t)
+{
+	t->plan_scroll += t->plan_page > 0 ? t->plan_page : 5;
+	return RE_REDRAW;
+}
+
+static int act_plan_up(struct tui *t)
+{
+	int page = t->plan_page > 0 ? t->plan_page : 5;
+	t->plan_scroll = t->plan_scroll > page ? t->plan_scroll - page : 0;
+	return RE_REDRAW;
+}
+
+static int act_redraw(struct tui *t)
+{
+	(void)t;
+	clearok(curscr, TRUE);
+	return RE_REDRAW;
+}
+
+const struct binding tui_bindings[] = {
+	{ KEY_F(1), "F1", N_("Help"), act_help },
+	{ '?', "?", NULL, act_help },
+	{ 'h', "h", NULL, act_help },
+	{ KEY_F(2), "F2", N_("Back"), act_prev },
+	{ '[', "[", NULL, act_prev },
+	{ 27, "Esc", NULL, act_prev },
+	{ KEY_F(3), "F3", N_("Next"), act_next },
+	{ ']', "]", NULL, act_next },
+	{ KEY_F(10), "F10", N_("Quit"), act_quit },
+	{ 'q', "q", NULL, act_quit },
+	{ KEY_NPAGE, "PgDn", N_("More of the commands"), act_plan_down },
+	{ KEY_PPAGE, "PgUp", N_("Back up the commands"), act_plan_up },
+	{ TUI_CTRL('l'), "^L", NULL, act_redraw },
+};
+const size_t tui_n_bindings = ARRAY_LEN(tui_bindings);
+
+/* ---- input ---- */
+
+static int dialog_key(struct tui *t, int key)
+{
+	struct dialog *d = &t->dialog;
+	bool yes;
+	if (key == 'y' || key == 'Y')
+		yes = true;
+	else if (key == 'n' || key == 'N' || key == 27 || key == 'q')
+		yes = false;
+	else if (key == '\r' || key == '\n' || key == KEY_ENTER)
+		yes = d->default_yes;
+	else
+		return RE_NONE;
+	d->open = false;
+	return d->answer(t, yes) | RE_REDRAW;
+}
+
+static int dispatch(struct tui *t, int key)
+{
+	if (key == KEY_RESIZE)
+		return (t->scr->on_resize ? t->scr->on_resize(t) : 0) | RE_REDRAW;
+	if (frame_too_small()) {
+		/* Only quitting makes sense until the window grows. */
+		if (key == 'q' || key == KEY_F(10))
+			return act_quit(t);
+		return RE_NONE;
+	}
+	if (t->dialog.open)
+		return dialog_key(t, key);
+	if (t->help_open)
+		return help_key(t, key);
+	int re = t->scr->on_key ? t->scr->on_key(t, key) : 0;
+	if (re & RE_HANDLED)
+		return re;
+	for (size_t i = 0; i < tui_n_bindings; i++)
+		if (tui_bindings[i].key == key)
+			return re | tui_bindings[i].action(t);
+	return re;
+}
+
+static int read_key(int *key)
+{
+	wint_t wc;
+	int rc = wget_wch(keywin, &wc);
+	if (rc == ERR)
+		return ERR;
+	if (rc == KEY_CODE_YES)
+		*key = (int)wc;
+	else if (wc == '\n' || wc == '\r')
+		*key = '\r';
+	else if (wc == 127 || wc == 8)
+		*key = KEY_BACKSPACE;
+	else
+		*key = wc < KEY_MIN ? (int)wc : (int)wc + TUI_WCHAR_BASE;
+	return OK;
+}
+
+static void apply(struct tui *t, int re, bool *dirty)
+{
+	if (re & RE_STEPS)
+		tui_refresh_steps(t);
+	if ((re & RE_NEXT) && t->cur + 1 < STEP_COUNT)
+		go_to(t, t->cur + 1);
+	else if ((re & RE_PREV) && t->cur > 0)
+		go_to(t, t->cur - 1);
+	if (re & RE_QUIT)
+		act_quit(t);
+	if (re & (RE_REDRAW | RE_STEPS | RE_NEXT | RE_PREV | RE_HANDLED | RE_QUIT))
+		*dirty = true;
+}
+
+static void on_resize(struct tui *t)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	/* The terminal reflowed or cut what was on it: repaint all of it. */
+	clearok(curscr, TRUE);
+	if (t->scr->on_resize)
+		t->scr->on_resize(t);
+}
+
+static void draw(struct tui *t)
+{
+	erase();
+	t->cursor_y = t->cursor_x = -1;
+	frame_draw(t);
+	if (t->cursor_y >= 0) {
+		move(t->cursor_y, t->cursor_x);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static void handle_signals(struct tui *t, bool *dirty)
+{
+	uint64_t sig = term_signals();
+	if (sig & (1ULL << SIGWINCH)) {
+		on_resize(t);
+		*dirty = true;
+	}
+	if (sig & ((1ULL << SIGTERM) | (1ULL << SIGHUP))) {
+		t->exit_code = sig & (1ULL << SIGTERM) ? 128 + SIGTERM : 128 + SIGHUP;
+		/* Asked from outside: no question, cancel at once and harder. */
+		t->quitting = true;
+		task_cancel(t);
+		task_cancel(t);
+		if (!task_running(t))
+			t->quit = true;
+	}
+	if (sig & ((1ULL << SIGINT) | (1ULL << SIGQUIT))) {
+		apply(t, act_quit(t), dirty);
+		*dirty = true;
+	}
+}
+
+static void loop(struct tui *t)
+{
+	bool dirty = true;
+	int64_t last_draw = 0, next_tick = job_now() + TUI_TICK_MS, quit_deadline = 0;
+	while (!t->quit) {
+		int64_t now = job_now();
+		if (dirty && now - last_draw >= TUI_REDRAW_MS) {
+			draw(t);
+			last_draw = now;
+			dirty = false;
+		}
+		int64_t wait = next_tick - now;
+		if (dirty && last_draw + TUI_REDRAW_MS - now < wait)
+			wait = last_draw + TUI_REDRAW_MS - now;
+		int tt = task_timeout(t, now);
+		if (tt >= 0 && tt < wait)
+			wait = tt;
+		if (wait < 0)
+			wait = 0;
+		struct pollfd pfd[3] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = term_signal_fd(), .events = POLLIN },
+			{ .fd = task_fd(t), .events = POLLIN },
+		};
+		int n = poll(pfd, pfd[2].fd >= 0 ? 3 : 2, (int)wait);
+		if (n < 0 && errno != EINTR)
+			break;
+		now = job_now();
+		handle_signals(t, &dirty);
+		/* The terminal went away (hangup without a signal): nothing left to show. */
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			t->quitting = true;
+			task_cancel(t);
+			task_cancel(t);
+		}
+		int key;
+		while (read_key(&key) == OK)
+			apply(t, dispatch(t, key), &dirty);
+		int tre = task_handle(t, now);
+		apply(t, tre, &dirty);
+		/* The step ended: the screen hears of it now, not at the next tick. */
+		if ((tre & RE_STEPS) && t->scr->on_tick)
+			apply(t, t->scr->on_tick(t, now), &dirty);
+		if (now >= next_tick) {
+			next_tick = now + TUI_TICK_MS;
+			if (t->scr->on_tick)
+				apply(t, t->scr->on_tick(t, now), &dirty);
+		}
+		if (t->quitting) {
+			if (!quit_deadline)
+				quit_deadline = now + QUIT_GRACE_MS;
+			if (!task_running(t) || now >= quit_deadline)
+				t->quit = true;
+		}
+	}
+}
+
+/* ---- start and end ---- */
+
+/* The step to resume at: the first not done, except a hardware check that
+ * already ran and said "unsupported": building goes on without a PMU, and
+ * the recording step shows why it cannot run. */
+enum step_id tui_resume_step(const struct session *s)
+{
+	size_t n;
+	const struct step_def *tab = steps_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (s->steps[i].status == STATUS_SKIPPED)
+			continue;
+		if (i == STEP_HARDWARE && s->steps[i].status == STATUS_FAILED)
+			continue;
+		if (!tab[i].postcondition(s, NULL))
+			return (enum step_id)i;
+	}
+	return STEP_FINISH;
+}
+
+/* A step that was running when kfdo last stopped did not finish; the reboot is
+ * done once the running kernel is the built one. */
+static void session_catch_up(struct tui *t)
+{
+	struct session *s = t->s;
+	bool changed = false;
+	for (int i = 0; i < STEP_COUNT; i++)
+		if (s->steps[i].status == STATUS_RUNNING) {
+			session_step_set(s, (enum step_id)i, STATUS_FAILED,
+					 _("interrupted: kfdo stopped while it ran"));
+			changed = true;
+		}
+	char *why = NULL;
+	if (s->steps[STEP_REBOOT].status != STATUS_DONE && step_get(STEP_REBOOT)->postcondition(s, &why)) {
+		session_step_set(s, STEP_REBOOT, STATUS_DONE, why);
+		tui_note(t, ROLE_GOOD, _("Welcome back: %s. On to recording a profile."), why);
+		changed = true;
+	}
+	free(why);
+	if (changed)
+		tui_save(t);
+}
+
+void tui_run_session(struct tui *t)
+{
+	keywin = newwin(1, 1, 0, 0);
+	keypad(keywin, TRUE);
+	nodelay(keywin, TRUE);
+	session_catch_up(t);
+	/* Where to resume is decided before this run's checks: a new session starts at the
+	 * hardware, and so does a run given other hardware to check (--sysroot...). */
+	const struct detect_opts *o = &t->hw_opts;
+	bool other_hw = (o->sysroot && strcmp(o->sysroot, "/") != 0) || o->cpuid_dump || o->pmu;
+	enum step_id start = other_hw ? STEP_HARDWARE : tui_resume_step(t->s);
+	tui_detect_hardware(t);
+	tui_inspect_tree(t, true);
+	char *keep = t->note;
+	t->note = NULL;
+	go_to(t, start);
+	if (keep) {
+		free(t->note);
+		t->note = keep;
+		t->note_role = ROLE_GOOD;
+	}
+	loop(t);
+	if (t->scr->leave)
+		t->scr->leave(t);
+	/* Whatever still runs (a quit deadline passed) is killed with its group here. */
+	task_free(&t->task);
+	delwin(keywin);
+	keywin = NULL;
+}

@@ -1,0 +1,120 @@
+/* F1 / ?: the current step in plain words, why it matters, and the keys. The
+ * step table has a short help text; the "why" paragraphs live here because
+ * they are for people, not for the plain command line. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "tui/tui.h"
+
+static const char *const why[STEP_COUNT] = {
+	[STEP_HARDWARE] = N_("AutoFDO learns from samples of the branches the CPU really took. Only CPUs with a "
+			     "branch recorder (Intel LBR, AMD BRS or LbrExtV2) can give them, and only when the "
+			     "running kernel exposes it and perf is allowed to read the kernel. Without it the "
+			     "kernel can still be built, but no profile can be recorded on this machine. "
+			     "Select a row to see its remedy; 'f' runs a fix that kfdo knows, after showing it."),
+	[STEP_TOOLCHAIN] = N_("The kernel's AutoFDO support needs clang and lld (LLVM 17 or later) and "
+			      "llvm-profgen from LLVM 19 or later to turn perf.data into a profile. Missing "
+			      "tools found now save a failed build half an hour later. 'f' installs what is "
+			      "missing, after showing the command."),
+	[STEP_SOURCE] = N_("kfdo builds a kernel from source: an existing tree (Linux 6.13 or later has "
+			   "CONFIG_AUTOFDO_CLANG) or a fresh shallow clone. Tab completes a path. A tree too old "
+			   "for AutoFDO can still be built with ThinLTO; kfdo says what it turns off."),
+	[STEP_CONFIGURE] = N_("The configuration decides what is built. kfdo starts from a base (the running "
+			      "kernel's, a file, defconfig or tinyconfig), sets the toggles with scripts/config "
+			      "and reads .config back: a Kconfig dependency can silently refuse a toggle, and a "
+			      "kernel built without AUTOFDO_CLANG ignores every profile. Greyed toggles say why "
+			      "this tree or toolchain cannot have them."),
+	[STEP_BUILD] = N_("This first build is the kernel you will run while recording. Its progress comes "
+			  "from kbuild's own lines: a dry run (make -n) counts the work the first time, the "
+			  "previous build's timing after that. The ThinLTO link prints nothing for minutes: "
+			  "the screen says so. / searches the log, w shows only warnings and errors, e jumps "
+			  "to the first error, c cancels the whole build."),
+	[STEP_INSTALL] = N_("The profile must come from the very kernel it will optimize, so the built "
+			    "kernel is installed and booted. pacman installs the packages through sudo, with its "
+			    "hooks (initramfs, boot loader entries)."),
+	[STEP_REBOOT] = N_("Samples name kernel addresses; they only make sense for the kernel that is "
+			   "running. kfdo saves the session; start it again after the reboot and it checks that "
+			   "the running kernel is the one it built, then goes on."),
+	[STEP_PROFILE] = N_("The profile is only as good as the workload: record what you want the kernel "
+			    "to be fast at (a kernel build, your application, a benchmark). perf samples the "
+			    "branches the kernel takes while it runs."),
+	[STEP_CONVERT] = N_("llvm-profgen reads perf.data against the unstripped vmlinux of the running "
+			    "kernel and writes an AutoFDO profile. A profile from another kernel, or an empty one, "
+			    "would do nothing: kfdo checks both."),
+	[STEP_FINAL_BUILD] = N_("The same tree and configuration, built again with the profile "
+				"(CLANG_AUTOFDO_PROFILE): the compiler lays out the hot code paths your workload "
+				"used. The first build's timing gives this one its ETA."),
+	[STEP_FINISH] = N_("Install the optimized kernel and boot it. Keep the profile: it can be reused for "
+			   "later kernels of the same series, or merged with new recordings."),
+};
+
+#define HEAD "\x01"
+
+static char *help_text(struct tui *t)
+{
+	const struct step_def *d = step_get(t->cur);
+	struct strbuf sb = { 0 };
+	/* HEAD marks the lines drawn as headings. */
+	sb_addf(&sb, HEAD "%s\n\n%s\n\n", _(d->title), _(d->help));
+	sb_addf(&sb, HEAD "%s\n%s\n\n", _("Why it matters"), _(why[t->cur]));
+	sb_addf(&sb, HEAD "%s\n", _("Keys"));
+	/* The global keys from the bindings table: a key and its twins on one line. */
+	for (size_t i = 0; i < tui_n_bindings; i++) {
+		if (!tui_bindings[i].label)
+			continue;
+		struct strbuf keys = { 0 };
+		for (size_t j = 0; j < tui_n_bindings; j++)
+			if (tui_bindings[j].action == tui_bindings[i].action)
+				sb_addf(&keys, "%s%s", keys.len ? ", " : "", tui_bindings[j].name);
+		sb_addf(&sb, "  %-18s %s\n", keys.s, _(tui_bindings[i].label));
+		sb_free(&keys);
+	}
+	const struct keyhint *h = t->scr->hints ? t->scr->hints(t) : NULL;
+	for (; h && h->key; h++)
+		sb_addf(&sb, "  %-18s %s\n", h->key, _(h->label));
+	sb_addf(&sb, "\n%s", _("Esc, q or F1 closes this help; Up and Down scroll it."));
+	return sb.s;
+}
+
+void help_draw(struct tui *t, struct rect r)
+{
+	char *text = help_text(t);
+	size_t n;
+	char **lines = text_wrap(text, r.w - 2, &n);
+	if (t->help_scroll > (int)n - 1)
+		t->help_scroll = n ? (int)n - 1 : 0;
+	text_put(r.y, r.x, _("Help"), r.w, ROLE_HEADING, true);
+	for (int i = 0; i + 2 < r.h && (size_t)(t->help_scroll + i) < n; i++) {
+		const char *line = lines[t->help_scroll + i];
+		bool head = line[0] == HEAD[0];
+		text_put(r.y + 2 + i, r.x + 1, line + head, r.w - 2, head ? ROLE_HEADING : ROLE_NORMAL, true);
+	}
+	text_free_lines(lines, n);
+	free(text);
+}
+
+int help_key(struct tui *t, int key)
+{
+	switch (key) {
+	case 27: case 'q': case KEY_F(1): case '?': case 'h': case '\r':
+		t->help_open = false;
+		return RE_REDRAW | RE_HANDLED;
+	case KEY_UP: case 'k':
+		if (t->help_scroll > 0)
+			t->help_scroll--;
+		return RE_REDRAW | RE_HANDLED;
+	case KEY_DOWN: case 'j':
+		t->help_scroll++;
+		return RE_REDRAW | RE_HANDLED;
+	case KEY_PPAGE:
+		t->help_scroll = t->help_scroll > 10 ? t->help_scroll - 10 : 0;
+		return RE_REDRAW | RE_HANDLED;
+	case KEY_NPAGE: case ' ':
+		t->help_scroll += 10;
+		return RE_REDRAW | RE_HANDLED;
+	}
+	/* F10 still quits from the help. */
+	return key == KEY_F(10) ? RE_QUIT : RE_HANDLED;
+}

@@ -1,0 +1,353 @@
+/* The hardware and toolchain screens: detect's checks as a table (ok, warn,
+ * fail), the selected row's message and remedy in full, and 'f' to run a fix
+ * kfdo knows, shown first. The remedies are text for people; the argv of a
+ * fix comes from the table below (or the toolchain's package list, each name
+ * checked), never from splitting a remedy through a shell. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/job.h"
+#include "core/plan.h"
+#include "core/util.h"
+#include "tui/tui.h"
+
+struct fix {
+	const char *check_id;
+	const char *const argv[4];	/* run as root */
+	const char *what;		/* N_() */
+};
+
+static const struct fix known_fixes[] = {
+	{ "kernel.perf_event_paranoid", { "sysctl", "kernel.perf_event_paranoid=0", NULL },
+	  N_("Lets perf record the kernel system-wide as your user, until the next boot.") },
+	{ "kernel.kptr_restrict", { "sysctl", "kernel.kptr_restrict=0", NULL },
+	  N_("Shows kernel addresses to perf so samples map to vmlinux, until the next boot.") },
+};
+
+struct checkview {
+	size_t sel, top;
+	char **fix_argv;	/* the fix the open question is about */
+};
+
+static struct checkview hw_view, tc_view;
+static struct check_list tc_checks;
+
+static const struct check_list *view_list(struct tui *t, struct checkview *v)
+{
+	return v == &hw_view ? &t->hw.checks : &tc_checks;
+}
+
+static void rebuild_tc_checks(struct tui *t)
+{
+	check_list_free(&tc_checks);
+	if (t->tc_done)
+		toolchain_checks(&t->tc, &tc_checks);
+}
+
+/* "sudo pacman -S --needed a b" -> {pacman, -S, --needed, a, b}: only the two
+ * forms detect/toolchain.c writes, and only package names made of the
+ * characters package names have. */
+static char **install_argv(const char *cmd)
+{
+	static const char *const forms[][4] = {
+		{ "sudo pacman -S --needed ", "pacman", "-S", "--needed" },
+		{ "sudo apt-get install ", "apt-get", "install", NULL },
+	};
+	for (size_t f = 0; cmd && f < ARRAY_LEN(forms); f++) {
+		if (!str_starts(cmd, forms[f][0]))
+			continue;
+		char **v = NULL;
+		for (int i = 1; i < 4 && forms[f][i]; i++)
+			strv_push(&v, forms[f][i]);
+		const char *p = cmd + strlen(forms[f][0]);
+		while (*p) {
+			size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789+-._");
+			if (n == 0 || (p[n] && p[n] != ' ') || p[0] == '-') {
+				strv_free(v);
+				return NULL;
+			}
+			char *w = xasprintf("%.*s", (int)n, p);
+			strv_push(&v, w);
+			free(w);
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+		return v;
+	}
+	return NULL;
+}
+
+/* The fix for the selected row, as the argv that will run (sudo first unless root). */
+static char **fix_for(struct tui *t, struct checkview *v, const char **what)
+{
+	const struct check_list *l = view_list(t, v);
+	if (v->sel >= l->n || l->v[v->sel].status == CHECK_OK)
+		return NULL;
+	const struct check *c = &l->v[v->sel];
+	char **argv = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(known_fixes); i++)
+		if (strcmp(known_fixes[i].check_id, c->id) == 0) {
+			argv = strv_dup((char *const *)known_fixes[i].argv);
+			*what = _(known_fixes[i].what);
+		}
+	if (!argv && v == &tc_view && str_starts(c->id, "tool.")) {
+		char *cmd = toolchain_install_command(&t->tc);
+		argv = install_argv(cmd);
+		free(cmd);
+		*what = _("Installs the missing tools with the system's package manager.");
+	}
+	if (argv && geteuid() != 0) {
+		char **s = NULL;
+		strv_push(&s, "sudo");
+		for (size_t i = 0; argv[i]; i++)
+			strv_push(&s, argv[i]);
+		strv_free(argv);
+		argv = s;
+	}
+	return argv;
+}
+
+static void redetect(struct tui *t, struct checkview *v)
+{
+	if (v == &hw_view) {
+		tui_detect_hardware(t);
+	} else {
+		tui_detect_toolchain(t);
+		rebuild_tc_checks(t);
+	}
+	const struct check_list *l = view_list(t, v);
+	if (v->sel >= l->n)
+		v->sel = l->n ? l->n - 1 : 0;
+}
+
+static int answer_fix(struct tui *t, bool yes)
+{
+	struct checkview *v = t->cur == STEP_HARDWARE ? &hw_view : &tc_view;
+	char **argv = v->fix_argv;
+	v->fix_argv = NULL;
+	if (yes && argv) {
+		char *cause = NULL;
+		int st = term_run_interactive((const char *const *)argv, &cause);
+		char *line = job_quote_argv((const char *const *)argv);
+		if (st < 0)
+			tui_note(t, ROLE_BAD, _("Could not run %s: %s"), line, cause);
+		else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			tui_note(t, ROLE_GOOD, _("Ran %s; checked again."), line);
+		else
+			tui_note(t, ROLE_BAD, _("%s did not succeed (exit status %d); checked again."), line,
+				 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		free(line);
+		free(cause);
+		redetect(t, v);
+	}
+	strv_free(argv);
+	return RE_REDRAW | RE_STEPS;
+}
+
+static const char *status_word(enum check_status st)
+{
+	return check_status_name(st);
+}
+
+static enum role status_role(enum check_status st)
+{
+	switch (st) {
+	case CHECK_OK: return ROLE_OK;
+	case CHECK_WARN: return ROLE_WARN;
+	case CHECK_FAIL: return ROLE_FAIL;
+	case CHECK_SKIP: break;
+	}
+	return ROLE_SKIP;
+}
+
+/* The table, then the selected row in full with its remedy and fix. */
+static void draw_checks(struct tui *t, struct checkview *v, struct rect r)
+{
+	const struct check_list *l = view_list(t, v);
+	if (!l->n)
+		return;
+	/* Half the room for the table, the rest for the selected row's details. */
+	int rows = (int)l->n < r.h / 2 ? (int)l->n : r.h / 2;
+	if (rows < 3)
+		rows = r.h > 3 ? 3 : r.h;
+	if (v->sel < v->top)
+		v->top = v->sel;
+	if (v->sel >= v->top + (size_t)rows)
+		v->top = v->sel - (size_t)rows + 1;
+	int idw = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		int w = text_width(l->v[i].id);
+		idw = w > idw ? w : idw;
+	}
+	if (idw > r.w / 3)
+		idw = r.w / 3;
+	for (int i = 0; i < rows && v->top + (size_t)i < l->n; i++) {
+		size_t k = v->top + (size_t)i;
+		const struct check *c = &l->v[k];
+		int y = r.y + i;
+		bool sel = k == v->sel;
+		if (sel)
+			text_fill(y, r.x, r.w, ROLE_SELECTED);
+		text_put(y, r.x, status_word(c->status), 4, sel ? ROLE_SELECTED : status_role(c->status), false);
+		text_put(y, r.x + 6, c->id, idw, sel ? ROLE_SELECTED : ROLE_NORMAL, true);
+		text_put(y, r.x + 8 + idw, c->message, r.w - 8 - idw, sel ? ROLE_SELECTED : ROLE_NORMAL, true);
+	}
+	int y = r.y + rows + 1;
+	const struct check *c = v->sel < l->n ? &l->v[v->sel] : NULL;
+	if (!c)
+		return;
+	struct rect d = { y, r.x, r.y + r.h - y, r.w };
+	int used = text_para(d, 0, c->message, ROLE_NORMAL);
+	d.y += used;
+	d.h -= used;
+	if (c->remedy && d.h > 0) {
+		char *rem = xasprintf(_("Remedy: %s"), c->remedy);
+		used = text_para(d, 0, rem, ROLE_WARN);
+		free(rem);
+		d.y += used;
+		d.h -= used;
+	}
+	const char *what = NULL;
+	char **argv = fix_for(t, v, &what);
+	if (argv && d.h > 1) {
+		char *line = job_quote_argv((const char *const *)argv);
+		char *m = xasprintf(_("f runs the fix: $ %s"), line);
+		text_para((struct rect){ d.y + 1, d.x, d.h - 1, d.w }, 0, m, ROLE_COMMAND);
+		free(m);
+		free(line);
+	}
+	strv_free(argv);
+}
+
+static int checks_key(struct tui *t, struct checkview *v, int key)
+{
+	const struct check_list *l = view_list(t, v);
+	switch (key) {
+	case KEY_UP: case 'k':
+		if (v->sel > 0)
+			v->sel--;
+		return RE_REDRAW | RE_HANDLED;
+	case KEY_DOWN: case 'j':
+		if (v->sel + 1 < l->n)
+			v->sel++;
+		return RE_REDRAW | RE_HANDLED;
+	case KEY_HOME: v->sel = 0; return RE_REDRAW | RE_HANDLED;
+	case KEY_END: v->sel = l->n ? l->n - 1 : 0; return RE_REDRAW | RE_HANDLED;
+	case 'r': case KEY_F(5):
+		redetect(t, v);
+		tui_note(t, ROLE_NORMAL, _("Checked again."));
+		return RE_REDRAW | RE_HANDLED | RE_STEPS;
+	case 'f': {
+		const char *what = NULL;
+		char **argv = fix_for(t, v, &what);
+		if (!argv) {
+			tui_note(t, ROLE_NORMAL, _("kfdo knows no fix to run for this row; its remedy says what to do."));
+			return RE_REDRAW | RE_HANDLED;
+		}
+		char *line = job_quote_argv((const char *const *)argv);
+		char *text = xasprintf(_("%s\n\nkfdo will run:\n  $ %s\n\n%s"), what, line,
+				       strcmp(argv[0], "sudo") == 0
+					       ? _("The screen is set aside while it runs, so that sudo can ask for "
+						   "your password.")
+					       : _("The screen is set aside while it runs (kfdo runs as root: no sudo)."));
+		strv_free(v->fix_argv);
+		v->fix_argv = argv;
+		tui_ask(t, _("Run this fix?"), text, true, answer_fix);
+		free(text);
+		free(line);
+		return RE_REDRAW | RE_HANDLED;
+	}
+	}
+	return RE_NONE;
+}
+
+static const struct keyhint check_hints[] = {
+	{ "Up/Dn", N_("Select") }, { "f", N_("Fix") }, { "r/F5", N_("Check again") }, { NULL, NULL },
+};
+
+static const struct keyhint *hints(struct tui *t)
+{
+	(void)t;
+	return check_hints;
+}
+
+/* ---- hardware ---- */
+
+static void hw_enter(struct tui *t)
+{
+	if (!t->hw_done)
+		tui_detect_hardware(t);
+}
+
+static void hw_draw(struct tui *t, struct rect r)
+{
+	/* The verdict and its summary say what the header's state line would. */
+	int y = draw_step_title(t, r);
+	const struct detect_report *h = &t->hw;
+	enum role role = h->verdict == VERDICT_READY ? ROLE_GOOD : h->verdict == VERDICT_FIXABLE ? ROLE_WARN : ROLE_BAD;
+	const char *word = h->verdict == VERDICT_READY ? _("ready") : h->verdict == VERDICT_FIXABLE ? _("fixable")
+												 : _("unsupported");
+	char *v = xasprintf(_("Verdict: %s"), word);
+	text_put(r.y + y, r.x, v, r.w, role, true);
+	free(v);
+	y++;
+	y += text_para((struct rect){ r.y + y, r.x, 4, r.w }, 0, h->summary ? h->summary : "", ROLE_NORMAL);
+	if (h->verdict == VERDICT_UNSUPPORTED)
+		y += text_para((struct rect){ r.y + y, r.x, 2, r.w }, 0,
+			       _("The kernel can still be built here; recording the profile needs a machine that can."),
+			       ROLE_DIM);
+	y++;
+	draw_checks(t, &hw_view, (struct rect){ r.y + y, r.x, r.h - y, r.w });
+}
+
+static int hw_key(struct tui *t, int key)
+{
+	return checks_key(t, &hw_view, key);
+}
+
+const struct screen_ops screen_hardware = {
+	.enter = hw_enter, .draw = hw_draw, .on_key = hw_key, .hints = hints,
+};
+
+/* ---- toolchain ---- */
+
+static void tc_enter(struct tui *t)
+{
+	if (!t->tc_done)
+		tui_detect_toolchain(t);
+	rebuild_tc_checks(t);
+}
+
+static void tc_leave(struct tui *t)
+{
+	(void)t;
+	check_list_free(&tc_checks);
+}
+
+static void tc_draw(struct tui *t, struct rect r)
+{
+	int y = draw_step_header(t, r);
+	if (t->tc_done && t->tc.make_llvm_arg) {
+		char *m = xasprintf(_("kfdo will build with make %s (LLVM %d); llvm-profgen %s --kernel."),
+				    t->tc.make_llvm_arg, t->tc.llvm_major,
+				    t->tc.profgen_kernel ? _("handles") : _("does not handle"));
+		y += text_para((struct rect){ r.y + y, r.x, 2, r.w }, 0, m, ROLE_NORMAL);
+		free(m);
+	}
+	y++;
+	draw_checks(t, &tc_view, (struct rect){ r.y + y, r.x, r.h - y, r.w });
+}
+
+static int tc_key(struct tui *t, int key)
+{
+	return checks_key(t, &tc_view, key);
+}
+
+const struct screen_ops screen_toolchain = {
+	.enter = tc_enter, .leave = tc_leave, .draw = tc_draw, .on_key = tc_key, .hints = hints,
+};

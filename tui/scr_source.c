@@ -1,0 +1,419 @@
+/* The source screen: an existing kernel tree (a path, Tab completes it) or a
+ * clone (URL, branch, where to), run as plan_source's `git clone --progress`
+ * with git's progress meter shown live. A tree too old for a toggle (6.12 has
+ * no AUTOFDO_CLANG) is taken with that toggle off, and the screen says so. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/job.h"
+#include "core/util.h"
+#include "tui/input.h"
+#include "tui/tui.h"
+
+enum field { F_MODE_TREE, F_PATH, F_MODE_CLONE, F_URL, F_BRANCH, F_DEST, F_COUNT };
+
+static struct {
+	bool inited;
+	bool clone;		/* the chosen mode */
+	enum field focus;
+	struct input path, url, branch, dest;
+	bool was_running;
+	char *fitted;		/* what taking the tree turned off, and why */
+} st;
+
+static struct input *field_input(enum field f)
+{
+	switch (f) {
+	case F_PATH: return &st.path;
+	case F_URL: return &st.url;
+	case F_BRANCH: return &st.branch;
+	case F_DEST: return &st.dest;
+	default: return NULL;
+	}
+}
+
+/* "~/x" -> "$HOME/x"; a relative path against the current directory. */
+static char *expand(const char *p)
+{
+	if (p[0] == '~' && (p[1] == '/' || !p[1]) && getenv("HOME"))
+		return xasprintf("%s%s", getenv("HOME"), p + 1);
+	if (p[0] != '/') {
+		char cwd[PATH_MAX];
+		return xasprintf("%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", p);
+	}
+	return xstrdup(p);
+}
+
+/* Turns off what the tree cannot do and says so; true when something changed. */
+static bool fit_toggles(struct tui *t, struct strbuf *said)
+{
+	struct toggles *g = &t->s->toggles;
+	const struct kernel_tree *k = &t->tree;
+	bool changed = false;
+	if (g->autofdo && !k->has_autofdo) {
+		g->autofdo = false;
+		sb_addf(said, _(" AutoFDO is off: Linux %s has no CONFIG_AUTOFDO_CLANG (it needs 6.13 or later)."),
+			k->release_string ? k->release_string : "?");
+		changed = true;
+	}
+	if (g->propeller && !k->has_propeller) {
+		g->propeller = false;
+		sb_add(said, _(" Propeller is off: this tree has no CONFIG_PROPELLER_CLANG."));
+		changed = true;
+	}
+	if ((g->thin_lto || g->full_lto) && !k->has_lto_thin) {
+		g->thin_lto = g->full_lto = false;
+		sb_add(said, _(" LTO is off: this tree has no CONFIG_LTO_CLANG_THIN."));
+		changed = true;
+	}
+	return changed;
+}
+
+/* Takes the tree at path for the session: inspects it, fits the toggles, records the step. */
+static int use_tree(struct tui *t, const char *typed)
+{
+	if (!*typed) {
+		tui_note(t, ROLE_BAD, _("Type the path of a kernel source tree (Tab completes)."));
+		return RE_REDRAW;
+	}
+	char *p = expand(typed);
+	char *real = realpath(p, NULL);
+	if (!real) {
+		tui_note(t, ROLE_BAD, _("%s: %s. Type the path of a kernel source tree."), p, strerror(errno));
+		free(p);
+		return RE_REDRAW;
+	}
+	free(p);
+	struct session *s = t->s;
+	char *old = s->tree ? xstrdup(s->tree) : NULL;
+	session_set(&s->tree, real);
+	tui_inspect_tree(t, true);
+	if (t->tree_rc < 0) {
+		tui_note(t, ROLE_BAD, "%s", t->tree_cause ? t->tree_cause : _("not a kernel tree"));
+		session_set(&s->tree, old);
+		tui_inspect_tree(t, true);
+		free(old);
+		free(real);
+		return RE_REDRAW;
+	}
+	free(old);
+	session_set(&s->clone_url, NULL);
+	session_set(&s->clone_branch, NULL);
+	struct strbuf said = { 0 };
+	bool off = fit_toggles(t, &said);
+	free(st.fitted);
+	st.fitted = off ? xstrdup(said.s + 1) : NULL;
+	char *why = NULL;
+	bool ok = step_get(STEP_SOURCE)->postcondition(s, &why);
+	session_step_set(s, STEP_SOURCE, ok ? STATUS_DONE : STATUS_FAILED, why);
+	tui_save(t);
+	const char *rel = t->tree.release_string ? t->tree.release_string : "?";
+	if (!ok)
+		tui_note(t, ROLE_BAD, "%s", why);
+	else if (off)
+		tui_note(t, ROLE_WARN, _("Using Linux %s, with what it cannot do turned off (see below)."), rel);
+	else
+		tui_note(t, ROLE_GOOD, _("Using Linux %s at %s."), rel, real);
+	sb_free(&said);
+	free(why);
+	free(real);
+	return RE_REDRAW | RE_STEPS;
+}
+
+static int start_clone(struct tui *t)
+{
+	char *url = input_text(&st.url), *branch = input_text(&st.branch), *dest = input_text(&st.dest);
+	char *where = *dest ? expand(dest) : NULL;
+	struct stat sb;
+	int re = RE_REDRAW;
+	if (!*url) {
+		tui_note(t, ROLE_BAD, _("Type the URL of a git repository to clone."));
+		st.focus = F_URL;
+	} else if (!where) {
+		tui_note(t, ROLE_BAD, _("Type the directory to clone into."));
+		st.focus = F_DEST;
+	} else if (stat(where, &sb) == 0) {
+		tui_note(t, ROLE_BAD, _("%s already exists: choose a new directory (git clone makes it)."), where);
+		st.focus = F_DEST;
+	} else {
+		struct session *s = t->s;
+		session_set(&s->clone_url, url);
+		session_set(&s->clone_branch, *branch ? branch : NULL);
+		session_set(&s->tree, where);
+		tui_save(t);
+		if (task_start(t, STEP_SOURCE) == 0) {
+			st.was_running = true;
+			tui_note(t, ROLE_RUNNING, _("Cloning %s..."), url);
+		}
+		re |= RE_STEPS;
+	}
+	free(where);
+	free(url);
+	free(branch);
+	free(dest);
+	return re;
+}
+
+static void src_enter(struct tui *t)
+{
+	if (!st.inited) {
+		st.inited = true;
+		st.path.path = st.dest.path = true;
+		char cwd[PATH_MAX];
+		const char *here = getcwd(cwd, sizeof(cwd));
+		bool tree_here = here && access("Makefile", F_OK) == 0 && access("Kconfig", F_OK) == 0;
+		input_set(&st.path, t->s->tree ? t->s->tree : tree_here ? here : "");
+		input_set(&st.url, t->s->clone_url ? t->s->clone_url
+						   : "https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git");
+		input_set(&st.branch, t->s->clone_branch ? t->s->clone_branch : "");
+		char *dflt = here ? xasprintf("%s/linux", here) : xstrdup("");
+		input_set(&st.dest, dflt);
+		free(dflt);
+		st.clone = t->s->clone_url != NULL;
+	}
+	st.focus = st.clone ? F_URL : F_PATH;
+	tui_inspect_tree(t, false);
+}
+
+static void draw_tree(struct tui *t, struct rect r)
+{
+	if (!t->tree_done || t->tree_rc < 0 || r.h < 2)
+		return;
+	char *head = xasprintf(_("Tree: Linux %s at %s"), t->tree.release_string ? t->tree.release_string : "?",
+			       t->tree.path);
+	text_put(r.y, r.x, head, r.w, ROLE_HEADING, true);
+	free(head);
+	struct check_list l = { 0 };
+	tree_checks(&t->tree, &l);
+	for (size_t i = 0; i < l.n && (int)i + 1 < r.h; i++) {
+		const struct check *c = &l.v[i];
+		enum role role = c->status == CHECK_OK ? ROLE_OK : c->status == CHECK_WARN ? ROLE_WARN
+						     : c->status == CHECK_FAIL ? ROLE_FAIL : ROLE_SKIP;
+		text_put(r.y + 1 + (int)i, r.x, check_status_name(c->status), 4, role, false);
+		text_put(r.y + 1 + (int)i, r.x + 6, c->message, r.w - 6, ROLE_NORMAL, true);
+	}
+	check_list_free(&l);
+}
+
+static void draw_clone_progress(struct tui *t, struct rect r)
+{
+	struct task *k = &t->task;
+	size_t len;
+	const char *part = runner_partial(k->r, &len);
+	/* git rewrites its meter with '\r': the last segment is the current state. */
+	const char *cr = part ? strrchr(part, '\r') : NULL;
+	const char *now = cr ? cr + 1 : part ? part : "";
+	if (!*now && cr) {
+		const char *p = cr;
+		while (p > part && p[-1] != '\r')
+			p--;
+		now = p;
+	}
+	const char *pct = strchr(now, '%');
+	double frac = -1;
+	if (pct) {
+		const char *d = pct;
+		while (d > now && d[-1] >= '0' && d[-1] <= '9')
+			d--;
+		if (d < pct)
+			frac = atoi(d) / 100.0;
+	}
+	draw_bar(t, r.y, r.x, r.w, frac, (unsigned)(job_now() / 200));
+	size_t n = strcspn(now, "\r");
+	text_putn(r.y + 1, r.x, now, n, r.w, ROLE_NORMAL);
+}
+
+/* The clone command the fields make, shown before it runs (plan_source on a
+ * shallow copy of the session with the fields in it). */
+static void draw_clone_plan(struct tui *t, struct rect r)
+{
+	char *url = input_text(&st.url), *branch = input_text(&st.branch), *dest = input_text(&st.dest);
+	char *where = *dest ? expand(dest) : NULL;
+	struct session tmp = *t->s;
+	tmp.clone_url = url;
+	tmp.clone_branch = *branch ? branch : NULL;
+	tmp.tree = where;
+	struct plan p = { 0 };
+	if (*url && where && plan_source(&tmp, &p, NULL) == 0 && p.n) {
+		text_put(r.y, r.x, _("The command that will run:"), r.w, ROLE_HEADING, true);
+		char *cmd = plan_format_command(&p.cmds[0]);
+		char *line = xasprintf("$ %s", cmd);
+		text_para((struct rect){ r.y + 1, r.x + 3, r.h - 1, r.w - 3 }, 0, line, ROLE_COMMAND);
+		free(line);
+		free(cmd);
+	}
+	plan_free(&p);
+	free(where);
+	free(url);
+	free(branch);
+	free(dest);
+}
+
+static void field_row(struct tui *t, int y, int x, int w, const char *label, enum field f, bool enabled)
+{
+	int lw = text_put(y, x, label, w, enabled ? ROLE_NORMAL : ROLE_DIM, true);
+	input_draw(t, field_input(f), y, x + lw + 1, w - lw - 1, enabled && st.focus == f && !task_running(t));
+}
+
+static void radio_row(struct tui *t, int y, int x, int w, const char *label, bool on, enum field f)
+{
+	char *s = xasprintf("(%s) %s", on ? text_glyph(t, "\xe2\x80\xa2", "*") : " ", label);
+	text_put(y, x, s, w, st.focus == f ? ROLE_SELECTED : ROLE_NORMAL, true);
+	free(s);
+}
+
+static void src_draw(struct tui *t, struct rect r)
+{
+	int y = r.y + draw_step_header(t, r);
+	int x = r.x, w = r.w;
+	radio_row(t, y++, x, w, _("Use a kernel tree on disk"), !st.clone, F_MODE_TREE);
+	field_row(t, y++, x + 4, w - 4, _("Path:"), F_PATH, !st.clone);
+	if (st.path.cands && !st.clone) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; st.path.cands[i]; i++)
+			sb_addf(&sb, "%s%s", i ? "  " : "", st.path.cands[i]);
+		text_put(y++, x + 4, sb.s, w - 4, ROLE_DIM, true);
+		sb_free(&sb);
+	} else if (st.path.no_match && !st.clone) {
+		text_put(y++, x + 4, _("(nothing matches)"), w - 4, ROLE_DIM, true);
+	}
+	y++;
+	radio_row(t, y++, x, w, _("Clone a kernel tree with git"), st.clone, F_MODE_CLONE);
+	field_row(t, y++, x + 4, w - 4, _("URL:   "), F_URL, st.clone);
+	field_row(t, y++, x + 4, w - 4, _("Branch:"), F_BRANCH, st.clone);
+	field_row(t, y++, x + 4, w - 4, _("Into:  "), F_DEST, st.clone);
+	if (st.dest.cands && st.clone) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; st.dest.cands[i]; i++)
+			sb_addf(&sb, "%s%s", i ? "  " : "", st.dest.cands[i]);
+		text_put(y++, x + 4, sb.s, w - 4, ROLE_DIM, true);
+		sb_free(&sb);
+	}
+	y++;
+	struct logview *lv = task_log(t, STEP_SOURCE);
+	if (lv) {
+		y += draw_task_status(t, (struct rect){ y, x, 3, w });
+		if (task_running(t)) {
+			draw_clone_progress(t, (struct rect){ y, x, 2, w });
+			y += 2;
+		}
+		if (r.y + r.h - y > 3)
+			logview_draw(lv, stdscr, y, x, r.y + r.h - y, w);
+		return;
+	}
+	if (st.clone) {
+		draw_clone_plan(t, (struct rect){ y, x, r.y + r.h - y, w });
+		return;
+	}
+	if (st.fitted && r.y + r.h - y > 2) {
+		y += text_para((struct rect){ y, x, 3, w }, 0, st.fitted, ROLE_WARN);
+		y++;
+	}
+	draw_tree(t, (struct rect){ y, x, r.y + r.h - y, w });
+}
+
+static int src_key(struct tui *t, int key)
+{
+	if (task_running(t) && t->task.step == STEP_SOURCE) {
+		if (key == 'c' || key == KEY_F(8)) {
+			task_cancel(t);
+			tui_note(t, ROLE_RUNNING, _("Cancelling the clone..."));
+			return RE_REDRAW | RE_HANDLED;
+		}
+		struct logview *lv = task_log(t, STEP_SOURCE);
+		if (lv && tui_log_key(lv, key))
+			return RE_REDRAW | RE_HANDLED;
+		return RE_NONE;
+	}
+	if (key == KEY_UP || key == KEY_BTAB) {
+		st.focus = st.focus ? st.focus - 1 : F_COUNT - 1;
+		return RE_REDRAW | RE_HANDLED;
+	}
+	if (key == KEY_DOWN) {
+		st.focus = (st.focus + 1) % F_COUNT;
+		return RE_REDRAW | RE_HANDLED;
+	}
+	if (key == ' ' && (st.focus == F_MODE_TREE || st.focus == F_MODE_CLONE)) {
+		st.clone = st.focus == F_MODE_CLONE;
+		return RE_REDRAW | RE_HANDLED;
+	}
+	bool go = key == '\r' || key == KEY_ENTER || key == KEY_F(5);
+	if (go) {
+		if (st.focus == F_MODE_TREE || st.focus == F_MODE_CLONE) {
+			st.clone = st.focus == F_MODE_CLONE;
+			st.focus = st.clone ? F_URL : F_PATH;
+			return RE_REDRAW | RE_HANDLED;
+		}
+		st.clone = st.focus >= F_MODE_CLONE;
+		if (!st.clone) {
+			char *p = input_text(&st.path);
+			int re = use_tree(t, p);
+			free(p);
+			return re | RE_HANDLED;
+		}
+		if (key != KEY_F(5) && st.focus != F_DEST) {
+			st.focus++;
+			return RE_REDRAW | RE_HANDLED;
+		}
+		return start_clone(t) | RE_HANDLED;
+	}
+	struct input *in = field_input(st.focus);
+	if (in && input_key(in, key)) {
+		st.clone = st.focus >= F_MODE_CLONE;
+		return RE_REDRAW | RE_HANDLED;
+	}
+	return RE_NONE;
+}
+
+/* After the clone: take the new tree like a typed one. */
+static int src_tick(struct tui *t, int64_t now)
+{
+	(void)now;
+	int re = task_running(t) && t->task.step == STEP_SOURCE ? RE_REDRAW : RE_NONE;
+	if (st.was_running && !task_running(t)) {
+		st.was_running = false;
+		char *mk = xasprintf("%s/Makefile", t->s->tree ? t->s->tree : "");
+		bool cloned = access(mk, F_OK) == 0;
+		free(mk);
+		/* A clone that worked but whose tree lacks a toggle failed the step: fit it now. */
+		if (t->task.step == STEP_SOURCE && t->task.result != RUNNER_CANCELLED && cloned) {
+			input_set(&st.path, t->s->tree);
+			char *keep = xstrdup(t->s->clone_url ? t->s->clone_url : "");
+			char *tree = xstrdup(t->s->tree);
+			re |= use_tree(t, tree);
+			/* The session remembers where the tree came from. */
+			session_set(&t->s->clone_url, keep);
+			tui_save(t);
+			free(keep);
+			free(tree);
+		}
+		re |= RE_STEPS | RE_REDRAW;
+	}
+	return re;
+}
+
+static const struct keyhint tree_hints[] = {
+	{ "Up/Dn", N_("Field") }, { "Tab", N_("Complete") }, { "Enter", N_("Use this tree") }, { NULL, NULL },
+};
+static const struct keyhint clone_hints[] = {
+	{ "Up/Dn", N_("Field") }, { "F5", N_("Clone") }, { NULL, NULL },
+};
+static const struct keyhint running_hints[] = {
+	{ "c", N_("Cancel") }, { "/", N_("Search") }, { NULL, NULL },
+};
+
+static const struct keyhint *src_hints(struct tui *t)
+{
+	if (task_running(t) && t->task.step == STEP_SOURCE)
+		return running_hints;
+	return st.clone ? clone_hints : tree_hints;
+}
+
+const struct screen_ops screen_source = {
+	.enter = src_enter, .draw = src_draw, .on_key = src_key, .on_tick = src_tick, .hints = src_hints,
+};

@@ -1,0 +1,208 @@
+/* Text on the screen, measured in display columns (wcwidth), never in bytes:
+ * a CJK character takes two columns, a combining accent none. Truncation
+ * stops before a character that would not fit, never inside one. Control
+ * characters and invalid bytes show as '?' so that nothing can move the
+ * cursor behind curses' back. */
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "core/util.h"
+#include "tui/tui.h"
+
+#define TAB_STOP 8
+
+/* One character of s (at most len bytes): its code and width. Returns the bytes used (>= 1). */
+static size_t next_char(const char *s, size_t len, wchar_t *wc, int *width)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t n = mbrtowc(wc, s, len, &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*wc = L'?';
+		*width = 1;
+		return 1;
+	}
+	int w = wcwidth(*wc);
+	if (w < 0 || *wc < 32) {
+		*wc = *wc == L'\t' ? L'\t' : L'?';
+		w = 1;
+	}
+	*width = w;
+	return n;
+}
+
+static int char_cols(wchar_t wc, int w, int col)
+{
+	return wc == L'\t' ? TAB_STOP - col % TAB_STOP : w;
+}
+
+int text_width(const char *s)
+{
+	int cols = 0;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		int w;
+		i += next_char(s + i, len - i, &wc, &w);
+		cols += char_cols(wc, w, cols);
+	}
+	return cols;
+}
+
+const char *text_glyph(const struct tui *t, const char *utf8, const char *ascii)
+{
+	return t->utf8 ? utf8 : ascii;
+}
+
+static int put_range(int y, int x, const char *s, size_t len, int maxw, enum role role, bool ellipsis,
+		     const char *dots)
+{
+	int total = 0;
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		int w;
+		i += next_char(s + i, len - i, &wc, &w);
+		total += char_cols(wc, w, total);
+	}
+	bool cut = total > maxw;
+	int limit = cut && ellipsis ? maxw - 1 : maxw;
+	wchar_t buf[256];
+	size_t nb = 0;
+	int used = 0;
+	attr_t a = theme_attr(role);
+	attrset(a);
+	move(y, x);
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		int w;
+		i += next_char(s + i, len - i, &wc, &w);
+		int c = char_cols(wc, w, used);
+		if (used + c > limit)
+			break;
+		if (wc == L'\t') {
+			for (int k = 0; k < c; k++) {
+				if (nb == ARRAY_LEN(buf)) {
+					addnwstr(buf, (int)nb);
+					nb = 0;
+				}
+				buf[nb++] = L' ';
+			}
+		} else {
+			if (nb == ARRAY_LEN(buf)) {
+				addnwstr(buf, (int)nb);
+				nb = 0;
+			}
+			buf[nb++] = wc;
+		}
+		used += c;
+	}
+	if (nb)
+		addnwstr(buf, (int)nb);
+	if (cut && ellipsis && maxw > 0) {
+		addstr(dots);
+		used++;
+	}
+	attrset(A_NORMAL);
+	return used;
+}
+
+int text_put(int y, int x, const char *s, int maxw, enum role role, bool ellipsis)
+{
+	if (maxw <= 0 || !s)
+		return 0;
+	/* "…" only where the locale can show it. */
+	const char *dots = MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "~";
+	return put_range(y, x, s, strlen(s), maxw, role, ellipsis, dots);
+}
+
+int text_putn(int y, int x, const char *s, size_t len, int maxw, enum role role)
+{
+	if (maxw <= 0 || !s)
+		return 0;
+	return put_range(y, x, s, len, maxw, role, false, "");
+}
+
+void text_fill(int y, int x, int w, enum role role)
+{
+	if (w <= 0)
+		return;
+	attrset(theme_attr(role));
+	mvhline(y, x, ' ', w);
+	attrset(A_NORMAL);
+}
+
+static void push_line(char ***lines, size_t *n, const char *s, size_t len)
+{
+	*lines = xrealloc(*lines, (*n + 1) * sizeof(**lines));
+	(*lines)[(*n)++] = xasprintf("%.*s", (int)len, s);
+}
+
+char **text_wrap(const char *s, int width, size_t *n)
+{
+	char **lines = NULL;
+	*n = 0;
+	if (width < 1)
+		width = 1;
+	size_t len = strlen(s);
+	size_t start = 0;
+	while (start <= len) {
+		/* One paragraph: up to the next newline. */
+		const char *nl = memchr(s + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - s) : len;
+		size_t line = start, brk = 0;
+		int cols = 0, brk_cols = 0;
+		bool any = false;
+		for (size_t i = start; i < end;) {
+			wchar_t wc;
+			int w;
+			size_t k = next_char(s + i, end - i, &wc, &w);
+			int c = char_cols(wc, w, cols);
+			if (cols + c > width && (i > line)) {
+				if (brk > line) {
+					/* Break at the last space; the next line starts after it. */
+					push_line(&lines, n, s + line, brk - line);
+					line = brk + 1;
+					cols -= brk_cols + 1;
+				} else {
+					push_line(&lines, n, s + line, i - line);
+					line = i;
+					cols = 0;
+				}
+				brk = 0;
+				any = true;
+				continue;
+			}
+			if (wc == L' ') {
+				brk = i;
+				brk_cols = cols;
+			}
+			cols += c;
+			i += k;
+		}
+		if (end > line || !any)
+			push_line(&lines, n, s + line, end - line);
+		if (!nl)
+			break;
+		start = end + 1;
+	}
+	return lines;
+}
+
+void text_free_lines(char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+int text_para(struct rect r, int skip, const char *s, enum role role)
+{
+	size_t n;
+	char **lines = text_wrap(s, r.w, &n);
+	int rows = 0;
+	for (size_t i = (size_t)(skip > 0 ? skip : 0); i < n && rows < r.h; i++, rows++)
+		text_put(r.y + rows, r.x, lines[i], r.w, role, false);
+	text_free_lines(lines, n);
+	return rows;
+}
