@@ -348,11 +348,7 @@ static void print_hottest(const char *profile)
 static bool run_fixes(const struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		char **argv = NULL;
-		if (p->cmds[i].needs_root && geteuid() != 0)
-			strv_push(&argv, "sudo");
-		for (size_t k = 0; p->cmds[i].argv[k]; k++)
-			strv_push(&argv, p->cmds[i].argv[k]);
+		char **argv = plan_cmd_argv(&p->cmds[i]);
 		char *log = job_default_log_path("sysctl"), *cause = NULL;
 		struct job_spec spec = { .argv = (const char *const *)argv, .log_path = log };
 		struct job *j;
@@ -457,13 +453,18 @@ static int step_reboot(struct session *s)
 	return ret;
 }
 
-/* pacman -U runs through sudo as a job, without the terminal: sudo asks for
- * the password here, with it, before the step starts (the one process kfdo
- * does not run as a job: it needs the terminal). Without a terminal, sudo
- * must not ask at all (-n) rather than hang. */
-static bool sudo_ready(const struct session *s)
+/* A step's root commands (pacman -U) run through sudo as jobs, without the
+ * terminal: sudo asks for the password here, with it, before the step starts
+ * (the one process kfdo does not run as a job: it needs the terminal). No
+ * sudo at all when the plan needs none (kfdo is root, or root mode). Without
+ * a terminal, sudo must not ask at all (-n) rather than hang. */
+static bool sudo_ready(const struct session *s, enum step_id id)
 {
-	if (geteuid() == 0 || s->install_root)
+	struct plan p = { 0 };
+	const struct step_def *def = step_get(id);
+	bool need = def->plan && def->plan(s, &p, NULL) == 0 && plan_needs_sudo(&p);
+	plan_free(&p);
+	if (!need)
 		return true;
 	bool tty = isatty(STDIN_FILENO);
 	char *argv[] = { "sudo", tty ? "-v" : "-n", tty ? NULL : "-v", NULL };
@@ -659,7 +660,7 @@ int cli_run(int argc, char **argv)
 			ret = ok < 0 || got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
-		if ((id == STEP_INSTALL || id == STEP_FINISH) && !sudo_ready(s)) {
+		if (!sudo_ready(s, id)) {
 			ret = got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}

@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <wchar.h>
 
 #include "core/i18n.h"
@@ -52,12 +51,9 @@ static int sudo_first(struct tui *t, enum step_id id)
 {
 	const struct step_def *def = step_get(id);
 	struct plan p = { 0 };
-	bool root = false;
-	if (def->plan && def->plan(t->s, &p, NULL) == 0)
-		for (size_t i = 0; i < p.n; i++)
-			root = root || p.cmds[i].needs_root;
+	bool sudo = def->plan && def->plan(t->s, &p, NULL) == 0 && plan_needs_sudo(&p);
 	plan_free(&p);
-	if (!root || geteuid() == 0)
+	if (!sudo)
 		return 0;
 	const char *argv[] = { "sudo", "-v", "-p",
 			       /* TRANSLATORS: sudo's prompt; sudo itself replaces %u with the user name. */

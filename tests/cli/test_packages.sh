@@ -90,6 +90,41 @@ expect_out "status: finish done" "finish +done +.*6.13.0_fake-2"
 expect_out "status: root mode" "^Install +into $R \(root mode"
 expect_out "status: the installed kernel" "^Installed +kernel 6.13.0-fake, vmlinux $VM, build-id $id2"
 
+# System mode: whether pacman runs through sudo is decided in one place
+# (core/plan.c): as root it runs itself; as a user through sudo, asked first
+# with sudo -n -v when there is no terminal. Stand-in pacman and sudo record
+# what they are run with (the real ones would change this machine); the
+# database check after them then fails, since nothing was installed.
+mkdir -p "$T/sysbin" && chmod 755 "$T" && : >"$T/sys.argv" && chmod 666 "$T/sys.argv"
+printf '#!/bin/sh\necho "pacman $*" >>%s/sys.argv\n' "$T" >"$T/sysbin/pacman"
+printf '#!/bin/sh\necho "sudo $*" >>%s/sys.argv\n[ "$1" = -n ] && exit 0\nexec "$@"\n' "$T" >"$T/sysbin/sudo"
+chmod 755 "$T/sysbin" "$T/sysbin/pacman" "$T/sysbin/sudo"
+P2=$T/tree/linux-upstream-6.13.0_fake-2-$(uname -m).pkg.tar.zst
+cp -a "$XDG_STATE_HOME" "$T/sysstate"
+XDG_STATE_HOME=$T/sysstate PATH="$T/sysbin:$PATH" run run --yes --from install --until install --root /
+expect_rc "system mode: pacman ran, then the database check fails (nothing installed)" 1
+if [ "$(id -u)" -eq 0 ]; then
+    expect_out "as root the line shown has no sudo" "^  \[2/2\] pacman -U --noconfirm $P2"
+    if grep -q '^sudo' "$T/sys.argv"; then not_ok "as root sudo is not run" "$(cat "$T/sys.argv")"
+    else ok "as root sudo is not run"; fi
+    grep -q "^pacman -U --noconfirm $P2 " "$T/sys.argv" && ok "as root pacman runs itself, with the packages" ||
+        not_ok "as root pacman runs itself" "$(cat "$T/sys.argv")"
+    # The same session as a user (nobody): sudo is asked first, then runs pacman.
+    : >"$T/sys.argv"
+    cp -a "$XDG_STATE_HOME" "$T/userstate" && chown -R nobody "$T/userstate"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups env XDG_STATE_HOME="$T/userstate" PATH="$T/sysbin:$PATH" \
+        "$KFDO" run --yes --from install --until install --root / >"$T/out" 2>"$T/err" </dev/null
+    rc=$?
+    expect_rc "as a user: the same run" 1
+    expect_out "as a user the line shown has sudo" "^  \[2/2\] sudo pacman -U --noconfirm $P2"
+    if [ "$(head -n1 "$T/sys.argv")" = "sudo -n -v" ] && sed -n 2p "$T/sys.argv" | grep -q "^sudo pacman -U --noconfirm $P2 " &&
+       sed -n 3p "$T/sys.argv" | grep -q "^pacman -U --noconfirm $P2 "; then
+        ok "as a user: sudo -n -v first (no terminal), then sudo pacman -U"
+    else
+        not_ok "as a user: sudo -n -v first, then sudo pacman -U" "$(cat "$T/sys.argv")"
+    fi
+fi
+
 # kfdo packages: the newest build of a directory, the older one named.
 run packages "$T/tree"
 expect_rc "packages DIR" 0
