@@ -4,6 +4,7 @@
 # against fixture sysroots made from the installed vmlinux, finish; and
 # kfdo packages on what was built.
 . tests/cli/lib.sh
+. tests/lib/fixtures.sh
 export XDG_STATE_HOME=$T/state
 cp -a $FIX/faketree "$T/tree"
 R=$T/root
@@ -30,7 +31,7 @@ expect_out "says why" "running .*, built 6.13.0-fake"
 [ ! -e "$R/usr/include" ] && ok "no api headers in the root" || not_ok "no api headers in the root"
 [ -d "$R/var/lib/pacman/local/linux-upstream-debug-6.13.0_fake-1" ] && ok "the root's database has the packages" ||
     not_ok "the root's database has the packages" "$(ls "$R/var/lib/pacman/local" 2>&1)"
-id1=$(readelf -n "$VM" | sed -n 's/.*Build ID: //p')
+id1=$(build_id "$VM")
 S=$XDG_STATE_HOME/kfdo/session.json
 if grep -q "\"vmlinux\": \"$VM\"" "$S" && grep -q '"kernel_release": "6.13.0-fake"' "$S" &&
    grep -q "\"build_id\": \"$id1\"" "$S" && grep -q "\"root\": \"$R\"" "$S"; then
@@ -47,11 +48,6 @@ else
 fi
 
 # Fixture sysroots: /proc's release and /sys/kernel/notes cut out of an ELF file.
-mk_sysroot() { # DIR RELEASE ELF
-    mkdir -p "$1/proc/sys/kernel" "$1/sys/kernel"
-    echo "$2" >"$1/proc/sys/kernel/osrelease"
-    objcopy -O binary --only-section=.note.gnu.build-id "$3" "$1/sys/kernel/notes"
-}
 echo 'int main(void) { return 0; }' >"$T/other.c" && cc -Wl,--build-id=sha1 -o "$T/other" "$T/other.c"
 mk_sysroot "$T/match" 6.13.0-fake "$VM"
 mk_sysroot "$T/debian" 6.1.0-28-amd64 "$VM"
@@ -79,7 +75,7 @@ expect_out "finish confirms it" "ok   installed linux-upstream, linux-upstream-d
 expect_out "finish sums up" "The kernel optimized with AutoFDO is installed: 6.13.0-fake"
 [ -d "$R/var/lib/pacman/local/linux-upstream-6.13.0_fake-2" ] && ok "the root's database has the new build" ||
     not_ok "the root's database has the new build" "$(ls "$R/var/lib/pacman/local")"
-id2=$(readelf -n "$VM" | sed -n 's/.*Build ID: //p')
+id2=$(build_id "$VM")
 [ -n "$id2" ] && [ "$id2" != "$id1" ] && ok "the installed vmlinux is the new build's" || not_ok "the installed vmlinux is the new build's"
 # The kernel running is now the older build of the same release.
 run $AGAIN --until finish --sysroot "$T/match"
