@@ -148,6 +148,17 @@ void task_cancel(struct tui *t)
 	k->cancel_asked = true;
 }
 
+bool task_stop(struct tui *t)
+{
+	struct task *k = &t->task;
+	return k->running && runner_stop(k->r, job_now());
+}
+
+bool task_recording(const struct tui *t)
+{
+	return t->task.running && runner_recording(t->task.r);
+}
+
 int task_fd(const struct tui *t)
 {
 	return t->task.running ? runner_fd(t->task.r) : -1;
