@@ -37,6 +37,27 @@ const char *pkg_api_headers_reason(void)
 		 "does not need it");
 }
 
+void pkg_fmt_size(char *buf, size_t n, off_t bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	size_t u = 0;
+	while (v >= 1024 && u + 1 < ARRAY_LEN(units)) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+char *pkg_vmlinux_describe(const struct pkg_vmlinux *v)
+{
+	if (!v->checked)
+		return xasprintf(_("%s in %s (not read out of its package yet)"), v->path, v->pkg->name);
+	return xasprintf(_("%s in %s: %s, %s, build-id %s"), v->path, v->pkg->name,
+			 v->stripped ? _("stripped") : _("unstripped"),
+			 v->debug_info ? _("with debug info") : _("no debug info"), v->build_id ? v->build_id : _("none"));
+}
+
 bool pkg_filename_is_package(const char *name)
 {
 	const char *p = strstr(name, ".pkg.tar");

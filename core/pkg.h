@@ -97,6 +97,12 @@ char **pkg_set_install_paths(const struct pkg_set *set);
 /* Why the -api-headers package is left out (translated). */
 const char *pkg_api_headers_reason(void);
 const char *pkg_role_name(enum pkg_role role);
+/* "usr/src/debug/B/vmlinux in B-debug: unstripped, with debug info, build-id
+ * ID" once checked, else "... in B-debug (not read out of its package yet)".
+ * Translated, malloc'd. */
+char *pkg_vmlinux_describe(const struct pkg_vmlinux *v);
+/* A package size in pacman's units: "812 B", "1.2 KiB", "45.1 MiB". */
+void pkg_fmt_size(char *buf, size_t n, off_t bytes);
 
 /* The packages of the newest build in dir (any PKGEXT), as sorted paths in
  * *paths. Older builds lying next to it (make pacman-pkg run twice) are not

@@ -161,6 +161,40 @@ char *plan_quote_arg(const char *arg)
 	return sb.s;
 }
 
+static long euid_override = -1;
+
+void plan_set_euid(long euid)
+{
+	euid_override = euid;
+}
+
+bool plan_cmd_sudo(const struct plan_cmd *c)
+{
+	long euid = euid_override >= 0 ? euid_override : (long)geteuid();
+	return c->kind == PLAN_RUN && c->needs_root && euid != 0;
+}
+
+bool plan_needs_sudo(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (plan_cmd_sudo(&p->cmds[i]))
+			return true;
+	return false;
+}
+
+char **plan_cmd_argv(const struct plan_cmd *c)
+{
+	char **v = NULL;
+	if (plan_cmd_sudo(c)) {
+		strv_push(&v, "sudo");
+		for (size_t i = 0; c->env && c->env[i]; i++)
+			strv_push(&v, c->env[i]);
+	}
+	for (size_t i = 0; c->argv && c->argv[i]; i++)
+		strv_push(&v, c->argv[i]);
+	return v;
+}
+
 char *plan_format_command(const struct plan_cmd *c)
 {
 	struct strbuf sb = { 0 };
@@ -173,7 +207,7 @@ char *plan_format_command(const struct plan_cmd *c)
 		quote_to(&sb, c->dst);
 		return sb.s;
 	}
-	if (c->needs_root)
+	if (plan_cmd_sudo(c))
 		sb_add(&sb, "sudo ");
 	/* K='V' rather than 'K=V': only the first is an assignment to a shell. */
 	for (size_t i = 0; c->env && c->env[i]; i++) {

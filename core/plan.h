@@ -28,7 +28,7 @@ struct plan_cmd {
 	char *cwd;		/* NULL: kfdo's own */
 	char **env;		/* "K=V" additions to the environment */
 	char *desc;		/* one line, for the screen and the log header */
-	bool needs_root;	/* run through sudo */
+	bool needs_root;	/* needs root: through sudo unless kfdo is root (plan_cmd_sudo) */
 	char *src, *dst;	/* PLAN_COPY */
 };
 
@@ -45,6 +45,18 @@ void plan_cmd_set_cwd(struct plan_cmd *c, const char *cwd);
 void plan_cmd_setenv(struct plan_cmd *c, const char *key, const char *value);
 /* Frees the commands; the plan is empty and reusable afterwards. */
 void plan_free(struct plan *p);
+
+/* Whether c runs through sudo: it needs root and kfdo is not root. The one
+ * place this is decided: the display line, the argv the runner starts and a
+ * front end's password prompt before the step all ask here. */
+bool plan_cmd_sudo(const struct plan_cmd *c);
+/* Whether any command of p runs through sudo (ask for the password first). */
+bool plan_needs_sudo(const struct plan *p);
+/* The argv that runs for c: "sudo", its K=V environment (sudo would reset it
+ * otherwise), then argv when plan_cmd_sudo(); argv alone otherwise. malloc'd. */
+char **plan_cmd_argv(const struct plan_cmd *c);
+/* Tests: decide as if kfdo ran with this effective uid (-1: the real one). */
+void plan_set_euid(long euid);
 
 /* Shell-quotes one word for display ('it'\''s'; bare when only safe characters). */
 char *plan_quote_arg(const char *arg);

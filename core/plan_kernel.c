@@ -300,7 +300,7 @@ int plan_install(const struct session *s, struct plan *p, char **cause)
 		/* The job's output goes through a pipe: pacman cannot ask there. */
 		strv_push(&v, "--noconfirm");
 		c = plan_add(p, _("Install the kernel packages (pacman, through sudo)"), v);
-		c->needs_root = geteuid() != 0;
+		c->needs_root = true;
 	}
 	for (size_t i = 0; install[i]; i++)
 		strv_push(&c->argv, install[i]);

@@ -235,11 +235,7 @@ static void start_next(struct runner *r, int64_t now)
 		free(r->log_path);
 		r->log_path = job_default_log_path(name);
 		free(name);
-		char **argv = NULL;
-		if (c->kind == RC_PLAN && c->cmd->needs_root)
-			strv_push(&argv, "sudo");
-		for (const char *const *a = cmd_argv(c); *a; a++)
-			strv_push(&argv, *a);
+		char **argv = c->kind == RC_PLAN ? plan_cmd_argv(c->cmd) : strv_dup((char *const *)c->argv);
 		struct job_spec spec = {
 			.argv = (const char *const *)argv,
 			.cwd = c->kind == RC_PLAN ? c->cmd->cwd : NULL,

@@ -1,7 +1,7 @@
 /* The steps table. Postconditions look at the real world where that is cheap
- * (.config, build outputs, uname, perf.data's header, the profile); the steps
- * whose engine comes later trust what the session recorded, and their why
- * text says so. */
+ * (.config, build outputs, the package database, the running kernel,
+ * perf.data's header, the profile); the machine checks trust what the session
+ * recorded, and their why text says so. */
 #include "core/steps.h"
 
 #include <dirent.h>
@@ -126,7 +126,8 @@ static bool build_output_done(const struct session *s, char **why)
 	return ok;
 }
 
-/* For the steps whose engine comes later: trust the session. */
+/* What the session recorded: all there is for the machine checks, and the first
+ * check of the steps whose files could be left from an earlier run. */
 static bool recorded_done(const struct session *s, enum step_id id, char **why)
 {
 	if (s->steps[id].status == STATUS_DONE)
@@ -328,6 +329,26 @@ static char *running_release(const char *sysroot)
 	return rel;
 }
 
+void steps_running_kernel(const struct session *s, char **release, char **build_id, char **cause)
+{
+	const char *sysroot = session_sysroot(s);
+	*build_id = NULL;
+	*release = running_release(sysroot);
+	if (!*release) {
+		cause_set(cause, _("cannot read the running kernel's release (%s/proc/sys/kernel/osrelease)"),
+			  strcmp(sysroot, "/") ? sysroot : "");
+		return;
+	}
+	char *notes = sysroot_path(sysroot, "/sys/kernel/notes");
+	char *err = NULL;
+	if (elfid_notes_build_id(notes, build_id, &err) < 0) {
+		*build_id = NULL;
+		cause_set(cause, "%s", err);
+	}
+	free(err);
+	free(notes);
+}
+
 /* The release alone would take an older build of the same version for the
  * new one (the first and the final build share it): the build-id decides. */
 static bool post_reboot(const struct session *s, char **why)
@@ -335,18 +356,15 @@ static bool post_reboot(const struct session *s, char **why)
 	const struct artifacts *a = &s->artifacts;
 	if (!a->kernel_release || !*a->kernel_release || !a->build_id)
 		return why_set(why, false, _("the built kernel is not installed yet"));
-	const char *sysroot = session_sysroot(s);
-	char *running = running_release(sysroot);
-	if (!running)
-		return why_set(why, false, _("cannot read the running kernel's release (%s/proc/sys/kernel/osrelease)"),
-			       strcmp(sysroot, "/") ? sysroot : "");
-	char *notes = sysroot_path(sysroot, "/sys/kernel/notes");
-	char *id = NULL, *err = NULL;
+	char *running, *id, *err = NULL;
 	bool ok = false;
-	if (strcmp(running, a->kernel_release) != 0)
+	steps_running_kernel(s, &running, &id, &err);
+	if (!running)
+		why_set(why, false, "%s", err);
+	else if (strcmp(running, a->kernel_release) != 0)
 		why_set(why, false, _("running %s, built %s: reboot into %s"), running, a->kernel_release,
 			a->kernel_release);
-	else if (elfid_notes_build_id(notes, &id, &err) < 0)
+	else if (!id)
 		why_set(why, false, _("running %s, but its build-id cannot be read: %s"), running, err);
 	else if (strcmp(id, a->build_id) != 0)
 		why_set(why, false, _("running %s, the same release but a different build-id (%s, built %s): an "
@@ -355,7 +373,6 @@ static bool post_reboot(const struct session *s, char **why)
 	else
 		ok = why_set(why, true, _("running %s, the kernel kfdo built (build-id %s)"), running, id);
 	free(running);
-	free(notes);
 	free(id);
 	free(err);
 	return ok;

@@ -33,6 +33,11 @@ const struct step_def *step_by_name(const char *name);
  * the whole flow is done. */
 const struct step_def *step_next_pending(const struct session *s);
 
+/* The running kernel as the reboot check reads it below the session's sysroot:
+ * its release (as uname -r) and build-id (/sys/kernel/notes), malloc'd. Either
+ * is NULL when it cannot be read, and *cause (may be NULL) says why. */
+void steps_running_kernel(const struct session *s, char **release, char **build_id, char **cause);
+
 /* The *.pkg.tar.* files in dir newer than `after` (the .config's mtime; NULL:
  * any), as sorted paths in *out. Returns how many, -1 when dir is unreadable.
  * Exposed so the build step can record them in the artifacts. */

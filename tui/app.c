@@ -68,7 +68,11 @@ void tui_refresh_steps(struct tui *t)
 			st = SIDE_RUNNING;
 		} else if (failed) {
 			st = SIDE_FAILED;
-		} else if (d->postcondition(t->s, &why)) {
+		} else if (d->postcondition(t->s, &why) &&
+			   /* Finish checks that the last build's packages are installed, which the
+			    * first build's are after the install step: the optimized kernel is not
+			    * installed before it is built. */
+			   (i != STEP_FINISH || t->side[STEP_FINAL_BUILD] == SIDE_DONE)) {
 			st = SIDE_DONE;
 		} else {
 			free(why);
@@ -459,8 +463,9 @@ enum step_id tui_resume_step(const struct session *s)
 }
 
 /* A step that was running when kfdo last stopped did not finish; the reboot is
- * done once the running kernel is the built one. */
-static void session_catch_up(struct tui *t)
+ * done once the running kernel is the built one (the engine's check: release
+ * and build-id). Returns true when that reboot was just noticed. */
+static bool session_catch_up(struct tui *t)
 {
 	struct session *s = t->s;
 	bool changed = false;
@@ -471,14 +476,16 @@ static void session_catch_up(struct tui *t)
 			changed = true;
 		}
 	char *why = NULL;
+	bool back = false;
 	if (s->steps[STEP_REBOOT].status != STATUS_DONE && step_get(STEP_REBOOT)->postcondition(s, &why)) {
 		session_step_set(s, STEP_REBOOT, STATUS_DONE, why);
 		tui_note(t, ROLE_GOOD, _("Welcome back: %s. On to recording a profile."), why);
-		changed = true;
+		changed = back = true;
 	}
 	free(why);
 	if (changed)
 		tui_save(t);
+	return back;
 }
 
 void tui_run_session(struct tui *t)
@@ -486,12 +493,13 @@ void tui_run_session(struct tui *t)
 	keywin = newwin(1, 1, 0, 0);
 	keypad(keywin, TRUE);
 	nodelay(keywin, TRUE);
-	session_catch_up(t);
+	bool back = session_catch_up(t);
 	/* Where to resume is decided before this run's checks: a new session starts at the
-	 * hardware, and so does a run given other hardware to check (--sysroot...). */
+	 * hardware, and so does a run given other hardware to check (--sysroot...), unless
+	 * that machine is the rebooted one the session waited for. */
 	const struct detect_opts *o = &t->hw_opts;
 	bool other_hw = (o->sysroot && strcmp(o->sysroot, "/") != 0) || o->cpuid_dump || o->pmu;
-	enum step_id start = other_hw ? STEP_HARDWARE : tui_resume_step(t->s);
+	enum step_id start = other_hw && !back ? STEP_HARDWARE : tui_resume_step(t->s);
 	tui_detect_hardware(t);
 	tui_inspect_tree(t, true);
 	char *keep = t->note;

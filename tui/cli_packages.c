@@ -16,26 +16,14 @@
 #include "core/util.h"
 #include "tui/cli.h"
 
-static void fmt_size(char *buf, size_t n, off_t bytes)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)bytes;
-	size_t u = 0;
-	while (v >= 1024 && u + 1 < ARRAY_LEN(units)) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}
-
 static void print_set(const struct pkg_set *set, const char *older)
 {
 	printf(_("%s %s: kernel %s, %zu packages\n"), set->base, set->version, set->release, set->n);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct pkg_info *p = &set->pkgs[i];
 		char size[32], isize[32];
-		fmt_size(size, sizeof(size), p->size);
-		fmt_size(isize, sizeof(isize), p->isize);
+		pkg_fmt_size(size, sizeof(size), p->size);
+		pkg_fmt_size(isize, sizeof(isize), p->isize);
 		bool out = p->role == PKG_API_HEADERS;
 		printf("  %-11s %-30s %-8s %10s  (%s installed, %zu files)  %s\n",
 		       out ? _("left out") : pkg_role_name(p->role), p->name, p->arch, size, isize, p->n_files, p->path);
@@ -43,9 +31,11 @@ static void print_set(const struct pkg_set *set, const char *older)
 			printf("              %s\n", pkg_api_headers_reason());
 	}
 	const struct pkg_vmlinux *v = set->chosen;
-	if (v)
-		printf(_("  vmlinux     %s in %s: unstripped, %s, build-id %s\n"), v->path, v->pkg->name,
-		       v->debug_info ? _("with debug info") : _("no debug info"), v->build_id ? v->build_id : _("none"));
+	if (v) {
+		char *d = pkg_vmlinux_describe(v);
+		printf(_("  vmlinux     %s\n"), d);
+		free(d);
+	}
 	for (size_t i = 0; set->notes && set->notes[i]; i++)
 		printf(_("  note        %s\n"), set->notes[i]);
 	if (older)

@@ -22,6 +22,7 @@
 #include "core/record.h"
 #include "core/runner.h"
 #include "core/steps.h"
+#include "core/summary.h"
 #include "core/util.h"
 #include "detect/report.h"
 #include "detect/toolchain.h"
@@ -348,11 +349,7 @@ static void print_hottest(const char *profile)
 static bool run_fixes(const struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		char **argv = NULL;
-		if (p->cmds[i].needs_root && geteuid() != 0)
-			strv_push(&argv, "sudo");
-		for (size_t k = 0; p->cmds[i].argv[k]; k++)
-			strv_push(&argv, p->cmds[i].argv[k]);
+		char **argv = plan_cmd_argv(&p->cmds[i]);
 		char *log = job_default_log_path("sysctl"), *cause = NULL;
 		struct job_spec spec = { .argv = (const char *const *)argv, .log_path = log };
 		struct job *j;
@@ -428,6 +425,14 @@ static int before_profile(struct session *s, bool yes)
 	return ret;
 }
 
+/* A stop of the flow in the words the wizard uses too (core/summary.h). */
+static void print_summary(char **paras)
+{
+	for (size_t i = 0; paras && paras[i]; i++)
+		printf("  %s\n", paras[i]);
+	strv_free(paras);
+}
+
 /* The reboot step runs nothing: the running kernel is the built one, or the
  * session is saved and the user told what to do. 0 go on, else the exit status. */
 static int step_reboot(struct session *s)
@@ -445,11 +450,7 @@ static int step_reboot(struct session *s)
 	} else {
 		session_step_set(s, STEP_REBOOT, STATUS_PENDING, why);
 		printf("  %s\n", why);
-		printf(_("  Reboot into %s, the kernel kfdo built and installed, then run kfdo again: it checks\n"
-			 "  the running kernel and goes on with the profile step.\n"), s->artifacts.kernel_release);
-		if (!s->install_root)
-			printf(_("  (pacman's mkinitcpio hook puts it at /boot/vmlinuz-<package>; a boot menu that\n"
-				 "  does not list it yet needs regenerating, e.g. grub-mkconfig -o /boot/grub/grub.cfg)\n"));
+		print_summary(summary_reboot(s));
 		ret = EXIT_REBOOT;
 	}
 	state_save(s, NULL);
@@ -457,13 +458,18 @@ static int step_reboot(struct session *s)
 	return ret;
 }
 
-/* pacman -U runs through sudo as a job, without the terminal: sudo asks for
- * the password here, with it, before the step starts (the one process kfdo
- * does not run as a job: it needs the terminal). Without a terminal, sudo
- * must not ask at all (-n) rather than hang. */
-static bool sudo_ready(const struct session *s)
+/* A step's root commands (pacman -U) run through sudo as jobs, without the
+ * terminal: sudo asks for the password here, with it, before the step starts
+ * (the one process kfdo does not run as a job: it needs the terminal). No
+ * sudo at all when the plan needs none (kfdo is root, or root mode). Without
+ * a terminal, sudo must not ask at all (-n) rather than hang. */
+static bool sudo_ready(const struct session *s, enum step_id id)
 {
-	if (geteuid() == 0 || s->install_root)
+	struct plan p = { 0 };
+	const struct step_def *def = step_get(id);
+	bool need = def->plan && def->plan(s, &p, NULL) == 0 && plan_needs_sudo(&p);
+	plan_free(&p);
+	if (!need)
 		return true;
 	bool tty = isatty(STDIN_FILENO);
 	char *argv[] = { "sudo", tty ? "-v" : "-n", tty ? NULL : "-v", NULL };
@@ -480,20 +486,6 @@ static bool sudo_ready(const struct session *s)
 		printf(_("  fail sudo could not get root%s: nothing was installed\n"),
 		       tty ? "" : _(" without a password (no terminal to ask on)"));
 	return ok;
-}
-
-/* The end of the flow: what is installed, where the profile lives, how to reuse it. */
-static void finish_summary(const struct session *s)
-{
-	const struct artifacts *a = &s->artifacts;
-	printf(_("\n  The kernel optimized with AutoFDO is installed: %s.\n"), a->kernel_release);
-	printf(_("  vmlinux   %s (build-id %s)\n"), a->vmlinux, a->build_id);
-	if (a->profile) {
-		printf(_("  profile   %s\n"), a->profile);
-		printf(_("            reuse it for a later build of this tree: make ... CLANG_AUTOFDO_PROFILE=%s,\n"
-			 "            or record a fresh one on this kernel: kfdo run --from profile\n"), a->profile);
-	}
-	printf(_("  Reboot into it to run it; kfdo checks that it is the running kernel on its next run.\n"));
 }
 
 static void usage(void)
@@ -659,7 +651,7 @@ int cli_run(int argc, char **argv)
 			ret = ok < 0 || got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
-		if ((id == STEP_INSTALL || id == STEP_FINISH) && !sudo_ready(s)) {
+		if (!sudo_ready(s, id)) {
 			ret = got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
@@ -670,8 +662,10 @@ int cli_run(int argc, char **argv)
 			printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", cause ? cause : "");
 			if (id == STEP_CONVERT)
 				print_hottest(s->artifacts.profile);
-			if (id == STEP_FINISH)
-				finish_summary(s);
+			if (id == STEP_FINISH) {
+				printf("\n");
+				print_summary(summary_finish(s));
+			}
 		} else if (res == RUNNER_CANCELLED) {
 			printf(_("  cancelled: nothing of the build is left running.\n"));
 			ret = EXIT_CANCEL;

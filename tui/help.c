@@ -32,22 +32,33 @@ static const char *const why[STEP_COUNT] = {
 			  "the screen says so. / searches the log, w shows only warnings and errors, e jumps "
 			  "to the first error, c cancels the whole build."),
 	[STEP_INSTALL] = N_("The profile must come from the very kernel it will optimize, so the built "
-			    "kernel is installed and booted. pacman installs the packages through sudo, with its "
-			    "hooks (initramfs, boot loader entries)."),
+			    "kernel is installed and booted. kfdo reads the packages with libalpm first: the "
+			    "-api-headers package is left out (it would replace the system's linux-api-headers), "
+			    "and the vmlinux AutoFDO needs is read out of its package and checked for its symbols. "
+			    "pacman installs the rest through sudo, with its hooks (initramfs, boot loader "
+			    "entries); sudo asks for the password before the step starts. Afterwards the package "
+			    "database says what is installed."),
 	[STEP_REBOOT] = N_("Samples name kernel addresses; they only make sense for the kernel that is "
-			   "running. kfdo saves the session; start it again after the reboot and it checks that "
-			   "the running kernel is the one it built, then goes on."),
+			   "running. kfdo saves the session; start it again after the reboot and it compares the "
+			   "running kernel's release and build-id with the built one's, then goes on. r checks now."),
 	[STEP_PROFILE] = N_("The profile is only as good as the workload: record what you want the kernel "
 			    "to be fast at (a kernel build, your application, a benchmark). perf samples the "
-			    "branches the kernel takes while it runs."),
+			    "branches the kernel takes while it runs. Up/Down picks a workload, Space chooses it, "
+			    "typing fills the command or the tree, Left/Right changes minutes and benchmarks. "
+			    "Enter checks perf_event_paranoid and kptr_restrict first and offers their fix; s stops "
+			    "the recording cleanly (perf writes perf.data and the step goes on), c cancels it."),
 	[STEP_CONVERT] = N_("llvm-profgen reads perf.data against the unstripped vmlinux of the running "
 			    "kernel and writes an AutoFDO profile. A profile from another kernel, or an empty one, "
-			    "would do nothing: kfdo checks both."),
+			    "would do nothing: kfdo compares the vmlinux's, the running kernel's and perf.data's "
+			    "build-ids first, and counts the profile's functions and samples after. m merges the "
+			    "new profile with earlier ones of the same build (all of them, or those picked with "
+			    "Space); nothing earlier is changed or deleted."),
 	[STEP_FINAL_BUILD] = N_("The same tree and configuration, built again with the profile "
 				"(CLANG_AUTOFDO_PROFILE): the compiler lays out the hot code paths your workload "
 				"used. The first build's timing gives this one its ETA."),
 	[STEP_FINISH] = N_("Install the optimized kernel and boot it. Keep the profile: it can be reused for "
-			   "later kernels of the same series, or merged with new recordings."),
+			   "later kernels of the same series, or merged with new recordings. The summary says "
+			   "where it lives and how to build with it again."),
 };
 
 #define HEAD "\x01"

@@ -12,8 +12,9 @@
 #include "core/i18n.h"
 #include "core/job.h"
 #include "core/kbuild.h"
+#include "core/profile.h"
 #include "core/util.h"
-#include "tui/tui.h"
+#include "tui/plan_screen.h"
 
 static bool mine(const struct tui *t)
 {
@@ -126,18 +127,39 @@ static int draw_progress(struct tui *t, struct rect r)
 	return y - r.y;
 }
 
+/* The final build's profile: which one, and its stats in one line. */
+static int profile_rows(struct tui *t, struct rect r)
+{
+	const char *prof = t->s->artifacts.profile;
+	if (!prof) {
+		text_put(r.y, r.x, _("Profile: none yet (the convert step makes it)"), r.w, ROLE_DIM, true);
+		return 1;
+	}
+	int row = plan_screen_wrapped(r, 0, _("Profile:"), prof, ROLE_NORMAL, 2);
+	struct profile_record rec;
+	if (profile_record_read(prof, &rec, NULL) < 0) {
+		text_put(r.y + row, r.x + 2, _("(no kfdo record of where it came from)"), r.w - 2, ROLE_DIM, true);
+		return row + 1;
+	}
+	struct profile_stats st = { .size = rec.size, .functions = rec.functions, .total_samples = rec.total_samples,
+				    .hot = rec.hot, .n_hot = rec.n_hot };
+	char *line = profile_stats_line(&st, 3);
+	text_put(r.y + row, r.x + 2, line, r.w - 2, ROLE_NORMAL, true);
+	free(line);
+	profile_record_free(&rec);
+	return row + 1;
+}
+
 static void build_draw(struct tui *t, struct rect r)
 {
 	int y = r.y + draw_step_header(t, r);
 	struct rect rest = { y, r.x, r.y + r.h - y, r.w };
+	if (t->cur == STEP_FINAL_BUILD) {
+		int used = profile_rows(t, rest);
+		rest.y += used;
+		rest.h -= used;
+	}
 	if (!mine(t)) {
-		if (t->cur == STEP_FINAL_BUILD) {
-			const char *prof = t->s->artifacts.profile;
-			char *m = xasprintf(_("Profile: %s"), prof ? prof : _("none yet (the convert step makes it)"));
-			text_put(rest.y++, rest.x, m, rest.w, ROLE_NORMAL, true);
-			rest.h--;
-			free(m);
-		}
 		if (task_running(t)) {
 			char *m = xasprintf(_("The %s step is running; this one can start when it is over."),
 					    step_name(t->task.step));

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "core/i18n.h"
 #include "core/job.h"
@@ -101,15 +100,13 @@ static char **fix_for(struct tui *t, struct checkview *v, const char **what)
 		free(cmd);
 		*what = _("Installs the missing tools with the system's package manager.");
 	}
-	if (argv && geteuid() != 0) {
-		char **s = NULL;
-		strv_push(&s, "sudo");
-		for (size_t i = 0; argv[i]; i++)
-			strv_push(&s, argv[i]);
-		strv_free(argv);
-		argv = s;
-	}
-	return argv;
+	if (!argv)
+		return NULL;
+	/* Through sudo unless kfdo is root, decided where the runner decides it. */
+	struct plan_cmd pc = { .kind = PLAN_RUN, .argv = argv, .needs_root = true };
+	char **run = plan_cmd_argv(&pc);
+	strv_free(argv);
+	return run;
 }
 
 static void redetect(struct tui *t, struct checkview *v)

@@ -1,8 +1,8 @@
-/* What the screens of the later steps share (install, profile, convert,
- * finish): the step's exact commands before they run, a plain notice of what
- * this version does not do yet, the step's own block (workload, kernels,
- * summary), then the run through the runner with its log. A screen passes
- * its block as a function so that live figures can be added there. */
+/* What the screens of the later steps share (install, reboot, profile,
+ * convert, finish): the step's header, the screen's own block (what the
+ * engine found: packages, kernels, build-ids, live figures), then the exact
+ * commands before they run, or the run through the runner with its log. A
+ * screen passes its block as a function. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +10,7 @@
 #include "core/util.h"
 #include "tui/plan_screen.h"
 
-void plan_screen_draw(struct tui *t, struct rect r, const char *not_yet, plan_block_fn block)
+void plan_screen_draw(struct tui *t, struct rect r, plan_block_fn block)
 {
 	int y = r.y + draw_step_header(t, r);
 	struct rect rest = { y, r.x, r.y + r.h - y, r.w };
@@ -18,11 +18,6 @@ void plan_screen_draw(struct tui *t, struct rect r, const char *not_yet, plan_bl
 		int used = block(t, rest);
 		rest.y += used;
 		rest.h -= used;
-	}
-	if (not_yet && *not_yet) {
-		int used = draw_not_yet(rest, not_yet);
-		rest.y += used + 1;
-		rest.h -= used + 1;
 	}
 	struct logview *lv = task_log(t, t->cur);
 	if (lv) {
@@ -97,19 +92,13 @@ const struct keyhint *plan_screen_hints(struct tui *t)
 	return task_running(t) && t->task.step == t->cur ? run_hints : idle_hints;
 }
 
-/* perf.data and the profile where kfdo keeps them, unless the session has its own. */
-void plan_screen_default_paths(struct tui *t)
+bool plan_screen_ended(struct tui *t, int64_t *seen)
 {
-	struct artifacts *a = &t->s->artifacts;
-	if (a->perf_data && a->profile)
-		return;
-	char *data = xdg_kfdo_dir("XDG_DATA_HOME", ".local/share");
-	if (!a->perf_data)
-		a->perf_data = xasprintf("%s/perf.data", data);
-	if (!a->profile)
-		a->profile = xasprintf("%s/profiles/kernel.afdo", data);
-	free(data);
-	tui_save(t);
+	const struct task *k = &t->task;
+	if (!k->r || k->running || k->step != t->cur || k->finished == *seen)
+		return false;
+	*seen = k->finished;
+	return true;
 }
 
 int plan_screen_line(struct rect r, int row, const char *label, const char *value, enum role role)
@@ -119,4 +108,40 @@ int plan_screen_line(struct rect r, int row, const char *label, const char *valu
 	int used = text_put(r.y + row, r.x, label, r.w, ROLE_DIM, false);
 	text_put(r.y + row, r.x + used + 1, value, r.w - used - 1, role, true);
 	return 1;
+}
+
+int plan_screen_wrapped(struct rect r, int row, const char *label, const char *value, enum role role, int max)
+{
+	if (row >= r.h || max <= 0)
+		return 0;
+	/* A label of spaces keeps the column of the row above. */
+	int lw = label && *label ? text_width(label) + 1 : 0;
+	if (lw > r.w / 3)
+		lw = 0;
+	if (lw)
+		text_put(r.y + row, r.x, label, lw, ROLE_DIM, false);
+	size_t n;
+	char **lines = text_wrap(value, r.w - lw, &n);
+	int used = 0;
+	for (size_t i = 0; i < n && used < max && row + used < r.h; i++, used++) {
+		bool last = used + 1 == max || row + used + 1 == r.h;
+		if (last && i + 1 < n) {
+			/* More than fits: the last row says so with "…". */
+			char *rest = xasprintf("%s %s", lines[i], lines[i + 1]);
+			text_put(r.y + row + used, r.x + lw, rest, r.w - lw, role, true);
+			free(rest);
+		} else {
+			text_put(r.y + row + used, r.x + lw, lines[i], r.w - lw, role, true);
+		}
+	}
+	text_free_lines(lines, n);
+	return used;
+}
+
+int plan_screen_paras(struct rect r, int row, char *const *paras, enum role role)
+{
+	int used = 0;
+	for (size_t i = 0; paras && paras[i] && row + used < r.h; i++)
+		used += text_para((struct rect){ r.y + row + used, r.x, r.h - row - used, r.w }, 0, paras[i], role);
+	return used;
 }

@@ -1,177 +1,479 @@
-/* The profile screen: the workload to record under (a command you type, a
- * timed system-wide capture; the kernel-build and benchmark workloads are not
- * in this version), the perf record command before it runs, and while it
- * runs the elapsed time and the growing perf.data. */
+/* The profile screen: the workload to record under (a clean rebuild of a
+ * kernel tree, a command you type, a timed system-wide capture, or one of the
+ * benchmark tools that are really installed), where the engine will put
+ * perf.data, the kernel's perf settings checked right before recording with
+ * their fix offered (run with curses set aside, through sudo unless kfdo is
+ * root), the exact perf record command, then while it records the elapsed
+ * time, perf.data's size and growth, the free disk and its floor. s stops the
+ * recording cleanly (perf writes perf.data, the step succeeds); c cancels. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "core/i18n.h"
 #include "core/job.h"
+#include "core/plan.h"
+#include "core/record.h"
 #include "core/util.h"
 #include "tui/input.h"
 #include "tui/plan_screen.h"
 
 static const enum workload_kind kinds[] = { WORKLOAD_KBUILD, WORKLOAD_COMMAND, WORKLOAD_TIMED, WORKLOAD_BENCHMARK };
+#define MINUTES_MAX (24 * 60)
 
 static struct {
 	size_t sel;
-	struct input cmd;
+	struct input cmd, tree;
 	bool inited;
+	bool bench_on[8];	/* record_benches(): installed on PATH */
+	struct record_sysctls rs;
+	bool rs_known;
+	struct plan fix;	/* the sysctl fix the open question is about */
+	int64_t ended;		/* the end of the last run read back */
 } st;
 
-static bool kind_available(enum workload_kind k)
+static const char *workload_tree(const struct session *s)
 {
-	return k == WORKLOAD_COMMAND || k == WORKLOAD_TIMED;
+	return s->workload.tree && *s->workload.tree ? s->workload.tree : s->tree;
+}
+
+static void sysctls_check(struct tui *t)
+{
+	if (st.rs_known)
+		record_sysctls_free(&st.rs);
+	record_sysctls_check(&st.rs, session_sysroot(t->s));
+	st.rs_known = true;
 }
 
 static void prof_enter(struct tui *t)
 {
-	plan_screen_default_paths(t);
 	struct workload *w = &t->s->workload;
-	if (w->kind == WORKLOAD_NONE) {
-		w->kind = WORKLOAD_TIMED;
+	if (w->minutes <= 0)
 		w->minutes = 10;
+	if (w->kind == WORKLOAD_NONE) {
+		/* The how-to's workload when the engine can rebuild the tree (not one
+		 * configured in place), else a timed capture. */
+		struct plan p = { 0 };
+		w->kind = WORKLOAD_KBUILD;
+		if (record_plan(t->s, &p, NULL) < 0)
+			w->kind = WORKLOAD_TIMED;
+		plan_free(&p);
 		tui_save(t);
 	}
 	if (!st.inited) {
 		st.inited = true;
+		st.tree.path = true;
 		input_set(&st.cmd, w->command ? w->command : "");
+		input_set(&st.tree, workload_tree(t->s) ? workload_tree(t->s) : "");
 	}
+	size_t n;
+	const struct record_bench *b = record_benches(&n);
+	for (size_t i = 0; i < n && i < ARRAY_LEN(st.bench_on); i++)
+		st.bench_on[i] = record_bench_installed(b[i].name);
 	for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
 		if (kinds[i] == w->kind)
 			st.sel = i;
+	sysctls_check(t);
 }
 
 static void prof_leave(struct tui *t)
 {
 	tui_save(t);
+	if (st.rs_known)
+		record_sysctls_free(&st.rs);
+	st.rs_known = false;
 }
 
-static int live_block(struct tui *t, int row, struct rect r)
+/* The chosen benchmark's index in record_benches(), the first installed one by default. */
+static size_t bench_index(const struct session *s)
 {
-	struct task *k = &t->task;
-	if (k->step != STEP_PROFILE || !k->r)
-		return 0;
-	char el[32], line[160];
-	int64_t end = k->running ? job_now() : k->finished;
-	fmt_duration(el, sizeof(el), (double)(end - k->started) / 1000.0);
-	struct stat sb;
-	const char *pd = t->s->artifacts.perf_data;
-	if (pd && stat(pd, &sb) == 0)
-		snprintf(line, sizeof(line), _("elapsed %s   perf.data %.1f MiB"), el, (double)sb.st_size / (1 << 20));
-	else
-		snprintf(line, sizeof(line), _("elapsed %s   perf.data not written yet"), el);
-	text_put(r.y + row, r.x, line, r.w, ROLE_HEADING, true);
-	return 1;
+	size_t n;
+	const struct record_bench *b = record_benches(&n);
+	const char *want = s->workload.bench && *s->workload.bench ? s->workload.bench : "perf";
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(b[i].name, want) == 0)
+			return i;
+	return 0;
 }
 
-static int workload_block(struct tui *t, struct rect r)
+static void bench_step(struct session *s, int dir)
+{
+	size_t n;
+	const struct record_bench *b = record_benches(&n);
+	size_t i = bench_index(s);
+	/* Only the installed ones: the engine would refuse the others. */
+	for (size_t k = 0; k < n; k++) {
+		i = (i + n + (size_t)(dir < 0 ? n - 1 : 1)) % n;
+		if (i < ARRAY_LEN(st.bench_on) && st.bench_on[i])
+			break;
+	}
+	session_set(&s->workload.bench, b[i].name);
+}
+
+static const char *kind_label(enum workload_kind k)
+{
+	switch (k) {
+	case WORKLOAD_KBUILD: return _("Rebuild a kernel tree:");
+	case WORKLOAD_COMMAND: return _("A command you type:");
+	case WORKLOAD_TIMED: return _("A timed system-wide capture:");
+	case WORKLOAD_BENCHMARK: return _("A benchmark:");
+	default: return "?";
+	}
+}
+
+/* What the selected workload does, in one line under the choice. */
+static char *kind_detail(struct tui *t, enum workload_kind k)
+{
+	const struct session *s = t->s;
+	switch (k) {
+	case WORKLOAD_KBUILD: {
+		const char *tree = workload_tree(s);
+		return tree ? xasprintf(_("A clean rebuild of %s, in kfdo's scratch build directory (never in place)."),
+					tree)
+			    : xstrdup(_("No kernel tree chosen yet: type the path of one."));
+	}
+	case WORKLOAD_COMMAND:
+		return xstrdup(_("Runs through sh -c; perf records the whole system until it ends (s stops it early)."));
+	case WORKLOAD_TIMED:
+		return xasprintf(_("Records everything the system does for %d minutes (s stops it early)."),
+				 s->workload.minutes);
+	case WORKLOAD_BENCHMARK: {
+		size_t n;
+		const struct record_bench *b = record_benches(&n);
+		struct strbuf missing = { 0 };
+		for (size_t i = 0; i < n && i < ARRAY_LEN(st.bench_on); i++)
+			if (!st.bench_on[i])
+				sb_addf(&missing, "%s%s", missing.len ? ", " : "", b[i].name);
+		char *m = missing.len ? xasprintf(_("%s. Not installed: %s."), _(b[bench_index(s)].what), missing.s)
+				      : xasprintf("%s.", _(b[bench_index(s)].what));
+		sb_free(&missing);
+		return m;
+	}
+	default:
+		return xstrdup("");
+	}
+}
+
+static int workload_rows(struct tui *t, struct rect r, int row)
 {
 	const struct workload *w = &t->s->workload;
-	int row = 0;
+	bool idle = !task_running(t);
+	int start = row;
 	text_put(r.y + row++, r.x, _("What should run while perf records?"), r.w, ROLE_HEADING, true);
 	for (size_t i = 0; i < ARRAY_LEN(kinds) && row < r.h; i++, row++) {
 		int y = r.y + row;
-		bool sel = st.sel == i, on = w->kind == kinds[i], avail = kind_available(kinds[i]);
-		enum role role = sel ? ROLE_SELECTED : avail ? ROLE_NORMAL : ROLE_DIM;
+		bool sel = st.sel == i, on = w->kind == kinds[i];
+		enum role role = sel ? ROLE_SELECTED : ROLE_NORMAL;
 		if (sel)
 			text_fill(y, r.x, r.w, ROLE_SELECTED);
-		const char *label = kinds[i] == WORKLOAD_KBUILD	    ? _("Rebuild a kernel tree")
-				    : kinds[i] == WORKLOAD_COMMAND  ? _("A command you type:")
-				    : kinds[i] == WORKLOAD_TIMED    ? _("A timed system-wide capture:")
-								    : _("A benchmark tool");
-		char *s = xasprintf("(%s) %s", on ? text_glyph(t, "\xe2\x80\xa2", "*") : " ", label);
+		char *s = xasprintf("(%s) %s", on ? text_glyph(t, "\xe2\x80\xa2", "*") : " ", kind_label(kinds[i]));
 		int used = text_put(y, r.x + 1, s, r.w - 1, role, true);
 		free(s);
-		if (kinds[i] == WORKLOAD_COMMAND) {
-			input_draw(t, &st.cmd, y, r.x + 2 + used, r.w - 2 - used, sel && !task_running(t));
-		} else if (kinds[i] == WORKLOAD_TIMED) {
-			char *m = xasprintf(_("< %d > minutes"), w->minutes > 0 ? w->minutes : 10);
-			text_put(y, r.x + 2 + used, m, r.w - 2 - used, role, true);
-			free(m);
-		} else {
-			text_put(y, r.x + 2 + used, _("(not in this version yet)"), r.w - 2 - used,
-				 sel ? ROLE_SELECTED : ROLE_DIM, true);
-		}
+		int x = r.x + 2 + used, fw = r.w - 2 - used;
+		char *m = NULL;
+		if (kinds[i] == WORKLOAD_KBUILD)
+			input_draw(t, &st.tree, y, x, fw, sel && idle);
+		else if (kinds[i] == WORKLOAD_COMMAND)
+			input_draw(t, &st.cmd, y, x, fw, sel && idle);
+		else if (kinds[i] == WORKLOAD_TIMED)
+			m = xasprintf(_("< %d > minutes"), w->minutes);
+		else
+			m = xasprintf("< %s >", record_benches(&(size_t){ 0 })[bench_index(t->s)].name);
+		if (m)
+			text_put(y, x, m, fw, role, true);
+		free(m);
 	}
-	row++;
-	row += live_block(t, row, r);
+	char *d = kind_detail(t, kinds[st.sel]);
+	row += plan_screen_wrapped(r, row, NULL, d, ROLE_DIM, 2);
+	free(d);
+	return row - start;
+}
+
+/* perf_event_paranoid and kptr_restrict, as the recording will meet them. */
+static int sysctl_rows(struct tui *t, struct rect r, int row)
+{
+	(void)t;
+	if (!st.rs_known)
+		return 0;
+	const struct record_sysctls *rs = &st.rs;
+	int start = row;
+	if (rs->privileged) {
+		row += plan_screen_wrapped(r, row, _("Kernel settings:"),
+					   _("kfdo runs as root: perf_event_paranoid and kptr_restrict do not limit it."),
+					   ROLE_GOOD, 2);
+		return row - start;
+	}
+	if (!rs->problems) {
+		char *m = xasprintf(_("perf_event_paranoid %ld, kptr_restrict %ld: perf may record the kernel."),
+				    rs->paranoid, rs->kptr);
+		row += plan_screen_wrapped(r, row, _("Kernel settings:"), m, ROLE_GOOD, 2);
+		free(m);
+		return row - start;
+	}
+	char *pad = xasprintf("%*s", text_width(_("Kernel settings:")), "");
+	for (size_t i = 0; rs->problems[i]; i++)
+		row += plan_screen_wrapped(r, row, i ? pad : _("Kernel settings:"), rs->problems[i], ROLE_BAD, 2);
+	free(pad);
+	struct plan p = { 0 };
+	record_sysctls_plan(rs, &p);
+	struct strbuf sb = { 0 };
+	for (size_t i = 0; i < p.n; i++) {
+		char *line = plan_format_command(&p.cmds[i]);
+		sb_addf(&sb, "%s$ %s", i ? "  " : "", line);
+		free(line);
+	}
+	char *m = xasprintf(_("Enter offers the fix before recording: %s"), sb.s);
+	row += plan_screen_wrapped(r, row, NULL, m, ROLE_COMMAND, 3);
+	free(m);
+	sb_free(&sb);
+	plan_free(&p);
+	return row - start;
+}
+
+/* While perf records, and after: the engine's figures. */
+static int live_rows(struct tui *t, struct rect r, int row)
+{
+	struct task *k = &t->task;
+	struct record_figures f;
+	if (k->step != STEP_PROFILE || !k->r || !runner_record_figures(k->r, job_now(), &f))
+		return 0;
+	int start = row;
+	char el[32], size[32], rate[32], disk[32], floor[32];
+	fmt_duration(el, sizeof(el), f.elapsed_s);
+	record_fmt_size(size, sizeof(size), f.size);
+	record_fmt_size(rate, sizeof(rate), (uint64_t)f.rate);
+	char *m = xasprintf(_("elapsed %s   perf.data %s   +%s/s"), el, size, rate);
+	row += plan_screen_line(r, row, _("Recording:"), m, ROLE_HEADING);
+	free(m);
+	if (f.disk_known) {
+		record_fmt_size(disk, sizeof(disk), f.disk_free);
+		record_fmt_size(floor, sizeof(floor), f.disk_floor);
+		m = xasprintf(_("%s free where perf.data grows; the recording stops cleanly below %s"), disk, floor);
+		row += plan_screen_line(r, row, _("Disk:     "), m, f.disk_free < f.disk_floor ? ROLE_BAD : ROLE_NORMAL);
+		free(m);
+	}
+	if (f.stop != RECORD_RUNNING && task_recording(t)) {
+		fmt_duration(el, sizeof(el), f.stopping_s);
+		m = xasprintf(_("stopping: perf is writing perf.data (%s)%s"), el,
+			      f.stop == RECORD_STOP_DISK ? _(", free disk fell below the floor") : "");
+		char *pad = xasprintf("%*s", text_width(_("Recording:")), "");
+		row += plan_screen_line(r, row, pad, m, ROLE_RUNNING);
+		free(pad);
+		free(m);
+	}
+	return row - start;
+}
+
+static int profile_block(struct tui *t, struct rect r)
+{
+	int row = workload_rows(t, r, 0);
+	struct task *k = &t->task;
+	bool mine = k->step == STEP_PROFILE && k->r;
+	if (!mine || !runner_record_figures(k->r, job_now(), &(struct record_figures){ 0 })) {
+		/* The engine's choice: a new file under recordings/, never over an earlier one. */
+		char *out = record_output_path(t->s);
+		row += plan_screen_wrapped(r, row, _("perf.data:"), out, ROLE_NORMAL, 2);
+		free(out);
+	}
+	if (!task_running(t))
+		row += sysctl_rows(t, r, row);
+	row += live_rows(t, r, row);
 	return row + 1;
 }
 
 static void prof_draw(struct tui *t, struct rect r)
 {
-	plan_screen_draw(t, r,
-			 _("The kernel-build and benchmark workloads, the free-disk guard while perf.data grows, and "
-			   "recording unattended after the reboot."),
-			 workload_block);
+	plan_screen_draw(t, r, profile_block);
+}
+
+/* ---- recording, with the sysctl fix first ---- */
+
+static int answer_fix(struct tui *t, bool yes)
+{
+	if (!yes) {
+		tui_note(t, ROLE_BAD, _("Not recorded: perf cannot record the kernel with these settings."));
+		plan_free(&st.fix);
+		return RE_REDRAW;
+	}
+	for (size_t i = 0; i < st.fix.n; i++) {
+		char **argv = plan_cmd_argv(&st.fix.cmds[i]);
+		char *cause = NULL, *line = job_quote_argv((const char *const *)argv);
+		int status = term_run_interactive((const char *const *)argv, &cause);
+		bool ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (!ok)
+			tui_note(t, ROLE_BAD, _("%s did not succeed%s%s: nothing was recorded."), line, cause ? ": " : "",
+				 cause ? cause : "");
+		free(cause);
+		free(line);
+		strv_free(argv);
+		if (!ok) {
+			plan_free(&st.fix);
+			sysctls_check(t);
+			return RE_REDRAW | RE_STEPS;
+		}
+	}
+	plan_free(&st.fix);
+	sysctls_check(t);
+	if (st.rs.problems) {
+		tui_note(t, ROLE_BAD, _("The settings did not change: %s"), st.rs.problems[0]);
+		return RE_REDRAW | RE_STEPS;
+	}
+	return plan_screen_start(t);
+}
+
+static int record(struct tui *t)
+{
+	tui_save(t);
+	sysctls_check(t);
+	if (!st.rs.problems)
+		return plan_screen_start(t);
+	/* Right before recording, as kfdo run does: the fix, shown, then run if asked. */
+	plan_free(&st.fix);
+	record_sysctls_plan(&st.rs, &st.fix);
+	struct strbuf sb = { 0 };
+	for (size_t i = 0; st.rs.problems[i]; i++)
+		sb_addf(&sb, "%s\n", st.rs.problems[i]);
+	sb_add(&sb, _("\nkfdo will run (until the next boot; to keep it, put the settings in "
+		      "/etc/sysctl.d/99-kfdo.conf):\n"));
+	for (size_t i = 0; i < st.fix.n; i++) {
+		char *line = plan_format_command(&st.fix.cmds[i]);
+		sb_addf(&sb, "  $ %s\n", line);
+		free(line);
+	}
+	sb_add(&sb, plan_needs_sudo(&st.fix) ? _("\nThe screen is set aside while it runs, so that sudo can ask for "
+						 "your password; then the recording starts.")
+					     : _("\nThe screen is set aside while it runs (kfdo runs as root: no sudo); "
+						 "then the recording starts."));
+	tui_ask(t, _("Allow perf to record the kernel?"), sb.s, true, answer_fix);
+	sb_free(&sb);
+	return RE_REDRAW | RE_HANDLED;
+}
+
+static int answer_cancel(struct tui *t, bool yes)
+{
+	if (yes)
+		task_cancel(t);
+	return RE_REDRAW;
+}
+
+static int running_key(struct tui *t, int key)
+{
+	bool here = task_running(t) && t->task.step == STEP_PROFILE;
+	if (!here)
+		return RE_NONE;
+	struct logview *lv = task_log(t, STEP_PROFILE);
+	if (lv && logview_prompting(lv))
+		return tui_log_key(lv, key) ? RE_REDRAW | RE_HANDLED : RE_HANDLED;
+	if (key == 's') {
+		if (task_stop(t))
+			tui_note(t, ROLE_RUNNING, _("Stopping the recording: perf writes perf.data (c still cancels)."));
+		else if (task_recording(t))
+			tui_note(t, ROLE_RUNNING, _("Already stopping: perf is writing perf.data."));
+		else
+			tui_note(t, ROLE_BAD, _("Nothing records yet (the workload's setup runs first): c cancels."));
+		return RE_REDRAW | RE_HANDLED;
+	}
+	if (key == 'c' || key == KEY_F(8)) {
+		tui_ask(t, _("Cancel the recording?"),
+			_("perf and the workload are stopped at once; what perf recorded so far is not kept as a "
+			  "usable perf.data. s stops cleanly instead and keeps it."),
+			false, answer_cancel);
+		return RE_REDRAW | RE_HANDLED;
+	}
+	return plan_screen_key(t, key);
+}
+
+/* The text fields: typing chooses their workload. */
+static int field_key(struct tui *t, int key)
+{
+	struct workload *w = &t->s->workload;
+	enum workload_kind k = kinds[st.sel];
+	struct input *in = k == WORKLOAD_COMMAND ? &st.cmd : k == WORKLOAD_KBUILD ? &st.tree : NULL;
+	if (!in || key == '\r' || key == KEY_ENTER || key == KEY_F(5) || !input_key(in, key))
+		return RE_NONE;
+	char *text = input_text(in);
+	if (k == WORKLOAD_COMMAND) {
+		session_set(&w->command, *text ? text : NULL);
+	} else {
+		/* The engine wants an absolute tree; the session's own stays "none given". */
+		char *real = *text ? realpath(text, NULL) : NULL;
+		const char *v = real ? real : *text ? text : NULL;
+		session_set(&w->tree, v && t->s->tree && strcmp(v, t->s->tree) == 0 ? NULL : v);
+		free(real);
+	}
+	w->kind = k;
+	free(text);
+	return RE_REDRAW | RE_HANDLED;
 }
 
 static int prof_key(struct tui *t, int key)
 {
+	if (task_running(t))
+		return running_key(t, key);
 	struct workload *w = &t->s->workload;
 	enum workload_kind k = kinds[st.sel];
-	bool idle = !task_running(t);
-	if (idle && key == KEY_UP) {
+	switch (key) {
+	case KEY_UP:
 		st.sel = st.sel ? st.sel - 1 : ARRAY_LEN(kinds) - 1;
 		return RE_REDRAW | RE_HANDLED;
-	}
-	if (idle && key == KEY_DOWN) {
+	case KEY_DOWN:
 		st.sel = (st.sel + 1) % ARRAY_LEN(kinds);
 		return RE_REDRAW | RE_HANDLED;
+	case '\r': case KEY_ENTER: case KEY_F(5):
+		return record(t) | RE_HANDLED;
 	}
-	/* On the command row every character is the command's, spaces included. */
-	if (idle && k == WORKLOAD_COMMAND && key != '\r' && key != KEY_F(5) && input_key(&st.cmd, key)) {
-		char *c = input_text(&st.cmd);
-		session_set(&w->command, *c ? c : NULL);
-		w->kind = WORKLOAD_COMMAND;
-		free(c);
-		return RE_REDRAW | RE_HANDLED;
-	}
-	if (idle && key == ' ') {
-		if (!kind_available(k)) {
-			tui_note(t, ROLE_BAD, _("This workload is not in this version yet."));
-			return RE_REDRAW | RE_HANDLED;
-		}
+	int re = field_key(t, key);
+	if (re)
+		return re;
+	if (key == ' ') {
 		w->kind = k;
-		if (k == WORKLOAD_TIMED && w->minutes <= 0)
-			w->minutes = 10;
 		tui_save(t);
 		return RE_REDRAW | RE_HANDLED | RE_STEPS;
 	}
-	if (idle && k == WORKLOAD_TIMED && (key == KEY_LEFT || key == KEY_RIGHT || key == '-' || key == '+')) {
-		int d = key == KEY_LEFT || key == '-' ? -1 : 1;
-		w->minutes = w->minutes + d < 1 ? 1 : w->minutes + d > 600 ? 600 : w->minutes + d;
-		w->kind = WORKLOAD_TIMED;
+	int dir = key == KEY_LEFT || key == '-' ? -1 : key == KEY_RIGHT || key == '+' ? 1 : 0;
+	if (dir && k == WORKLOAD_TIMED) {
+		int m = w->minutes + dir;
+		w->minutes = m < 1 ? 1 : m > MINUTES_MAX ? MINUTES_MAX : m;
+		w->kind = k;
 		tui_save(t);
 		return RE_REDRAW | RE_HANDLED;
 	}
-	if (idle && (key == '\r' || key == KEY_F(5)) && t->s->artifacts.perf_data) {
-		/* perf writes perf.data into a directory that must exist. */
-		char *dir = xstrdup(t->s->artifacts.perf_data);
-		char *slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = 0;
-			mkdir_p(dir, 0700, NULL);
-		}
-		free(dir);
+	if (dir && k == WORKLOAD_BENCHMARK) {
+		bench_step(t->s, dir);
+		w->kind = k;
 		tui_save(t);
+		return RE_REDRAW | RE_HANDLED;
 	}
 	return plan_screen_key(t, key);
+}
+
+static int prof_tick(struct tui *t, int64_t now)
+{
+	int re = plan_screen_tick(t, now);
+	/* After a recording the settings may have changed (a reboot resets them). */
+	if (plan_screen_ended(t, &st.ended)) {
+		sysctls_check(t);
+		re |= RE_REDRAW;
+	}
+	return re;
 }
 
 static const struct keyhint idle_hints[] = {
 	{ "Up/Dn", N_("Workload") }, { "Space", N_("Choose") }, { "Enter/F5", N_("Record") }, { NULL, NULL },
 };
+static const struct keyhint rec_hints[] = {
+	{ "s", N_("Stop (keep perf.data)") }, { "c", N_("Cancel") }, { "/", N_("Search") }, { NULL, NULL },
+};
 
 static const struct keyhint *prof_hints(struct tui *t)
 {
-	return task_running(t) ? plan_screen_hints(t) : idle_hints;
+	if (task_running(t))
+		return t->task.step == STEP_PROFILE ? rec_hints : plan_screen_hints(t);
+	return idle_hints;
 }
 
 const struct screen_ops screen_profile = {
 	.enter = prof_enter, .leave = prof_leave, .draw = prof_draw, .on_key = prof_key,
-	.on_tick = plan_screen_tick, .hints = prof_hints,
+	.on_tick = prof_tick, .hints = prof_hints,
 };

@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <wchar.h>
 
 #include "core/i18n.h"
@@ -52,12 +51,9 @@ static int sudo_first(struct tui *t, enum step_id id)
 {
 	const struct step_def *def = step_get(id);
 	struct plan p = { 0 };
-	bool root = false;
-	if (def->plan && def->plan(t->s, &p, NULL) == 0)
-		for (size_t i = 0; i < p.n; i++)
-			root = root || p.cmds[i].needs_root;
+	bool sudo = def->plan && def->plan(t->s, &p, NULL) == 0 && plan_needs_sudo(&p);
 	plan_free(&p);
-	if (!root || geteuid() == 0)
+	if (!sudo)
 		return 0;
 	const char *argv[] = { "sudo", "-v", "-p",
 			       /* TRANSLATORS: sudo's prompt; sudo itself replaces %u with the user name. */
@@ -150,6 +146,17 @@ void task_cancel(struct tui *t)
 	/* A second cancel sends the next signal at once (SIGTERM, then SIGKILL). */
 	runner_cancel(k->r, job_now());
 	k->cancel_asked = true;
+}
+
+bool task_stop(struct tui *t)
+{
+	struct task *k = &t->task;
+	return k->running && runner_stop(k->r, job_now());
+}
+
+bool task_recording(const struct tui *t)
+{
+	return t->task.running && runner_recording(t->task.r);
 }
 
 int task_fd(const struct tui *t)

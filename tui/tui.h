@@ -177,6 +177,11 @@ bool task_running(const struct tui *t);
 /* The task's log widget when it belongs to this step, else NULL. */
 struct logview *task_log(struct tui *t, enum step_id id);
 void task_cancel(struct tui *t);
+/* Ends the profile step's recording cleanly (perf writes perf.data; the step
+ * succeeds when it is valid). False when nothing records yet. */
+bool task_stop(struct tui *t);
+/* perf record runs (a stop applies). */
+bool task_recording(const struct tui *t);
 /* A key for a log widget, a wide character as its UTF-8 bytes. */
 bool tui_log_key(struct logview *lv, int key);
 int task_fd(const struct tui *t);
@@ -184,6 +189,17 @@ int task_timeout(const struct tui *t, int64_t now);
 /* Moves the task along; returns reaction flags (redraw, steps changed). */
 int task_handle(struct tui *t, int64_t now);
 void task_free(struct task *k);
+
+/* ---- bg.c: a check that takes seconds, in a child process ---- */
+struct bg;
+/* Runs fn(arg) in a child; the text it returns comes back through a pipe.
+ * NULL when no child can be started. */
+struct bg *bg_start(char *(*fn)(void *arg), void *arg);
+/* Non-blocking: true once the child is done, with its text in *out
+ * (malloc'd; NULL when it gave none, e.g. it died). */
+bool bg_poll(struct bg *b, char **out);
+/* Kills a child still at work and reaps it. */
+void bg_free(struct bg *b);
 
 /* ---- theme.c ---- */
 void theme_init(bool color);
@@ -213,7 +229,7 @@ void draw_bar(const struct tui *t, int y, int x, int w, double fraction, unsigne
 /* A step's plan as numbered command lines under a heading, scrolled by
  * t->plan_scroll when it does not fit; returns rows used. */
 int draw_plan(struct tui *t, struct rect r, enum step_id id);
-/* "Not in this version yet:" box; returns rows used. */
+/* "Not in this version yet:" box for what kfdo really lacks; returns rows used. */
 int draw_not_yet(struct rect r, const char *text);
 /* The step's title alone; returns rows used. */
 int draw_step_title(struct tui *t, struct rect r);

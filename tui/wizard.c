@@ -19,7 +19,8 @@ static void usage(void)
 		 "The full-screen wizard: every step from the hardware check to the optimized kernel, resumable.\n"
 		 "It needs a terminal; kfdo run walks the same flow as plain lines.\n\n"
 		 "Keys: F1 or ? help, F2/Esc and F3 move between steps, F10 or q quits.\n\n"
-		 "  --sysroot DIR, --cpuid-dump FILE, --pmu NAME   the hardware check's inputs, as for kfdo detect\n\n"
+		 "  --sysroot DIR, --cpuid-dump FILE, --pmu NAME   the hardware check's inputs, as for kfdo detect;\n"
+		 "                 --sysroot is also where the running kernel is read (tests; not saved)\n\n"
 		 "Options that change the saved session before the wizard opens:\n"));
 	fputs(_(cli_session_help), stdout);
 }
@@ -68,6 +69,10 @@ int tui_main(int argc, char **argv)
 	}
 	if ((ret = cli_hw_check("tui", argc, argv, &hw)))
 		goto out;
+	/* One fixture machine: its /proc and /sys are the hardware check's and the
+	 * running kernel's (the reboot check, the sysctls), as for kfdo run --sysroot. */
+	if (strcmp(hw.sysroot, "/") != 0)
+		so.sysroot = hw.sysroot;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, _("kfdo: the wizard needs a terminal, and %s is not one.\n"
 				  "kfdo: without a terminal, kfdo run --yes walks the same steps as plain lines "

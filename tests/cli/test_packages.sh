@@ -4,6 +4,7 @@
 # against fixture sysroots made from the installed vmlinux, finish; and
 # kfdo packages on what was built.
 . tests/cli/lib.sh
+. tests/lib/fixtures.sh
 export XDG_STATE_HOME=$T/state
 cp -a $FIX/faketree "$T/tree"
 R=$T/root
@@ -30,7 +31,7 @@ expect_out "says why" "running .*, built 6.13.0-fake"
 [ ! -e "$R/usr/include" ] && ok "no api headers in the root" || not_ok "no api headers in the root"
 [ -d "$R/var/lib/pacman/local/linux-upstream-debug-6.13.0_fake-1" ] && ok "the root's database has the packages" ||
     not_ok "the root's database has the packages" "$(ls "$R/var/lib/pacman/local" 2>&1)"
-id1=$(readelf -n "$VM" | sed -n 's/.*Build ID: //p')
+id1=$(build_id "$VM")
 S=$XDG_STATE_HOME/kfdo/session.json
 if grep -q "\"vmlinux\": \"$VM\"" "$S" && grep -q '"kernel_release": "6.13.0-fake"' "$S" &&
    grep -q "\"build_id\": \"$id1\"" "$S" && grep -q "\"root\": \"$R\"" "$S"; then
@@ -47,11 +48,6 @@ else
 fi
 
 # Fixture sysroots: /proc's release and /sys/kernel/notes cut out of an ELF file.
-mk_sysroot() { # DIR RELEASE ELF
-    mkdir -p "$1/proc/sys/kernel" "$1/sys/kernel"
-    echo "$2" >"$1/proc/sys/kernel/osrelease"
-    objcopy -O binary --only-section=.note.gnu.build-id "$3" "$1/sys/kernel/notes"
-}
 echo 'int main(void) { return 0; }' >"$T/other.c" && cc -Wl,--build-id=sha1 -o "$T/other" "$T/other.c"
 mk_sysroot "$T/match" 6.13.0-fake "$VM"
 mk_sysroot "$T/debian" 6.1.0-28-amd64 "$VM"
@@ -79,7 +75,7 @@ expect_out "finish confirms it" "ok   installed linux-upstream, linux-upstream-d
 expect_out "finish sums up" "The kernel optimized with AutoFDO is installed: 6.13.0-fake"
 [ -d "$R/var/lib/pacman/local/linux-upstream-6.13.0_fake-2" ] && ok "the root's database has the new build" ||
     not_ok "the root's database has the new build" "$(ls "$R/var/lib/pacman/local")"
-id2=$(readelf -n "$VM" | sed -n 's/.*Build ID: //p')
+id2=$(build_id "$VM")
 [ -n "$id2" ] && [ "$id2" != "$id1" ] && ok "the installed vmlinux is the new build's" || not_ok "the installed vmlinux is the new build's"
 # The kernel running is now the older build of the same release.
 run $AGAIN --until finish --sysroot "$T/match"
@@ -89,6 +85,41 @@ run status
 expect_out "status: finish done" "finish +done +.*6.13.0_fake-2"
 expect_out "status: root mode" "^Install +into $R \(root mode"
 expect_out "status: the installed kernel" "^Installed +kernel 6.13.0-fake, vmlinux $VM, build-id $id2"
+
+# System mode: whether pacman runs through sudo is decided in one place
+# (core/plan.c): as root it runs itself; as a user through sudo, asked first
+# with sudo -n -v when there is no terminal. Stand-in pacman and sudo record
+# what they are run with (the real ones would change this machine); the
+# database check after them then fails, since nothing was installed.
+mkdir -p "$T/sysbin" && chmod 755 "$T" && : >"$T/sys.argv" && chmod 666 "$T/sys.argv"
+printf '#!/bin/sh\necho "pacman $*" >>%s/sys.argv\n' "$T" >"$T/sysbin/pacman"
+printf '#!/bin/sh\necho "sudo $*" >>%s/sys.argv\n[ "$1" = -n ] && exit 0\nexec "$@"\n' "$T" >"$T/sysbin/sudo"
+chmod 755 "$T/sysbin" "$T/sysbin/pacman" "$T/sysbin/sudo"
+P2=$T/tree/linux-upstream-6.13.0_fake-2-$(uname -m).pkg.tar.zst
+cp -a "$XDG_STATE_HOME" "$T/sysstate"
+XDG_STATE_HOME=$T/sysstate PATH="$T/sysbin:$PATH" run run --yes --from install --until install --root /
+expect_rc "system mode: pacman ran, then the database check fails (nothing installed)" 1
+if [ "$(id -u)" -eq 0 ]; then
+    expect_out "as root the line shown has no sudo" "^  \[2/2\] pacman -U --noconfirm $P2"
+    if grep -q '^sudo' "$T/sys.argv"; then not_ok "as root sudo is not run" "$(cat "$T/sys.argv")"
+    else ok "as root sudo is not run"; fi
+    grep -q "^pacman -U --noconfirm $P2 " "$T/sys.argv" && ok "as root pacman runs itself, with the packages" ||
+        not_ok "as root pacman runs itself" "$(cat "$T/sys.argv")"
+    # The same session as a user (nobody): sudo is asked first, then runs pacman.
+    : >"$T/sys.argv"
+    cp -a "$XDG_STATE_HOME" "$T/userstate" && chown -R nobody "$T/userstate"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups env XDG_STATE_HOME="$T/userstate" PATH="$T/sysbin:$PATH" \
+        "$KFDO" run --yes --from install --until install --root / >"$T/out" 2>"$T/err" </dev/null
+    rc=$?
+    expect_rc "as a user: the same run" 1
+    expect_out "as a user the line shown has sudo" "^  \[2/2\] sudo pacman -U --noconfirm $P2"
+    if [ "$(head -n1 "$T/sys.argv")" = "sudo -n -v" ] && sed -n 2p "$T/sys.argv" | grep -q "^sudo pacman -U --noconfirm $P2 " &&
+       sed -n 3p "$T/sys.argv" | grep -q "^pacman -U --noconfirm $P2 "; then
+        ok "as a user: sudo -n -v first (no terminal), then sudo pacman -U"
+    else
+        not_ok "as a user: sudo -n -v first, then sudo pacman -U" "$(cat "$T/sys.argv")"
+    fi
+fi
 
 # kfdo packages: the newest build of a directory, the older one named.
 run packages "$T/tree"

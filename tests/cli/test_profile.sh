@@ -1,7 +1,8 @@
 # kfdo run's profile, convert and final-build steps and `kfdo profile`, through
 # the real binary with the real llvm-profgen-19, llvm-profdata-19 and perf.
 #
-# This VM has no hardware PMU, so two stand-ins, each named where it is used:
+# This VM has no hardware PMU, so two stand-ins (tests/lib/fixtures.sh), each
+# named where it is used:
 # - the LBR samples come from tests/tools/gen_perfscript, generated from the
 #   instructions of a small kernel-like image built here (tests/fixtures/minikernel);
 # - the recordings are real perf recordings of a software event: a wrapper
@@ -9,6 +10,7 @@
 # The "running kernel" is a fixture sysroot whose /sys/kernel/notes is the
 # image's own build-id note.
 . tests/cli/lib.sh
+. tests/lib/fixtures.sh
 export XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data XDG_CACHE_HOME=$T/cache
 TOOLS=${KFDO_TOOLS:-build/tools}
 REAL_PATH=$PATH
@@ -18,13 +20,10 @@ trap cleanup EXIT
 if ! command -v llvm-profgen-19 >/dev/null || ! command -v llvm-profdata-19 >/dev/null; then
     echo "# SKIP llvm-profgen-19/llvm-profdata-19 are not installed"; exit 0
 fi
-CCK="-g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -fno-asynchronous-unwind-tables -fno-stack-protector
- -nostdlib -static -no-pie -Wl,--build-id=sha1 -Wl,-T,$FIX/minikernel/kernel.lds $FIX/minikernel/kernel.c"
-cc -O2 $CCK -o "$T/vmlinux" && cc -O1 $CCK -o "$T/vmlinux.other" || { not_ok "build the kernel-like image"; exit 1; }
-S=$T/sysroot; mkdir -p "$S/sys/kernel" "$S/proc/sys/kernel"
-objcopy -O binary --only-section=.notes "$T/vmlinux" "$S/sys/kernel/notes"
-echo 6.13.0-mini >"$S/proc/sys/kernel/osrelease"; echo 0 >"$S/proc/sys/kernel/perf_event_paranoid"; echo 0 >"$S/proc/sys/kernel/kptr_restrict"
-id=$(readelf -n "$T/vmlinux" | sed -n 's/.*Build ID: //p'); oid=$(readelf -n "$T/vmlinux.other" | sed -n 's/.*Build ID: //p')
+build_minikernel "$T/vmlinux" && build_minikernel "$T/vmlinux.other" -O1 || { not_ok "build the kernel-like image"; exit 1; }
+S=$T/sysroot
+mk_sysroot "$S" 6.13.0-mini "$T/vmlinux"
+id=$(build_id "$T/vmlinux"); oid=$(build_id "$T/vmlinux.other")
 "$TOOLS/gen_perfscript" --binary "$T/vmlinux" -o "$T/trace.perfscript" --samples 3000 2>/dev/null
 
 # --- convert the generated trace ---
@@ -92,30 +91,10 @@ run run --yes --from final-build --until final-build --profile "$P"
 expect_rc "--profile FILE builds with that profile" 0
 
 # --- recording, with real perf and a software event ---
-if ! perf record -q -e cpu-clock -a -o "$T/probe.data" -- true >/dev/null 2>&1; then
+if ! can_record; then
     echo "# SKIP perf cannot record system-wide here (not root, perf_event_paranoid > 0)"; exit 0
 fi
-mkdir -p "$T/bin"
-cat >"$T/bin/perf" <<EOF
-#!/bin/sh
-# Stands in front of the real perf (this VM has no PMU): the branch event
-# becomes cpu-clock and -b goes; everything else is passed on unchanged.
-[ "\$1" = record ] || exec $(command -v perf) "\$@"
-shift; first=1; ev=0; dd=0
-for a do
-  [ \$first = 1 ] && { set --; first=0; }
-  if [ \$dd = 1 ]; then set -- "\$@" "\$a"; continue; fi
-  if [ \$ev = 1 ]; then set -- "\$@" cpu-clock; ev=0; continue; fi
-  case \$a in
-    -b) ;;
-    -e|--pfm-events) set -- "\$@" -e; ev=1 ;;
-    --) set -- "\$@" --; dd=1 ;;
-    *) set -- "\$@" "\$a" ;;
-  esac
-done
-exec $(command -v perf) record "\$@"
-EOF
-chmod +x "$T/bin/perf"
+perf_wrapper "$T/bin"
 export PATH="$T/bin:$REAL_PATH"
 # As after the reboot step: the kernel the session built (release and build-id)
 # is the one running, as the fixture sysroot $S shows it.
@@ -142,19 +121,14 @@ expect_out "status: profile done" "profile +done"
 # The fix for the sysctls, shown and run (a stand-in sysctl writes the fixture:
 # the real one would change this shared machine).
 cp -a "$S" "$T/locked"; echo 2 >"$T/locked/proc/sys/kernel/perf_event_paranoid"; echo 1 >"$T/locked/proc/sys/kernel/kptr_restrict"
-cat >"$T/bin/sysctl" <<EOF
-#!/bin/sh
-# Stand-in for sysctl -w, writing the fixture sysroot instead of the machine.
-[ "\$1" = -w ] && shift
-for kv do k=\${kv%%=*}; echo "\${kv#*=}" >"$T/locked/proc/sys/\$(echo \$k | tr . /)"; done
-EOF
-chmod +x "$T/bin/sysctl"
+stand_in_sysctl "$T/bin" "$T/locked"
 if [ "$(id -u)" -eq 0 ]; then
     run run --yes --from profile --until profile --workload command --command true --sysroot "$T/locked"
     expect_rc "recording after the fix exits 0" 0
     expect_out "names perf_event_paranoid" "fail perf_event_paranoid is 2"
-    expect_out "shows the fix first" "^    sudo sysctl -w kernel.perf_event_paranoid=0$"
-    expect_out "and for kptr_restrict" "^    sudo sysctl -w kernel.kptr_restrict=0$"
+    # kfdo runs as root here: the fix runs without sudo, and the line shown says so.
+    expect_out "shows the fix first (as root: no sudo)" "^    sysctl -w kernel.perf_event_paranoid=0$"
+    expect_out "and for kptr_restrict" "^    sysctl -w kernel.kptr_restrict=0$"
     expect_out "checks it took" "ok +perf_event_paranoid and kptr_restrict allow recording"
     [ "$(cat "$T/locked/proc/sys/kernel/perf_event_paranoid")" = 0 ] && ok "the fix ran" || not_ok "the fix ran"
     [ "$(ls "$XDG_DATA_HOME"/kfdo/recordings/*.data | wc -l)" -eq 2 ] && ok "a second recording, the first kept" || not_ok "two recordings" "$(ls "$XDG_DATA_HOME"/kfdo/recordings)"

@@ -241,15 +241,34 @@ static void test_install_profile_convert(void **state)
 				"/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst", NULL };
 	assert_argv(&p.cmds[0], check);
 	assert_false(p.cmds[0].needs_root);
-	/* ...then pacman installs all but -api-headers, through sudo unless kfdo is root. */
+	/* ...then pacman installs all but -api-headers, as root: through sudo
+	 * unless kfdo is root, in the line shown and in the argv that runs alike. */
 	const char *inst[] = { "pacman", "-U", "--noconfirm",
 			       "/o/linux-upstream-6.13.0-1-x86_64.pkg.tar.zst",
 			       "/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst", NULL };
 	assert_argv(&p.cmds[1], inst);
-	assert_int_equal(p.cmds[1].needs_root, geteuid() != 0);
+	assert_true(p.cmds[1].needs_root);
+	plan_set_euid(1000);
+	assert_true(plan_cmd_sudo(&p.cmds[1]));
+	assert_true(plan_needs_sudo(&p));
 	char *line = plan_format_command(&p.cmds[1]);
-	assert_true(str_starts(line, geteuid() != 0 ? "sudo pacman -U" : "pacman -U"));
+	assert_true(str_starts(line, "sudo pacman -U --noconfirm /o/"));
 	free(line);
+	char **run = plan_cmd_argv(&p.cmds[1]);
+	assert_string_equal(run[0], "sudo");
+	assert_string_equal(run[1], "pacman");
+	assert_int_equal(strv_len(run), strv_len(p.cmds[1].argv) + 1);
+	strv_free(run);
+	plan_set_euid(0);
+	assert_false(plan_cmd_sudo(&p.cmds[1]));
+	assert_false(plan_needs_sudo(&p));
+	line = plan_format_command(&p.cmds[1]);
+	assert_true(str_starts(line, "pacman -U --noconfirm /o/"));
+	free(line);
+	run = plan_cmd_argv(&p.cmds[1]);
+	assert_true(strv_eq(run, p.cmds[1].argv));
+	strv_free(run);
+	plan_set_euid(-1);
 	plan_free(&p);
 
 	/* Root mode: kfdo installs through libalpm into the root, never through sudo. */
@@ -260,6 +279,9 @@ static void test_install_profile_convert(void **state)
 				 "/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst", NULL };
 	assert_argv(&p.cmds[1], rooted);
 	assert_false(p.cmds[1].needs_root);
+	plan_set_euid(1000);
+	assert_false(plan_needs_sudo(&p));
+	plan_set_euid(-1);
 	plan_free(&p);
 	session_set(&s->install_dbpath, "/tmp/db");
 	assert_int_equal(plan_install(s, &p, &cause), 0);
@@ -382,10 +404,24 @@ static void test_quoting(void **state)
 	plan_cmd_setenv(c, "MAKEPKGOPTS", "--nodeps --skipinteg");
 	plan_cmd_setenv(c, "EMPTY", "");
 	c->needs_root = true;
+	plan_set_euid(1000);
 	char *line = plan_format_command(c);
 	assert_string_equal(line, "sudo MAKEPKGOPTS='--nodeps --skipinteg' EMPTY= make "
 				  "'KCFLAGS=-O2 -march=native' -C '/home/me/my kernel'");
 	free(line);
+	/* sudo resets the environment: the assignments go on its command line, as shown. */
+	char **run = plan_cmd_argv(c);
+	const char *want[] = { "sudo", "MAKEPKGOPTS=--nodeps --skipinteg", "EMPTY=", "make",
+			       "KCFLAGS=-O2 -march=native", "-C", "/home/me/my kernel", NULL };
+	assert_true(strv_eq(run, (char *const *)want));
+	strv_free(run);
+	/* As root the same command runs as it is, and says so. */
+	plan_set_euid(0);
+	line = plan_format_command(c);
+	assert_string_equal(line, "MAKEPKGOPTS='--nodeps --skipinteg' EMPTY= make "
+				  "'KCFLAGS=-O2 -march=native' -C '/home/me/my kernel'");
+	free(line);
+	plan_set_euid(-1);
 
 	c = plan_add_copy(&p, "copy", "/proc/config.gz", "/src/my linux/.config");
 	line = plan_format_command(c);

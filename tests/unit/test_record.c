@@ -321,12 +321,18 @@ static void test_sysctls(void **state)
 	struct plan p = { 0 };
 	record_sysctls_plan(&rs, &p);
 	assert_int_equal(p.n, 2);
+	plan_set_euid(1000);
 	char *line = plan_format_command(&p.cmds[0]);
 	assert_string_equal(line, "sudo sysctl -w kernel.perf_event_paranoid=0");
 	free(line);
 	line = plan_format_command(&p.cmds[1]);
 	assert_string_equal(line, "sudo sysctl -w kernel.kptr_restrict=0");
 	free(line);
+	plan_set_euid(0);
+	line = plan_format_command(&p.cmds[1]);
+	assert_string_equal(line, "sysctl -w kernel.kptr_restrict=0");
+	free(line);
+	plan_set_euid(-1);
 	plan_free(&p);
 	record_sysctls_free(&rs);
 	/* The profile step does not start before they are fixed: on a machine

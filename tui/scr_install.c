@@ -1,0 +1,308 @@
+/* The install and finish screens: the build's packages as libalpm reads them
+ * (name, version, size; the -api-headers package left out with the reason),
+ * the vmlinux AutoFDO will use and whether it is unstripped, how the step
+ * installs (sudo pacman -U, or libalpm into a root in root mode), then after
+ * the run what the package database says and the vmlinux, release and
+ * build-id the engine recorded. Finish adds the profile the kernel was built
+ * with and, once done, the flow's summary (core/summary.h, the words kfdo run
+ * prints too).
+ *
+ * Reading a real vmlinux out of its debug package takes seconds, so that
+ * check runs in a child process (bg.c) while the screen shows the rest. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/pkg.h"
+#include "core/plan.h"
+#include "core/profile.h"
+#include "core/summary.h"
+#include "core/util.h"
+#include "tui/plan_screen.h"
+
+static struct {
+	char **paths;		/* the packages the set below was read from */
+	struct pkg_set set;
+	bool loaded;
+	char *cause;		/* why the set cannot be read */
+	struct bg *probe;	/* the vmlinux read out of its package */
+	char *vmlinux;		/* what the probe found (or why it failed) */
+	bool vmlinux_ok;
+	bool db_ok;		/* the package database has every package at the built version */
+	char *db_text;
+	int64_t ended;		/* the end of the last run read back */
+} st;
+
+static void probe_stop(void)
+{
+	bg_free(st.probe);
+	st.probe = NULL;
+}
+
+static void view_free(void)
+{
+	probe_stop();
+	if (st.loaded)
+		pkg_set_free(&st.set);
+	memset(&st.set, 0, sizeof(st.set));
+	st.loaded = false;
+	strv_free(st.paths);
+	free(st.cause);
+	free(st.vmlinux);
+	free(st.db_text);
+	st.paths = NULL;
+	st.cause = st.vmlinux = st.db_text = NULL;
+	st.vmlinux_ok = st.db_ok = false;
+}
+
+/* In the child: the vmlinux check the install step's first command makes.
+ * "1\n" + what it is, or "0\n" + why it cannot be used. */
+static char *probe_run(void *arg)
+{
+	char **paths = arg;
+	struct pkg_set set;
+	char *cause = NULL, *out;
+	if (pkg_set_load(&set, paths, PKG_READ_VMLINUX, &cause) == 0 && set.chosen) {
+		char *d = pkg_vmlinux_describe(set.chosen);
+		out = xasprintf("1\n%s", d);
+		free(d);
+	} else {
+		out = xasprintf("0\n%s", cause ? cause : "?");
+	}
+	pkg_set_free(&set);
+	free(cause);
+	return out;
+}
+
+static void probe_start(void)
+{
+	if (st.loaded && !st.cause && st.set.chosen && !st.probe && !st.vmlinux)
+		st.probe = bg_start(probe_run, st.paths);
+}
+
+static void db_check(struct tui *t)
+{
+	free(st.db_text);
+	st.db_text = NULL;
+	st.db_ok = false;
+	if (!st.loaded || st.cause)
+		return;
+	char *cause = NULL, *dbpath = pkg_session_dbpath(t->s);
+	st.db_ok = pkg_check_installed(&st.set, pkg_session_root(t->s), dbpath, &cause) == 0;
+	st.db_text = st.db_ok ? xasprintf(_("%s, every package (package database %s)"), st.set.version, dbpath)
+			      : xasprintf(_("not installed yet: %s"), cause ? cause : "?");
+	free(cause);
+	free(dbpath);
+}
+
+/* Reads the session's packages when they changed (the final build replaces them). */
+static void view_load(struct tui *t)
+{
+	char **pkgs = t->s->artifacts.packages;
+	if (st.loaded && strv_eq(st.paths, pkgs))
+		return;
+	view_free();
+	if (!pkgs)
+		return;
+	st.paths = strv_dup(pkgs);
+	st.loaded = true;
+	if (pkg_set_load(&st.set, st.paths, 0, &st.cause) < 0 && !st.cause)
+		st.cause = xstrdup("?");
+	probe_start();
+	db_check(t);
+}
+
+static void inst_enter(struct tui *t)
+{
+	view_load(t);
+	probe_start();
+	/* Another kfdo (or pacman) may have changed the database meanwhile. */
+	db_check(t);
+}
+
+static void inst_leave(struct tui *t)
+{
+	(void)t;
+	/* An unfinished check is not left running behind the other screens; it starts again here. */
+	probe_stop();
+}
+
+static int inst_tick(struct tui *t, int64_t now)
+{
+	int re = plan_screen_tick(t, now);
+	char *text;
+	if (st.probe && bg_poll(st.probe, &text)) {
+		probe_stop();
+		free(st.vmlinux);
+		st.vmlinux_ok = text && text[0] == '1' && text[1] == '\n';
+		st.vmlinux = xstrdup(text && text[0] && text[1] ? text + 2 : _("the check ended without an answer"));
+		free(text);
+		re |= RE_REDRAW;
+	}
+	if (plan_screen_ended(t, &st.ended)) {
+		/* The step installed (or failed): ask the package database again. */
+		db_check(t);
+		re |= RE_REDRAW | RE_STEPS;
+	}
+	return re;
+}
+
+/* name  version  size, one row per package; the one left out says why below. */
+static int packages_rows(struct tui *t, struct rect r, int row)
+{
+	(void)t;
+	const struct pkg_set *set = &st.set;
+	int start = row;
+	char *head = xasprintf(_("Packages of %s %s (kernel %s), read with libalpm:"), set->base, set->version,
+			       set->release ? set->release : "?");
+	text_put(r.y + row++, r.x, head, r.w, ROLE_HEADING, true);
+	free(head);
+	int nw = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		int w = text_width(set->pkgs[i].name);
+		nw = w > nw ? w : nw;
+	}
+	if (nw > r.w / 2)
+		nw = r.w / 2;
+	const struct pkg_info *out = NULL;
+	for (size_t i = 0; i < set->n && row < r.h; i++, row++) {
+		const struct pkg_info *p = &set->pkgs[i];
+		int y = r.y + row;
+		bool left = p->role == PKG_API_HEADERS;
+		text_put(y, r.x + 2, p->name, nw, left ? ROLE_DIM : ROLE_NORMAL, true);
+		char size[32];
+		pkg_fmt_size(size, sizeof(size), p->size);
+		char *rest = left ? xasprintf(_("left out (below)")) : xasprintf("%s  %s", p->version, size);
+		text_put(y, r.x + 4 + nw, rest, r.w - 4 - nw, left ? ROLE_WARN : ROLE_NORMAL, true);
+		free(rest);
+		if (left)
+			out = p;
+	}
+	if (out && row < r.h) {
+		char *label = xasprintf(_("%s is left out:"), out->name);
+		text_put(r.y + row++, r.x + 2, label, r.w - 2, ROLE_WARN, true);
+		free(label);
+		row += plan_screen_wrapped((struct rect){ r.y, r.x + 4, r.h, r.w - 4 }, row, NULL,
+					   pkg_api_headers_reason(), ROLE_DIM, 3);
+	}
+	return row - start;
+}
+
+static int vmlinux_rows(struct rect r, int row)
+{
+	const struct pkg_vmlinux *v = st.set.chosen;
+	if (!v)
+		return 0;
+	char *text;
+	enum role role = ROLE_NORMAL;
+	if (st.vmlinux) {
+		text = xstrdup(st.vmlinux);
+		role = st.vmlinux_ok ? ROLE_GOOD : ROLE_BAD;
+	} else if (st.probe) {
+		text = xasprintf(_("%s in %s: reading it out of its package to check it..."), v->path, v->pkg->name);
+		role = ROLE_RUNNING;
+	} else {
+		text = pkg_vmlinux_describe(v);
+	}
+	int used = plan_screen_wrapped(r, row, _("vmlinux:"), text, role, 3);
+	free(text);
+	return used;
+}
+
+/* How the step installs, in a sentence above its commands. */
+static const char *how_words(struct tui *t)
+{
+	if (t->s->install_root)
+		return _("Root mode: kfdo installs through libalpm into the root below (no sudo, no pacman hooks).");
+	struct plan p = { 0 };
+	bool sudo = step_get(t->cur)->plan(t->s, &p, NULL) == 0 && plan_needs_sudo(&p);
+	plan_free(&p);
+	return sudo ? _("pacman installs them through sudo; sudo asks for your password before the step starts "
+			"(the screen is set aside for it).")
+		    : _("kfdo runs as root: pacman runs without sudo.");
+}
+
+/* After the install: the database's answer, and what the engine recorded. */
+static int installed_rows(struct tui *t, struct rect r, int row)
+{
+	int start = row;
+	if (!st.db_text)
+		return 0;
+	row += plan_screen_wrapped(r, row, _("Installed:"), st.db_text, st.db_ok ? ROLE_GOOD : ROLE_DIM, st.db_ok ? 2 : 1);
+	const struct artifacts *a = &t->s->artifacts;
+	char *why = NULL;
+	if (st.db_ok && a->vmlinux && step_get(STEP_INSTALL)->postcondition(t->s, &why)) {
+		char *m = xasprintf(_("kernel %s, build-id %s"), a->kernel_release, a->build_id);
+		row += plan_screen_wrapped(r, row, _("Recorded:"), m, ROLE_NORMAL, 2);
+		free(m);
+		m = xasprintf(_("vmlinux %s"), a->vmlinux);
+		char *pad = xasprintf("%*s", text_width(_("Recorded:")), "");
+		row += plan_screen_wrapped(r, row, pad, m, ROLE_NORMAL, 2);
+		free(pad);
+		free(m);
+	}
+	free(why);
+	return row - start;
+}
+
+static int packages_block(struct tui *t, struct rect r)
+{
+	int row = 0;
+	if (!t->s->artifacts.packages)
+		return plan_screen_line(r, row, _("Packages:"), _("none built yet (the build step records them)"),
+					ROLE_DIM) + 1;
+	if (st.cause) {
+		row += plan_screen_wrapped(r, row, _("Packages:"), st.cause, ROLE_BAD, 4);
+		return row + 1;
+	}
+	row += packages_rows(t, r, row);
+	row += vmlinux_rows(r, row);
+	row += installed_rows(t, r, row);
+	if (!task_log(t, t->cur) && row < r.h)
+		row += plan_screen_wrapped(r, row, NULL, how_words(t), ROLE_DIM, 2);
+	return row + 1;
+}
+
+static void inst_draw(struct tui *t, struct rect r)
+{
+	view_load(t);
+	plan_screen_draw(t, r, packages_block);
+}
+
+const struct screen_ops screen_install = {
+	.enter = inst_enter, .leave = inst_leave, .draw = inst_draw, .on_key = plan_screen_key,
+	.on_tick = inst_tick, .hints = plan_screen_hints,
+};
+
+/* ---- finish: the optimized kernel's packages, the profile, the summary ---- */
+
+static int finish_block(struct tui *t, struct rect r)
+{
+	int row = 0;
+	const char *prof = t->s->artifacts.profile;
+	/* Done by this run, and the package database still says so. */
+	if (st.db_ok && !task_running(t) && t->s->steps[STEP_FINISH].status == STATUS_DONE) {
+		char **sum = summary_finish(t->s);
+		row += plan_screen_paras(r, row, sum, ROLE_GOOD);
+		strv_free(sum);
+		row++;
+	} else if (prof) {
+		char *sum = profile_summary(prof);
+		row += plan_screen_wrapped(r, row, _("Built with:"), sum, ROLE_NORMAL, 3);
+		free(sum);
+	}
+	row += packages_block(t, (struct rect){ r.y + row, r.x, r.h - row, r.w });
+	return row;
+}
+
+static void finish_draw(struct tui *t, struct rect r)
+{
+	view_load(t);
+	plan_screen_draw(t, r, finish_block);
+}
+
+const struct screen_ops screen_finish = {
+	.enter = inst_enter, .leave = inst_leave, .draw = finish_draw, .on_key = plan_screen_key,
+	.on_tick = inst_tick, .hints = plan_screen_hints,
+};

@@ -1,0 +1,132 @@
+/* The reboot screen: what to do (reboot into the built kernel, then start
+ * kfdo again), the running and the built kernel with their releases and
+ * build-ids as the engine's reboot check reads them (below --sysroot in
+ * tests), and that check's verdict; r checks again. The next start of kfdo
+ * says "Welcome back" when they match (app.c). What kfdo does not do for the
+ * reboot is said plainly. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/summary.h"
+#include "core/util.h"
+#include "tui/plan_screen.h"
+
+static struct {
+	char *release, *build_id, *cause;	/* the running kernel */
+	bool ok;
+	char *verdict;				/* the reboot check's words */
+} st;
+
+static void running_free(void)
+{
+	free(st.release);
+	free(st.build_id);
+	free(st.cause);
+	free(st.verdict);
+	memset(&st, 0, sizeof(st));
+}
+
+static void check(struct tui *t)
+{
+	running_free();
+	steps_running_kernel(t->s, &st.release, &st.build_id, &st.cause);
+	st.ok = step_get(STEP_REBOOT)->postcondition(t->s, &st.verdict);
+}
+
+static void reboot_enter(struct tui *t)
+{
+	check(t);
+}
+
+static void reboot_leave(struct tui *t)
+{
+	(void)t;
+	running_free();
+}
+
+/* "Running kernel: REL" and its build-id under it. */
+static int kernel_rows(struct rect r, int row, const char *label, const char *release, const char *id,
+		       const char *missing)
+{
+	int start = row;
+	int lw = text_width(_("Running kernel:"));
+	int w = text_width(_("Built kernel:"));
+	lw = (w > lw ? w : lw) + 1;
+	if (row < r.h) {
+		text_put(r.y + row, r.x, label, lw, ROLE_DIM, false);
+		text_put(r.y + row, r.x + lw, release ? release : missing, r.w - lw, release ? ROLE_NORMAL : ROLE_DIM,
+			 true);
+		row++;
+	}
+	if (row < r.h && release) {
+		char *m = xasprintf(_("build-id %s"), id ? id : missing);
+		text_put(r.y + row++, r.x + lw, m, r.w - lw, id ? ROLE_NORMAL : ROLE_DIM, true);
+		free(m);
+	}
+	return row - start;
+}
+
+static int reboot_block(struct tui *t, struct rect r)
+{
+	const struct artifacts *a = &t->s->artifacts;
+	int row = 0;
+	row += kernel_rows(r, row, _("Running kernel:"), st.release, st.build_id, st.cause ? st.cause : "?");
+	row += kernel_rows(r, row, _("Built kernel:"), a->kernel_release, a->build_id,
+			   _("not installed yet (the install step records it)"));
+	row++;
+	if (st.verdict)
+		row += plan_screen_wrapped(r, row, st.ok ? _("Check: ok,") : _("Check: not yet,"), st.verdict,
+					   st.ok ? ROLE_GOOD : ROLE_BAD, 3);
+	row++;
+	if (!st.ok && a->kernel_release && a->build_id) {
+		char **what = summary_reboot(t->s);
+		row += plan_screen_paras((struct rect){ r.y, r.x, r.h, r.w }, row, what, ROLE_NORMAL);
+		strv_free(what);
+		if (row < r.h)
+			row += text_para((struct rect){ r.y + row, r.x, r.h - row, r.w }, 0,
+					 _("r checks the running kernel again now."), ROLE_DIM);
+		row++;
+	}
+	if (row + 3 < r.h) {
+		int used = draw_not_yet((struct rect){ r.y + row, r.x, r.h - row, r.w },
+					_("kfdo does not reboot for you: it sets no one-time boot entry (bootctl "
+					  "set-oneshot, grub-reboot), and the recording does not go on by itself after "
+					  "the reboot (no systemd user unit): start kfdo again once the new kernel runs."));
+		row += used + 1;
+	}
+	return row;
+}
+
+static void reboot_draw(struct tui *t, struct rect r)
+{
+	plan_screen_draw(t, r, reboot_block);
+}
+
+static int reboot_key(struct tui *t, int key)
+{
+	if (key != 'r' && key != '\r' && key != KEY_ENTER && key != KEY_F(5))
+		return RE_NONE;
+	check(t);
+	if (st.ok) {
+		session_step_set(t->s, STEP_REBOOT, STATUS_DONE, st.verdict);
+		tui_save(t);
+		tui_note(t, ROLE_GOOD, "%s", st.verdict);
+	} else {
+		tui_note(t, ROLE_BAD, _("Not yet: %s"), st.verdict ? st.verdict : "");
+	}
+	return RE_REDRAW | RE_HANDLED | RE_STEPS | (st.ok ? RE_NEXT : 0);
+}
+
+static const struct keyhint reboot_hints[] = { { "r", N_("Check the running kernel") }, { NULL, NULL } };
+
+static const struct keyhint *reboot_hints_fn(struct tui *t)
+{
+	(void)t;
+	return reboot_hints;
+}
+
+const struct screen_ops screen_reboot = {
+	.enter = reboot_enter, .leave = reboot_leave, .draw = reboot_draw, .on_key = reboot_key,
+	.hints = reboot_hints_fn,
+};
