@@ -279,9 +279,14 @@ static void test_branch_stack_written(void **state)
 	uint16_t size;
 	memcpy(&size, buf + data + 6, 2);
 	memset(buf + data + size + 6, 0, 2);
-	FILE *o = fopen(inner, "w");
+	/* A damaged copy put in its place (a new file: perfdata_count keeps the
+	 * last walk of an unchanged file, by inode, size and mtime). */
+	char *tmp = in_dir("threads.data/data.new");
+	FILE *o = fopen(tmp, "w");
 	fwrite(buf, 1, len, o);
 	fclose(o);
+	assert_int_equal(rename(tmp, inner), 0);
+	free(tmp);
 	assert_int_equal(perfdata_check(d, &pd, &cause), -1);
 	assert_int_equal(pd.problem, PERFDATA_TRUNCATED);
 	assert_non_null(strstr(cause, "is damaged: the event at byte"));
@@ -289,6 +294,28 @@ static void test_branch_stack_written(void **state)
 	free(buf);
 	free(d);
 	free(inner);
+	free(cause);
+	free(f);
+}
+
+/* The walk of an unchanged file is remembered (the wizard asks on every
+ * redraw); a file written anew is walked again. */
+static void test_walk_remembered(void **state)
+{
+	(void)state;
+	char *f = in_dir("again.data"), *cause = NULL;
+	assert_int_equal(sh("%s/gen_perfdata -o %s --samples 11", tools(), f), 0);
+	struct perfdata_info pd;
+	assert_int_equal(perfdata_check(f, &pd, &cause), 0);
+	assert_int_equal(pd.samples, 11);
+	perfdata_info_free(&pd);
+	assert_int_equal(perfdata_check(f, &pd, &cause), 0);
+	assert_int_equal(pd.samples, 11);
+	perfdata_info_free(&pd);
+	assert_int_equal(sh("%s/gen_perfdata -o %s --samples 23", tools(), f), 0);
+	assert_int_equal(perfdata_check(f, &pd, &cause), 0);
+	assert_int_equal(pd.samples, 23);
+	perfdata_info_free(&pd);
 	free(cause);
 	free(f);
 }
@@ -320,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_not_perf_data),
 		cmocka_unit_test(test_branch_stack_written),
 		cmocka_unit_test(test_written_without_branches),
+		cmocka_unit_test(test_walk_remembered),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
