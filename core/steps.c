@@ -524,6 +524,10 @@ static bool post_final_build(const struct session *s, char **why)
  * is not asked for, since the runner checks this before it writes one. */
 static bool post_finish(const struct session *s, char **why)
 {
+	/* After the first install the database holds that build's packages: only the
+	 * final build's (a new pkgrel) installed count as the optimized kernel. */
+	if (!post_final_build(s, NULL))
+		return why_set(why, false, _("the optimized kernel is not built yet"));
 	struct pkg_set set;
 	char *cause = NULL, *dbpath = pkg_session_dbpath(s);
 	bool ok = pkg_set_load(&set, s->artifacts.packages, 0, &cause) == 0 &&

@@ -68,11 +68,7 @@ void tui_refresh_steps(struct tui *t)
 			st = SIDE_RUNNING;
 		} else if (failed) {
 			st = SIDE_FAILED;
-		} else if (d->postcondition(t->s, &why) &&
-			   /* Finish checks that the last build's packages are installed, which the
-			    * first build's are after the install step: the optimized kernel is not
-			    * installed before it is built. */
-			   (i != STEP_FINISH || t->side[STEP_FINAL_BUILD] == SIDE_DONE)) {
+		} else if (d->postcondition(t->s, &why)) {
 			st = SIDE_DONE;
 		} else {
 			free(why);

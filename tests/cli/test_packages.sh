@@ -64,9 +64,11 @@ run $AGAIN --until reboot --sysroot "$T/match"
 expect_rc "the built kernel running: the reboot step is done" 0
 expect_out "says which kernel runs" "Reboot into the new kernel: already done \(running 6.13.0-fake, the kernel kfdo built \(build-id $id1\)\)"
 
-# A second build (as the final build is) and the finish step installs it.
-run run --yes --from build --until build --make-var "MKPKG_ARGS=--extra headers,debug"
-expect_rc "a second build" 0
+# The final build (with a small real sample profile) and the finish step installs it.
+printf 'main:1000:10\n 1: 500\n 2: 500\n' >"$T/prof.txt"
+llvm-profdata-19 merge --sample --extbinary -o "$T/prof.afdo" "$T/prof.txt"
+run run --yes --from final-build --until final-build --profile "$T/prof.afdo" --make-var "MKPKG_ARGS=--extra headers,debug"
+expect_rc "the final build" 0
 if grep -A4 '"packages"' "$S" | grep -q '_fake-1-'; then not_ok "the session keeps only the new build's packages" "$(grep -A5 '"packages"' "$S")"
 else ok "the session keeps only the new build's packages"; fi
 run run --yes --from finish --until finish
