@@ -34,8 +34,13 @@ struct kbuild_progress {
 	struct kbuild_counts counts;
 	struct kbuild_tag_count *tags;
 	size_t n_tags, cap_tags;
-	double *step_t;		/* step_t[k]: when step k+1 was printed */
-	size_t cap_steps;
+	/* When steps were printed: step_t[k] is when step (k + 1) * stride was. A
+	 * flood of output (a million lines of a log replayed) must not grow memory:
+	 * once STEP_TIMES are kept, every other one goes and the stride doubles. A
+	 * kernel build (about 1,000 to 60,000 steps) keeps every step. */
+	double *step_t;
+	size_t n_step_t, stride;
+	double t_step;		/* when the last step was printed */
 	char *dir, *last_line, *last_step;
 	double t_last;		/* time of the last line (0 before any) */
 	double t_end;
@@ -50,17 +55,27 @@ struct kbuild_progress {
 	struct kbuild_history hist;
 	bool has_history, distrusted;
 	size_t expected, expected_compiles;
-	struct kbuild_anchor *seen;	/* every compile step of this run, for the next one's anchors */
-	size_t n_seen, cap_seen;
+	/* Compile steps of this run, for the next one's anchors: every seen_stride-th,
+	 * thinned like step_t once SEEN_MAX are kept, so they stay evenly spread. */
+	struct kbuild_anchor *seen;
+	size_t n_seen, seen_stride;
 	/* The first and the latest of this run's compile steps found among the history's
 	 * anchors: this run's time and the history's time for each. */
 	bool anchored;
 	double t_first, h_first, t_anchor, h_anchor;
 };
 
+/* Bounds of step_t and seen: 512 KiB and about 250 KiB. */
+#define STEP_TIMES 65536
+#define SEEN_MAX 4096
+
 struct kbuild_progress *kbuild_new(void)
 {
 	struct kbuild_progress *p = xcalloc(1, sizeof(*p));
+	p->step_t = xmalloc(STEP_TIMES * sizeof(*p->step_t));
+	p->stride = 1;
+	p->seen = xmalloc(SEEN_MAX * sizeof(*p->seen));
+	p->seen_stride = 1;
 	p->dir = xstrdup("");
 	p->last_line = xstrdup("");
 	p->last_step = xstrdup("");
@@ -130,11 +145,18 @@ static int anchor_cmp(const void *a, const void *b)
  * history's anchors. */
 static void anchor_note(struct kbuild_progress *p, double t)
 {
-	if (p->n_seen == p->cap_seen) {
-		p->cap_seen = p->cap_seen ? 2 * p->cap_seen : 512;
-		p->seen = xrealloc(p->seen, p->cap_seen * sizeof(*p->seen));
+	if (p->compiles % p->seen_stride == 0) {
+		if (p->n_seen == SEEN_MAX) {
+			for (size_t i = 0; i < SEEN_MAX / 2; i++) {
+				free(p->seen[2 * i].label);
+				p->seen[i] = p->seen[2 * i + 1];
+			}
+			p->n_seen = SEEN_MAX / 2;
+			p->seen_stride *= 2;
+		}
+		if (p->compiles % p->seen_stride == 0)
+			p->seen[p->n_seen++] = (struct kbuild_anchor){ xstrdup(p->last_step), t };
 	}
-	p->seen[p->n_seen++] = (struct kbuild_anchor){ xstrdup(p->last_step), t };
 	if (!p->has_history || !p->hist.n_anchors)
 		return;
 	struct kbuild_anchor key = { p->last_step, 0 };
@@ -156,11 +178,19 @@ static void anchor_note(struct kbuild_progress *p, double t)
 
 static void step_add(struct kbuild_progress *p, const char *tag, const char *arg, double t)
 {
-	if (p->counts.steps == p->cap_steps) {
-		p->cap_steps = p->cap_steps ? 2 * p->cap_steps : 1024;
-		p->step_t = xrealloc(p->step_t, p->cap_steps * sizeof(*p->step_t));
+	p->counts.steps++;
+	p->t_step = t;
+	if (p->counts.steps % p->stride == 0) {
+		if (p->n_step_t == STEP_TIMES) {
+			/* Keep steps 2s, 4s, ...: step_t[k] becomes when step (k + 1) * 2s was. */
+			for (size_t k = 0; k < STEP_TIMES / 2; k++)
+				p->step_t[k] = p->step_t[2 * k + 1];
+			p->n_step_t = STEP_TIMES / 2;
+			p->stride *= 2;
+		}
+		if (p->counts.steps % p->stride == 0)
+			p->step_t[p->n_step_t++] = t;
 	}
-	p->step_t[p->counts.steps++] = t;
 	tag_add(p, tag);
 	free(p->last_step);
 	p->last_step = xasprintf("%s %s", tag, arg);
@@ -452,31 +482,39 @@ void kbuild_history_from_run(const struct kbuild_progress *p, struct kbuild_hist
 	h->seconds = p->finished ? p->t_end : p->t_last;
 
 	/* Points evenly spaced in steps and in time, plus both ends of every
-	 * silence so that the flat stretch of the ThinLTO link stays sharp. */
-	bool *keep = xcalloc(n + 1, sizeof(*keep));
-	keep[0] = keep[n] = true;
+	 * silence so that the flat stretch of the ThinLTO link stays sharp. They
+	 * are taken among the kept step times: point j >= 1 is step j * stride
+	 * (every step, unless a flood thinned them), point 0 the start. */
+	size_t m = p->n_step_t, sd = p->stride;
+	bool *keep = xcalloc(m + 1, sizeof(*keep));
+	keep[0] = keep[m] = true;
 	for (size_t i = 1; i < CURVE_POINTS; i++)
-		keep[n * i / CURVE_POINTS] = true;
+		keep[n * i / CURVE_POINTS / sd] = true;
 	size_t k = 0;
-	for (size_t i = 1; i < CURVE_POINTS && n; i++) {
+	for (size_t i = 1; i < CURVE_POINTS && m; i++) {
 		double target = h->seconds * (double)i / CURVE_POINTS;
-		while (k < n - 1 && p->step_t[k] < target)
+		while (k < m - 1 && p->step_t[k] < target)
 			k++;
 		keep[k + 1] = true;
 	}
 	for (size_t i = 0; i < p->n_silences; i++) {
-		size_t st = p->silences[i].step;
-		keep[st] = true;
-		if (st < n)
+		size_t st = p->silences[i].step / sd;
+		keep[st < m ? st : m] = true;
+		if (st < m)
 			keep[st + 1] = true;
 	}
-	for (size_t i = 0; i <= n; i++)
+	/* The last step itself, when the thinning did not keep it. */
+	bool tail = n > m * sd;
+	h->n_curve = tail;
+	for (size_t i = 0; i <= m; i++)
 		h->n_curve += keep[i];
 	h->curve = xcalloc(h->n_curve, sizeof(*h->curve));
 	size_t j = 0;
-	for (size_t i = 0; i <= n; i++)
+	for (size_t i = 0; i <= m; i++)
 		if (keep[i])
-			h->curve[j++] = (struct kbuild_point){ i, i ? p->step_t[i - 1] : 0 };
+			h->curve[j++] = (struct kbuild_point){ i * sd, i ? p->step_t[i - 1] : 0 };
+	if (tail)
+		h->curve[j++] = (struct kbuild_point){ n, p->t_step };
 	free(keep);
 
 	h->n_silences = p->n_silences;
@@ -692,7 +730,8 @@ const char *kbuild_basis_name(enum kbuild_basis b)
 /* Steps per second over the last RATE_WINDOW seconds. */
 static double window_rate(const struct kbuild_progress *p, double now)
 {
-	size_t lo = 0, hi = p->counts.steps;
+	/* lo kept times are at or before the window: about lo * stride steps. */
+	size_t lo = 0, hi = p->n_step_t;
 	double from = now - RATE_WINDOW;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -702,7 +741,7 @@ static double window_rate(const struct kbuild_progress *p, double now)
 			hi = mid;
 	}
 	double span = now < RATE_WINDOW ? now : RATE_WINDOW;
-	return span > 0 ? (double)(p->counts.steps - lo) / span : 0;
+	return span > 0 ? (double)(p->counts.steps - lo * p->stride) / span : 0;
 }
 
 /* The earlier run's curve, scaled by how fast this run reached the same
@@ -724,7 +763,7 @@ static void estimate_history(const struct kbuild_progress *p, double now, struct
 		return;
 	}
 	size_t s = p->counts.steps < h->steps ? p->counts.steps : h->steps;
-	double t_s = p->counts.steps ? p->step_t[p->counts.steps - 1] : 0;
+	double t_s = p->t_step;
 	double th = hist_time_at(h, s);
 	double th_next = s < h->steps ? hist_time_at(h, s + 1) : h->seconds;
 	double r = (t_s + damp) / (th + damp);
@@ -806,7 +845,7 @@ struct kbuild_estimate kbuild_estimate(const struct kbuild_progress *p, double n
 		e.basis = KBUILD_EST_PACE;
 		e.expected_steps = p->hist.steps;
 		estimate_pace(p->counts.steps, p->hist.steps,
-			      p->counts.steps ? p->step_t[p->counts.steps - 1] : 0, now, &e);
+			      p->t_step, now, &e);
 	} else if (p->expected_compiles) {
 		/* Compiles, not steps: the hundreds of "AR built-in.a" lines come
 		 * in quick bursts and made a step-paced ETA 70% off at half-time. */
@@ -817,7 +856,7 @@ struct kbuild_estimate kbuild_estimate(const struct kbuild_progress *p, double n
 		e.basis = KBUILD_EST_DRYRUN;
 		e.expected_steps = p->expected;
 		estimate_pace(p->counts.steps, p->expected,
-			      p->counts.steps ? p->step_t[p->counts.steps - 1] : 0, now, &e);
+			      p->t_step, now, &e);
 	}
 	if (p->finished) {
 		e.fraction = 1;

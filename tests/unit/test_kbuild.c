@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 #define KBUILD_FIXTURES FIXTURES "/kbuild"
@@ -793,6 +794,57 @@ static void test_garbage_lines(void **state)
 	kbuild_free(p);
 }
 
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* A flood (a log replayed at full speed, a huge build) must not grow memory
+ * with every step: the step times and the compile labels kept for the next
+ * run's anchors are thinned, and the history made from it is still a good one:
+ * ascending, ending at the last step, its anchors spread over the whole run. */
+static void test_flood_bounded(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	const size_t n = 3000000;
+	char line[96];
+	long rss0 = max_rss_kb();
+	for (size_t i = 1; i <= n; i++) {
+		snprintf(line, sizeof(line), "  CC      drivers/flood/file%zu.o", i);
+		kbuild_feed(p, line, (double)i / 1000.0);
+	}
+	long grown_mb = (max_rss_kb() - rss0) / 1024;
+	/* Unthinned, 3 M labels and times cost well over 100 MB. */
+	assert_true(grown_mb < 16);
+	assert_int_equal(kbuild_counts(p)->steps, n);
+	struct kbuild_estimate e = kbuild_estimate(p, (double)n / 1000.0);
+	/* 1000 steps a second, measured over the last 10 s. */
+	assert_true(e.rate > 990 && e.rate < 1010);
+	kbuild_finish(p, (double)n / 1000.0 + 1);
+	struct kbuild_history h;
+	kbuild_history_from_run(p, &h);
+	assert_int_equal(h.steps, n);
+	assert_true(h.n_curve >= 100 && h.n_curve < 1000);
+	for (size_t i = 1; i < h.n_curve; i++) {
+		assert_true(h.curve[i].step > h.curve[i - 1].step);
+		assert_true(h.curve[i].t >= h.curve[i - 1].t);
+	}
+	assert_int_equal(h.curve[h.n_curve - 1].step, n);
+	assert_int_equal(h.n_anchors, KBUILD_ANCHORS);
+	double first = h.anchors[0].t, last = h.anchors[0].t;
+	for (size_t i = 0; i < h.n_anchors; i++) {
+		first = h.anchors[i].t < first ? h.anchors[i].t : first;
+		last = h.anchors[i].t > last ? h.anchors[i].t : last;
+	}
+	assert_true(first < 0.02 * n / 1000.0);
+	assert_true(last > 0.98 * n / 1000.0);
+	kbuild_history_free(&h);
+	kbuild_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -813,6 +865,7 @@ int main(void)
 		cmocka_unit_test(test_dryrun_after_prepare),
 		cmocka_unit_test(test_line_parse),
 		cmocka_unit_test(test_garbage_lines),
+		cmocka_unit_test(test_flood_bounded),
 	};
 	return cmocka_run_group_tests_name("kbuild", tests, NULL, NULL);
 }
