@@ -33,7 +33,7 @@ static double dmax(double a, double b)
 struct kbuild_progress {
 	struct kbuild_counts counts;
 	struct kbuild_tag_count *tags;
-	size_t n_tags, cap_tags;
+	size_t n_tags, cap_tags, last_tag;
 	/* When steps were printed: step_t[k] is when step (k + 1) * stride was. A
 	 * flood of output (a million lines of a log replayed) must not grow memory:
 	 * once STEP_TIMES are kept, every other one goes and the stride doubles. A
@@ -41,7 +41,9 @@ struct kbuild_progress {
 	double *step_t;
 	size_t n_step_t, stride;
 	double t_step;		/* when the last step was printed */
+	/* Rewritten on every line: their buffers are reused, not reallocated. */
 	char *dir, *last_line, *last_step;
+	size_t dir_cap, last_line_cap, last_step_cap;
 	double t_last;		/* time of the last line (0 before any) */
 	double t_end;
 	bool finished;
@@ -120,17 +122,42 @@ static void replace_str(char **dst, const char *s, size_t n)
 	(*dst)[n] = '\0';
 }
 
-static void tag_add(struct kbuild_progress *p, const char *tag)
+/* *dst = a [sep b]: into the same buffer when it is big enough (a flood of
+ * lines must not cost an allocation each). */
+static void buf_set(char **dst, size_t *cap, const char *a, size_t na, const char *b, size_t nb)
 {
+	size_t n = na + (b ? 1 + nb : 0);
+	if (n + 1 > *cap) {
+		*cap = n + 1 > 2 * *cap ? n + 1 : 2 * *cap;
+		free(*dst);
+		*dst = xmalloc(*cap);
+	}
+	memcpy(*dst, a, na);
+	if (b) {
+		(*dst)[na] = ' ';
+		memcpy(*dst + na + 1, b, nb);
+	}
+	(*dst)[n] = '\0';
+}
+
+static void tag_add(struct kbuild_progress *p, const char *tag, size_t len)
+{
+	/* Tags come in runs (CC, CC, ..., AR, AR): the last one first. */
+	if (p->n_tags && memcmp(p->tags[p->last_tag].tag, tag, len + 1) == 0) {
+		p->tags[p->last_tag].count++;
+		return;
+	}
 	for (size_t i = 0; i < p->n_tags; i++)
-		if (strcmp(p->tags[i].tag, tag) == 0) {
+		if (memcmp(p->tags[i].tag, tag, len + 1) == 0) {
 			p->tags[i].count++;
+			p->last_tag = i;
 			return;
 		}
 	if (p->n_tags == p->cap_tags) {
 		p->cap_tags = p->cap_tags ? 2 * p->cap_tags : 32;
 		p->tags = xrealloc(p->tags, p->cap_tags * sizeof(*p->tags));
 	}
+	p->last_tag = p->n_tags;
 	struct kbuild_tag_count *tc = &p->tags[p->n_tags++];
 	snprintf(tc->tag, sizeof(tc->tag), "%s", tag);
 	tc->count = 1;
@@ -176,7 +203,9 @@ static void anchor_note(struct kbuild_progress *p, double t)
 	}
 }
 
-static void step_add(struct kbuild_progress *p, const char *tag, const char *arg, double t)
+/* tag ("CC", NUL-terminated) is tag_len long; arg (NUL-terminated) arg_len. */
+static void step_add(struct kbuild_progress *p, const char *tag, size_t tag_len, const char *arg, size_t arg_len,
+		     double t)
 {
 	p->counts.steps++;
 	p->t_step = t;
@@ -191,18 +220,17 @@ static void step_add(struct kbuild_progress *p, const char *tag, const char *arg
 		if (p->counts.steps % p->stride == 0)
 			p->step_t[p->n_step_t++] = t;
 	}
-	tag_add(p, tag);
-	free(p->last_step);
-	p->last_step = xasprintf("%s %s", tag, arg);
-	if (strcmp(tag, "CC") == 0 || strcmp(tag, "AS") == 0) {
+	tag_add(p, tag, tag_len);
+	buf_set(&p->last_step, &p->last_step_cap, tag, tag_len, arg, arg_len);
+	if (tag_len == 2 && (memcmp(tag, "CC", 2) == 0 || memcmp(tag, "AS", 2) == 0)) {
 		p->compiles++;
 		p->t_compile = t;
 		anchor_note(p, t);
 		const char *slash = strrchr(arg, '/');
 		if (slash)
-			replace_str(&p->dir, arg, (size_t)(slash - arg));
+			buf_set(&p->dir, &p->dir_cap, arg, (size_t)(slash - arg), NULL, 0);
 		else
-			replace_str(&p->dir, ".", 1);
+			buf_set(&p->dir, &p->dir_cap, ".", 1, NULL, 0);
 	}
 }
 
@@ -329,10 +357,18 @@ static void silence_add(struct kbuild_progress *p, double start, double seconds)
 
 void kbuild_feed(struct kbuild_progress *p, const char *line, double t)
 {
-	size_t n = strcspn(line, "\r\n");
-	char *s = xmalloc(n + 1);
-	memcpy(s, line, n);
-	s[n] = '\0';
+	kbuild_feed_n(p, line, strlen(line), t);
+}
+
+void kbuild_feed_n(struct kbuild_progress *p, const char *line, size_t n, double t)
+{
+	const char *cut = memchr(line, '\r', n);
+	if (cut)
+		n = (size_t)(cut - line);
+	if ((cut = memchr(line, '\n', n)))
+		n = (size_t)(cut - line);
+	buf_set(&p->last_line, &p->last_line_cap, line, n, NULL, 0);
+	char *s = p->last_line;
 	/* Out-of-order times would fold the curve back on itself. */
 	if (t < p->t_last)
 		t = p->t_last;
@@ -340,8 +376,6 @@ void kbuild_feed(struct kbuild_progress *p, const char *line, double t)
 		silence_add(p, p->t_last, t - p->t_last);
 	p->t_last = t;
 	p->counts.lines++;
-	free(p->last_line);
-	p->last_line = s;
 
 	struct kbuild_line kl;
 	struct kbuild_diag d;
@@ -351,7 +385,7 @@ void kbuild_feed(struct kbuild_progress *p, const char *line, double t)
 		memcpy(tag, s + kl.head, kl.head_len);
 		tag[kl.head_len] = '\0';
 		p->extract_left = 0;
-		step_add(p, tag, s + kl.body, t);
+		step_add(p, tag, kl.head_len, s + kl.body, n - kl.body, t);
 		check_distrust(p, t);
 		break;
 	}

@@ -105,8 +105,11 @@ enum kbuild_line_kind kbuild_line_parse(const char *line, size_t len, struct kbu
 struct kbuild_progress *kbuild_new(void);
 void kbuild_free(struct kbuild_progress *p);
 
-/* One output line (with or without its newline) seen t seconds into the build. */
+/* One output line (with or without its newline) seen t seconds into the build.
+ * Only what comes before a '\r' or '\n' counts. */
 void kbuild_feed(struct kbuild_progress *p, const char *line, double t);
+/* The same for the len bytes at line (a job's line, whose length is known). */
+void kbuild_feed_n(struct kbuild_progress *p, const char *line, size_t len, double t);
 /* The build's process ended at t; the history then covers the silent tail too. */
 void kbuild_finish(struct kbuild_progress *p, double t);
 

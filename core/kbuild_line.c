@@ -45,7 +45,7 @@ static bool parse_step(const char *s, size_t n, struct kbuild_line *out)
 			i++;
 	}
 	/* An argument, not trailing blanks. */
-	if (i >= n || !s[i] || strchr(" \t\n\v\f\r", s[i]))
+	if (i >= n || !s[i] || s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))
 		return false;
 	*out = (struct kbuild_line){ KBUILD_LINE_STEP, 2, tag_len, i };
 	return true;

@@ -40,6 +40,7 @@ struct runner {
 	struct kbuild_dryrun dry;
 	int64_t t0;        /* when the build's first job started, ms (moved past the dry run) */
 	int64_t dry_start; /* when the dry run started */
+	double read_s;     /* build seconds when the lines being read arrived */
 	struct timespec wall_start; /* when the step started, to tell its packages from older ones */
 	char *config_hash;
 	bool cancelled, done;
@@ -104,7 +105,7 @@ static void on_line(const char *line, size_t len, void *arg)
 		return;
 	}
 	if (r->kb)
-		kbuild_feed(r->kb, line, build_seconds(r, job_now()));
+		kbuild_feed_n(r->kb, line, len, r->read_s);
 	if (r->hooks.on_line)
 		r->hooks.on_line(r->hooks.arg, line, len);
 }
@@ -307,6 +308,9 @@ void runner_handle(struct runner *r, int64_t now)
 {
 	if (r->done || !r->job)
 		return;
+	/* One clock read per batch, not per line: the lines of one read arrived
+	 * together, and a flood reads a million of them a second. */
+	r->read_s = build_seconds(r, now);
 	if (job_fd(r->job) >= 0)
 		job_read(r->job, on_line, r);
 	job_reap(r->job);
