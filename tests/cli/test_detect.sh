@@ -1,5 +1,6 @@
 # kfdo's command line and `kfdo detect` through the real binary.
 . tests/cli/lib.sh
+export XDG_CACHE_HOME=$T/cache
 fake_perf OFF
 D=$FIX/cpuid
 S=$FIX/sysroot
@@ -47,6 +48,13 @@ fake_perf on
 run detect --json --pmu hsw --sysroot $S/intel-lbr --cpuid-dump $D/intel_x86-64_haswell_intel-core-i3-4130-cpu.test
 expect_out "forced hsw with libpfm perf" '"--pfm-events"'
 expect_out "forced hsw event" 'BR_INST_RETIRED:NEAR_TAKEN:k'
+# perf's answer is kept for the same binary, and asked again when perf changes.
+grep -q '"libpfm":1' "$XDG_CACHE_HOME/kfdo/perf-probe.json" && ok "perf's answer is kept" ||
+    not_ok "perf's answer is kept" "$(cat "$XDG_CACHE_HOME/kfdo/perf-probe.json" 2>&1)"
+fake_perf OFF
+run detect --json --pmu hsw --sysroot $S/intel-lbr --cpuid-dump $D/intel_x86-64_haswell_intel-core-i3-4130-cpu.test
+expect_out "a changed perf is asked again" '"libpfm": false'
+fake_perf on
 run detect --pmu no_such_pmu
 expect_rc "unknown --pmu exits 2" 2; expect_err "unknown --pmu lists known ones" "amd64_fam19h_zen4"
 
