@@ -21,7 +21,7 @@ debian_build="build-essential pkg-config gettext libncurses-dev libpfm4-dev libc
 debian_test="tmux clang-19 lld-19 llvm-19"
 # Real kernel builds for make check-e2e.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
- makepkg libarchive-tools fakeroot dwarves"
+ makepkg libarchive-tools fakeroot dwarves patch"
 arch_build="base-devel pkgconf gettext ncurses libpfm4 libcpuid pacman libelf json-c zlib cmocka"
 arch_test="tmux clang lld llvm"
 arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole"
