@@ -12,6 +12,7 @@
 
 #include "core/i18n.h"
 #include "core/job.h"
+#include "core/recover.h"
 #include "core/steps.h"
 #include "core/util.h"
 
@@ -38,6 +39,8 @@ struct runner {
 	int64_t dry_start; /* when the dry run started */
 	char *config_hash;
 	bool cancelled, done;
+	int log_error;      /* errno of the first log that could not be written whole */
+	char *log_error_path;
 	enum runner_result result;
 	char *message;
 };
@@ -67,7 +70,16 @@ static void finish(struct runner *r, enum runner_result res, const char *msg)
 	r->done = true;
 	r->result = res;
 	free(r->message);
-	r->message = xstrdup(msg);
+	/* The outcome is the command's own; a log cut short is said beside it. */
+	if (r->log_error == ENOSPC)
+		r->message = xasprintf(_("%s; its log %s is incomplete: the disk is full (%s)"), msg,
+				       r->log_error_path, strerror(r->log_error));
+	else if (r->log_error)
+		r->message = xasprintf(_("%s; its log %s is incomplete: %s"), msg, r->log_error_path,
+				       strerror(r->log_error));
+	else
+		r->message = xstrdup(msg);
+	msg = r->message;
 	session_step_set(r->s, r->id, res == RUNNER_OK ? STATUS_DONE : STATUS_FAILED, msg);
 	if (r->log_path)
 		session_set(&r->s->artifacts.logs[r->id], r->log_path);
@@ -215,6 +227,9 @@ static void start_next(struct runner *r, int64_t now)
 			free(cause);
 			return;
 		}
+		/* Saved, so that a start after kfdo was killed finds this job's group. */
+		recover_set_job(&r->s->steps[r->id].owner, job_pid(r->job));
+		state_save(r->s, NULL);
 		if (r->kb && !r->t0 && c->kind != RC_DRYRUN)
 			r->t0 = now;
 		if (c->kind == RC_DRYRUN)
@@ -257,6 +272,10 @@ void runner_handle(struct runner *r, int64_t now)
 	job_tick(r->job, now);
 	if (!job_done(r->job))
 		return;
+	if (!r->log_error && job_log_error(r->job)) {
+		r->log_error = job_log_error(r->job);
+		r->log_error_path = xstrdup(r->log_path);
+	}
 	int status = job_status(r->job);
 	struct rcmd *c = &r->cmds[r->cur];
 	if (r->cancelled) {
@@ -359,6 +378,7 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 	for (size_t i = 0; i < r->plan.n; i++)
 		add_cmd(r, RC_PLAN, &r->plan.cmds[i], NULL);
 	session_step_set(s, id, STATUS_RUNNING, NULL);
+	recover_claim(&s->steps[id].owner);
 	state_save(s, NULL);
 	start_next(r, job_now());
 	return 0;
@@ -437,6 +457,7 @@ void runner_free(struct runner *r)
 	plan_free(&r->plan);
 	kbuild_free(r->kb);
 	free(r->log_path);
+	free(r->log_error_path);
 	free(r->config_hash);
 	free(r->message);
 	free(r);
