@@ -5,8 +5,8 @@
 # makepkg, which refuses to run as root (CI runs as root).
 #
 #   . tests/cli/lib.sh; . tests/e2e/lib.sh
-#   e2e_tree            sets $tree (patched) and $unpatched (a skeleton with
-#                       6.12's own Makefile, scripts/config and arch/Kconfig)
+#   e2e_tree            sets $tree (patched) and $unpatched (a skeleton of the
+#                       files kfdo reads: 6.12's own Makefile, Kconfig files, scripts/config)
 #   e2e_user            sets $E2E_USER (kfdo-e2e when root, else the caller)
 #                       and gives it the tree; as_user CMD... runs CMD as it
 #   secs 1m07s          -> 67
@@ -42,9 +42,9 @@ e2e_tree() {
         echo "$sum" >"$tree.part/.kfdo-patch"
         mv "$tree.part" "$tree"
     fi
-    if [ ! -f "$unpatched/arch/Kconfig" ]; then
+    if [ ! -f "$unpatched/Kconfig" ]; then
         local f
-        for f in $E2E_PATCHED_FILES scripts/config; do
+        for f in $E2E_PATCHED_FILES scripts/config Kconfig; do
             mkdir -p "$unpatched/$(dirname "$f")"
             if [ -f "$tree/$f.orig" ]; then cp "$tree/$f.orig" "$unpatched/$f"; else cp -p "$tree/$f" "$unpatched/$f"; fi
         done
@@ -71,9 +71,9 @@ e2e_user() {
 
 secs() { # 1m07s / 45s / 1h02m -> seconds
     local s=$1 t=0
-    [[ $s =~ ([0-9]+)h ]] && t=$((t + BASH_REMATCH[1] * 3600))
-    [[ $s =~ ([0-9]+)m ]] && t=$((t + BASH_REMATCH[1] * 60))
-    [[ $s =~ ([0-9]+)s ]] && t=$((t + BASH_REMATCH[1]))
+    [[ $s =~ ([0-9]+)h ]] && t=$((t + 10#${BASH_REMATCH[1]} * 3600))
+    [[ $s =~ ([0-9]+)m ]] && t=$((t + 10#${BASH_REMATCH[1]} * 60))
+    [[ $s =~ ([0-9]+)s ]] && t=$((t + 10#${BASH_REMATCH[1]}))
     echo $t
 }
 

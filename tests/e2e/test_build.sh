@@ -26,7 +26,10 @@ expect_out "names the missing AutoFDO" "no CONFIG_AUTOFDO_CLANG .*6\.13"
 expect_out "finds clang-19 on its own" "make LLVM=-19"
 [ ! -e "$out/.config" ] && ok "nothing was configured or built" || not_ok "nothing was configured or built"
 run doctor --tree "$unpatched"
-expect_out "doctor: unpatched 6.12 is too old" "too old for AutoFDO: AUTOFDO_CLANG arrived in 6\.13"
+expect_out "doctor: unpatched 6.12 is too old" "too old for AutoFDO.*6\.13"
+expect_out "doctor: unpatched 6.12 has no AUTOFDO_CLANG" "fail +tree.autofdo +Kconfig has no AUTOFDO_CLANG"
+run doctor --tree "$tree"
+expect_out "doctor: the patched tree offers AUTOFDO_CLANG" "ok +tree.autofdo +Kconfig offers AUTOFDO_CLANG"
 
 # The patched tree builds with AutoFDO and ThinLTO.
 run run --yes --until build --tree "$tree" $OPTS
