@@ -169,7 +169,7 @@ build_bench() {
         row "overhead on a real build" "make" "-" "-" "<= 1.02" "not measured: no build command in kfdo plan"
         return
     fi
-    echo "$(printf '%q ' "${makecmd[@]}")" >"$W/make-command.txt"
+    printf '%q ' "${makecmd[@]}" | sed 's/ $//' >"$W/make-command.txt"
     NOTES+=("The build's baseline, from \`kfdo plan\`: \`$(cat "$W/make-command.txt")\`.")
     local i arm
     for i in $(seq "$BUILD_PAIRS"); do
@@ -222,7 +222,7 @@ build_bench() {
         fi
         local m
         m=$(tr ' ' '\n' <<<"$errs" | grep . | median)
-        row "ETA error at $(calc %.0f "$f * 100")% of a second build (median |err|)" "real remaining" "${m}%" "-" \
+        row "ETA error at $(calc %.0f "$f * 100")% of a second build (median of the absolute errors)" "real remaining" "${m}%" "-" \
             "$([ $f = 0.5 ] && echo '<= 10%' || echo '(none)')" "$([ $f = 0.5 ] && verdict "$m" 10 "<=" || echo -)"
     done
 }

@@ -92,7 +92,9 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "# skipped: disk full (mounting a 1 MB tmpfs for the state directory needs root)"
 else
     mkdir -p "$T/small"
-    if mount -t tmpfs -o size=1m kfdo-test "$T/small"; then
+    if ! why=$(mount -t tmpfs -o size=1m kfdo-test "$T/small" 2>&1); then
+        echo "# skipped: disk full (root, but mounting a tmpfs was refused: $why)"
+    else
         export XDG_STATE_HOME=$T/small/state
         fresh_tree
         run $RUN --make-var "FLOOD=$TOOLS/floodlog --bytes 4M"
@@ -107,7 +109,5 @@ else
             || not_ok "disk full: the log keeps what fit" "$size bytes"
         [ -f "$T/tree/arch/x86/boot/bzImage" ] && ok "disk full: the build went on to the end" || not_ok "disk full: the build went on to the end"
         umount "$T/small"
-    else
-        not_ok "disk full: mount a 1 MB tmpfs" "mount -t tmpfs failed"
     fi
 fi
