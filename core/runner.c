@@ -16,6 +16,7 @@
 #include "core/profile.h"
 #include "core/record.h"
 #include "core/pkg.h"
+#include "core/recover.h"
 #include "core/steps.h"
 #include "core/util.h"
 
@@ -44,6 +45,8 @@ struct runner {
 	struct timespec wall_start; /* when the step started, to tell its packages from older ones */
 	char *config_hash;
 	bool cancelled, done;
+	int log_error;      /* errno of the first log that could not be written whole */
+	char *log_error_path;
 	enum runner_result result;
 	char *message;
 	/* The recording (perf record) of the profile step: its figures, and what it made. */
@@ -78,7 +81,16 @@ static void finish(struct runner *r, enum runner_result res, const char *msg)
 	r->done = true;
 	r->result = res;
 	free(r->message);
-	r->message = xstrdup(msg);
+	/* The outcome is the command's own; a log cut short is said beside it. */
+	if (r->log_error == ENOSPC)
+		r->message = xasprintf(_("%s; its log %s is incomplete: the disk is full (%s)"), msg,
+				       r->log_error_path, strerror(r->log_error));
+	else if (r->log_error)
+		r->message = xasprintf(_("%s; its log %s is incomplete: %s"), msg, r->log_error_path,
+				       strerror(r->log_error));
+	else
+		r->message = xstrdup(msg);
+	msg = r->message;
 	session_step_set(r->s, r->id, res == RUNNER_OK ? STATUS_DONE : STATUS_FAILED, msg);
 	if (r->log_path)
 		session_set(&r->s->artifacts.logs[r->id], r->log_path);
@@ -255,6 +267,9 @@ static void start_next(struct runner *r, int64_t now)
 			free(cause);
 			return;
 		}
+		/* Saved, so that a start after kfdo was killed finds this job's group. */
+		recover_set_job(&r->s->steps[r->id].owner, job_pid(r->job));
+		state_save(r->s, NULL);
 		if (r->kb && !r->t0 && c->kind != RC_DRYRUN)
 			r->t0 = now;
 		const char *out = c->kind == RC_PLAN ? record_cmd_output(c->cmd) : NULL;
@@ -319,6 +334,10 @@ void runner_handle(struct runner *r, int64_t now)
 		stop_recording(r, RECORD_STOP_DISK, now);
 	if (!job_done(r->job))
 		return;
+	if (!r->log_error && job_log_error(r->job)) {
+		r->log_error = job_log_error(r->job);
+		r->log_error_path = xstrdup(r->log_path);
+	}
 	int status = job_status(r->job);
 	struct rcmd *c = &r->cmds[r->cur];
 	if (r->cancelled) {
@@ -454,6 +473,7 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 	for (size_t i = 0; i < r->plan.n; i++)
 		add_cmd(r, RC_PLAN, &r->plan.cmds[i], NULL);
 	session_step_set(s, id, STATUS_RUNNING, NULL);
+	recover_claim(&s->steps[id].owner);
 	state_save(s, NULL);
 	start_next(r, job_now());
 	return 0;
@@ -562,6 +582,7 @@ void runner_free(struct runner *r)
 	plan_free(&r->plan);
 	kbuild_free(r->kb);
 	free(r->log_path);
+	free(r->log_error_path);
 	free(r->config_hash);
 	free(r->message);
 	record_watch_free(r->rec);

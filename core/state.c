@@ -159,6 +159,8 @@ void session_step_set(struct session *s, enum step_id id, enum step_status st, c
 	struct step_state *ss = &s->steps[id];
 	ss->status = st;
 	session_set(&ss->message, message);
+	/* A new run claims the step afresh (recover_claim); an outcome ends the claim. */
+	memset(&ss->owner, 0, sizeof(ss->owner));
 	if (st == STATUS_RUNNING) {
 		ss->started = time(NULL);
 		ss->finished = 0;

@@ -86,10 +86,22 @@ struct artifacts {
 	char *logs[STEP_COUNT];	/* log file of each step's last run */
 };
 
+/* Who runs a step while it is "running", so that a later start can tell a run
+ * that was killed and find what is left of its job (core/recover.c). Start
+ * times are clock ticks since boot (/proc/PID/stat); boot_id tells boots apart. */
+struct step_owner {
+	int pid;			/* kfdo; 0: none recorded */
+	unsigned long long start;
+	int pgid;			/* the running job's process group; 0: none yet */
+	unsigned long long pgid_start;
+	char boot_id[40];
+};
+
 struct step_state {
 	enum step_status status;
 	char *message;		/* last message shown for the step, may be NULL */
 	time_t started, finished;	/* 0: never */
+	struct step_owner owner;	/* while running */
 };
 
 struct build_run {

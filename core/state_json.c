@@ -4,6 +4,7 @@
 #include "core/state.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,15 @@ json_object *session_to_json(const struct session *s)
 		put_str(o, "message", ss->message);
 		put_int(o, "started", (int64_t)ss->started);
 		put_int(o, "finished", (int64_t)ss->finished);
+		if (ss->owner.pid > 0) {
+			json_object *ow = json_object_new_object();
+			put_int(ow, "pid", ss->owner.pid);
+			put_int(ow, "start", (int64_t)ss->owner.start);
+			put_int(ow, "pgid", ss->owner.pgid);
+			put_int(ow, "pgid_start", (int64_t)ss->owner.pgid_start);
+			put_str(ow, "boot_id", ss->owner.boot_id);
+			json_object_object_add(o, "owner", ow);
+		}
 		json_object_object_add(steps, step_name((enum step_id)i), o);
 	}
 	json_object_object_add(root, "steps", steps);
@@ -266,7 +276,20 @@ static void steps_from_json(struct dec *d, json_object *o, struct session *s)
 		get_str(d, so, "message", w, &ss->message);
 		ss->started = (time_t)get_int(d, so, "started", w, 0);
 		ss->finished = (time_t)get_int(d, so, "finished", w, 0);
+		json_object *ow = get(d, so, "owner", w, json_type_object);
 		free(w);
+		if (ow) {
+			w = xasprintf("steps.%s.owner.", step_name((enum step_id)i));
+			ss->owner.pid = (int)get_int(d, ow, "pid", w, 0);
+			ss->owner.start = (unsigned long long)get_int(d, ow, "start", w, 0);
+			ss->owner.pgid = (int)get_int(d, ow, "pgid", w, 0);
+			ss->owner.pgid_start = (unsigned long long)get_int(d, ow, "pgid_start", w, 0);
+			char *boot = NULL;
+			get_str(d, ow, "boot_id", w, &boot);
+			snprintf(ss->owner.boot_id, sizeof(ss->owner.boot_id), "%s", boot ? boot : "");
+			free(boot);
+			free(w);
+		}
 	}
 }
 

@@ -23,7 +23,7 @@ debian_test="tmux git procps clang-19 lld-19 llvm-19 locales makepkg libarchive-
 # Real kernel builds for make check-e2e.
 # rsync: make pacman-pkg's -api-headers package runs headers_install, which needs it.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
- makepkg libarchive-tools fakeroot dwarves rsync"
+ makepkg libarchive-tools fakeroot dwarves rsync patch"
 arch_build="base-devel pkgconf gettext ncurses libpfm4 libcpuid pacman libelf json-c zlib cmocka"
 arch_test="tmux git procps-ng clang lld llvm"
 arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole rsync"

@@ -15,6 +15,7 @@
 
 #include "core/i18n.h"
 #include "core/job.h"
+#include "core/recover.h"
 #include "core/util.h"
 #include "tui/tui.h"
 
@@ -458,19 +459,29 @@ enum step_id tui_resume_step(const struct session *s)
 	return STEP_FINISH;
 }
 
-/* A step that was running when kfdo last stopped did not finish; the reboot is
- * done once the running kernel is the built one (the engine's check: release
- * and build-id). Returns true when that reboot was just noticed. */
+/* A step that was running when kfdo last stopped did not finish: what is left
+ * of its job is stopped and the step can run again (core/recover, as kfdo run
+ * does); the reboot is done once the running kernel is the built one (the
+ * engine's check: release and build-id). Returns true when that reboot was
+ * just noticed. */
 static bool session_catch_up(struct tui *t)
 {
 	struct session *s = t->s;
 	bool changed = false;
-	for (int i = 0; i < STEP_COUNT; i++)
-		if (s->steps[i].status == STATUS_RUNNING) {
-			session_step_set(s, (enum step_id)i, STATUS_FAILED,
-					 _("interrupted: kfdo stopped while it ran"));
-			changed = true;
-		}
+	struct orphan o;
+	/* The session lock is ours: a kfdo still alive on a step would hold it. */
+	for (int i = 0; i < STEP_COUNT && recover_find(s, &o) && !o.owner_alive; i++) {
+		int left = o.left > 0 ? recover_stop(s, &o, 2000) : 0;
+		recover_settle(s, &o);
+		if (left)
+			tui_note(t, ROLE_WARN, _("The last run was killed during the %s step; the %d processes "
+						 "left of its job were stopped, and the step can run again."),
+				 step_name(o.step), left);
+		else
+			tui_note(t, ROLE_WARN, _("The last run was killed during the %s step; it can run again."),
+				 step_name(o.step));
+		changed = true;
+	}
 	char *why = NULL;
 	bool back = false;
 	if (s->steps[STEP_REBOOT].status != STATUS_DONE && step_get(STEP_REBOOT)->postcondition(s, &why)) {

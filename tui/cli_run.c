@@ -20,6 +20,7 @@
 #include "core/job.h"
 #include "core/profile.h"
 #include "core/record.h"
+#include "core/recover.h"
 #include "core/runner.h"
 #include "core/steps.h"
 #include "core/summary.h"
@@ -251,6 +252,44 @@ static int confirm(const struct session *s, enum step_id id, bool yes)
 	if (!fgets(buf, sizeof(buf), stdin))
 		return got_signal ? -1 : 0;
 	return buf[0] == '\n' || buf[0] == 'y' || buf[0] == 'Y';
+}
+
+/* A step left running by a kfdo that was killed: say so, stop what is left of
+ * its build, and mark the step failed so that this run does it again. -1 when
+ * another kfdo still runs it. */
+static int recover_orphan(struct session *s)
+{
+	struct orphan o;
+	if (!recover_find(s, &o))
+		return 0;
+	const char *step = step_name(o.step);
+	if (o.owner_alive) {
+		fprintf(stderr, _("kfdo: kfdo (pid %d) is running the %s step of this session; wait for it or stop it\n"),
+			o.kfdo_pid, step);
+		return -1;
+	}
+	if (o.kfdo_pid > 0)
+		printf(_("kfdo: the last run was killed during the %s step (pid %d)"), step, o.kfdo_pid);
+	else
+		printf(_("kfdo: the last run ended during the %s step without recording its outcome"), step);
+	if (o.left > 0) {
+		recover_stop(s, &o, 2000);
+		struct orphan after;
+		if (recover_find(s, &after) && after.left > 0)
+			printf(_("; its job was still running (%d processes in group %d) and %d did not stop\n"),
+			       o.left, o.pgid, after.left);
+		else
+			printf(_("; its job was still running (%d processes in group %d) and has been stopped\n"),
+			       o.left, o.pgid);
+	} else if (o.pgid > 0) {
+		printf(_("; its job had stopped\n"));
+	} else {
+		printf("\n");
+	}
+	recover_settle(s, &o);
+	printf(_("  The %s step is marked failed (interrupted) and can run again.\n"), step);
+	fflush(stdout);
+	return 0;
 }
 
 /* One kfdo run per session: a second one would rewrite the same tree and state. */
@@ -565,6 +604,10 @@ int cli_run(int argc, char **argv)
 	}
 	if (!(s = cli_session_open(&so, "run", NULL))) {
 		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (recover_orphan(s) < 0) {
+		ret = EXIT_NO;
 		goto out;
 	}
 	char *cause = NULL;

@@ -10,6 +10,7 @@
 #include "core/plan.h"
 #include "core/profile.h"
 #include "core/record.h"
+#include "core/recover.h"
 #include "core/steps.h"
 #include "tui/cli.h"
 
@@ -97,6 +98,20 @@ int cli_status(int argc, char **argv)
 	       t->propeller ? "on" : "off", t->llvm ? t->llvm : "1", jobs);
 	const struct step_def *next = step_next_pending(s);
 	printf("\n");
+	struct orphan o;
+	if (recover_find(s, &o)) {
+		/* Only said here: kfdo run (holding the session lock) stops it and settles the step. */
+		if (o.owner_alive)
+			printf(_("kfdo (pid %d) is running the %s step.\n"), o.kfdo_pid, step_name(o.step));
+		else if (o.kfdo_pid > 0)
+			printf(_("The last run was killed during the %s step (pid %d); %s\n"), step_name(o.step), o.kfdo_pid,
+			       o.left > 0 ? _("its job is still running: kfdo run stops it and runs the step again.")
+					  : _("kfdo run runs the step again."));
+		else
+			printf(_("The last run ended during the %s step without recording its outcome; "
+				 "kfdo run runs the step again.\n"), step_name(o.step));
+		printf("\n");
+	}
 	size_t n;
 	const struct step_def *steps = steps_table(&n);
 	for (size_t i = 0; i < n; i++) {

@@ -58,6 +58,8 @@ fresh_tree
 run $RUN --tree "$T/tree" --make-var FAIL=kernel/c.o
 expect_rc "failing build exits 1" 1
 expect_out "first error with file:line" "kernel/c.c:12: use of undeclared identifier 'boom'"
+expect_out "error and warning counts" "\(1 errors, 0 warnings\)"
+expect_out "names the failed build's log" "log: .*/kfdo/logs/build-[0-9-]+\.log"
 run status
 expect_out "status: build failed" "build +failed"
 run run --yes --from build --until build --make-var FAIL=
@@ -85,6 +87,9 @@ if [ -n "$left" ]; then not_ok "nothing left running" "$(ps -o pid,args -p $left
 expect_out "says it cancelled" "cancelled"
 run status
 expect_out "status: build cancelled" "build +failed .*cancelled"
+run run --yes --until build --make-var STEP_DELAY=0
+expect_rc "after Ctrl-C the next run builds" 0
+expect_out "after Ctrl-C the build runs again" "built in .*30 steps"
 
 # One run per session: a second one waits for nothing and says why.
 fresh_tree

@@ -1,0 +1,59 @@
+/* jobflood: runs a command as a kfdo job exactly the way core/runner.c feeds a
+ * build (core/job with its log file and ring, every line into core/kbuild's
+ * progress model), for the log throughput benchmark (scripts/bench.sh).
+ *
+ *   jobflood LOG CMD [ARG...]
+ *
+ * Prints one line when the command is over:
+ *   bytes=N lines=N seconds=S peak_rss_kb=N status=N log_error=N
+ * peak_rss_kb is this process's (ru_maxrss): the ring and the progress model,
+ * not the command's. It is a test program: never installed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "core/job.h"
+#include "core/kbuild.h"
+#include "core/util.h"
+
+struct feed {
+	struct kbuild_progress *kb;
+	int64_t t0;
+};
+
+/* runner.c's on_line for a build: the line and the seconds since the start. */
+static void on_line(const char *line, size_t len, void *arg)
+{
+	struct feed *f = arg;
+	(void)len;
+	kbuild_feed(f->kb, line, (double)(job_now() - f->t0) / 1000.0);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: jobflood LOG CMD [ARG...]\n");
+		return 2;
+	}
+	struct feed f = { .kb = kbuild_new(), .t0 = job_now() };
+	struct job_spec spec = { .argv = (const char *const *)argv + 2, .log_path = argv[1] };
+	struct job *job;
+	char *cause = NULL;
+	if (job_start(&job, &spec, &cause) < 0) {
+		fprintf(stderr, "jobflood: %s\n", cause);
+		return 1;
+	}
+	job_wait(job, -1, on_line, &f);
+	double secs = (double)(job_now() - f.t0) / 1000.0;
+	kbuild_finish(f.kb, secs);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	int status = job_status(job);
+	printf("bytes=%llu lines=%llu seconds=%.3f peak_rss_kb=%ld status=%d log_error=%d\n",
+	       (unsigned long long)job_bytes(job), (unsigned long long)job_lines(job), secs, ru.ru_maxrss,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), job_log_error(job));
+	job_free(job);
+	kbuild_free(f.kb);
+	return 0;
+}
