@@ -22,46 +22,6 @@ static double dabs(double x)
 	return x < 0 ? -x : x;
 }
 
-/* A timestamped log: "milliseconds TAB line" per line. */
-struct tlog {
-	char *buf;
-	char **line;
-	double *t;
-	size_t n;
-};
-
-static void tlog_load(struct tlog *lg, const char *path)
-{
-	memset(lg, 0, sizeof(*lg));
-	lg->buf = file_read(path, 1 << 24, NULL);
-	assert_non_null(lg->buf);
-	size_t cap = 0;
-	for (char *s = lg->buf; *s;) {
-		char *nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		char *tab = strchr(s, '\t');
-		assert_non_null(tab);
-		if (lg->n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			lg->line = xrealloc(lg->line, cap * sizeof(*lg->line));
-			lg->t = xrealloc(lg->t, cap * sizeof(*lg->t));
-		}
-		lg->t[lg->n] = strtod(s, NULL) / 1000.0;
-		lg->line[lg->n++] = tab + 1;
-		if (!nl)
-			break;
-		s = nl + 1;
-	}
-}
-
-static void tlog_free(struct tlog *lg)
-{
-	free(lg->buf);
-	free(lg->line);
-	free(lg->t);
-}
-
 /* Feeds lines from *next up to time `until` (scaled by `scale`). */
 static void replay(struct kbuild_progress *p, const struct tlog *lg, size_t *next, double until,
 		   double scale)

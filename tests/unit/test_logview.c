@@ -13,42 +13,7 @@
 #define KBUILD_FIXTURES FIXTURES "/kbuild"
 #define ERROR_LOG KBUILD_FIXTURES "/error-clang.log"
 
-/* ---- A fixture log: "milliseconds TAB line" per line. */
-
-struct tlog {
-	char *buf;
-	char **line;
-	size_t n;
-};
-
-static void tlog_load(struct tlog *lg, const char *path)
-{
-	memset(lg, 0, sizeof(*lg));
-	lg->buf = file_read(path, 1 << 24, NULL);
-	assert_non_null(lg->buf);
-	size_t cap = 0;
-	for (char *s = lg->buf; *s;) {
-		char *nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		char *tab = strchr(s, '\t');
-		assert_non_null(tab);
-		if (lg->n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			lg->line = xrealloc(lg->line, cap * sizeof(*lg->line));
-		}
-		lg->line[lg->n++] = tab + 1;
-		if (!nl)
-			break;
-		s = nl + 1;
-	}
-}
-
-static void tlog_free(struct tlog *lg)
-{
-	free(lg->buf);
-	free(lg->line);
-}
+/* ---- Fixture logs (tlog_load in testlib.h). */
 
 static void append_str(struct logview *lv, const char *s)
 {

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "core/util.h"
+
 #define FIXTURES "tests/fixtures"
 #define CPUID_FIXTURES FIXTURES "/cpuid"
 
@@ -46,6 +48,47 @@ static inline void test_env_restore(const char *name, char *saved)
 static inline void test_rm_rf(const char *dir)
 {
 	nftw(dir, testlib_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A real build log of tests/fixtures/kbuild: "milliseconds TAB line" per line,
+ * its lines and their times (seconds). */
+struct tlog {
+	char *buf;
+	char **line;
+	double *t;
+	size_t n;
+};
+
+static inline void tlog_load(struct tlog *lg, const char *path)
+{
+	memset(lg, 0, sizeof(*lg));
+	lg->buf = file_read(path, 1 << 24, NULL);
+	assert_non_null(lg->buf);
+	size_t cap = 0;
+	for (char *s = lg->buf; *s;) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		char *tab = strchr(s, '\t');
+		assert_non_null(tab);
+		if (lg->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			lg->line = xrealloc(lg->line, cap * sizeof(*lg->line));
+			lg->t = xrealloc(lg->t, cap * sizeof(*lg->t));
+		}
+		lg->t[lg->n] = strtod(s, NULL) / 1000.0;
+		lg->line[lg->n++] = tab + 1;
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+}
+
+static inline void tlog_free(struct tlog *lg)
+{
+	free(lg->buf);
+	free(lg->line);
+	free(lg->t);
 }
 
 #endif
