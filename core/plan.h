@@ -84,6 +84,12 @@ int plan_final_build(const struct session *s, struct plan *p, char **cause);
  * can paste. malloc'd; "kfdo" when it cannot be read. */
 char *plan_self_exe(void);
 
+/* make LLVM=.. LLVM_IAS=1 [ARCH=..] [O=objdir] [the session's make vars] [extra_var] -C tree:
+ * every make kfdo runs, the build steps' and the kbuild workload's. */
+char **plan_make_argv(const struct session *s, const char *tree, const char *objdir, const char *extra_var);
+/* make -jN: the session's jobs, else the online CPUs. */
+long plan_jobs(const struct session *s);
+
 /* The base config kfdo copies for CONFIG_RUNNING: /proc/config.gz, else
  * /boot/config-RELEASE when that exists. malloc'd. */
 char *plan_running_config(void);

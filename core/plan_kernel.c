@@ -47,8 +47,7 @@ static bool check_session(const struct session *s, char **cause)
 	return true;
 }
 
-/* make LLVM=.. LLVM_IAS=1 [ARCH=..] [O=..] [VARS..] [extra] -C TREE */
-static char **make_argv(const struct session *s, const char *extra_var)
+char **plan_make_argv(const struct session *s, const char *tree, const char *objdir, const char *extra_var)
 {
 	const struct toggles *t = &s->toggles;
 	char **v = NULL;
@@ -57,23 +56,32 @@ static char **make_argv(const struct session *s, const char *extra_var)
 	strv_push(&v, "LLVM_IAS=1");
 	if (t->arch && *t->arch)
 		strv_pushf(&v, "ARCH=%s", t->arch);
-	if (s->output_dir && *s->output_dir)
-		strv_pushf(&v, "O=%s", s->output_dir);
+	if (objdir && *objdir)
+		strv_pushf(&v, "O=%s", objdir);
 	for (size_t i = 0; t->make_vars && t->make_vars[i]; i++)
 		strv_push(&v, t->make_vars[i]);
 	if (extra_var)
 		strv_push(&v, extra_var);
 	strv_push(&v, "-C");
-	strv_push(&v, s->tree);
+	strv_push(&v, tree);
 	return v;
+}
+
+/* The session's own tree and output directory. */
+static char **make_argv(const struct session *s, const char *extra_var)
+{
+	return plan_make_argv(s, s->tree, s->output_dir, extra_var);
+}
+
+long plan_jobs(const struct session *s)
+{
+	long n = s->toggles.jobs > 0 ? s->toggles.jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? n : 1;
 }
 
 static void push_jobs(const struct session *s, char ***v)
 {
-	long n = s->toggles.jobs;
-	if (n <= 0)
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	strv_pushf(v, "-j%ld", n > 0 ? n : 1);
+	strv_pushf(v, "-j%ld", plan_jobs(s));
 }
 
 static struct plan_cmd *add_make(const struct session *s, struct plan *p, const char *desc,

@@ -80,12 +80,6 @@ bool record_bench_installed(const char *name)
 	return ok;
 }
 
-static long jobs_of(const struct session *s)
-{
-	long n = s->toggles.jobs > 0 ? s->toggles.jobs : sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? n : 1;
-}
-
 static int push_bench(const struct session *s, char ***v, char **cause)
 {
 	const char *b = s->workload.bench && *s->workload.bench ? s->workload.bench : "perf";
@@ -121,26 +115,17 @@ static int push_bench(const struct session *s, char ***v, char **cause)
 	} else {
 		strv_push(v, "sysbench");
 		strv_push(v, "threads");
-		strv_pushf(v, "--threads=%ld", 2 * jobs_of(s));
+		strv_pushf(v, "--threads=%ld", 2 * plan_jobs(s));
 		strv_pushf(v, "--time=%d", secs);
 		strv_push(v, "run");
 	}
 	return 0;
 }
 
-/* make LLVM=.. LLVM_IAS=1 [ARCH=..] [O=..] -C TREE [TARGET], as the build steps run it. */
+/* The make the build steps run, on the workload's tree and [objdir], then [target]. */
 static char **make_argv(const struct session *s, const char *tree, const char *objdir, const char *target)
 {
-	char **v = NULL;
-	strv_push(&v, "make");
-	strv_pushf(&v, "LLVM=%s", s->toggles.llvm && *s->toggles.llvm ? s->toggles.llvm : "1");
-	strv_push(&v, "LLVM_IAS=1");
-	if (s->toggles.arch && *s->toggles.arch)
-		strv_pushf(&v, "ARCH=%s", s->toggles.arch);
-	if (objdir)
-		strv_pushf(&v, "O=%s", objdir);
-	strv_push(&v, "-C");
-	strv_push(&v, tree);
+	char **v = plan_make_argv(s, tree, objdir, NULL);
 	if (target)
 		strv_push(&v, target);
 	return v;
@@ -186,7 +171,7 @@ static int kbuild_setup(const struct session *s, struct plan *p, char ***v, char
 		plan_cmd_set_cwd(plan_add(p, _("Clean the tree the workload rebuilds (make clean)"),
 					  make_argv(s, tree, NULL, "clean")), tree);
 		char **m = make_argv(s, tree, NULL, NULL);
-		strv_pushf(&m, "-j%ld", jobs_of(s));
+		strv_pushf(&m, "-j%ld", plan_jobs(s));
 		for (size_t i = 0; m[i]; i++)
 			strv_push(v, m[i]);
 		strv_free(m);
@@ -208,7 +193,7 @@ static int kbuild_setup(const struct session *s, struct plan *p, char ***v, char
 	plan_cmd_set_cwd(plan_add(p, _("Clean the scratch build, so the recording sees a full rebuild"),
 				  make_argv(s, tree, scratch, "clean")), tree);
 	char **m = make_argv(s, tree, scratch, NULL);
-	strv_pushf(&m, "-j%ld", jobs_of(s));
+	strv_pushf(&m, "-j%ld", plan_jobs(s));
 	for (size_t i = 0; m[i]; i++)
 		strv_push(v, m[i]);
 	strv_free(m);
