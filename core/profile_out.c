@@ -326,27 +326,6 @@ char *profile_summary(const char *profile)
 
 /* ---- after the convert step ---- */
 
-/* Gives tmp its own name base[-N].afdo: link() fails on an existing name
- * where rename() would replace it. Returns the new path or NULL with errno. */
-static char *claim_name(const char *tmp, const char *base, const char *suffix)
-{
-	for (int i = 1; i < 1000; i++) {
-		char *dst = i == 1 ? xasprintf("%s%s.afdo", base, suffix) : xasprintf("%s%s-%d.afdo", base, suffix, i);
-		if (link(tmp, dst) == 0) {
-			unlink(tmp);
-			return dst;
-		}
-		int e = errno;
-		free(dst);
-		if (e != EEXIST) {
-			errno = e;
-			return NULL;
-		}
-	}
-	errno = EEXIST;
-	return NULL;
-}
-
 struct source {
 	const char *perf_data, *vmlinux;
 	char *release, *workload, *build_id;
@@ -487,9 +466,12 @@ int profile_convert_complete(struct session *s, struct strbuf *msg)
 	for (char *p = base + strlen(dir) + 1; *p; p++)
 		if (*p == '/')
 			*p = '_';
-	final_new = claim_name(tmp_new, base, "");
-	if (final_new && inputs)
-		final_merged = claim_name(tmp_merged, base, "-merged");
+	final_new = file_move_fresh(tmp_new, base, ".afdo");
+	if (final_new && inputs) {
+		char *base_merged = xasprintf("%s-merged", base);
+		final_merged = file_move_fresh(tmp_merged, base_merged, ".afdo");
+		free(base_merged);
+	}
 	free(base);
 	if (!final_new || (inputs && !final_merged)) {
 		sb_addf(msg, _("cannot name the new profile in %s: %s"), dir, strerror(errno));

@@ -351,40 +351,10 @@ static char *set_aside(const char *path)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	for (int i = 0; i < 1000; i++) {
-		char *dst = i ? xasprintf("%s.corrupt-%s-%d", path, stamp, i)
-			      : xasprintf("%s.corrupt-%s", path, stamp);
-		/* link() fails on an existing name where rename() would overwrite it. */
-		if (link(path, dst) == 0) {
-			if (unlink(path) < 0) {
-				int e = errno;
-				unlink(dst);
-				free(dst);
-				errno = e;
-				return NULL;
-			}
-			return dst;
-		}
-		int e = errno;
-		struct stat st;
-		if (e == EPERM || e == ENOTSUP) {
-			/* A filesystem without hard links: check, then rename. */
-			if (lstat(dst, &st) == 0) {
-				free(dst);
-				continue;
-			}
-			if (errno == ENOENT && rename(path, dst) == 0)
-				return dst;
-			e = errno;
-		}
-		free(dst);
-		if (e != EEXIST) {
-			errno = e;
-			return NULL;
-		}
-	}
-	errno = EEXIST;
-	return NULL;
+	char *prefix = xasprintf("%s.corrupt-%s", path, stamp);
+	char *dst = file_move_fresh(path, prefix, "");
+	free(prefix);
+	return dst;
 }
 
 enum state_load_result state_load(struct session **out, char **cause)

@@ -328,3 +328,40 @@ char *xdg_kfdo_dir(const char *var, const char *home_rel)
 	}
 	return xasprintf("%s/%s/kfdo", home, home_rel);
 }
+
+char *file_move_fresh(const char *from, const char *prefix, const char *suffix)
+{
+	for (int i = 1; i < 1000; i++) {
+		char *dst = i == 1 ? xasprintf("%s%s", prefix, suffix) : xasprintf("%s-%d%s", prefix, i, suffix);
+		/* link() fails on an existing name where rename() would overwrite it. */
+		if (link(from, dst) == 0) {
+			if (unlink(from) < 0) {
+				int e = errno;
+				unlink(dst);
+				free(dst);
+				errno = e;
+				return NULL;
+			}
+			return dst;
+		}
+		int e = errno;
+		struct stat st;
+		if (e == EPERM || e == ENOTSUP) {
+			/* A filesystem without hard links (vfat, some FUSE): check, then rename. */
+			if (lstat(dst, &st) == 0) {
+				free(dst);
+				continue;
+			}
+			if (errno == ENOENT && rename(from, dst) == 0)
+				return dst;
+			e = errno;
+		}
+		free(dst);
+		if (e != EEXIST) {
+			errno = e;
+			return NULL;
+		}
+	}
+	errno = EEXIST;
+	return NULL;
+}

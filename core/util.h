@@ -60,6 +60,12 @@ int mkdir_p(const char *dir, unsigned mode, char **cause);
  * ignore a relative one), else "$HOME/<home_rel>/kfdo". malloc'd. */
 char *xdg_kfdo_dir(const char *var, const char *home_rel);
 
+/* Moves from to the first name that does not exist yet among "PREFIX SUFFIX",
+ * "PREFIX-2 SUFFIX", "PREFIX-3 SUFFIX"... (up to 999), never replacing a file:
+ * link() then unlink(), or where the filesystem has no hard links, a check
+ * then rename(). Returns the new name (malloc'd), or NULL with errno. */
+char *file_move_fresh(const char *from, const char *prefix, const char *suffix);
+
 /* Searches PATH for an executable; returns a malloc'd full path or NULL. */
 char *path_find_exe(const char *name);
 
