@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "core/state.h"
 #include "core/util.h"
 
@@ -279,11 +280,11 @@ static void start_failed(struct job *j, const struct job_spec *spec, const struc
 	const char *prog = spec->argv[0];
 	char *msg;
 	if (rep->stage == STAGE_EXEC)
-		msg = xasprintf("cannot run '%s': %s", prog, strerror(rep->err));
+		msg = xasprintf(_("cannot run '%s': %s"), prog, strerror(rep->err));
 	else if (rep->stage == STAGE_CHDIR)
-		msg = xasprintf("cannot run '%s' in '%s': %s", prog, spec->cwd, strerror(rep->err));
+		msg = xasprintf(_("cannot run '%s' in '%s': %s"), prog, spec->cwd, strerror(rep->err));
 	else
-		msg = xasprintf("cannot start '%s': %s", prog, strerror(rep->err));
+		msg = xasprintf(_("cannot start '%s': %s"), prog, strerror(rep->err));
 	log_write(j, "kfdo: ", 6);
 	log_write(j, msg, strlen(msg));
 	log_write(j, "\n", 1);
@@ -339,7 +340,7 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 		j->log_fd = open(spec->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (j->log_fd < 0) {
 			int e = errno;
-			cause_set(cause, "cannot open log '%s': %s", spec->log_path, strerror(e));
+			cause_set(cause, _("cannot open log '%s': %s"), spec->log_path, strerror(e));
 			job_destroy(j);
 			return -e;
 		}
@@ -353,12 +354,12 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 
 	int outp[2], errp[2], r;
 	if ((r = pipe_above_stdio(outp)) < 0) {
-		cause_set(cause, "cannot start '%s': pipe: %s", spec->argv[0], strerror(-r));
+		cause_set(cause, _("cannot start '%s': pipe: %s"), spec->argv[0], strerror(-r));
 		job_destroy(j);
 		return r;
 	}
 	if ((r = pipe_above_stdio(errp)) < 0) {
-		cause_set(cause, "cannot start '%s': pipe: %s", spec->argv[0], strerror(-r));
+		cause_set(cause, _("cannot start '%s': pipe: %s"), spec->argv[0], strerror(-r));
 		close(outp[0]);
 		close(outp[1]);
 		job_destroy(j);
@@ -382,7 +383,7 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 	if (pid < 0) {
 		close(outp[0]);
 		close(errp[0]);
-		cause_set(cause, "cannot start '%s': %s", spec->argv[0], strerror(fork_err));
+		cause_set(cause, _("cannot start '%s': %s"), spec->argv[0], strerror(fork_err));
 		job_destroy(j);
 		return -fork_err;
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 size_t strv_len(char *const *v)
@@ -257,13 +258,13 @@ int plan_copy_run(const struct plan_cmd *c, char **cause)
 	errno = 0;
 	gzFile in = gzopen(c->src, "rb");
 	if (!in) {
-		cause_set(cause, "cannot open %s: %s", c->src, errno ? strerror(errno) : "out of memory");
+		cause_set(cause, _("cannot open %s: %s"), c->src, errno ? strerror(errno) : _("out of memory"));
 		return -1;
 	}
 	char *tmp = xasprintf("%s.kfdo-XXXXXX", c->dst);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		cause_set(cause, "cannot create %s: %s", tmp, strerror(errno));
+		cause_set(cause, _("cannot create %s: %s"), tmp, strerror(errno));
 		gzclose(in);
 		free(tmp);
 		return -1;
@@ -276,7 +277,7 @@ int plan_copy_run(const struct plan_cmd *c, char **cause)
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0) {
-				cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
+				cause_set(cause, _("cannot write %s: %s"), tmp, strerror(errno));
 				goto out;
 			}
 			off += (int)w;
@@ -285,7 +286,7 @@ int plan_copy_run(const struct plan_cmd *c, char **cause)
 	if (n < 0) {
 		int zerr;
 		const char *msg = gzerror(in, &zerr);
-		cause_set(cause, "cannot read %s: %s", c->src,
+		cause_set(cause, _("cannot read %s: %s"), c->src,
 			  zerr == Z_ERRNO ? strerror(errno) : msg);
 		goto out;
 	}
@@ -293,18 +294,18 @@ int plan_copy_run(const struct plan_cmd *c, char **cause)
 	mode_t um = umask(0);
 	umask(um);
 	if (fchmod(fd, 0666 & ~um) < 0 || fsync(fd) < 0) {
-		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
+		cause_set(cause, _("cannot write %s: %s"), tmp, strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
 	if (close(fd) < 0 && rc == 0) {
-		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
+		cause_set(cause, _("cannot write %s: %s"), tmp, strerror(errno));
 		rc = -1;
 	}
 	gzclose(in);
 	if (rc == 0 && rename(tmp, c->dst) < 0) {
-		cause_set(cause, "cannot rename %s to %s: %s", tmp, c->dst, strerror(errno));
+		cause_set(cause, _("cannot rename %s to %s: %s"), tmp, c->dst, strerror(errno));
 		rc = -1;
 	}
 	if (rc < 0)

@@ -309,6 +309,8 @@ char **profile_list(void)
 char *profile_summary(const char *profile)
 {
 	struct profile_record rec;
+	/* TRANSLATORS: kfdo status drops the first word and its space ("profile ")
+	 * after its own "Profile" label: keep one word before the path. */
 	if (profile_record_read(profile, &rec, NULL) < 0)
 		return xasprintf(_("profile %s (no kfdo record of where it came from)"), profile);
 	char size[32], when[32] = "?";
@@ -316,6 +318,7 @@ char *profile_summary(const char *profile)
 	struct tm tm;
 	if (rec.converted && localtime_r(&rec.converted, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	/* TRANSLATORS: one word, then the path, as in "profile %s (no kfdo record ...)". */
 	char *s = xasprintf(_("profile %s (%s, %" PRIu64 " functions, %" PRIu64 " samples; kernel %s, "
 			      "workload %s, made %s%s%s)"), profile, size, rec.functions, rec.total_samples,
 			    rec.kernel_release ? rec.kernel_release : "?", rec.workload ? rec.workload : "?", when,

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "core/plan.h"
 #include "core/util.h"
 
@@ -308,29 +309,29 @@ int state_save(const struct session *s, char **cause)
 	/* mkstemp creates 0600; fchmod anyway so a strange umask cannot widen it. */
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		cause_set(cause, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+		cause_set(cause, _("cannot create a temporary file in %s: %s"), dir, strerror(errno));
 		goto out;
 	}
 	if (fchmod(fd, 0600) < 0 || write_all(fd, text, strlen(text)) < 0 ||
 	    write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
-		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
+		cause_set(cause, _("cannot write %s: %s"), tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	/* close() can report a delayed write error (NFS): check it too. */
 	if (close(fd) < 0) {
-		cause_set(cause, "cannot write %s: %s", tmp, strerror(errno));
+		cause_set(cause, _("cannot write %s: %s"), tmp, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	if (rename(tmp, path) < 0) {
-		cause_set(cause, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+		cause_set(cause, _("cannot rename %s to %s: %s"), tmp, path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	if (fsync_dir(dir) < 0) {
-		cause_set(cause, "cannot sync %s: %s", dir, strerror(errno));
+		cause_set(cause, _("cannot sync %s: %s"), dir, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -370,7 +371,7 @@ enum state_load_result state_load(struct session **out, char **cause)
 		if (errno == ENOENT) {
 			rc = STATE_NONE;
 		} else {
-			cause_set(cause, "cannot read %s: %s", path, strerror(errno));
+			cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
 			rc = STATE_ERROR;
 		}
 		free(path);
@@ -383,13 +384,13 @@ enum state_load_result state_load(struct session **out, char **cause)
 	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	if (len == 0)
-		why = xstrdup("empty file");
+		why = xstrdup(_("empty file"));
 	else if (!root)
-		why = xasprintf("not valid JSON (%s)", json_tokener_error_desc(jerr));
+		why = xasprintf(_("not valid JSON (%s)"), json_tokener_error_desc(jerr));
 	else if ((size_t)json_tokener_get_parse_end(tok) < len &&
 		 text[json_tokener_get_parse_end(tok) + strspn(text + json_tokener_get_parse_end(tok),
 							     " \t\r\n")] != '\0')
-		why = xstrdup("trailing data after the JSON object");
+		why = xstrdup(_("trailing data after the JSON object"));
 	else
 		s = session_from_json(root, &why);
 	json_tokener_free(tok);
@@ -403,11 +404,11 @@ enum state_load_result state_load(struct session **out, char **cause)
 	}
 	char *moved = set_aside(path);
 	if (moved) {
-		cause_set(cause, "the saved session %s was unreadable (%s); it was kept as %s",
+		cause_set(cause, _("the saved session %s was unreadable (%s); it was kept as %s"),
 			  path, why, moved);
 		rc = STATE_SET_ASIDE;
 	} else {
-		cause_set(cause, "the saved session %s is unreadable (%s) and could not be set aside: %s",
+		cause_set(cause, _("the saved session %s is unreadable (%s) and could not be set aside: %s"),
 			  path, why, strerror(errno));
 		rc = STATE_ERROR;
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/plan.h"
 #include "core/steps.h"
 #include "core/util.h"
@@ -336,22 +337,22 @@ struct session *session_from_json(json_object *root, char **cause)
 {
 	json_object *v;
 	if (!json_object_is_type(root, json_type_object)) {
-		cause_set(cause, "not a kfdo session (the JSON is not an object)");
+		cause_set(cause, _("not a kfdo session (the JSON is not an object)"));
 		return NULL;
 	}
 	if (!json_object_object_get_ex(root, "kfdo", &v) || !json_object_is_type(v, json_type_string) ||
 	    strcmp(json_object_get_string(v), STATE_MARKER) != 0) {
-		cause_set(cause, "not a kfdo session (no \"kfdo\": \"%s\" marker)", STATE_MARKER);
+		cause_set(cause, _("not a kfdo session (no \"kfdo\": \"%s\" marker)"), STATE_MARKER);
 		return NULL;
 	}
 	if (!json_object_object_get_ex(root, "version", &v) || !json_object_is_type(v, json_type_int) ||
 	    json_object_get_int64(v) < 1) {
-		cause_set(cause, "no valid format version");
+		cause_set(cause, _("no valid format version"));
 		return NULL;
 	}
 	int64_t version = json_object_get_int64(v);
 	if (version > STATE_VERSION) {
-		cause_set(cause, "format version %lld is newer than this kfdo reads (%d)",
+		cause_set(cause, _("format version %lld is newer than this kfdo reads (%d)"),
 			  (long long)version, STATE_VERSION);
 		return NULL;
 	}

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
+
 static void (*fatal_hook)(void);
 
 void util_set_fatal_hook(void (*hook)(void))
@@ -298,7 +300,7 @@ int mkdir_p(const char *dir, unsigned mode, char **cause)
 		*q = '\0';
 		if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST) {
 			int e = errno;
-			cause_set(cause, "cannot create %s: %s", p, strerror(e));
+			cause_set(cause, _("cannot create %s: %s"), p, strerror(e));
 			free(p);
 			return -e;
 		}
@@ -310,7 +312,7 @@ int mkdir_p(const char *dir, unsigned mode, char **cause)
 	struct stat st;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		int e = errno && !S_ISDIR(st.st_mode) ? ENOTDIR : errno;
-		cause_set(cause, "%s is not a directory", dir);
+		cause_set(cause, _("%s is not a directory"), dir);
 		return -(e ? e : ENOTDIR);
 	}
 	return 0;

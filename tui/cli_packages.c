@@ -25,7 +25,9 @@ static void print_set(const struct pkg_set *set, const char *older)
 		pkg_fmt_size(size, sizeof(size), p->size);
 		pkg_fmt_size(isize, sizeof(isize), p->isize);
 		bool out = p->role == PKG_API_HEADERS;
-		printf("  %-11s %-30s %-8s %10s  (%s installed, %zu files)  %s\n",
+		/* TRANSLATORS: one package: its role ("left out" goes in these 11 columns), name,
+		 * architecture, size, then its installed size and file count, and its path. */
+		printf(_("  %-11s %-30s %-8s %10s  (%s installed, %zu files)  %s\n"),
 		       out ? _("left out") : pkg_role_name(p->role), p->name, p->arch, size, isize, p->n_files, p->path);
 		if (out)
 			printf("              %s\n", pkg_api_headers_reason());

@@ -31,7 +31,8 @@ static void print_profile(const struct session *s)
 	struct stat st;
 	const char *pd = s->artifacts.perf_data;
 	if (pd) {
-		char size[32] = "missing";
+		char size[32];
+		snprintf(size, sizeof(size), "%s", _("missing"));
 		if (stat(pd, &st) == 0)
 			record_fmt_size(size, sizeof(size), (uint64_t)st.st_size);
 		printf(_("Recording  %s (%s)\n"), pd, size);
@@ -40,8 +41,10 @@ static void print_profile(const struct session *s)
 		printf(_("vmlinux    %s\n"), s->artifacts.vmlinux);
 	if (s->artifacts.profile) {
 		char *sum = profile_summary(s->artifacts.profile);
-		/* "profile PATH (...)": the path first, then where it came from. */
-		printf(_("Profile    %s\n"), sum + strlen("profile "));
+		/* "profile PATH (...)" in the reader's words: the path first, then where it
+		 * came from (the label says "profile" already, so its first word goes). */
+		const char *rest = strchr(sum, ' ');
+		printf(_("Profile    %s\n"), rest ? rest + 1 : sum);
 		free(sum);
 	}
 }
@@ -94,8 +97,8 @@ int cli_status(int argc, char **argv)
 	printf(_("Config     %s%s%s, target %s\n"), config_source_name(s->config_source), s->config_file ? " " : "",
 	       s->config_file ? s->config_file : "", s->target ? s->target : "-");
 	printf(_("Toggles    AutoFDO %s, ThinLTO %s, full LTO %s, Propeller %s, LLVM=%s, -j%s\n"),
-	       t->autofdo ? "on" : "off", t->thin_lto ? "on" : "off", t->full_lto ? "on" : "off",
-	       t->propeller ? "on" : "off", t->llvm ? t->llvm : "1", jobs);
+	       t->autofdo ? _("on") : _("off"), t->thin_lto ? _("on") : _("off"), t->full_lto ? _("on") : _("off"),
+	       t->propeller ? _("on") : _("off"), t->llvm ? t->llvm : "1", jobs);
 	const struct step_def *next = step_next_pending(s);
 	printf("\n");
 	struct orphan o;

@@ -164,6 +164,8 @@ static void draw_dialog(struct tui *t)
 	for (int i = 0; i < (int)n && i < h - 5; i++)
 		text_put(r.y + 2 + i, r.x + 2, lines[i], w - 4, ROLE_DIALOG, true);
 	text_free_lines(lines, n);
+	/* TRANSLATORS: the letter in brackets is the key (y or n, in every language: those are
+	 * the keys the dialog takes), capital when Enter answers it; "[Y] Ja" keeps the key. */
 	const char *yes = d->default_yes ? _("[Y]es") : _("[y]es"), *no = d->default_yes ? _("[n]o") : _("[N]o");
 	char *buttons = xasprintf("%s   %s", yes, no);
 	int bw = text_width(buttons);
@@ -173,6 +175,7 @@ static void draw_dialog(struct tui *t)
 
 static void draw_too_small(void)
 {
+	/* TRANSLATORS: these three lines must fit a 40-column terminal. */
 	char *a = xasprintf(_("The terminal is too small: %dx%d."), COLS, LINES);
 	char *b = xasprintf(_("kfdo needs at least %dx%d."), TUI_MIN_COLS, TUI_MIN_ROWS);
 	const char *c = _("Make the window larger (q quits).");

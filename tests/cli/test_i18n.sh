@@ -73,19 +73,23 @@ expect_err "option value error" "^kfdo: --jobs erwartet eine Zahl von 1 bis 4096
 
 # kfdo run on the stand-in tree, then status: the figures and the 11-column labels.
 rm -rf "$T/tree" "$XDG_STATE_HOME"; cp -a $FIX/faketree "$T/tree"
+printf 'not a real profile' >"$T/given.afdo"
 run_in "${DE[@]}" -- run --yes --from configure --until build --config-from tinyconfig --target bzImage \
-    --llvm 1 --jobs 2 --tree "$T/tree"
+    --llvm 1 --jobs 2 --tree "$T/tree" --profile "$T/given.afdo"
 expect_rc "German run exits 0" 0
 expect_out "run: step title" "^ 5\. Kernel bauen$"
 expect_out "run: the rate is printed with a decimal point" "  [0-9]+ Schritte  [0-9]+\.[0-9]/s  [0-9]+ Warnungen"
 expect_out "run: build summary" "^  ok   gebaut in .*: 30 Schritte, 0 Warnungen$"
 run_in "${DE[@]}" -- status
 expect_out "status: label" "^Sitzung    $XDG_STATE_HOME/kfdo/session\.json$"
-bad=$(grep -E '^(Sitzung|Quellbaum|Ausgabe|Konfig|Schalter|Build|Paket) ' "$T/out" | grep -vE '^.{10} [^ ]')
+bad=$(grep -E '^(Sitzung|Quellbaum|Ausgabe|Konfig|Schalter|Build|Paket|Profil) ' "$T/out" | grep -vE '^.{10} [^ ]')
 n=$(grep -cE '^(Sitzung|Quellbaum|Konfig|Schalter|Build) ' "$T/out")
 if [ -z "$bad" ] && [ "$n" -ge 5 ]; then ok "status: every label fills its 11 columns ($n lines)"
 else not_ok "status: every label fills its 11 columns" "$n labelled lines; misaligned: $bad"; fi
 expect_out "status: next step" "^Als Nächstes: Hardware prüfen \(kfdo run --from hardware\)$"
+expect_out "status: the toggles' values in German too" "^Schalter   AutoFDO an, ThinLTO an, Full LTO aus, Propeller aus, LLVM=1, -j2$"
+# The summary's first word goes (the label says it): the path stays whole in any language.
+expect_out "status: the profile line keeps its whole path" "^Profil     $T/given\.afdo \(kein kfdo-Vermerk"
 
 # A real German locale (LANG, no LANGUAGE): messages in German, and its
 # LC_NUMERIC (a decimal comma) must not reach kfdo's figures.
