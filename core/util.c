@@ -310,10 +310,14 @@ int mkdir_p(const char *dir, unsigned mode, char **cause)
 	}
 	free(p);
 	struct stat st;
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		int e = errno && !S_ISDIR(st.st_mode) ? ENOTDIR : errno;
+	if (stat(dir, &st) < 0) {
+		int e = errno;
+		cause_set(cause, _("cannot create %s: %s"), dir, strerror(e));
+		return -e;
+	}
+	if (!S_ISDIR(st.st_mode)) {
 		cause_set(cause, _("%s is not a directory"), dir);
-		return -(e ? e : ENOTDIR);
+		return -ENOTDIR;
 	}
 	return 0;
 }
