@@ -121,7 +121,7 @@ int cli_status(int argc, char **argv)
 		const struct step_state *ss = &s->steps[i];
 		char at[32];
 		when(at, sizeof(at), ss->finished ? ss->finished : ss->started);
-		printf("%s %2zu. %-10s %-8s %-16s %s\n", next == &steps[i] ? ">" : " ", i + 1, steps[i].name,
+		printf("%s %2zu. %-11s %-8s %-16s %s\n", next == &steps[i] ? ">" : " ", i + 1, steps[i].name,
 		       step_status_name(ss->status), at, ss->message ? ss->message : "");
 		if (s->artifacts.logs[i])
 			printf("%20s %s %s\n", "", _("log:"), s->artifacts.logs[i]);
