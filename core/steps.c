@@ -543,43 +543,43 @@ static bool post_finish(const struct session *s, char **why)
 }
 
 static const struct step_def table[STEP_COUNT] = {
-	{ STEP_HARDWARE, "hardware", N_("Check the hardware"),
+	{ STEP_HARDWARE, "hardware", N_("Check the hardware"), N_("Hardware"),
 	  N_("Can this machine record kernel branch profiles? Reads the CPU, its branch sampling "
 	     "unit, what the running kernel exposes and the perf settings."),
 	  pre_none, NULL, post_hardware },
-	{ STEP_TOOLCHAIN, "toolchain", N_("Check the tools"),
+	{ STEP_TOOLCHAIN, "toolchain", N_("Check the tools"), N_("Tools"),
 	  N_("clang, lld, llvm-profgen, perf, makepkg and the rest of what the build and the "
 	     "profile need, with their versions, plus free disk and memory."),
 	  pre_none, NULL, post_toolchain },
-	{ STEP_SOURCE, "source", N_("Get the kernel source"),
+	{ STEP_SOURCE, "source", N_("Get the kernel source"), N_("Source"),
 	  N_("An existing kernel tree or a fresh clone. AutoFDO needs Linux 6.13 or later."),
 	  pre_source, plan_source, post_source },
-	{ STEP_CONFIGURE, "configure", N_("Configure the kernel"),
+	{ STEP_CONFIGURE, "configure", N_("Configure the kernel"), N_("Configure"),
 	  N_("A base configuration, the AutoFDO and LTO toggles, then a read-back of .config "
 	     "to show any toggle that a dependency refused."),
 	  pre_configure, plan_configure, post_configure },
-	{ STEP_BUILD, "build", N_("Build the kernel"),
+	{ STEP_BUILD, "build", N_("Build the kernel"), N_("Build"),
 	  N_("The first build, without a profile: the kernel that will be profiled."),
 	  pre_build, plan_build, post_build },
-	{ STEP_INSTALL, "install", N_("Install the kernel"),
+	{ STEP_INSTALL, "install", N_("Install the kernel"), N_("Install"),
 	  N_("Installs the built packages with pacman through sudo (the -api-headers package "
 	     "is left out)."),
 	  pre_install, plan_install, post_install },
-	{ STEP_REBOOT, "reboot", N_("Reboot into the new kernel"),
+	{ STEP_REBOOT, "reboot", N_("Reboot into the new kernel"), N_("Reboot"),
 	  N_("The session is saved; after the reboot kfdo checks that the running kernel is the "
 	     "one it built and goes on."),
 	  pre_reboot, NULL, post_reboot },
-	{ STEP_PROFILE, "profile", N_("Record a profile"),
+	{ STEP_PROFILE, "profile", N_("Record a profile"), N_("Record profile"),
 	  N_("Runs your workload under perf record, sampling the kernel's taken branches."),
 	  pre_profile, plan_profile, post_profile },
-	{ STEP_CONVERT, "convert", N_("Convert the profile"),
+	{ STEP_CONVERT, "convert", N_("Convert the profile"), N_("Convert profile"),
 	  N_("Turns perf.data into an AutoFDO profile with llvm-profgen and checks it is not "
 	     "empty."),
 	  pre_convert, plan_convert, post_convert },
-	{ STEP_FINAL_BUILD, "final-build", N_("Build the optimized kernel"),
+	{ STEP_FINAL_BUILD, "final-build", N_("Build the optimized kernel"), N_("Final build"),
 	  N_("The same tree and configuration, built with CLANG_AUTOFDO_PROFILE."),
 	  pre_final_build, plan_final_build, post_final_build },
-	{ STEP_FINISH, "finish", N_("Install the optimized kernel"),
+	{ STEP_FINISH, "finish", N_("Install the optimized kernel"), N_("Finish"),
 	  N_("Installs the optimized kernel and shows where the profile lives for reuse."),
 	  pre_install, plan_install, post_finish },
 };

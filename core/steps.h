@@ -17,6 +17,7 @@ struct step_def {
 	enum step_id id;
 	const char *name;	/* "build": CLI argument and state key */
 	const char *title;	/* N_("Build the kernel") */
+	const char *label;	/* N_("Build"): the wizard's sidebar */
 	const char *help;	/* N_() paragraph for the help screen */
 	bool (*precondition)(const struct session *s, char **why);
 	/* NULL when the step runs nothing of its own (hardware, toolchain, reboot). */

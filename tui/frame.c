@@ -91,7 +91,9 @@ static void draw_sidebar(struct tui *t)
 		if (cur)
 			text_fill(y, 0, sw, ROLE_CURRENT);
 		text_put(y, 1, side_glyph(t, st), 1, cur ? ROLE_CURRENT : side_role(st), false);
-		char *label = xasprintf("%2d %s", i + 1, _(step_get((enum step_id)i)->title));
+		/* Short labels: "Install the optimized kernel" would read "Install the opti…"
+		 * at 80 columns; the screen's heading has the whole title. */
+		char *label = xasprintf("%2d %s", i + 1, _(step_get((enum step_id)i)->label));
 		text_put(y, 3, label, sw - 4, cur ? ROLE_CURRENT : st == SIDE_LOCKED ? ROLE_LOCKED : ROLE_NORMAL,
 			 true);
 		free(label);

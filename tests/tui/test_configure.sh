@@ -18,7 +18,7 @@ expect "Tab completes the wide-character path" "Path: $T/内核-tree/ *$"
 keys Enter
 expect "the tree is taken and named" "Using Linux 6\.13\.0-fake at $T/内核-tree\."
 expect "its capabilities are listed" "ok +Kconfig offers AUTOFDO_CLANG"
-expect "the sidebar marks the source done" "✓  3 Get the kernel source"
+expect "the sidebar marks the source done" "✓  3 Source"
 
 keys F3
 expect "the configure screen" "Step 4 of 11: Configure the kernel"
@@ -39,13 +39,13 @@ expect "the read-back of a disabled one" "ok +CONFIG_LTO_NONE: not set"
 expect "the log shows what the commands printed" "No change to configuration in \.config"
 if grep -q '^CONFIG_AUTOFDO_CLANG=y' "$tree/.config" && grep -q '^CONFIG_LTO_CLANG_THIN=y' "$tree/.config"; then
     ok ".config has AutoFDO and ThinLTO"; else not_ok ".config has AutoFDO and ThinLTO" "$(cat "$tree/.config")"; fi
-expect "the sidebar marks configure done" "✓  4 Configure the kernel"
+expect "the sidebar marks configure done" "✓  4 Configure"
 
 keys F3
 expect "the build screen" "Step 5 of 11: Build the kernel"
 expect_flat "the build command is shown first" "\\\$ make LLVM=1 LLVM_IAS=1 STEP_DELAY=0\.1 LINK_DELAY=8 -C '$T/内核-tree' -j2 bzImage"
 keys Enter
-expect "the sidebar marks the build running" "●  5 Build the kernel"
+expect "the sidebar marks the build running" "●  5 Build"
 expect "a percentage and an ETA from the dry run" "[0-9]+%  ETA [0-9]" 10
 expect "steps out of the dry run's count" "steps [0-9]+ of ~[0-9]+" 10
 expect "the directory being compiled" "in (kernel|mm) +warnings 0 +errors 0" 10
@@ -54,7 +54,7 @@ expect "what kbuild printed last" "now: CC (kernel|mm)/[a-t]\.o" 10
 expect "the quiet link is named as such" "linking \(LD vmlinux\.o\): quiet for [5-9]s \(normal for a ThinLTO link\)" 15
 expect "the build ends done" "Done: built in .*steps, 0 warnings" 20
 expect "the log shows kbuild's lines" "  CC +(kernel|mm)/[a-t]\.o"
-expect "the sidebar marks the build done" "✓  5 Build the kernel"
+expect "the sidebar marks the build done" "✓  5 Build"
 [ -f "$tree/arch/x86/boot/bzImage" ] && ok "bzImage built" || not_ok "bzImage built"
 keys q
 wait_exit 5
@@ -83,7 +83,7 @@ keys Enter
 expect "the first error with file:line" "First error: kernel/c\.c:12: use of undeclared identifier 'boom'" 15
 expect "the error count" "errors 1"
 expect "the step failed, with the error" "Failed: exited with status 2: kernel/c\.c:12"
-expect "the sidebar marks the build failed" "✗  5 Build the kernel"
+expect "the sidebar marks the build failed" "✗  5 Build"
 # The log widget's keys on the build screen: search, filter, first error.
 keys /
 typ "boom"

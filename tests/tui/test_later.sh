@@ -32,7 +32,7 @@ grep -q "built in .*, 4 packages" "$T/out" && ok "kfdo run built the stand-in tr
 start_shell 180 45
 kfdo
 expect "resumes at the install step" "Step 6 of 11: Install the kernel"
-expect "the sidebar shows what is done" "✓  5 Build the kernel"
+expect "the sidebar shows what is done" "✓  5 Build"
 expect "the packages, read with libalpm" "Packages of linux-upstream 6\.13\.0_fake-1 \(kernel 6\.13\.0-fake\), read with libalpm:"
 expect "each with its version and size" "linux-upstream-debug +6\.13\.0_fake-1 +[0-9.]+ KiB"
 expect "the -api-headers package is left out" "linux-upstream-api-headers +left out"
@@ -84,7 +84,7 @@ start_shell 180 45 PATH="$T/bin:$PATH"
 kfdo tui --sysroot "$T/machine"
 expect "the reboot is noticed" "Welcome back: running 6\.13\.0-fake, the kernel kfdo built \(build-id $id\)"
 expect "and the profile comes next" "Step 8 of 11: Record a profile"
-expect "the sidebar marks the reboot done" "✓  7 Reboot into the new"
+expect "the sidebar marks the reboot done" "✓  7 Reboot"
 sed -n '/"reboot": {/,/}/p' "$XDG_STATE_HOME/kfdo/session.json" | grep -q '"done"' &&
     ok "the session records the reboot as done" || not_ok "the session records the reboot as done"
 
@@ -127,7 +127,7 @@ if [ "$recording" = 1 ]; then
     D=$XDG_DATA_HOME/kfdo/recordings/perf-6.13.0-fake-command-1.data
     if "$KFDO" profile perfdata "$D" | grep -qE "^Samples +[1-9][0-9]* of"; then ok "the perf.data is complete (kfdo profile perfdata counts its samples)"
     else not_ok "the perf.data is complete" "$("$KFDO" profile perfdata "$D" 2>&1)"; fi
-    expect "the sidebar marks the profile done" "✓  8 Record a profile"
+    expect "the sidebar marks the profile done" "✓  8 Record profile"
 
     # The convert screen on that recording: the three build-ids, and why it stops.
     keys F3
@@ -194,7 +194,7 @@ keys Enter
 expect "finish installs it and sums up" "The kernel optimized with AutoFDO is installed: 6\.13\.0-fake\." 20
 expect_flat "the profile and how to reuse it, as kfdo run says it" \
     "Reuse it for a later build of this tree: make \.\.\. CLANG_AUTOFDO_PROFILE=$M, or record a fresh one"
-expect "the sidebar marks finish done" "✓ 11 Install the optimized"
+expect "the sidebar marks finish done" "✓ 11 Finish"
 # The smallest terminal still shows the screens' heads.
 tm resize-window -x 80 -y 24
 keys F2 F2 F2

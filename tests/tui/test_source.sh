@@ -27,7 +27,7 @@ keys F5
 expect "the clone runs: git's own words in the log" "Cloning into '$T/clone'" 15
 expect "the clone's tree is taken" "Using Linux 6\.13\.0-fake at $T/clone\." 15
 expect "git's progress meter shows its last state only" "^ .*│ Receiving objects: 100% \([0-9]+/[0-9]+\)"
-expect "the sidebar marks the source done" "✓  3 Get the kernel source"
+expect "the sidebar marks the source done" "✓  3 Source"
 [ -f "$T/clone/Makefile" ] && ok "the tree is cloned" || not_ok "the tree is cloned"
 grep -q "\"clone_url\": \"file://$repo\"" "$XDG_STATE_HOME/kfdo/session.json" && ok "the session remembers the URL" || not_ok "the session remembers the URL"
 # Cloning into a directory that exists is refused before git runs.
@@ -68,9 +68,9 @@ typ "$long"
 wait_for "核" 5
 rows=$(grep -c '核' "$T/screen")
 [ "$rows" -eq 1 ] && ok "a path of 60 wide characters stays on its row" || { not_ok "a path of 60 wide characters stays on its row" "$rows rows"; dump; }
-grep -qE '^ ·  5 Build the kernel +│     Path: 核+ *$' "$T/screen" && ok "the field shows the end, where the cursor is" || { not_ok "the field shows the end"; dump; }
+grep -qE '^ ·  5 Build +│     Path: 核+ *$' "$T/screen" && ok "the field shows the end, where the cursor is" || { not_ok "the field shows the end"; dump; }
 keys Home
 expect "Home shows the beginning" "Path: /tmp/核核"
-expect "the sidebar beside it is whole" "^ ·  5 Build the kernel +│     Path: "
+expect "the sidebar beside it is whole" "^ ·  5 Build +│     Path: "
 keys F10
 wait_exit 5
