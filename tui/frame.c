@@ -135,15 +135,13 @@ static void draw_keybar(struct tui *t)
 	int limit = COLS - qw - 2;
 	int x = 0;
 	x += put_hint(y, x, limit, "F1/?", _("Help"));
+	/* The screen's own keys (Configure, Check again, Fix...) before moving
+	 * between steps: at 80 columns not all fit, and the help lists them all. */
+	const struct keyhint *h = t->scr->hints ? t->scr->hints(t) : NULL;
+	for (; h && h->key; h++)
+		x += put_hint(y, x, limit, h->key, _(h->label));
 	x += put_hint(y, x, limit, "F2/Esc", _("Back"));
 	x += put_hint(y, x, limit, "F3/]", _("Next"));
-	const struct keyhint *h = t->scr->hints ? t->scr->hints(t) : NULL;
-	for (; h && h->key; h++) {
-		int used = put_hint(y, x, limit, h->key, _(h->label));
-		if (!used)
-			break;
-		x += used;
-	}
 	put_hint(y, COLS - qw - 1, COLS + 2, qkey, qlabel);
 }
 
