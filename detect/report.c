@@ -245,10 +245,11 @@ int detect_run(struct detect_report *r, const struct detect_opts *o, char **caus
 				       t.first_hard);
 	} else if (t.fixable) {
 		r->verdict = VERDICT_FIXABLE;
+		/* "marked fail", not "listed above": the wizard shows the table below it. */
 		r->summary = xasprintf(ngettext("This machine can record kernel branch profiles once the problem "
-						"listed above is fixed.",
+						"marked fail is fixed.",
 						"This machine can record kernel branch profiles once the %d problems "
-						"listed above are fixed.", t.fixable),
+						"marked fail are fixed.", t.fixable),
 				       t.fixable);
 	} else {
 		r->verdict = VERDICT_READY;

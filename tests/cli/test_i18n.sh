@@ -48,7 +48,7 @@ expect_out "detect: the perf command untouched" "^  perf record -e rc4:k -a -N -
 expect_out "detect: check ids untouched" "^  ok    kernel\.branch_stack +der Kernel stellt einen Branch-Stack mit 16 Einträgen bereit"
 
 run_in "${DE[@]}" -- detect --sysroot $S/amd-lbrv2-locked --cpuid-dump "$ZEN4"
-expect_out "detect: plural form for 2 problems" "sobald die 2 oben genannten Probleme behoben sind\.$"
+expect_out "detect: plural form for 2 problems" "sobald die 2 als „fail“ markierten Probleme behoben sind\.$"
 expect_out "detect: sysctl remedy keeps its command" "-> sudo sysctl kernel\.perf_event_paranoid=0   \(dauerhaft: echo 'kernel\.perf_event_paranoid = 0' \| sudo tee /etc/sysctl\.d/99-kfdo\.conf\)"
 run_in "${DE[@]}" -- detect --json --sysroot $S/amd-lbrv2-locked --cpuid-dump "$ZEN4"
 expect_out "detect --json: the verdict stays a stable English word" '"verdict": "fixable"'
