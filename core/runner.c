@@ -15,7 +15,6 @@
 #include "core/job.h"
 #include "core/profile.h"
 #include "core/record.h"
-#include "core/pkg.h"
 #include "core/recover.h"
 #include "core/steps.h"
 #include "core/util.h"
@@ -162,52 +161,14 @@ static void complete(struct runner *r, int64_t now)
 {
 	const struct step_def *def = step_get(r->id);
 	struct strbuf msg = { 0 };
-	if (r->id == STEP_CONFIGURE) {
-		char *cfg = session_config_path(r->s);
-		char **not_stuck = NULL, *cause = NULL;
-		int rc = config_readback(cfg, &r->s->toggles, &not_stuck, &cause);
-		free(cfg);
-		if (rc < 0 || not_stuck) {
-			if (rc < 0) {
-				sb_addf(&msg, _("cannot read .config back: %s"), cause);
-			} else {
-				sb_add(&msg, _("these toggles did not stick (a Kconfig dependency refused them): "));
-				for (size_t i = 0; not_stuck[i]; i++)
-					sb_addf(&msg, "%s%s", i ? ", " : "", not_stuck[i]);
-			}
-			finish(r, RUNNER_FAILED, msg.s);
-			strv_free(not_stuck);
-			free(cause);
-			sb_free(&msg);
-			return;
-		}
-	}
 	if (r->id == STEP_PROFILE && r->rec_msg)
 		sb_add(&msg, r->rec_msg);
-	if (r->id == STEP_CONVERT && profile_convert_complete(r->s, &msg) < 0) {
+	if (r->kb)
+		complete_build(r, now, &msg);
+	if (def->complete && def->complete(r->s, &msg) < 0) {
 		finish(r, RUNNER_FAILED, msg.s);
 		sb_free(&msg);
 		return;
-	}
-	if (r->kb)
-		complete_build(r, now, &msg);
-	if (r->id == STEP_INSTALL || r->id == STEP_FINISH) {
-		/* pacman's exit status says little: the package database and the
-		 * installed vmlinux say what is really there. */
-		char *summary = NULL, *cause = NULL;
-		if (pkg_record_install(r->s, &summary, &cause) < 0) {
-			finish(r, RUNNER_FAILED, cause);
-			free(cause);
-			sb_free(&msg);
-			return;
-		}
-		sb_add(&msg, summary);
-		free(summary);
-	}
-	if (r->id == STEP_FINAL_BUILD && r->s->artifacts.profile) {
-		char *sum = profile_summary(r->s->artifacts.profile);
-		sb_addf(&msg, _("; built with %s"), sum);
-		free(sum);
 	}
 	/* Every command ran to its end: as far as the session goes the step is
 	 * done, and the postcondition checks what it left in the world. */

@@ -542,46 +542,91 @@ static bool post_finish(const struct session *s, char **why)
 	return ok;
 }
 
+/* ---- what kfdo does itself at the end of a step ---- */
+
+/* The read-back: every toggle asked for is in .config, or the step fails
+ * naming the ones a Kconfig dependency refused. */
+static int complete_configure(struct session *s, struct strbuf *msg)
+{
+	char *cfg = session_config_path(s);
+	char **not_stuck = NULL, *cause = NULL;
+	int rc = config_readback(cfg, &s->toggles, &not_stuck, &cause);
+	free(cfg);
+	if (rc < 0) {
+		sb_addf(msg, _("cannot read .config back: %s"), cause);
+	} else if (not_stuck) {
+		sb_add(msg, _("these toggles did not stick (a Kconfig dependency refused them): "));
+		for (size_t i = 0; not_stuck[i]; i++)
+			sb_addf(msg, "%s%s", i ? ", " : "", not_stuck[i]);
+		rc = -1;
+	}
+	strv_free(not_stuck);
+	free(cause);
+	return rc;
+}
+
+/* pacman's exit status says little: the package database and the installed
+ * vmlinux say what is really there. */
+static int complete_install(struct session *s, struct strbuf *msg)
+{
+	char *summary = NULL, *cause = NULL;
+	int rc = pkg_record_install(s, &summary, &cause);
+	sb_add(msg, rc < 0 ? cause : summary);
+	free(summary);
+	free(cause);
+	return rc;
+}
+
+static int complete_final_build(struct session *s, struct strbuf *msg)
+{
+	if (s->artifacts.profile) {
+		char *sum = profile_summary(s->artifacts.profile);
+		sb_addf(msg, _("; built with %s"), sum);
+		free(sum);
+	}
+	return 0;
+}
+
 static const struct step_def table[STEP_COUNT] = {
 	{ STEP_HARDWARE, "hardware", N_("Check the hardware"), N_("Hardware"),
 	  N_("Can this machine record kernel branch profiles? Reads the CPU, its branch sampling "
 	     "unit, what the running kernel exposes and the perf settings."),
-	  pre_none, NULL, post_hardware },
+	  pre_none, NULL, post_hardware, NULL },
 	{ STEP_TOOLCHAIN, "toolchain", N_("Check the tools"), N_("Tools"),
 	  N_("clang, lld, llvm-profgen, perf, makepkg and the rest of what the build and the "
 	     "profile need, with their versions, plus free disk and memory."),
-	  pre_none, NULL, post_toolchain },
+	  pre_none, NULL, post_toolchain, NULL },
 	{ STEP_SOURCE, "source", N_("Get the kernel source"), N_("Source"),
 	  N_("An existing kernel tree or a fresh clone. AutoFDO needs Linux 6.13 or later."),
-	  pre_source, plan_source, post_source },
+	  pre_source, plan_source, post_source, NULL },
 	{ STEP_CONFIGURE, "configure", N_("Configure the kernel"), N_("Configure"),
 	  N_("A base configuration, the AutoFDO and LTO toggles, then a read-back of .config "
 	     "to show any toggle that a dependency refused."),
-	  pre_configure, plan_configure, post_configure },
+	  pre_configure, plan_configure, post_configure, complete_configure },
 	{ STEP_BUILD, "build", N_("Build the kernel"), N_("Build"),
 	  N_("The first build, without a profile: the kernel that will be profiled."),
-	  pre_build, plan_build, post_build },
+	  pre_build, plan_build, post_build, NULL },
 	{ STEP_INSTALL, "install", N_("Install the kernel"), N_("Install"),
 	  N_("Installs the built packages with pacman through sudo (the -api-headers package "
 	     "is left out)."),
-	  pre_install, plan_install, post_install },
+	  pre_install, plan_install, post_install, complete_install },
 	{ STEP_REBOOT, "reboot", N_("Reboot into the new kernel"), N_("Reboot"),
 	  N_("The session is saved; after the reboot kfdo checks that the running kernel is the "
 	     "one it built and goes on."),
-	  pre_reboot, NULL, post_reboot },
+	  pre_reboot, NULL, post_reboot, NULL },
 	{ STEP_PROFILE, "profile", N_("Record a profile"), N_("Record profile"),
 	  N_("Runs your workload under perf record, sampling the kernel's taken branches."),
-	  pre_profile, plan_profile, post_profile },
+	  pre_profile, plan_profile, post_profile, NULL },
 	{ STEP_CONVERT, "convert", N_("Convert the profile"), N_("Convert profile"),
 	  N_("Turns perf.data into an AutoFDO profile with llvm-profgen and checks it is not "
 	     "empty."),
-	  pre_convert, plan_convert, post_convert },
+	  pre_convert, plan_convert, post_convert, profile_convert_complete },
 	{ STEP_FINAL_BUILD, "final-build", N_("Build the optimized kernel"), N_("Final build"),
 	  N_("The same tree and configuration, built with CLANG_AUTOFDO_PROFILE."),
-	  pre_final_build, plan_final_build, post_final_build },
+	  pre_final_build, plan_final_build, post_final_build, complete_final_build },
 	{ STEP_FINISH, "finish", N_("Install the optimized kernel"), N_("Finish"),
 	  N_("Installs the optimized kernel and shows where the profile lives for reuse."),
-	  pre_install, plan_install, post_finish },
+	  pre_install, plan_install, post_finish, complete_install },
 };
 
 const struct step_def *steps_table(size_t *n)

@@ -10,6 +10,7 @@
 
 #include "core/plan.h"
 #include "core/state.h"
+#include "core/util.h"
 
 /* The checks fill *why (malloc'd, may be NULL when why is NULL) with the
  * reason in both outcomes: what is missing, or what shows it is done. */
@@ -23,6 +24,11 @@ struct step_def {
 	/* NULL when the step runs nothing of its own (hardware, toolchain, reboot). */
 	int (*plan)(const struct session *s, struct plan *p, char **cause);
 	bool (*postcondition)(const struct session *s, char **why);
+	/* After every command ran to its end, before the postcondition: what kfdo
+	 * itself does to finish the step (read .config back, name the profile, ask
+	 * the package database), adding to the step's message. -1 fails the step,
+	 * msg then says why. NULL: nothing. */
+	int (*complete)(struct session *s, struct strbuf *msg);
 };
 
 /* The table, in flow order (index == id). */
