@@ -94,7 +94,7 @@ asan:
 
 # A sub-make, so pkg-config sees what deps just installed on a fresh machine.
 # Real kernel builds (Debian's linux-source-6.12, tinyconfig, clang-19): minutes.
-check-e2e: deps
+check-e2e: deps deps-test
 	@scripts/deps.sh e2e
 	@$(MAKE) --no-print-directory $(KFDO)
 	@$(MAKE) --no-print-directory $(KFDO) $(TOOLS) locales

@@ -36,8 +36,9 @@ const struct step_def *steps_table(size_t *n);
 const struct step_def *step_get(enum step_id id);
 const char *step_name(enum step_id id);
 const struct step_def *step_by_name(const char *name);
-/* The first step neither skipped nor satisfying its postcondition; NULL when
- * the whole flow is done. */
+/* The first step neither skipped nor satisfying its postcondition (a hardware
+ * check that failed does not count: building goes on without a PMU); NULL
+ * when the whole flow is done. */
 const struct step_def *step_next_pending(const struct session *s);
 
 /* The running kernel as the reboot check reads it below the session's sysroot:

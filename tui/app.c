@@ -441,22 +441,12 @@ static void loop(struct tui *t)
 
 /* ---- start and end ---- */
 
-/* The step to resume at: the first not done, except a hardware check that
- * already ran and said "unsupported": building goes on without a PMU, and
- * the recording step shows why it cannot run. */
+/* The step to resume at: the engine's next pending step (kfdo status shows
+ * the same), or finish when the whole flow is done. */
 enum step_id tui_resume_step(const struct session *s)
 {
-	size_t n;
-	const struct step_def *tab = steps_table(&n);
-	for (size_t i = 0; i < n; i++) {
-		if (s->steps[i].status == STATUS_SKIPPED)
-			continue;
-		if (i == STEP_HARDWARE && s->steps[i].status == STATUS_FAILED)
-			continue;
-		if (!tab[i].postcondition(s, NULL))
-			return (enum step_id)i;
-	}
-	return STEP_FINISH;
+	const struct step_def *next = step_next_pending(s);
+	return next ? next->id : STEP_FINISH;
 }
 
 /* A step that was running when kfdo last stopped did not finish: what is left

@@ -1,21 +1,21 @@
 # The wizard on a real kernel: Debian's linux-source-6.12 (unpacked once into
-# $E2E_DIR, shared with test_build.sh), walked through the source, configure
-# and build screens in a private tmux server: tinyconfig for x86_64 with
-# ThinLTO, clang-19, built out of tree. 6.12 has no AUTOFDO_CLANG: the wizard
-# must say so and grey the toggle. A few minutes on two cores.
+# $E2E_DIR, shared with the other e2e tests: tests/e2e/lib.sh), walked through
+# the source, configure and build screens in a private tmux server. As Debian
+# ships it (the unpatched files kfdo reads), 6.12 has no AUTOFDO_CLANG: the
+# wizard says so and turns AutoFDO off. With the AutoFDO backport it is
+# offered again: tinyconfig for x86_64 with AutoFDO and ThinLTO, clang-19,
+# built out of tree. A few minutes on two cores.
 . tests/tui/lib.sh
-E2E_DIR=${E2E_DIR:-/tmp/kfdo-e2e}
+. tests/e2e/lib.sh
 mkdir -p "$E2E_DIR"
 export XDG_STATE_HOME=$E2E_DIR/state-tui XDG_DATA_HOME=$E2E_DIR/data-tui
 rm -rf "$XDG_STATE_HOME"
-tree=$E2E_DIR/linux-6.12
 out=$E2E_DIR/out-tui
-tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n1)
-if [ ! -f "$tree/Makefile" ]; then
-    rm -rf "$tree.part" && mkdir -p "$tree.part"
-    tar -xf "$tarball" -C "$tree.part" --strip-components=1 && mv "$tree.part" "$tree"
+if e2e_tree && grep -q '^config AUTOFDO_CLANG' "$tree/arch/Kconfig"; then
+    ok "linux-source-6.12 unpacked and patched for AutoFDO"
+else
+    not_ok "linux-source-6.12 unpacked and patched for AutoFDO" "$tree"; exit 1
 fi
-[ -f "$tree/Makefile" ] && ok "linux-source-6.12 unpacked" || { not_ok "linux-source-6.12 unpacked" "$tarball"; exit 1; }
 rm -rf "$out"
 pct() { grep -oE '[0-9]+%  ETA' "$T/screen" | head -n1 | grep -oE '^[0-9]+'; }
 
@@ -28,26 +28,40 @@ expect "the tools" "Step 2 of 11: Check the tools" 10
 expect "clang-19 found" "kfdo will build with make LLVM=-19"
 keys F3
 expect "the source screen" "Step 3 of 11: Get the kernel source"
-typ "$E2E_DIR/linux-6."
+typ "$E2E_DIR/linux-6.12-unp"
 keys Tab
-expect "Tab completes the tree's path" "Path: $E2E_DIR/linux-6\.12/ *$"
+expect "Tab completes the tree's path" "Path: $E2E_DIR/linux-6\.12-unpatched/ *$"
 keys Enter
-expect "6.12 is taken, with AutoFDO off" "Using Linux 6\.12\.[0-9]+, with what it cannot do turned off" 10
+expect "6.12 as Debian ships it is taken, with AutoFDO off" "Using Linux 6\.12\.[0-9]+, with what it cannot do turned off" 10
 expect "and the reason" "AutoFDO is off: Linux 6\.12\.[0-9]+ has no CONFIG_AUTOFDO_CLANG \(it needs 6\.13 or later\)"
-
 keys F3
 expect "the configure screen" "Step 4 of 11: Configure the kernel"
 expect "AutoFDO greyed with the reason" "Linux 6\.12\.[0-9]+ has no CONFIG_AUTOFDO_CLANG: AutoFDO needs 6\.13"
-expect "ThinLTO chosen" "\(\*\) ThinLTO"
 expect_not "no Propeller toggle: 6.12 has none" "Propeller \(CONFIG_PROPELLER_CLANG\)"
+
+# Back to the source screen: the tree with the AutoFDO backport.
+keys F2
+expect "back on the source screen" "Step 3 of 11: Get the kernel source"
+keys C-u
+typ "$tree"
+keys Enter
+expect "the patched tree is taken" "Using Linux 6\.12\.[0-9]+ at $tree\." 10
+keys F3
+expect "the configure screen again" "Step 4 of 11: Configure the kernel"
+expect_not "AutoFDO is not greyed any more" "has no CONFIG_AUTOFDO_CLANG"
+expect "AutoFDO is still off, as the other tree left it" "\[ \] AutoFDO \(CONFIG_AUTOFDO_CLANG\)"
+keys Space
+expect "Space turns it on" "\[x\] AutoFDO \(CONFIG_AUTOFDO_CLANG\)"
+expect "ThinLTO chosen" "\(\*\) ThinLTO"
 expect "the session's extras are shown" "Also from the session: ARCH=x86_64 O=$out target bzImage \+64BIT"
 # AutoFDO, ThinLTO, full LTO, jobs, base: the base is the fifth row; running -> file -> defconfig -> tinyconfig.
 keys Down Down Down Down Right Right Right
 expect "the base is tinyconfig" "Base: < tinyconfig"
 expect_flat "the commands are shown before they run" "\\\$ make LLVM=-19 LLVM_IAS=1 ARCH=x86_64 O=$out -C $tree tinyconfig"
-expect_flat "the toggles' command" "scripts/config --file $out/\.config -e LTO_CLANG_THIN -d LTO_NONE -e 64BIT"
+expect_flat "the toggles' command" "scripts/config --file $out/\.config -e AUTOFDO_CLANG -e LTO_CLANG_THIN -d LTO_NONE -e 64BIT"
 keys Enter
 expect "configure reads .config back" "Configure the kernel: .*holds every toggle asked for" 120
+expect "the read-back: AutoFDO" "ok +CONFIG_AUTOFDO_CLANG: y"
 expect "the read-back: ThinLTO" "ok +CONFIG_LTO_CLANG_THIN: y"
 expect "the read-back: 64-bit" "ok +CONFIG_64BIT: y"
 
@@ -71,6 +85,8 @@ t1=$(date +%s)
 echo "# the build took $((t1 - t0)) s through the wizard"
 expect "the sidebar marks the build done" "✓  5 Build the kernel"
 [ -f "$out/arch/x86/boot/bzImage" ] && ok "bzImage exists" || not_ok "bzImage exists"
+grep -q -- '-fdebug-info-for-profiling' "$out/kernel/.fork.o.cmd" && ok "built for profiling (AutoFDO)" ||
+    not_ok "built for profiling (AutoFDO)" "$(head -c 600 "$out/kernel/.fork.o.cmd")"
 log=$(ls "$XDG_STATE_HOME"/kfdo/logs/build-2*.log | tail -n1)
 cc=$(grep -c '^  CC      ' "$log")
 [ "$cc" -gt 400 ] && ok "the log has the real kbuild lines ($cc CC)" || not_ok "the log has the real kbuild lines" "$cc CC"
