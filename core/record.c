@@ -131,6 +131,16 @@ static char **make_argv(const struct session *s, const char *tree, const char *o
 	return v;
 }
 
+/* The rebuild perf records: make at the session's -j, appended to v. */
+static void push_build(const struct session *s, char ***v, const char *tree, const char *objdir)
+{
+	char **m = make_argv(s, tree, objdir, NULL);
+	strv_pushf(&m, "-j%ld", plan_jobs(s));
+	for (size_t i = 0; m[i]; i++)
+		strv_push(v, m[i]);
+	strv_free(m);
+}
+
 static bool same_dir(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -170,11 +180,7 @@ static int kbuild_setup(const struct session *s, struct plan *p, char ***v, char
 		}
 		plan_cmd_set_cwd(plan_add(p, _("Clean the tree the workload rebuilds (make clean)"),
 					  make_argv(s, tree, NULL, "clean")), tree);
-		char **m = make_argv(s, tree, NULL, NULL);
-		strv_pushf(&m, "-j%ld", plan_jobs(s));
-		for (size_t i = 0; m[i]; i++)
-			strv_push(v, m[i]);
-		strv_free(m);
+		push_build(s, v, tree, NULL);
 		return 0;
 	}
 	/* Whether it exists yet is the step's precondition: `kfdo plan` shows it before. */
@@ -192,11 +198,7 @@ static int kbuild_setup(const struct session *s, struct plan *p, char ***v, char
 				  make_argv(s, tree, scratch, "olddefconfig")), tree);
 	plan_cmd_set_cwd(plan_add(p, _("Clean the scratch build, so the recording sees a full rebuild"),
 				  make_argv(s, tree, scratch, "clean")), tree);
-	char **m = make_argv(s, tree, scratch, NULL);
-	strv_pushf(&m, "-j%ld", plan_jobs(s));
-	for (size_t i = 0; m[i]; i++)
-		strv_push(v, m[i]);
-	strv_free(m);
+	push_build(s, v, tree, scratch);
 	free(cfg);
 	free(cache);
 	free(scratch);
