@@ -140,15 +140,25 @@ static void buf_set(char **dst, size_t *cap, const char *a, size_t na, const cha
 	(*dst)[n] = '\0';
 }
 
+/* Whether the NUL-terminated tags a and b (b is len long) are the same: a few
+ * bytes, compared inline rather than through a libc call per line. */
+static inline bool tag_eq(const char *a, const char *b, size_t len)
+{
+	for (size_t k = 0; k <= len; k++)
+		if (a[k] != b[k])
+			return false;
+	return true;
+}
+
 static void tag_add(struct kbuild_progress *p, const char *tag, size_t len)
 {
 	/* Tags come in runs (CC, CC, ..., AR, AR): the last one first. */
-	if (p->n_tags && memcmp(p->tags[p->last_tag].tag, tag, len + 1) == 0) {
+	if (p->n_tags && tag_eq(p->tags[p->last_tag].tag, tag, len)) {
 		p->tags[p->last_tag].count++;
 		return;
 	}
 	for (size_t i = 0; i < p->n_tags; i++)
-		if (memcmp(p->tags[i].tag, tag, len + 1) == 0) {
+		if (tag_eq(p->tags[i].tag, tag, len)) {
 			p->tags[i].count++;
 			p->last_tag = i;
 			return;
