@@ -78,11 +78,16 @@ for size in $FLOOD_SIZES; do
     crate=$(calc %.0f "${bytes:-0} / $cw / 1048576"); jrate=$(calc %.0f "${bytes:-0} / $jw / 1048576")
     ratio=$(calc %.2f "$cw / $jw")
     row "log throughput, $size kbuild log (median of $FLOOD_RUNS)" "cat ${crate} MB/s" "job ${jrate} MB/s" "$ratio" ">= 0.8" "$(verdict "$ratio" 0.8 ">=")"
+    cpu=$(sed -n 's/.*cpu_seconds=\([0-9.]*\).*/\1/p' "$W/job-$size.out" | median)
+    lines=$(sed -n 's/.*lines=\([0-9]*\).*/\1/p' "$W/job-$size.out" | head -n1)
+    [ -n "$cpu" ] && [ "${lines:-0}" -gt 0 ] &&
+        CPU_SEEN="${CPU_SEEN:-}${CPU_SEEN:+, }$cpu s for $size ($(calc %.0f "$cpu * 1e9 / $lines") ns a line)"
     rss=$(sed -n 's/.*peak_rss_kb=\([0-9]*\).*/\1/p' "$W/job-$size.out" | median)
     row "job runner peak RSS, $size log" "-" "$(calc %.1f "$rss / 1024") MB" "-" "< 16 MB, flat" "$(verdict "$rss" 16384 "<=")"
     RSS_SEEN="${RSS_SEEN:-}${RSS_SEEN:+, }$(calc %.1f "$rss / 1024") MB at $size"
 done
 NOTES+=("Job runner peak RSS: $RSS_SEEN (flat would be the same figure at every size).")
+[ -n "${CPU_SEEN:-}" ] && NOTES+=("Job runner CPU time (jobflood's own: read, log file, ring, progress model): $CPU_SEEN.")
 }
 want flood && flood
 
