@@ -262,7 +262,11 @@ static char *failure_message(const struct runner *r, int status)
 			sb_addf(&sb, d->line ? "%s:%u: " : "%s: ", d->file, d->line);
 		sb_add(&sb, d->message ? d->message : "");
 		const struct kbuild_counts *c = kbuild_counts(r->kb);
-		sb_addf(&sb, _(" (%zu errors, %zu warnings)"), c->errors, c->warnings);
+		sb_add(&sb, " (");
+		sb_addf(&sb, ngettext("%zu error", "%zu errors", c->errors), c->errors);
+		sb_add(&sb, ", ");
+		sb_addf(&sb, ngettext("%zu warning", "%zu warnings", c->warnings), c->warnings);
+		sb_add(&sb, ")");
 	} else if (r->job && ring_count(job_ring(r->job)) > 0) {
 		size_t len;
 		sb_addf(&sb, ": %s", ring_get(job_ring(r->job), 0, &len));

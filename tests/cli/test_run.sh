@@ -58,7 +58,7 @@ fresh_tree
 run $RUN --tree "$T/tree" --make-var FAIL=kernel/c.o
 expect_rc "failing build exits 1" 1
 expect_out "first error with file:line" "kernel/c.c:12: use of undeclared identifier 'boom'"
-expect_out "error and warning counts" "\(1 errors, 0 warnings\)"
+expect_out "error and warning counts" "\(1 error, 0 warnings\)"
 expect_out "names the failed build's log" "log: .*/kfdo/logs/build-[0-9-]+\.log"
 run status
 expect_out "status: build failed" "build +failed"
