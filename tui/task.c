@@ -172,6 +172,7 @@ int task_timeout(const struct tui *t, int64_t now)
 int task_handle(struct tui *t, int64_t now)
 {
 	struct task *k = &t->task;
+	notify_reap(&t->notify_pid);
 	if (!k->running)
 		return RE_NONE;
 	uint64_t lines = logview_lines(k->lv);
@@ -189,9 +190,14 @@ int task_handle(struct tui *t, int64_t now)
 		k->result = runner_result(k->r, &m);
 		free(k->message);
 		k->message = xstrdup(m ? m : "");
-		/* Tell the user at the end of a long step (DESIGN: a bell). */
-		if (now - k->started > 10000)
+		/* Tell the user at the end of a long step (DESIGN): the bell, and a
+		 * desktop notification for one who walked away from the terminal. */
+		if (now - k->started > 10000) {
 			beep();
+			if (t->notify_pid <= 0)
+				t->notify_pid = notify_desktop(_(step_get(k->step)->title), k->message,
+							       k->result != RUNNER_OK);
+		}
 		tui_note(t, k->result == RUNNER_OK ? ROLE_GOOD : ROLE_BAD, "%s: %s", _(step_get(k->step)->title),
 			 k->message);
 		re |= RE_REDRAW | RE_STEPS;

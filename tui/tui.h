@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/runner.h"
 #include "core/state.h"
@@ -134,6 +135,7 @@ struct tui {
 	char *tree_cause;
 
 	struct task task;
+	pid_t notify_pid;	/* the desktop notification still running, or <= 0 */
 	struct dialog dialog;
 	bool help_open;
 	int help_scroll;
@@ -189,6 +191,13 @@ int task_timeout(const struct tui *t, int64_t now);
 /* Moves the task along; returns reaction flags (redraw, steps changed). */
 int task_handle(struct tui *t, int64_t now);
 void task_free(struct task *k);
+
+/* ---- notify.c ---- */
+/* A desktop notification through notify-send, when there is a graphical
+ * session and notify-send is installed: its pid, or -1 (nothing shown). */
+pid_t notify_desktop(const char *summary, const char *body, bool failed);
+/* Reaps the notification once it ended (*pid becomes -1); never waits. */
+void notify_reap(pid_t *pid);
 
 /* ---- bg.c: a check that takes seconds, in a child process ---- */
 struct bg;

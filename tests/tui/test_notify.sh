@@ -1,0 +1,59 @@
+# The end of a long step tells the user who walked away (DESIGN: "tell me when
+# it is done"): the bell, and in a graphical session a desktop notification
+# through notify-send. A stand-in notify-send on PATH writes down its
+# arguments; the build is the real make on the stand-in tree, slowed past the
+# 10 s a step must last to count as long.
+. tests/tui/lib.sh
+tree=$T/tree
+mkdir -p "$T/bin"
+cat >"$T/bin/notify-send" <<EOF
+#!/bin/sh
+for a in "\$@"; do printf '%s\n' "\$a"; done >"$T/notified"
+EOF
+chmod +x "$T/bin/notify-send"
+
+# run_build HOW [VAR=value...]: a fresh session configured on a fresh copy of
+# the stand-in tree, then the wizard (with the extra environment) builds it with the make
+# variables in MAKEVARS and quits.
+run_build() {
+    local how=$1
+    shift
+    rm -rf "$XDG_STATE_HOME" "$T/notified"
+    fake_tree "$tree"
+    "$KFDO" run --yes --until configure --tree "$tree" --config-from tinyconfig --target bzImage --llvm 1 --jobs 2 \
+        >"$T/run.out" 2>&1 || { not_ok "$how: the stand-in tree is configured" "$(tail -3 "$T/run.out")"; return 1; }
+    start_shell 120 35 PATH="$T/bin:$PATH" "$@"
+    local args=() v
+    for v in $MAKEVARS; do args+=(--make-var "$v"); done
+    kfdo tui "${args[@]}"
+    expect "$how: the wizard resumes at the build" "Step 5 of 11: Build the kernel" 10
+    keys Enter
+    expect "$how: the build ends" "Build the kernel: (built in|exited with status)" 40
+    # The bell: tmux marks the window that rang it.
+    [ "$(tm display-message -p -t 0 '#{window_bell_flag}')" = 1 ] && ok "$how: the bell rang" ||
+        not_ok "$how: the bell rang" "window_bell_flag is $(tm display-message -p -t 0 '#{window_bell_flag}')"
+    # notify-send runs on its own; give it a moment to write.
+    for _ in $(seq 30); do [ -s "$T/notified" ] && break; sleep 0.1; done
+    keys F10
+    wait_exit 10 || { keys y; wait_exit 5; }
+}
+
+MAKEVARS="LINK_DELAY=11" run_build "no graphical session"
+[ -e "$T/notified" ] && not_ok "no graphical session: no notification" "$(cat "$T/notified")" ||
+    ok "no graphical session: no notification"
+
+MAKEVARS="LINK_DELAY=11" run_build "an X session" DISPLAY=:0
+if [ "$(sed -n 1,4p "$T/notified" 2>/dev/null | tr '\n' ' ')" = "--app-name=kfdo --urgency=normal -- Build the kernel " ]; then
+    ok "an X session: notify-send names kfdo and the step"
+else
+    not_ok "an X session: notify-send names kfdo and the step" "$(cat "$T/notified" 2>&1)"
+fi
+grep -qE '^built in [0-9ms]+: [0-9]+ steps' "$T/notified" && ok "an X session: with the step's outcome" ||
+    not_ok "an X session: with the step's outcome" "$(cat "$T/notified" 2>&1)"
+
+MAKEVARS="STEP_DELAY=1.2 FAIL=mm/t.o" run_build "a failed build under Wayland" WAYLAND_DISPLAY=wayland-0
+sed -n 2p "$T/notified" 2>/dev/null | grep -qx -- '--urgency=critical' && ok "a failed build under Wayland: urgent" ||
+    not_ok "a failed build under Wayland: urgent" "$(cat "$T/notified" 2>&1)"
+grep -qx "exited with status 2: mm/t.c:12: use of undeclared identifier 'boom' (1 error, 0 warnings)" "$T/notified" &&
+    ok "a failed build under Wayland: with the first error" ||
+    not_ok "a failed build under Wayland: with the first error" "$(cat "$T/notified" 2>&1)"
