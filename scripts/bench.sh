@@ -135,7 +135,7 @@ EOF
             [ $arm = run ] && cmd+=(run --yes --from build --until build)
             tm kill-server 2>/dev/null
             tm new-session -d -x 120 -y 40 \
-                "env PATH=$W/fakebin:$PATH XDG_STATE_HOME=$XDG_STATE_HOME TERM=screen $(printf '%q ' "${cmd[@]}")"
+                "$(printf '%q ' env -u DISPLAY -u WAYLAND_DISPLAY "PATH=$W/fakebin:$PATH" "XDG_STATE_HOME=$XDG_STATE_HOME" TERM=screen "${cmd[@]}")"
             if [ $arm = tui ]; then
                 if ! on_screen "Step 5 of 11: Build the kernel" 15; then
                     tm kill-server 2>/dev/null

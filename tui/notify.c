@@ -7,6 +7,8 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,39 +17,91 @@
 
 extern char **environ;
 
+static bool set(const char *var)
+{
+	const char *v = getenv(var);
+	return v && *v;
+}
+
+/* A display to show on and a session bus to reach the notification daemon
+ * by. Without the bus (ssh -X, a DISPLAY left over in tmux) notify-send would
+ * start a dbus-daemon of its own that outlives it: the bell has to do. */
+static bool graphical_session(void)
+{
+	if (!set("DISPLAY") && !set("WAYLAND_DISPLAY"))
+		return false;
+	if (set("DBUS_SESSION_BUS_ADDRESS"))
+		return true;
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	if (!run || !*run)
+		return false;
+	char *bus = xasprintf("%s/bus", run);
+	struct stat st;
+	bool ok = stat(bus, &st) == 0;
+	free(bus);
+	return ok;
+}
+
+/* The body as notification daemons read it: a subset of markup, so '&', '<'
+ * and '>' (a command line's redirections, a C++ template) are escaped. */
+static char *markup_escape(const char *s)
+{
+	struct strbuf sb = { 0 };
+	for (; *s; s++) {
+		if (*s == '&')
+			sb_add(&sb, "&amp;");
+		else if (*s == '<')
+			sb_add(&sb, "&lt;");
+		else if (*s == '>')
+			sb_add(&sb, "&gt;");
+		else
+			sb_add(&sb, (char[]){ *s, '\0' });
+	}
+	return sb.s ? sb.s : xstrdup("");
+}
+
 pid_t notify_desktop(const char *summary, const char *body, bool failed)
 {
-	/* notify-send needs a graphical session to show anything: on a console
-	 * or over ssh the bell is the notification. */
-	const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
-	if ((!x || !*x) && (!wl || !*wl))
+	if (!graphical_session())
 		return -1;
 	char *exe = path_find_exe("notify-send");
 	if (!exe)
 		return -1;
+	char *text = markup_escape(body);
 	const char *argv[] = { exe, "--app-name=kfdo", failed ? "--urgency=critical" : "--urgency=normal",
-			       "--", summary, body, NULL };
+			       "--", summary, text, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	posix_spawnattr_init(&at);
+	pid_t pid = -1;
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		goto out;
+	if (posix_spawnattr_init(&at) != 0)
+		goto out_fa;
 	/* Its own session, default signals and none blocked: the wizard's
-	 * terminal and its signal handling are not the notification's. */
+	 * terminal and its signal handling are not the notification's. No fd of
+	 * kfdo's but /dev/null on 0, 1 and 2. */
 	sigset_t none, all;
 	sigemptyset(&none);
 	sigfillset(&all);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	pid_t pid;
-	int err = posix_spawn(&pid, exe, &fa, &at, (char *const *)argv, environ);
+	if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) != 0 ||
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+	    posix_spawn_file_actions_addclosefrom_np(&fa, 3) != 0 ||
+#endif
+	    posix_spawnattr_setsigmask(&at, &none) != 0 || posix_spawnattr_setsigdefault(&at, &all) != 0 ||
+	    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0)
+		goto out_at;
+	if (posix_spawn(&pid, exe, &fa, &at, (char *const *)argv, environ) != 0)
+		pid = -1;
+out_at:
 	posix_spawnattr_destroy(&at);
+out_fa:
 	posix_spawn_file_actions_destroy(&fa);
+out:
+	free(text);
 	free(exe);
-	return err ? -1 : pid;
+	return pid;
 }
 
 void notify_reap(pid_t *pid)

@@ -191,8 +191,9 @@ int task_handle(struct tui *t, int64_t now)
 		free(k->message);
 		k->message = xstrdup(m ? m : "");
 		/* Tell the user at the end of a long step (DESIGN): the bell, and a
-		 * desktop notification for one who walked away from the terminal. */
-		if (now - k->started > 10000) {
+		 * desktop notification for one who walked away from the terminal.
+		 * Not for a cancel: whoever cancelled (or closed the terminal) knows. */
+		if (now - k->started > 10000 && k->result != RUNNER_CANCELLED && !t->quitting) {
 			beep();
 			if (t->notify_pid <= 0)
 				t->notify_pid = notify_desktop(_(step_get(k->step)->title), k->message,

@@ -1,11 +1,12 @@
-# The whole flow end to end on a real kernel, with no TUI, as a user runs it:
+# The whole flow end to end on a real kernel through `kfdo run`, as a user runs it:
 # Debian's linux-source-6.12 with the AutoFDO backport (tests/e2e/lib.sh),
 # tinyconfig for x86_64 with AutoFDO and ThinLTO, clang-19, `kfdo run --yes`
 # as an unprivileged user (makepkg refuses root): configure with read-back,
 # the first build with `make pacman-pkg` (real makepkg), the packages read and
 # installed into a test root through libalpm, the reboot, the profile made by
 # the real llvm-profgen-19, the final build with CLANG_AUTOFDO_PROFILE and its
-# packages, installed in turn. Then the wizard over the same session, in tmux.
+# packages, installed in turn. After the reboot, the wizard over the same
+# session in tmux resumes at the profile step.
 #
 # Stand-ins, where this VM cannot give the real thing:
 # - the running kernel is a fixture sysroot (tests/lib/fixtures.sh) whose
