@@ -25,18 +25,6 @@ static char *in_dir(const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *cmd = xvasprintf(fmt, ap);
-	va_end(ap);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 /* What a shell command prints, trimmed (malloc'd). */
 static char *sh_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *sh_out(const char *fmt, ...)
@@ -70,9 +58,9 @@ static int setup(void **state)
 		return -1;
 	/* System-wide as the how-to records (root, or perf_event_paranoid <= 0);
 	 * else a user-space-only recording of a busy child. */
-	system_wide = sh("cd %s && perf record -q -e cpu-clock -a -o real.data -- sleep 0.3 >/dev/null 2>&1", dir) == 0;
+	system_wide = test_sh("cd %s && perf record -q -e cpu-clock -a -o real.data -- sleep 0.3 >/dev/null 2>&1", dir) == 0;
 	have_real = system_wide ||
-		    sh("cd %s && perf record -q -e cpu-clock:u -o real.data -- sh -c 'i=0; while [ $i -lt 200000 ]; "
+		    test_sh("cd %s && perf record -q -e cpu-clock:u -o real.data -- sh -c 'i=0; while [ $i -lt 200000 ]; "
 		       "do i=$((i+1)); done' >/dev/null 2>&1", dir) == 0;
 	if (!have_real)
 		fprintf(stderr, "# perf cannot record here: the tests of real perf files are skipped\n");
@@ -198,7 +186,7 @@ static void test_pipe_mode(void **state)
 	if (!have_real)
 		skip();
 	char *f = in_dir("pipe.data"), *cause = NULL;
-	assert_int_equal(sh("perf record -q -e cpu-clock%s -o - -- sleep 0.1 > %s 2>/dev/null", system_wide ? " -a" : ":u", f), 0);
+	assert_int_equal(test_sh("perf record -q -e cpu-clock%s -o - -- sleep 0.1 > %s 2>/dev/null", system_wide ? " -a" : ":u", f), 0);
 	struct perfdata_info pd;
 	assert_int_equal(perfdata_read(f, &pd, &cause), -1);
 	assert_int_equal(pd.problem, PERFDATA_PIPE);
@@ -244,7 +232,7 @@ static void test_branch_stack_written(void **state)
 	(void)state;
 	char *f = in_dir("lbr.data"), *cause = NULL;
 	const char *id = "0123456789abcdef0123456789abcdef01234567";
-	assert_int_equal(sh("%s/gen_perfdata -o %s --samples 37 --kernel-build-id %s --os-release 6.13.7-test", tools(), f, id), 0);
+	assert_int_equal(test_sh("%s/gen_perfdata -o %s --samples 37 --kernel-build-id %s --os-release 6.13.7-test", tools(), f, id), 0);
 	struct perfdata_info pd;
 	assert_int_equal(perfdata_check(f, &pd, &cause), 0);
 	assert_true(pd.branch_stack);
@@ -304,7 +292,7 @@ static void test_walk_remembered(void **state)
 {
 	(void)state;
 	char *f = in_dir("again.data"), *cause = NULL;
-	assert_int_equal(sh("%s/gen_perfdata -o %s --samples 11", tools(), f), 0);
+	assert_int_equal(test_sh("%s/gen_perfdata -o %s --samples 11", tools(), f), 0);
 	struct perfdata_info pd;
 	assert_int_equal(perfdata_check(f, &pd, &cause), 0);
 	assert_int_equal(pd.samples, 11);
@@ -312,7 +300,7 @@ static void test_walk_remembered(void **state)
 	assert_int_equal(perfdata_check(f, &pd, &cause), 0);
 	assert_int_equal(pd.samples, 11);
 	perfdata_info_free(&pd);
-	assert_int_equal(sh("%s/gen_perfdata -o %s --samples 23", tools(), f), 0);
+	assert_int_equal(test_sh("%s/gen_perfdata -o %s --samples 23", tools(), f), 0);
 	assert_int_equal(perfdata_check(f, &pd, &cause), 0);
 	assert_int_equal(pd.samples, 23);
 	perfdata_info_free(&pd);
@@ -324,7 +312,7 @@ static void test_written_without_branches(void **state)
 {
 	(void)state;
 	char *f = in_dir("nolbr.data"), *cause = NULL;
-	assert_int_equal(sh("%s/gen_perfdata -o %s --no-branch-stack", tools(), f), 0);
+	assert_int_equal(test_sh("%s/gen_perfdata -o %s --no-branch-stack", tools(), f), 0);
 	struct perfdata_info pd;
 	assert_int_equal(perfdata_read(f, &pd, &cause), 0);
 	assert_false(pd.branch_stack);

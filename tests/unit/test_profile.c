@@ -32,18 +32,6 @@ static char *in_dir(const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *cmd = xvasprintf(fmt, ap);
-	va_end(ap);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static const char *tools(void)
 {
 	const char *t = getenv("KFDO_TOOLS");
@@ -80,10 +68,10 @@ static int setup(void **state)
 	trace_data = in_dir("trace.data");
 	sysroot = in_dir("sysroot");
 	/* The same source at another optimization level: another build, another build-id. */
-	int rc = sh(CC_KERNEL " -O2 -o %s", vmlinux) | sh(CC_KERNEL " -O1 -o %s", other) |
-		 sh("mkdir -p %s/sys/kernel %s/proc/sys/kernel && echo 6.13.0-mini > %s/proc/sys/kernel/osrelease",
+	int rc = test_sh(CC_KERNEL " -O2 -o %s", vmlinux) | test_sh(CC_KERNEL " -O1 -o %s", other) |
+		 test_sh("mkdir -p %s/sys/kernel %s/proc/sys/kernel && echo 6.13.0-mini > %s/proc/sys/kernel/osrelease",
 		    sysroot, sysroot, sysroot) |
-		 sh("objcopy -O binary --only-section=.notes %s %s/sys/kernel/notes", vmlinux, sysroot);
+		 test_sh("objcopy -O binary --only-section=.notes %s %s/sys/kernel/notes", vmlinux, sysroot);
 	if (rc)
 		return -1;
 	char *pg = path_find_exe("llvm-profgen-19"), *pd = path_find_exe("llvm-profdata-19");
@@ -98,8 +86,8 @@ static int setup(void **state)
 		return 0;
 	}
 	char *id = build_id(vmlinux);
-	rc = sh("%s/gen_perfscript --binary %s -o %s --samples 3000 2>/dev/null", tools(), vmlinux, trace) |
-	     sh("%s/gen_perfdata -o %s --from-perfscript %s --kernel-build-id %s --os-release 6.13.0-mini", tools(),
+	rc = test_sh("%s/gen_perfscript --binary %s -o %s --samples 3000 2>/dev/null", tools(), vmlinux, trace) |
+	     test_sh("%s/gen_perfdata -o %s --from-perfscript %s --kernel-build-id %s --os-release 6.13.0-mini", tools(),
 		trace_data, trace, id);
 	free(id);
 	return rc ? -1 : 0;
@@ -169,8 +157,8 @@ static void test_check_vmlinux(void **state)
 	char *cause = NULL;
 	assert_int_equal(profile_check_vmlinux(vmlinux, &cause), 0);
 	char *st = in_dir("vmlinux.stripped"), *nd = in_dir("vmlinux.nodebug"), *plain = in_dir("plain");
-	assert_int_equal(sh("objcopy --strip-all %s %s && objcopy --strip-debug %s %s", vmlinux, st, vmlinux, nd), 0);
-	assert_int_equal(sh("printf 'int main(void){return 0;}' | cc -g -x c -o %s -", plain), 0);
+	assert_int_equal(test_sh("objcopy --strip-all %s %s && objcopy --strip-debug %s %s", vmlinux, st, vmlinux, nd), 0);
+	assert_int_equal(test_sh("printf 'int main(void){return 0;}' | cc -g -x c -o %s -", plain), 0);
 	assert_int_equal(profile_check_vmlinux(st, &cause), -1);
 	assert_non_null(strstr(cause, "is stripped"));
 	assert_int_equal(profile_check_vmlinux(nd, &cause), -1);
@@ -229,7 +217,7 @@ static void test_build_ids(void **state)
 static void json_counts(const char *profile, uint64_t *functions, uint64_t *total)
 {
 	char *out = in_dir("show.json");
-	assert_int_equal(sh("llvm-profdata-19 show --sample --show-format=json %s > %s", profile, out), 0);
+	assert_int_equal(test_sh("llvm-profdata-19 show --sample --show-format=json %s > %s", profile, out), 0);
 	json_object *a = json_object_from_file(out);
 	assert_non_null(a);
 	*functions = json_object_array_length(a);
@@ -330,7 +318,7 @@ static char *snapshot(void)
 {
 	char *out = in_dir("snap.txt");
 	char *data = in_dir("data");
-	sh("cd %s && find . -type f ! -name '.convert-*' | sort | xargs -r md5sum > %s", data, out);
+	test_sh("cd %s && find . -type f ! -name '.convert-*' | sort | xargs -r md5sum > %s", data, out);
 	char *text = file_read(out, 1 << 20, NULL);
 	free(out);
 	free(data);
@@ -421,7 +409,7 @@ static void test_bad_inputs(void **state)
 
 	/* Samples that land nowhere in this vmlinux: an empty profile, kept but not used. */
 	char *nowhere = in_dir("nowhere.perfscript");
-	assert_int_equal(sh("head -n 2 %s > %s && echo ' ffffffff9f7fff00 0xffffffff9f7fff10/0xffffffff9f7fff00/P/-/-/0' "
+	assert_int_equal(test_sh("head -n 2 %s > %s && echo ' ffffffff9f7fff00 0xffffffff9f7fff10/0xffffffff9f7fff00/P/-/-/0' "
 			    ">> %s", trace, nowhere, nowhere), 0);
 	s = convert_session(nowhere);
 	session_set(&s->artifacts.profile, old);
@@ -433,7 +421,7 @@ static void test_bad_inputs(void **state)
 
 	/* A perf.data without branch stacks, and one of another kernel. */
 	char *nob = in_dir("nob.data"), *oth = in_dir("oth.data"), *oid = build_id(other);
-	assert_int_equal(sh("%s/gen_perfdata -o %s --no-branch-stack && %s/gen_perfdata -o %s --kernel-build-id %s",
+	assert_int_equal(test_sh("%s/gen_perfdata -o %s --no-branch-stack && %s/gen_perfdata -o %s --kernel-build-id %s",
 			    tools(), nob, tools(), oth, oid), 0);
 	s = convert_session(nob);
 	assert_false(conv->precondition(s, &why));
@@ -452,7 +440,7 @@ static void test_bad_inputs(void **state)
 	assert_non_null(strstr(why, "the running kernel has build-id"));
 	/* llvm-profgen needs perf to read a perf.data: without it on PATH, say so first. */
 	char *bin = in_dir("llvmonly");
-	assert_int_equal(sh("mkdir -p %s && ln -sf \"$(command -v llvm-profgen-19)\" \"$(command -v llvm-profdata-19)\" %s",
+	assert_int_equal(test_sh("mkdir -p %s && ln -sf \"$(command -v llvm-profgen-19)\" \"$(command -v llvm-profdata-19)\" %s",
 			    bin, bin), 0);
 	setenv("PATH", bin, 1);
 	session_set(&s->artifacts.vmlinux, vmlinux);

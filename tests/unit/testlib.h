@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "core/util.h"
@@ -45,6 +46,20 @@ static inline void test_env_restore(const char *name, char *saved)
 }
 
 /* Removes a test's temporary directory tree. */
+/* Runs a shell command (a test's own setup: compilers, perf, llvm tools);
+ * its exit status, or -1 when it did not exit. */
+static inline int test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int test_sh(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = xvasprintf(fmt, ap);
+	va_end(ap);
+	int rc = system(cmd);
+	free(cmd);
+	return rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
 static inline void test_rm_rf(const char *dir)
 {
 	nftw(dir, testlib_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
