@@ -140,8 +140,11 @@ static void draw_keybar(struct tui *t)
 	const struct keyhint *h = t->scr->hints ? t->scr->hints(t) : NULL;
 	for (; h && h->key; h++)
 		x += put_hint(y, x, limit, h->key, _(h->label));
-	x += put_hint(y, x, limit, "F2/Esc", _("Back"));
-	x += put_hint(y, x, limit, "F3/]", _("Next"));
+	/* Back on the first step and Next on the last do nothing: their room goes to keys that do. */
+	if (t->cur > 0)
+		x += put_hint(y, x, limit, "F2/Esc", _("Back"));
+	if (t->cur + 1 < STEP_COUNT)
+		x += put_hint(y, x, limit, "F3/]", _("Next"));
 	put_hint(y, COLS - qw - 1, COLS + 2, qkey, qlabel);
 }
 

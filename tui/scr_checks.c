@@ -293,11 +293,20 @@ static void hw_draw(struct tui *t, struct rect r)
 	text_put(r.y + y, r.x, v, r.w, role, true);
 	free(v);
 	y++;
-	y += text_para((struct rect){ r.y + y, r.x, 4, r.w }, 0, h->summary ? h->summary : "", ROLE_NORMAL);
-	if (h->verdict == VERDICT_UNSUPPORTED)
-		y += text_para((struct rect){ r.y + y, r.x, 2, r.w }, 0,
-			       _("The kernel can still be built here; recording the profile needs a machine that can."),
-			       ROLE_DIM);
+	const char *summary = h->summary ? h->summary : "";
+	const char *still = h->verdict == VERDICT_UNSUPPORTED
+		? _("The kernel can still be built here; recording the profile needs a machine that can.") : NULL;
+	/* The summary is the reason for the verdict: it gets the rows it needs
+	 * (a German one takes six at 80x24) as long as the table keeps four rows
+	 * and the selected check its two lines of detail. */
+	int still_h = still ? text_para_rows(still, r.w) : 0;
+	int table = h->checks.n < 4 ? (int)h->checks.n : 4;
+	int room = r.h - y - still_h - 1 - (table + 3);
+	int want = text_para_rows(summary, r.w);
+	y += text_para((struct rect){ r.y + y, r.x, want < room ? want : room > 2 ? room : 2, r.w }, 0, summary,
+		       ROLE_NORMAL);
+	if (still)
+		y += text_para((struct rect){ r.y + y, r.x, still_h, r.w }, 0, still, ROLE_DIM);
 	y++;
 	draw_checks(t, &hw_view, (struct rect){ r.y + y, r.x, r.h - y, r.w });
 }

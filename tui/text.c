@@ -201,8 +201,25 @@ int text_para(struct rect r, int skip, const char *s, enum role role)
 	size_t n;
 	char **lines = text_wrap(s, r.w, &n);
 	int rows = 0;
-	for (size_t i = (size_t)(skip > 0 ? skip : 0); i < n && rows < r.h; i++, rows++)
-		text_put(r.y + rows, r.x, lines[i], r.w, role, false);
+	for (size_t i = (size_t)(skip > 0 ? skip : 0); i < n && rows < r.h; i++, rows++) {
+		if (rows == r.h - 1 && i + 1 < n) {
+			/* The rectangle ends before the text: the last line says so with
+			 * "…" instead of ending mid-sentence as if that were all. */
+			char *more = xasprintf("%s %s", lines[i], lines[i + 1]);
+			text_put(r.y + rows, r.x, more, r.w, role, true);
+			free(more);
+		} else {
+			text_put(r.y + rows, r.x, lines[i], r.w, role, false);
+		}
+	}
 	text_free_lines(lines, n);
 	return rows;
+}
+
+int text_para_rows(const char *s, int width)
+{
+	size_t n;
+	char **lines = text_wrap(s, width, &n);
+	text_free_lines(lines, n);
+	return (int)n;
 }

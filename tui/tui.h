@@ -224,8 +224,11 @@ int text_putn(int y, int x, const char *s, size_t len, int maxw, enum role role)
 void text_fill(int y, int x, int w, enum role role);
 /* Word-wraps s (newlines kept) to width columns: malloc'd lines, count in *n. */
 char **text_wrap(const char *s, int width, size_t *n);
-/* Draws s wrapped in the rectangle from row `skip` of its lines; returns the rows drawn. */
+/* Draws s wrapped in the rectangle from row `skip` of its lines; returns the rows drawn.
+ * A text longer than the rectangle ends in "…". */
 int text_para(struct rect r, int skip, const char *s, enum role role);
+/* How many rows s takes wrapped to width columns. */
+int text_para_rows(const char *s, int width);
 void text_free_lines(char **lines, size_t n);
 /* The glyph for a state, UTF-8 or ASCII. */
 const char *text_glyph(const struct tui *t, const char *utf8, const char *ascii);

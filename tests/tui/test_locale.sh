@@ -42,6 +42,22 @@ else not_ok "80x24: the legend fits" "$legend"; fi
 expect "80x24: quit at the right end of the key bar" "F10/q $(quote "$(de Quit)") *$"
 # The row has room for the hardware screen's first two keys after the global ones.
 expect "80x24: the screen's own keys are in the key bar" "Up/Dn $(quote "$(de Select)") +f $(quote "$(de Fix)")"
+# The verdict's reason, whole: the lines under "Verdict: ..." up to the next
+# paragraph, joined, are kfdo detect's summary (cut, it would end in "…").
+keys F2
+expect "80x24: back on the hardware step" "$(quote "$(de 'Verdict: %s' | sed 's/%s.*//')")"
+screen >"$T/screen"
+summary=$(LANGUAGE=de LANG=C.UTF-8 TEXTDOMAINDIR="$KFDO_LOCALEDIR" "$KFDO" detect | tail -n1)
+verdict=$(de "Verdict: %s" | sed 's/%s.*//')
+still=$(de "The kernel can still be built here; recording the profile needs a machine that can." | cut -d' ' -f1-3)
+shown=$(sed 's/^.*│ //; s/ *$//' "$T/screen" |
+    awk -v v="$verdict" -v s="$still" 'index($0, v) == 1 { on = 1; next } on && ($0 == "" || index($0, s) == 1) { exit } on' |
+    tr '\n' ' ' | sed 's/ $//')
+if [ -n "$summary" ] && [ "$shown" = "$summary" ]; then ok "80x24: the verdict's reason is whole ($(wc -w <<<"$summary") words)"
+else not_ok "80x24: the verdict's reason is whole" "detect: $summary" "shown:  $shown" "$(cat "$T/screen")"; fi
+# Back on the first step would do nothing: its room goes to the keys that do.
+if ! tail -n1 "$T/screen" | grep -q 'F2/Esc' && tail -n1 "$T/screen" | grep -q 'F3/]'; then ok "step 1: no Back in the key bar, Next there"
+else not_ok "step 1: no Back in the key bar, Next there" "$(tail -n1 "$T/screen")"; fi
 tm resize-window -x 40 -y 10
 for m in "The terminal is too small: %dx%d." "kfdo needs at least %dx%d." "Make the window larger (q quits)."; do
     line=$(printf "$(de "$m")" 40 10)
