@@ -59,6 +59,10 @@ LOGVIEW_OBJ := $(BUILD)/tui/logview.o $(BUILD)/tui/logview_draw.o
 LOGVIEW_USERS := $(BUILD)/tests/test_logview $(BUILD)/tools/logview_demo $(BUILD)/tools/logview_bench
 $(LOGVIEW_USERS): $(LOGVIEW_OBJ)
 $(LOGVIEW_USERS): EXTRA_OBJ = $(LOGVIEW_OBJ)
+# The same for the word wrap every screen uses (its theme gives text.c its colours).
+TEXT_OBJ := $(BUILD)/tui/text.o $(BUILD)/tui/theme.o
+$(BUILD)/tests/test_text: $(TEXT_OBJ)
+$(BUILD)/tests/test_text: EXTRA_OBJ = $(TEXT_OBJ)
 
 -include $(LIB_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(TESTS:=.d) $(TOOLS:=.d)
 

@@ -207,11 +207,30 @@ int draw_step_header(struct tui *t, struct rect r)
 	bool checks = t->cur == STEP_HARDWARE || t->cur == STEP_TOOLCHAIN;
 	if ((st == SIDE_FAILED || checks) && t->s->steps[t->cur].message)
 		why = t->s->steps[t->cur].message;
-	if (why && *why) {
-		text_put(r.y + 1, r.x + used, ": ", r.w - used, ROLE_NORMAL, false);
-		text_put(r.y + 1, r.x + used + 2, why, r.w - used - 2, ROLE_NORMAL, true);
+	if (!why || !*why)
+		return 3;
+	text_put(r.y + 1, r.x + used, ": ", r.w - used, ROLE_NORMAL, false);
+	/* The reason a step is blocked or failed is what the user acts on: a long
+	 * one (German at 80 columns often) takes up to two more lines under itself
+	 * rather than losing its end; beyond that it is cut with "…". Ready and
+	 * done say what the screen below shows anyway: one line. */
+	int x = used + 2, w = r.w - x;
+	size_t n;
+	char **lines = text_wrap(why, w > 8 ? w : 8, &n);
+	bool acts = st == SIDE_LOCKED || st == SIDE_FAILED;
+	int rows = w <= 8 || !acts ? 1 : n < 3 ? (int)n : 3;
+	if (rows < 1)
+		rows = 1;
+	const char *rest = why;
+	for (int i = 0; i < rows; i++) {
+		bool last = i == rows - 1;
+		text_put(r.y + 1 + i, r.x + x, last ? rest : lines[i], w, ROLE_NORMAL, last);
+		rest += strlen(lines[i]);
+		while (*rest == ' ' || *rest == '\n')
+			rest++;
 	}
-	return 3;
+	text_free_lines(lines, n);
+	return 2 + rows;
 }
 
 int draw_task_status(struct tui *t, struct rect r)

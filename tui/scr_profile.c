@@ -200,7 +200,7 @@ static int sysctl_rows(struct tui *t, struct rect r, int row)
 	int start = row;
 	if (rs->privileged) {
 		row += plan_screen_wrapped(r, row, _("Kernel settings:"),
-					   _("kfdo runs as root: perf_event_paranoid and kptr_restrict do not limit it."),
+					   _("As root, perf_event_paranoid and kptr_restrict do not apply."),
 					   ROLE_GOOD, 2);
 		return row - start;
 	}

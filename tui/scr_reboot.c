@@ -55,13 +55,18 @@ static int kernel_rows(struct rect r, int row, const char *label, const char *re
 	lw = (w > lw ? w : lw) + 1;
 	if (row < r.h) {
 		text_put(r.y + row, r.x, label, lw, ROLE_DIM, false);
-		text_put(r.y + row, r.x + lw, release ? release : missing, r.w - lw, release ? ROLE_NORMAL : ROLE_DIM,
-			 true);
-		row++;
+		if (release)
+			text_put(r.y + row++, r.x + lw, release, r.w - lw, ROLE_NORMAL, true);
+		else
+			row += text_para((struct rect){ r.y + row, r.x + lw, r.h - row < 2 ? r.h - row : 2, r.w - lw }, 0,
+					 missing, ROLE_DIM);
 	}
 	if (row < r.h && release) {
+		/* A build-id is compared character by character: at 80 columns it does
+		 * not fit after a long label (German), so it moves left, not cut. */
 		char *m = xasprintf(_("build-id %s"), id ? id : missing);
-		text_put(r.y + row++, r.x + lw, m, r.w - lw, id ? ROLE_NORMAL : ROLE_DIM, true);
+		int x = text_width(m) <= r.w - lw ? lw : text_width(m) <= r.w - 2 ? 2 : lw;
+		text_put(r.y + row++, r.x + x, m, r.w - x, id ? ROLE_NORMAL : ROLE_DIM, true);
 		free(m);
 	}
 	return row - start;

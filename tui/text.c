@@ -150,8 +150,11 @@ char **text_wrap(const char *s, int width, size_t *n)
 		/* One paragraph: up to the next newline. */
 		const char *nl = memchr(s + start, '\n', len - start);
 		size_t end = nl ? (size_t)(nl - s) : len;
-		size_t line = start, brk = 0;
-		int cols = 0, brk_cols = 0;
+		/* A line breaks at its last space (dropped); a line with no space to
+		 * break at, a long path, breaks after its last '/' (kept), so that it
+		 * splits between directories, not mid-name. A command keeps its words. */
+		size_t line = start, brk = 0, slash = 0;
+		int cols = 0, brk_cols = 0, slash_cols = 0;
 		bool any = false;
 		for (size_t i = start; i < end;) {
 			wchar_t wc;
@@ -159,17 +162,27 @@ char **text_wrap(const char *s, int width, size_t *n)
 			size_t k = next_char(s + i, end - i, &wc, &w);
 			int c = char_cols(wc, w, cols);
 			if (cols + c > width && (i > line)) {
-				if (brk > line) {
-					/* Break at the last space; the next line starts after it. */
+				if (wc == L' ') {
+					/* The space that overflows is the break itself: dropped,
+					 * not the first column of the next line. */
+					push_line(&lines, n, s + line, i - line);
+					i += k;
+					line = i;
+					cols = 0;
+				} else if (brk > line) {
 					push_line(&lines, n, s + line, brk - line);
 					line = brk + 1;
 					cols -= brk_cols + 1;
+				} else if (slash > line) {
+					push_line(&lines, n, s + line, slash - line);
+					line = slash;
+					cols -= slash_cols;
 				} else {
 					push_line(&lines, n, s + line, i - line);
 					line = i;
 					cols = 0;
 				}
-				brk = 0;
+				brk = slash = 0;
 				any = true;
 				continue;
 			}
@@ -179,6 +192,10 @@ char **text_wrap(const char *s, int width, size_t *n)
 			}
 			cols += c;
 			i += k;
+			if (wc == L'/' && i < end && s[i] != ' ') {
+				slash = i;
+				slash_cols = cols;
+			}
 		}
 		if (end > line || !any)
 			push_line(&lines, n, s + line, end - line);

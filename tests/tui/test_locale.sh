@@ -58,6 +58,15 @@ else not_ok "80x24: the verdict's reason is whole" "detect: $summary" "shown:  $
 # Back on the first step would do nothing: its room goes to the keys that do.
 if ! tail -n1 "$T/screen" | grep -q 'F2/Esc' && tail -n1 "$T/screen" | grep -q 'F3/]'; then ok "step 1: no Back in the key bar, Next there"
 else not_ok "step 1: no Back in the key bar, Next there" "$(tail -n1 "$T/screen")"; fi
+# A blocked step's reason is what the user acts on: a long one wraps under
+# itself in the header instead of ending in "…" (German at 80 columns).
+keys F3 F3 F3 F3
+expect "80x24: on the build step" "$(quote "$(printf "$(de 'Step %d of %d: %s')" 5 11 "$(de 'Build the kernel')")")"
+screen >"$T/screen"
+head3=$(sed -n '4,6p' "$T/screen" | sed 's/^.*│ //')
+if grep -q "^$(quote "$(de 'Not ready')"): " <<<"$head3" && sed -n 2p <<<"$head3" | grep -q '^  *[^ ]' && ! grep -q '…' <<<"$head3"; then
+    ok "80x24: the blocked reason wraps whole under itself"
+else not_ok "80x24: the blocked reason wraps whole under itself" "$head3"; fi
 tm resize-window -x 40 -y 10
 for m in "The terminal is too small: %dx%d." "kfdo needs at least %dx%d." "Make the window larger (q quits)."; do
     line=$(printf "$(de "$m")" 40 10)
