@@ -1,0 +1,37 @@
+/* The steps' insides, shared by the table and its checks (steps.c) and what
+ * the checks read of the machine (steps_probe.c). Nobody else includes this. */
+#ifndef KFDO_STEPS_INT_H
+#define KFDO_STEPS_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "core/steps.h"
+#include "core/util.h"
+
+/* Puts the reason in *why (when why is not NULL) and returns ok, so that a
+ * check can end in `return why_set(why, false, ...)`. */
+static inline bool why_set(char **why, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline bool why_set(char **why, bool ok, const char *fmt, ...)
+{
+	if (why) {
+		va_list ap;
+		va_start(ap, fmt);
+		char *s = xvasprintf(fmt, ap);
+		va_end(ap);
+		free(*why);
+		*why = s;
+	}
+	return ok;
+}
+
+/* What the checks find out (steps_probe.c), each with its reason in *why as
+ * a postcondition gives it. */
+bool steps_build_output_done(const struct session *s, char **why);
+bool steps_installed_kernel_ok(const struct session *s, char **why);
+bool steps_recording_usable(const char *path, char **why);
+bool steps_profile_usable(const char *prof, char **why);
+
+#endif
