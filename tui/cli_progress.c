@@ -101,11 +101,11 @@ static char *status_text(const struct view *v, int64_t now)
 	return sb.s;
 }
 
-static void draw(struct view *v, int64_t now, bool force)
+static void draw(struct view *v, int64_t now)
 {
 	if (v->tty) {
 		/* At most 10 redraws a second, however fast the log floods. */
-		if (!force && now - v->last_draw < 100)
+		if (now - v->last_draw < 100)
 			return;
 		char *t = status_text(v, now);
 		int w = term_width() - 1;
@@ -114,7 +114,7 @@ static void draw(struct view *v, int64_t now, bool force)
 		free(t);
 		v->status_shown = true;
 		v->last_draw = now;
-	} else if (force || now - v->last_plain >= 10000) {
+	} else if (now - v->last_plain >= 10000) {
 		char *t = status_text(v, now);
 		printf("%s\n", t);
 		fflush(stdout);
@@ -145,14 +145,13 @@ static void on_line(void *arg, const char *line, size_t len)
 }
 
 enum runner_result cli_run_step(struct session *s, enum step_id id, bool tty, int sig_fd,
-				volatile sig_atomic_t *got_signal, const char **msg, char **cause)
+				volatile sig_atomic_t *got_signal, char **cause)
 {
 	struct view v = { .tty = tty, .step = id };
 	struct runner_hooks hooks = { .arg = &v, .on_command = on_command, .on_line = on_line };
 	struct runner *r;
 	if (runner_start(&r, s, id, &hooks, cause) < 0) {
 		runner_free(r);
-		*msg = NULL;
 		return RUNNER_FAILED;
 	}
 	v.runner = r;
@@ -187,7 +186,7 @@ enum runner_result cli_run_step(struct session *s, enum step_id id, bool tty, in
 		}
 		runner_handle(r, now);
 		if (!runner_done(r))
-			draw(&v, now, false);
+			draw(&v, now);
 	}
 	clear_status(&v);
 	const char *m;
@@ -196,7 +195,6 @@ enum runner_result cli_run_step(struct session *s, enum step_id id, bool tty, in
 	if (stopped && !signals && only_int && res == RUNNER_OK)
 		*got_signal = 0;
 	cause_set(cause, "%s", m ? m : "");
-	*msg = NULL;
 	if (res != RUNNER_OK && runner_log_path(r))
 		printf(_("        log: %s\n"), runner_log_path(r));
 	runner_free(r);

@@ -511,9 +511,8 @@ int cli_run(int argc, char **argv)
 			ret = got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
-		const char *unused;
 		cause = NULL;
-		enum runner_result res = cli_run_step(s, id, tty, sig_pipe[0], &got_signal, &unused, &cause);
+		enum runner_result res = cli_run_step(s, id, tty, sig_pipe[0], &got_signal, &cause);
 		if (res == RUNNER_OK) {
 			printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", cause ? cause : "");
 			if (id == STEP_CONVERT)
