@@ -81,14 +81,10 @@ static int fail(struct perfdata_info *pd, enum perfdata_problem p, char **cause,
 static int fail(struct perfdata_info *pd, enum perfdata_problem p, char **cause, const char *fmt, ...)
 {
 	pd->problem = p;
-	if (cause) {
-		va_list ap;
-		va_start(ap, fmt);
-		char *s = xvasprintf(fmt, ap);
-		va_end(ap);
-		free(*cause);
-		*cause = s;
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	cause_vset(cause, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

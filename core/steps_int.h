@@ -16,14 +16,10 @@ static inline bool why_set(char **why, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static inline bool why_set(char **why, bool ok, const char *fmt, ...)
 {
-	if (why) {
-		va_list ap;
-		va_start(ap, fmt);
-		char *s = xvasprintf(fmt, ap);
-		va_end(ap);
-		free(*why);
-		*why = s;
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	cause_vset(why, fmt, ap);
+	va_end(ap);
 	return ok;
 }
 

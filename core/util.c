@@ -76,16 +76,21 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-void cause_set(char **cause, const char *fmt, ...)
+void cause_vset(char **cause, const char *fmt, va_list ap)
 {
 	if (!cause)
 		return;
-	va_list ap;
-	va_start(ap, fmt);
 	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
 	free(*cause);
 	*cause = s;
+}
+
+void cause_set(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cause_vset(cause, fmt, ap);
+	va_end(ap);
 }
 
 static void sb_grow(struct strbuf *sb, size_t more)

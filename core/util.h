@@ -20,6 +20,7 @@ char *xvasprintf(const char *fmt, va_list ap);
 
 /* Replaces *cause (freeing the old text) with a formatted message. */
 void cause_set(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cause_vset(char **cause, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Growable string. */
 struct strbuf {
