@@ -58,7 +58,9 @@ const struct profile_tools *profile_tools(const struct toggles *t)
 	pt.profgen = tool_word(pg);
 	pt.profgen_major = pg->major;
 	pt.profgen_kernel = tc.profgen_kernel;
-	pt.create_llvm_prof = tool_word(&tc.tools[TOOL_CREATE_LLVM_PROF]);
+	/* One too old to write extbinary would fail after the whole recording: not used. */
+	if (toolchain_create_llvm_prof_ok(&tc))
+		pt.create_llvm_prof = tool_word(&tc.tools[TOOL_CREATE_LLVM_PROF]);
 	pt.profdata = tool_word(&tc.tools[TOOL_LLVM_PROFDATA]);
 	toolchain_free(&tc);
 	return &pt;
@@ -181,10 +183,10 @@ static int check_tools(const struct session *s, char **cause)
 		if (pt->profgen)
 			cause_set(cause, _("llvm-profgen %d has no --kernel (that came with LLVM 19)%s: install "
 					   "LLVM 19 or later"), pt->profgen_major,
-				  script ? "" : _(", and create_llvm_prof is not installed either"));
+				  script ? "" : _(", and no create_llvm_prof v0.30.1 or later is installed either"));
 		else
-			cause_set(cause, _("llvm-profgen is missing (and create_llvm_prof too): install LLVM 19 "
-					   "or later"));
+			cause_set(cause, _("llvm-profgen is missing (and no create_llvm_prof v0.30.1 or later "
+					   "either): install LLVM 19 or later"));
 		return -1;
 	}
 	return 0;

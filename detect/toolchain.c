@@ -408,6 +408,18 @@ static void tool_find(struct toolchain *tc, enum tool_id id, const struct toolch
 		const char *p = strstr(out, "libpfm4:");
 		tc->perf_libpfm = !p ? -1 : strncmp(p + strcspn(p, "["), "[ on", 4) == 0;
 	}
+	if (id == TOOL_CREATE_LLVM_PROF && !t->version) {
+		/* Distribution builds (Debian's 0.19) print no version: what
+		 * --help says --format takes tells a tool that can write the
+		 * kernel's extbinary profile from one that would fail after the
+		 * whole recording. */
+		const char *help[] = { "--help", NULL };
+		free(out);
+		out = NULL;
+		free(query_version(t->path, help, timeout_ms, NULL, &out));
+		const char *f = out ? strstr(out, "-format") : NULL;
+		tc->clp_extbinary = !f ? -1 : strstr(f, "extbinary") != NULL;
+	}
 	free(out);
 }
 
@@ -430,6 +442,7 @@ int toolchain_detect(const struct toolchain_opts *opts, struct toolchain *tc, ch
 		opts = &defaults;
 	memset(tc, 0, sizeof(*tc));
 	tc->perf_libpfm = -1;
+	tc->clp_extbinary = -1;
 	if (opts->llvm_dir) {
 		struct stat st;
 		if (stat(opts->llvm_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {

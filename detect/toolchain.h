@@ -41,6 +41,7 @@ struct toolchain {
 	int llvm_major;          /* clang's major version; 0 without clang */
 	bool profgen_kernel;     /* llvm-profgen handles --kernel (LLVM >= 19) */
 	int perf_libpfm;         /* perf built with libpfm4: 1 yes, 0 no, -1 unknown */
+	int clp_extbinary;       /* create_llvm_prof writes --format=extbinary: 1 yes, 0 no, -1 unknown */
 	enum distro distro;
 	struct tool tools[TOOL_COUNT];
 	struct resources res;
@@ -70,6 +71,9 @@ char *toolchain_install_command(const struct toolchain *tc);
 char *toolchain_parse_version(const char *output, int *major);
 /* -1, 0, 1 as version a is older, equal, newer than b ("0.30.1" vs "0.30"). */
 int toolchain_version_cmp(const char *a, const char *b);
+/* create_llvm_prof is there and can write a kernel profile (v0.30.1 or later,
+ * or, when it does not say its version, its --help offers extbinary). */
+bool toolchain_create_llvm_prof_ok(const struct toolchain *tc);
 /* From <sysroot>/etc/os-release (ID, ID_LIKE). */
 enum distro toolchain_distro(const char *sysroot);
 const char *toolchain_distro_name(enum distro d);

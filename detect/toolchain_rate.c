@@ -98,9 +98,14 @@ static char *tool_describe(const struct toolchain *tc, const struct tool *t)
 static const char *const AUTOFDO_GIT =
 	N_("build create_llvm_prof v0.30.1 or later from https://github.com/google/autofdo");
 
-static bool create_llvm_prof_ok(const struct tool *c)
+bool toolchain_create_llvm_prof_ok(const struct toolchain *tc)
 {
-	return c->path && (!c->version || toolchain_version_cmp(c->version, "0.30.1") >= 0);
+	const struct tool *c = &tc->tools[TOOL_CREATE_LLVM_PROF];
+	if (!c->path)
+		return false;
+	if (c->version)
+		return toolchain_version_cmp(c->version, "0.30.1") >= 0;
+	return tc->clp_extbinary != 0;
 }
 
 static void rate_profgen(struct toolchain *tc)
@@ -124,7 +129,7 @@ static void rate_profgen(struct toolchain *tc)
 		why = xasprintf(_("%s %s is too old for --kernel (needs LLVM %d or later)"), t->name,
 				t->version, PROFGEN_KERNEL_MAJOR);
 	char *inst = remedy_install(tc, TOOL_LLVM_PROFGEN);
-	if (create_llvm_prof_ok(&tc->tools[TOOL_CREATE_LLVM_PROF])) {
+	if (toolchain_create_llvm_prof_ok(tc)) {
 		t->status = CHECK_WARN;
 		t->message = xasprintf(_("%s; create_llvm_prof will convert the profile instead"), why);
 		t->remedy = xasprintf(_("To use llvm-profgen --kernel, install LLVM %d or later: %s"),
@@ -148,17 +153,22 @@ static void rate_create_llvm_prof(struct toolchain *tc)
 		t->message = xasprintf(_("create_llvm_prof not found: Propeller needs it%s"),
 				       tc->profgen_kernel ? _("; AutoFDO gets by with llvm-profgen") : "");
 		t->remedy = xasprintf(_("For Propeller, %s."), _(AUTOFDO_GIT));
-	} else if (!create_llvm_prof_ok(t)) {
+	} else if (!toolchain_create_llvm_prof_ok(tc)) {
 		t->status = CHECK_WARN;
-		t->message = xasprintf(_("create_llvm_prof %s is too old for kernel profiles (needs "
-					 "v0.30.1 or later)"), t->version);
+		if (t->version)
+			t->message = xasprintf(_("create_llvm_prof %s is too old for kernel profiles (needs "
+						 "v0.30.1 or later)"), t->version);
+		else
+			t->message = xstrdup(_("create_llvm_prof is too old for kernel profiles: its --format "
+					       "has no extbinary (a distribution build of an old release; needs "
+					       "v0.30.1 or later)"));
 		/* A sentence of its own: translations cannot capitalize AUTOFDO_GIT by hand. */
 		t->remedy = xstrdup(_("Build create_llvm_prof v0.30.1 or later from https://github.com/google/autofdo."));
 	} else {
 		char *d = tool_describe(tc, t);
 		t->status = CHECK_OK;
-		t->message = t->version ? xstrdup(d)
-					: xasprintf(_("%s; kernel profiles need v0.30.1 or later"), d);
+		t->message = t->version || tc->clp_extbinary == 1
+			? xstrdup(d) : xasprintf(_("%s; kernel profiles need v0.30.1 or later"), d);
 		free(d);
 	}
 }

@@ -19,9 +19,10 @@ esac
 debian_build="build-essential pkg-config gettext libncurses-dev libpfm4-dev libcpuid-dev
  libalpm-dev libarchive-dev libcurl4-openssl-dev libgpgme-dev libelf-dev libjson-c-dev
  zlib1g-dev libcmocka-dev"
-# makepkg and what it packs with: the package tests build real packages; locales: the German test.
+# makepkg and what it packs with: the package tests build real packages; locales: the German test;
+# autofdo: Debian's create_llvm_prof 0.19, too old for kernel profiles, which kfdo must tell.
 debian_test="tmux git procps clang-19 lld-19 llvm-19 locales makepkg libarchive-tools fakeroot zstd xz-utils
- linux-perf stress-ng sysbench rt-tests"
+ linux-perf stress-ng sysbench rt-tests autofdo"
 # Real kernel builds for make check-e2e.
 # rsync: make pacman-pkg's -api-headers package runs headers_install, which needs it.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils

@@ -82,6 +82,16 @@ static void fake_tool_text(const char *root, const char *name, const char *text)
 	free(out);
 }
 
+/* create_llvm_prof as distributions build it: --version names only the
+ * program, --help (exit 1, as gflags and absl do) prints the fixture. */
+static void fake_clp(const char *root, const char *help_fixture)
+{
+	char *script = xasprintf("#!/bin/sh\nif [ \"$1\" = --help ]; then /bin/cat '%s/%s'; exit 1; fi\n"
+				 "echo create_llvm_prof\n", TC_FIXTURES, help_fixture);
+	put_file(root, "usr/bin/create_llvm_prof", script, 0755);
+	free(script);
+}
+
 /* Everything but the LLVM tools. */
 static void fake_base_tools(const char *root)
 {
@@ -351,11 +361,33 @@ static void test_clang18_profgen_too_old(void **state)
 	check_list_free(&l);
 	toolchain_free(&tc);
 
-	/* Debian's autofdo 0.19 is too old for kernel profiles. */
+	/* One that says its version: 0.19 is too old for kernel profiles. */
 	fake_tool_text(root, "create_llvm_prof", "create_llvm_prof version 0.19\n");
 	assert_int_equal(toolchain_detect(&o, &tc, NULL), 0);
 	assert_int_equal(tc.tools[TOOL_LLVM_PROFGEN].status, CHECK_FAIL);
 	assert_int_equal(tc.tools[TOOL_CREATE_LLVM_PROF].status, CHECK_WARN);
+	toolchain_free(&tc);
+
+	/* Debian's real autofdo 0.19 prints no version at all; its --help shows
+	 * a --format without extbinary: too old, found before any recording. */
+	fake_clp(root, "create_llvm_prof-0.19-debian-help.txt");
+	assert_int_equal(toolchain_detect(&o, &tc, NULL), 0);
+	assert_null(tc.tools[TOOL_CREATE_LLVM_PROF].version);
+	assert_int_equal(tc.clp_extbinary, 0);
+	assert_false(toolchain_create_llvm_prof_ok(&tc));
+	assert_int_equal(tc.tools[TOOL_LLVM_PROFGEN].status, CHECK_FAIL);
+	assert_int_equal(tc.tools[TOOL_CREATE_LLVM_PROF].status, CHECK_WARN);
+	assert_non_null(strstr(tc.tools[TOOL_CREATE_LLVM_PROF].message, "no extbinary"));
+	toolchain_free(&tc);
+
+	/* A current build (absl flags, no version either) offers extbinary: used. */
+	fake_clp(root, "create_llvm_prof-absl-help.txt");
+	assert_int_equal(toolchain_detect(&o, &tc, NULL), 0);
+	assert_int_equal(tc.clp_extbinary, 1);
+	assert_true(toolchain_create_llvm_prof_ok(&tc));
+	assert_int_equal(tc.tools[TOOL_LLVM_PROFGEN].status, CHECK_WARN);
+	assert_int_equal(tc.tools[TOOL_CREATE_LLVM_PROF].status, CHECK_OK);
+	assert_null(strstr(tc.tools[TOOL_CREATE_LLVM_PROF].message, "v0.30.1"));
 	toolchain_free(&tc);
 
 	/* Any llvm-profgen >= 19 will do, even beside clang 18. */
@@ -485,6 +517,13 @@ static void test_real_toolchain(void **state)
 	assert_true(tc.profgen_kernel);
 	assert_true(tc.res.cpus >= 1);
 	assert_true(tc.res.jobs >= 1 && tc.res.jobs <= tc.res.cpus);
+	/* Debian's real autofdo (scripts/deps.sh test installs it) prints no
+	 * version: its own --help decided, and it cannot write extbinary. */
+	const struct tool *clp = &tc.tools[TOOL_CREATE_LLVM_PROF];
+	if (clp->path && !clp->version && access("/var/lib/dpkg/info/autofdo.list", F_OK) == 0) {
+		assert_int_equal(tc.clp_extbinary, 0);
+		assert_int_equal(clp->status, CHECK_WARN);
+	}
 	struct check_list l = { 0 };
 	toolchain_checks(&tc, &l);
 	for (size_t i = 0; i < l.n; i++)
