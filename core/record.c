@@ -96,17 +96,25 @@ static int push_bench(const struct session *s, char ***v, char **cause)
 				   "--bench perf (perf bench comes with perf)"), b);
 		return -1;
 	}
-	if (strcmp(b, "perf") == 0) {
+	if (strcmp(b, "perf") == 0 || strcmp(b, "hackbench") == 0) {
+		/* A fixed amount of work (about 85 s on 2 cores, far less on 32), with no
+		 * option for a length: kfdo runs it again and again until the time is up. */
+		char *self = plan_self_exe();
+		strv_push(v, self);
+		free(self);
+		strv_push(v, "__repeat");
+		strv_pushf(v, "%d", secs);
+		strv_push(v, "--");
 		/* Mostly kernel time: 800 tasks exchanging messages through pipes and sockets. */
-		const char *a[] = { "perf", "bench", "sched", "messaging", "-g", "20", "-l", "10000" };
-		for (size_t i = 0; i < ARRAY_LEN(a); i++)
-			strv_push(v, a[i]);
-	} else if (strcmp(b, "hackbench") == 0) {
-		const char *a[] = { "hackbench", "-g", "20", "-l", "10000" };
-		for (size_t i = 0; i < ARRAY_LEN(a); i++)
-			strv_push(v, a[i]);
+		const char *perf[] = { "perf", "bench", "sched", "messaging", "-g", "20", "-l", "10000" };
+		const char *hack[] = { "hackbench", "-g", "20", "-l", "10000" };
+		bool p = strcmp(b, "perf") == 0;
+		for (size_t i = 0; i < (p ? ARRAY_LEN(perf) : ARRAY_LEN(hack)); i++)
+			strv_push(v, p ? perf[i] : hack[i]);
 	} else if (strcmp(b, "stress-ng") == 0) {
-		/* 0 instances: one per CPU. Kernel-heavy stressors only; --cpu would profile user code. */
+		/* It ends itself at --timeout, as sysbench does at --time, and prints its
+		 * metrics: no repeater. 0 instances: one per CPU. Kernel-heavy stressors
+		 * only; --cpu would profile user code. */
 		const char *a[] = { "stress-ng", "--fork", "0", "--pipe", "0", "--switch", "0", "--sock", "0",
 				    "--dentry", "0", "--metrics-brief" };
 		for (size_t i = 0; i < ARRAY_LEN(a); i++)

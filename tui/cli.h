@@ -25,6 +25,8 @@ int cli_run(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_profile(int argc, char **argv);
 int cli_packages(int argc, char **argv);
+/* kfdo __repeat SECONDS -- ARGV...: internal, the benchmark workloads' timer (cli_repeat.c). */
+int cli_repeat(int argc, char **argv);
 /* The full-screen wizard (tui/wizard.c). */
 int tui_main(int argc, char **argv);
 /* Takes the session's lock (one kfdo at work per session): the fd to keep

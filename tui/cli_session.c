@@ -70,7 +70,7 @@ const char *const cli_session_help =
 	   "                       run through sh -c), timed (everything the system does for --minutes),\n"
 	   "                       bench (a benchmark tool)\n"
 	   "  --command 'CMD'      the command workload (implies --workload command)\n"
-	   "  --minutes N          length of a timed capture (and of stress-ng/sysbench)\n"
+	   "  --minutes N          length of a timed capture or a benchmark (repeated until then)\n"
 	   "  --bench NAME         perf (perf bench, always there), stress-ng, sysbench or hackbench\n"
 	   "  --workload-tree DIR  the tree the kbuild workload rebuilds (default: the session's, built in\n"
 	   "                       kfdo's scratch directory, never in place)\n"

@@ -44,7 +44,8 @@ static const char *const why[STEP_COUNT] = {
 	[STEP_PROFILE] = N_("The profile is only as good as the workload: record what you want the kernel "
 			    "to be fast at (a kernel build, your application, a benchmark). perf samples the "
 			    "branches the kernel takes while it runs. Up/Down picks a workload, Space chooses it, "
-			    "typing fills the command or the tree, Left/Right changes minutes and benchmarks. "
+			    "typing fills the command or the tree, Left/Right changes minutes and benchmarks, +/- a "
+			    "benchmark's minutes (perf bench and hackbench run again until they are up). "
 			    "Enter checks perf_event_paranoid and kptr_restrict first and offers their fix; s stops "
 			    "the recording cleanly (perf writes perf.data and the step goes on), c cancels it."),
 	[STEP_CONVERT] = N_("llvm-profgen reads perf.data against the unstripped vmlinux of the running "

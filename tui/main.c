@@ -122,6 +122,9 @@ int main(int argc, char **argv)
 	}
 	const char *name = argv[optind];
 	int first = optind;
+	/* Internal, so not in the table kfdo --help lists: perf record's workload. */
+	if (strcmp(name, "__repeat") == 0)
+		return cli_repeat(argc - first, argv + first);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0) {
 			optind = 0; /* getopt starts afresh for the command's own options */

@@ -147,6 +147,11 @@ static char *kind_detail(struct tui *t, enum workload_kind k)
 				sb_addf(&missing, "%s%s", missing.len ? ", " : "", b[i].name);
 		char *m = missing.len ? xasprintf(_("%s. Not installed: %s."), _(b[bench_index(s)].what), missing.s)
 				      : xasprintf("%s.", _(b[bench_index(s)].what));
+		/* perf bench and hackbench end sooner: kfdo __repeat runs them again. */
+		char *all = xasprintf(_("%s Recorded for %d minutes, the benchmark run again if it ends sooner."), m,
+				      s->workload.minutes);
+		free(m);
+		m = all;
 		sb_free(&missing);
 		return m;
 	}
@@ -179,7 +184,8 @@ static int workload_rows(struct tui *t, struct rect r, int row)
 		else if (kinds[i] == WORKLOAD_TIMED)
 			m = xasprintf(_("< %d > minutes"), w->minutes);
 		else
-			m = xasprintf("< %s >", record_benches(&(size_t){ 0 })[bench_index(t->s)].name);
+			m = xasprintf(_("< %s > for %d minutes (+/-)"), record_benches(&(size_t){ 0 })[bench_index(t->s)].name,
+				      w->minutes);
 		if (m)
 			text_put(y, x, m, fw, role, true);
 		free(m);
@@ -432,7 +438,9 @@ static int prof_key(struct tui *t, int key)
 		return RE_REDRAW | RE_HANDLED | RE_STEPS;
 	}
 	int dir = key == KEY_LEFT || key == '-' ? -1 : key == KEY_RIGHT || key == '+' ? 1 : 0;
-	if (dir && k == WORKLOAD_TIMED) {
+	/* On the benchmark row the arrows choose the tool and +/- its minutes. */
+	bool minutes = k == WORKLOAD_TIMED || (k == WORKLOAD_BENCHMARK && (key == '-' || key == '+'));
+	if (dir && minutes) {
 		int m = w->minutes + dir;
 		w->minutes = m < 1 ? 1 : m > MINUTES_MAX ? MINUTES_MAX : m;
 		w->kind = k;

@@ -101,6 +101,11 @@ expect_flat "with their fix shown (as root: no sudo)" \
 expect_not "no notice of a missing engine" "Not in this version yet"
 keys Down
 expect "the benchmark row says what it runs" "perf bench sched messaging"
+expect_flat "and for how long, repeated if it ends sooner" "Recorded for 10 minutes, the benchmark run again if it ends sooner"
+keys +
+expect "+ on the benchmark row: its minutes (and the benchmark chosen)" "\(•\) A benchmark: < perf > for 11 minutes"
+keys -
+expect "- takes one back" "\(•\) A benchmark: < perf > for 10 minutes"
 keys Up Up
 # A workload that takes 2 s to wind down after the stop, so that the stopping state can be read.
 typ 'trap "sleep 2" INT; trap "" TERM; sleep 60'

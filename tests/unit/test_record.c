@@ -284,15 +284,33 @@ static void test_bench_workload(void **state)
 	s->workload.kind = WORKLOAD_BENCHMARK;
 	struct plan p = { 0 };
 	char *cause = NULL;
-	/* perf bench comes with perf (the wrapper on PATH is a perf too). */
+	/* perf bench comes with perf (the wrapper on PATH is a perf too). It does a
+	 * fixed amount of work, so kfdo's own binary repeats it for the minutes
+	 * chosen (tests/cli/test_repeat.sh runs the repeater). */
 	if (record_bench_installed("perf")) {
+		s->workload.minutes = 3;
 		assert_int_equal(record_plan(s, &p, &cause), 0);
 		char **v = p.cmds[0].argv;
 		size_t dd = 0;
 		while (strcmp(v[dd], "--") != 0)
 			dd++;
-		const char *bench[] = { "perf", "bench", "sched", "messaging", "-g", "20", "-l", "10000", NULL };
+		char *self = plan_self_exe();
+		const char *bench[] = { self, "__repeat", "180", "--", "perf", "bench", "sched", "messaging",
+					"-g", "20", "-l", "10000", NULL };
 		assert_argv(v + dd + 1, bench);
+		free(self);
+		plan_free(&p);
+	}
+	/* stress-ng ends itself at --timeout: no repeater around it. */
+	if (record_bench_installed("stress-ng")) {
+		session_set(&s->workload.bench, "stress-ng");
+		assert_int_equal(record_plan(s, &p, &cause), 0);
+		char **v = p.cmds[0].argv;
+		size_t dd = 0;
+		while (strcmp(v[dd], "--") != 0)
+			dd++;
+		assert_string_equal(v[dd + 1], "stress-ng");
+		assert_string_equal(v[strv_len(v) - 1], "--timeout=180s");
 		plan_free(&p);
 	}
 	session_set(&s->workload.bench, "geekbench");

@@ -1,0 +1,130 @@
+# kfdo __repeat SECONDS -- COMMAND...: the workload perf record runs for the
+# benchmarks that do a fixed amount of work (perf bench, hackbench), so that
+# --minutes holds for them too. Real processes: it runs a command again and
+# again, stops it at the deadline (SIGINT, then SIGTERM), passes a failure on,
+# and whatever stops it (a signal to it, as perf record sends one, or to the
+# whole group, as kfdo's stop on request does) leaves no process behind.
+# Bounds are generous: a slow CI machine must not fail them.
+. tests/cli/lib.sh
+# A failed assertion must not leave its sleeps running: only the pids the runs wrote down.
+trap 'kill -KILL $(cat "$T/long" "$T/deaf" "$T/orphans" "$T/tree" 2>/dev/null) 2>/dev/null; rm -rf "$T"' EXIT
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# alive PID...: the ones still running (a zombie is not running).
+alive() {
+    for p in "$@"; do
+        s=$(ps -o stat= -p "$p" 2>/dev/null) && case $s in Z*) ;; *) echo "$p" ;; esac
+    done
+}
+# wait_lines FILE N: until FILE has N lines (at most 10 s).
+wait_lines() {
+    for _ in $(seq 100); do
+        [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# --- the command line ---
+run __repeat
+expect_rc "no SECONDS: a usage error" 2
+expect_err "saying what is missing, with the usage" "seconds, is missing.*|Usage: kfdo __repeat SECONDS -- COMMAND"
+run __repeat 1m -- true
+expect_rc "SECONDS must be a whole number" 2
+expect_err "named as it was given" "not '1m'"
+run __repeat 3 true
+expect_rc "'--' is required before the command" 2
+run __repeat 3 --
+expect_rc "and a command after it" 2
+run --help
+grep -q __repeat "$T/out" && not_ok "kfdo --help does not list the internal command" ||
+    ok "kfdo --help does not list the internal command"
+
+# --- a short command, again and again, one run at a time ---
+t0=$(now_ms)
+run __repeat 3 -- sh -c "echo start >> '$T/runs'; sleep 0.2; echo end >> '$T/runs'"
+t1=$(now_ms)
+expect_rc "the time ran out: success" 0
+n=$(grep -c start "$T/runs")
+[ "$n" -ge 3 ] && ok "the command ran several times ($n)" || not_ok "the command ran several times" "$n runs"
+# start end start end ... start [end]: a run starts only once the one before has ended.
+awk 'NR % 2 == 1 && $0 != "start" || NR % 2 == 0 && $0 != "end" { bad = 1 } END { exit bad }' "$T/runs" &&
+    ok "never two runs at once" || not_ok "never two runs at once" "$(tr '\n' ' ' <"$T/runs")"
+[ $((t1 - t0)) -ge 3000 ] && ok "not over before the time" || not_ok "not over before the time" "$((t1 - t0)) ms"
+[ $((t1 - t0)) -lt 20000 ] && ok "over soon after it" || not_ok "over soon after it" "$((t1 - t0)) ms"
+expect_err "each new run is said in the log" "sh ended after .* \(run 1\): running it again, .* left"
+expect_err "and the end of the time" "3s are up: stopping sh \(run $n\)"
+
+# --- a run longer than the time: stopped at the deadline ---
+t0=$(now_ms)
+run __repeat 2 -- sh -c "echo \$\$ > '$T/long'; exec sleep 600"
+t1=$(now_ms)
+expect_rc "a long run stopped at the deadline: success" 0
+[ $((t1 - t0)) -lt 20000 ] && ok "stopped at the deadline, not at its end" ||
+    not_ok "stopped at the deadline, not at its end" "$((t1 - t0)) ms"
+[ -z "$(alive "$(cat "$T/long")")" ] && ok "the long run is gone" || not_ok "the long run is gone"
+
+# A run that ignores SIGINT gets SIGTERM after the grace.
+run __repeat 1 -- sh -c "trap '' INT; echo \$\$ > '$T/deaf'; exec sleep 600"
+expect_rc "a run deaf to SIGINT: still success" 0
+expect_err "it gets SIGTERM, and the log says so" "sending SIGTERM"
+[ -z "$(alive "$(cat "$T/deaf")")" ] && ok "the deaf run is gone" || not_ok "the deaf run is gone"
+
+# Each run leaves a process behind (its parent ends first): all of them are
+# the repeater's to stop, found as its descendants.
+run __repeat 2 -- sh -c "sleep 600 & echo \$! >> '$T/orphans'; sleep 0.3"
+expect_rc "runs that leave orphans: success" 0
+set -- $(cat "$T/orphans")
+[ $# -ge 2 ] && ok "several runs left an orphan ($#)" || not_ok "several runs left an orphan" "$#"
+left=$(alive "$@")
+[ -z "$left" ] && ok "every orphan is stopped with the last run" || not_ok "every orphan is stopped with the last run" "$left"
+
+# --- failures: passed on at once, never repeated ---
+t0=$(now_ms)
+run __repeat 60 -- sh -c "echo x >> '$T/fails'; exit 7"
+t1=$(now_ms)
+expect_rc "a failing run: its exit status" 7
+[ "$(wc -l <"$T/fails")" -eq 1 ] && ok "a failing run is not run again" || not_ok "a failing run is not run again"
+[ $((t1 - t0)) -lt 30000 ] && ok "nor waited on until the time is up" || not_ok "nor waited on until the time is up"
+expect_err "the log says which and how" "sh failed with exit status 7 after .* \(run 1\): not running it again"
+run __repeat 60 -- sh -c 'kill -TERM $$'
+expect_rc "a run killed by a signal: the repeater ends by it too" 143
+run __repeat 60 -- kfdo-no-such-benchmark
+expect_rc "a command that is not there: 127, as a shell says" 127
+expect_err "named" "cannot run 'kfdo-no-such-benchmark'"
+
+# --- stopped from outside: nothing left behind ---
+tree_cmd="sleep 600 & echo \$! >> '$T/tree'; echo \$\$ >> '$T/tree'; wait"
+# SIGTERM to the repeater alone, as perf record sends its workload on Ctrl-C.
+"$KFDO" __repeat 60 -- sh -c "$tree_cmd" >"$T/out" 2>"$T/err" &
+pid=$!
+wait_lines "$T/tree" 2 || not_ok "the run started"
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+expect_rc "SIGTERM: the repeater ends by it" 143
+expect_err "and says so" "got SIGTERM: stopping sh \(run 1\)"
+left=$(alive $(cat "$T/tree"))
+[ -z "$left" ] && ok "SIGTERM: the run and its child are gone" || not_ok "SIGTERM: the run and its child are gone" "$left"
+
+# SIGINT to the whole process group, as kfdo's stop on request and the disk floor send it.
+rm -f "$T/tree"
+setsid "$KFDO" __repeat 60 -- sh -c "$tree_cmd" >"$T/out" 2>"$T/err" &
+pid=$!
+wait_lines "$T/tree" 2 || not_ok "the run started"
+kill -INT -- "-$pid"
+wait "$pid"
+rc=$?
+expect_rc "SIGINT to the group: the repeater ends by it" 130
+left=$(alive $(cat "$T/tree"))
+[ -z "$left" ] && ok "SIGINT to the group: nothing left" || not_ok "SIGINT to the group: nothing left" "$left"
+
+# --- the real benchmark: perf bench's 80 processes all end at the deadline ---
+if command -v perf >/dev/null && perf bench sched messaging -g 1 -l 1 >/dev/null 2>&1; then
+    run __repeat 3 -- perf bench sched messaging -g 2 -l 5000000
+    expect_rc "perf bench stopped at the deadline: success" 0
+    left=$(pgrep -f 'messaging -g 2 -l 5000000')
+    [ -z "$left" ] && ok "no perf bench process is left" || not_ok "no perf bench process is left" "$left"
+else
+    ok "perf bench stopped at the deadline # SKIP perf bench cannot run here"
+fi
