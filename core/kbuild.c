@@ -30,9 +30,14 @@ static double dmax(double a, double b)
 	return a > b ? a : b;
 }
 
+struct tag_key {
+	uint64_t lo, hi;
+};
+
 struct kbuild_progress {
 	struct kbuild_counts counts;
 	struct kbuild_tag_count *tags;
+	struct tag_key *tag_keys;	/* tags[i].tag, packed */
 	size_t n_tags, cap_tags, last_tag;
 	/* When steps were printed: step_t[k] is when step (k + 1) * stride was. A
 	 * flood of output (a million lines of a log replayed) must not grow memory:
@@ -96,6 +101,7 @@ void kbuild_free(struct kbuild_progress *p)
 	if (!p)
 		return;
 	free(p->tags);
+	free(p->tag_keys);
 	free(p->step_t);
 	free(p->dir);
 	free(p->last_line);
@@ -122,43 +128,86 @@ static void replace_str(char **dst, const char *s, size_t n)
 	(*dst)[n] = '\0';
 }
 
-/* *dst = a [sep b]: into the same buffer when it is big enough (a flood of
- * lines must not cost an allocation each). */
-static void buf_set(char **dst, size_t *cap, const char *a, size_t na, const char *b, size_t nb)
+/* Every step line of a flood goes through the copies and compares below: the
+ * pieces are short (2-40 bytes), so eight bytes at a time inline beat a libc
+ * call each (measured with tests/tools/jobflood). They take the first byte of
+ * a word as its lowest: kfdo runs on x86-64, which is little-endian. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "kbuild.c reads words as little-endian");
+/* last_line has room for this much more than the line: a step's tag is read
+ * as two whole words, masked off. */
+#define LINE_SLACK 16
+
+static inline uint64_t load8(const char *s)
 {
-	size_t n = na + (b ? 1 + nb : 0);
-	if (n + 1 > *cap) {
-		*cap = n + 1 > 2 * *cap ? n + 1 : 2 * *cap;
-		free(*dst);
-		*dst = xmalloc(*cap);
-	}
-	memcpy(*dst, a, na);
-	if (b) {
-		(*dst)[na] = ' ';
-		memcpy(*dst + na + 1, b, nb);
-	}
-	(*dst)[n] = '\0';
+	uint64_t w;
+	memcpy(&w, s, 8);
+	return w;
 }
 
-/* Whether the NUL-terminated tags a and b (b is len long) are the same: a few
- * bytes, compared inline rather than through a libc call per line. */
-static inline bool tag_eq(const char *a, const char *b, size_t len)
+static inline void store8(char *d, uint64_t w)
 {
-	for (size_t k = 0; k <= len; k++)
-		if (a[k] != b[k])
-			return false;
-	return true;
+	memcpy(d, &w, 8);
+}
+
+/* n bytes from s to d (not overlapping). */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			store8(d + i, load8(s + i));
+		store8(d + n - 8, load8(s + n - 8));
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	}
+}
+
+/* Makes *buf hold at least n bytes; what it held is lost. */
+static void buf_reserve(char **buf, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return;
+	*cap = n > 2 * *cap ? n : 2 * *cap;
+	free(*buf);
+	*buf = xmalloc(*cap);
+}
+
+/* A tag (at most KBUILD_TAG_MAX bytes) as two words, zero-padded: two
+ * compares instead of a byte loop. Reads 16 bytes at tag: it lies in
+ * last_line, whose LINE_SLACK covers that. */
+static inline struct tag_key tag_key(const char *tag, size_t len)
+{
+	uint64_t lo = load8(tag), hi = load8(tag + 8);
+	if (len < 8) {
+		lo &= ((uint64_t)1 << (8 * len)) - 1;
+		hi = 0;
+	} else {
+		hi &= ((uint64_t)1 << (8 * (len - 8))) - 1;
+	}
+	return (struct tag_key){ lo, hi };
+}
+
+static inline bool key_eq(struct tag_key a, struct tag_key b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
 }
 
 static void tag_add(struct kbuild_progress *p, const char *tag, size_t len)
 {
+	struct tag_key k = tag_key(tag, len);
 	/* Tags come in runs (CC, CC, ..., AR, AR): the last one first. */
-	if (p->n_tags && tag_eq(p->tags[p->last_tag].tag, tag, len)) {
+	if (p->n_tags && key_eq(p->tag_keys[p->last_tag], k)) {
 		p->tags[p->last_tag].count++;
 		return;
 	}
 	for (size_t i = 0; i < p->n_tags; i++)
-		if (tag_eq(p->tags[i].tag, tag, len)) {
+		if (key_eq(p->tag_keys[i], k)) {
 			p->tags[i].count++;
 			p->last_tag = i;
 			return;
@@ -166,10 +215,12 @@ static void tag_add(struct kbuild_progress *p, const char *tag, size_t len)
 	if (p->n_tags == p->cap_tags) {
 		p->cap_tags = p->cap_tags ? 2 * p->cap_tags : 32;
 		p->tags = xrealloc(p->tags, p->cap_tags * sizeof(*p->tags));
+		p->tag_keys = xrealloc(p->tag_keys, p->cap_tags * sizeof(*p->tag_keys));
 	}
 	p->last_tag = p->n_tags;
+	p->tag_keys[p->n_tags] = k;
 	struct kbuild_tag_count *tc = &p->tags[p->n_tags++];
-	snprintf(tc->tag, sizeof(tc->tag), "%s", tag);
+	snprintf(tc->tag, sizeof(tc->tag), "%.*s", (int)len, tag);
 	tc->count = 1;
 }
 
@@ -182,7 +233,8 @@ static int anchor_cmp(const void *a, const void *b)
  * history's anchors. */
 static void anchor_note(struct kbuild_progress *p, double t)
 {
-	if (p->compiles % p->seen_stride == 0) {
+	/* The strides are powers of two: a mask, not a division per line. */
+	if ((p->compiles & (p->seen_stride - 1)) == 0) {
 		if (p->n_seen == SEEN_MAX) {
 			for (size_t i = 0; i < SEEN_MAX / 2; i++) {
 				free(p->seen[2 * i].label);
@@ -191,7 +243,7 @@ static void anchor_note(struct kbuild_progress *p, double t)
 			p->n_seen = SEEN_MAX / 2;
 			p->seen_stride *= 2;
 		}
-		if (p->compiles % p->seen_stride == 0)
+		if ((p->compiles & (p->seen_stride - 1)) == 0)
 			p->seen[p->n_seen++] = (struct kbuild_anchor){ xstrdup(p->last_step), t };
 	}
 	if (!p->has_history || !p->hist.n_anchors)
@@ -213,13 +265,13 @@ static void anchor_note(struct kbuild_progress *p, double t)
 	}
 }
 
-/* tag ("CC", NUL-terminated) is tag_len long; arg (NUL-terminated) arg_len. */
+/* tag ("CC") is tag_len long, not NUL-terminated; arg (NUL-terminated) arg_len. */
 static void step_add(struct kbuild_progress *p, const char *tag, size_t tag_len, const char *arg, size_t arg_len,
 		     double t)
 {
 	p->counts.steps++;
 	p->t_step = t;
-	if (p->counts.steps % p->stride == 0) {
+	if ((p->counts.steps & (p->stride - 1)) == 0) {
 		if (p->n_step_t == STEP_TIMES) {
 			/* Keep steps 2s, 4s, ...: step_t[k] becomes when step (k + 1) * 2s was. */
 			for (size_t k = 0; k < STEP_TIMES / 2; k++)
@@ -227,20 +279,27 @@ static void step_add(struct kbuild_progress *p, const char *tag, size_t tag_len,
 			p->n_step_t = STEP_TIMES / 2;
 			p->stride *= 2;
 		}
-		if (p->counts.steps % p->stride == 0)
+		if ((p->counts.steps & (p->stride - 1)) == 0)
 			p->step_t[p->n_step_t++] = t;
 	}
 	tag_add(p, tag, tag_len);
-	buf_set(&p->last_step, &p->last_step_cap, tag, tag_len, arg, arg_len);
+	/* last_step = tag ' ' arg */
+	buf_reserve(&p->last_step, &p->last_step_cap, tag_len + 1 + arg_len + 1);
+	copy_short(p->last_step, tag, tag_len);
+	p->last_step[tag_len] = ' ';
+	copy_short(p->last_step + tag_len + 1, arg, arg_len);
+	p->last_step[tag_len + 1 + arg_len] = '\0';
 	if (tag_len == 2 && (memcmp(tag, "CC", 2) == 0 || memcmp(tag, "AS", 2) == 0)) {
 		p->compiles++;
 		p->t_compile = t;
 		anchor_note(p, t);
-		const char *slash = strrchr(arg, '/');
-		if (slash)
-			buf_set(&p->dir, &p->dir_cap, arg, (size_t)(slash - arg), NULL, 0);
-		else
-			buf_set(&p->dir, &p->dir_cap, ".", 1, NULL, 0);
+		const char *q = strrchr(arg, '/');
+		size_t slash = q ? (size_t)(q - arg) : 1;
+		if (!q)
+			arg = ".";
+		buf_reserve(&p->dir, &p->dir_cap, slash + 1);
+		copy_short(p->dir, arg, slash);
+		p->dir[slash] = '\0';
 	}
 }
 
@@ -377,7 +436,9 @@ void kbuild_feed_n(struct kbuild_progress *p, const char *line, size_t n, double
 		n = (size_t)(cut - line);
 	if ((cut = memchr(line, '\n', n)))
 		n = (size_t)(cut - line);
-	buf_set(&p->last_line, &p->last_line_cap, line, n, NULL, 0);
+	buf_reserve(&p->last_line, &p->last_line_cap, n + LINE_SLACK);
+	memcpy(p->last_line, line, n);
+	p->last_line[n] = '\0';
 	char *s = p->last_line;
 	/* Out-of-order times would fold the curve back on itself. */
 	if (t < p->t_last)
@@ -390,15 +451,11 @@ void kbuild_feed_n(struct kbuild_progress *p, const char *line, size_t n, double
 	struct kbuild_line kl;
 	struct kbuild_diag d;
 	switch (kbuild_line_parse(s, n, &kl)) {
-	case KBUILD_LINE_STEP: {
-		char tag[KBUILD_TAG_MAX + 1];
-		memcpy(tag, s + kl.head, kl.head_len);
-		tag[kl.head_len] = '\0';
+	case KBUILD_LINE_STEP:
 		p->extract_left = 0;
-		step_add(p, tag, kl.head_len, s + kl.body, n - kl.body, t);
+		step_add(p, s + kl.head, kl.head_len, s + kl.body, n - kl.body, t);
 		check_distrust(p, t);
 		break;
-	}
 	case KBUILD_LINE_WARNING:
 	case KBUILD_LINE_ERROR:
 	case KBUILD_LINE_MAKE_ERROR:

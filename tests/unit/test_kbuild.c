@@ -129,6 +129,42 @@ static void test_current_dir(void **state)
 	tlog_free(&lg);
 }
 
+/* Tags are counted by their packed bytes: tags alike in their first 8 bytes,
+ * the longest tag kbuild allows, the shortest step line and a tag at the end
+ * of a line stay apart and exact. */
+static void test_tag_counts_exact(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	static const char *const lines[] = {
+		"  ABCDEFGH1 x", "  ABCDEFGH2 x", "  ABCDEFGH x", "  ABCDEFGH1 y",
+		"  ABCDEFGHIJK x",	/* KBUILD_TAG_MAX long */
+		"  ABCDEFGHIJKL x",	/* one more: not a step */
+		"  CC x", "  CC [M] y", "  CC", "  ABCDEFGH",
+		"  AB\r  CD x",	/* only what comes before the '\r' counts */
+		"  AR      x/\0y/z.a",	/* a NUL ends the argument for the directory */
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		kbuild_feed_n(p, lines[i], strlen(lines[i]) + (i == 11 ? 6 : 0), (double)i);
+	kbuild_feed_n(p, "  CC      d/\0e/f.o", 18, 20);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGH1"), 2);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGH2"), 1);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGH"), 1);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGHIJK"), 1);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGHIJKL"), 0);
+	assert_int_equal(kbuild_tag_count(p, "CC"), 3);
+	assert_int_equal(kbuild_tag_count(p, "AB"), 0);
+	assert_int_equal(kbuild_tag_count(p, "AR"), 1);
+	assert_int_equal(kbuild_counts(p)->steps, 9);
+	const struct kbuild_tag_count *tags;
+	assert_int_equal(kbuild_tags(p, &tags), 6);
+	assert_string_equal(tags[0].tag, "ABCDEFGH1");
+	assert_string_equal(tags[3].tag, "ABCDEFGHIJK");
+	assert_string_equal(tags[5].tag, "AR");
+	assert_string_equal(kbuild_current_dir(p), "d");
+	kbuild_free(p);
+}
+
 /* A real failed build: one clang error, two warnings, make's cascade. */
 static void test_error_log_real(void **state)
 {
@@ -810,6 +846,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_log_counts),
 		cmocka_unit_test(test_current_dir),
+		cmocka_unit_test(test_tag_counts_exact),
 		cmocka_unit_test(test_error_log_real),
 		cmocka_unit_test(test_diag_synthetic),
 		cmocka_unit_test(test_history_eta_replay),
