@@ -14,6 +14,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/i18n.h"
 #include "core/state.h"
@@ -23,6 +26,7 @@
                                  them never need a copy into the ring */
 #define READS_PER_CALL 4      /* then give the rest of the poll loop a turn */
 #define PIPE_SIZE (1 << 20)   /* fewer context switches when the child floods */
+#define BUF_SLACK 16          /* after a read: find_nl reads whole 16 bytes */
 #define KILL_REPEAT_MS 100    /* SIGKILL again until the group is empty */
 #define GROUP_POLL_MS 20      /* nothing wakes us when the last grandchild goes */
 #define REAP_POLL_MS 10       /* without a pidfd, how often job_wait looks */
@@ -47,7 +51,7 @@ struct job {
 	 * newest ring_cap of them are copied there once the read is split. */
 	struct pending { const char *s; size_t len; } *pend;
 	size_t ring_cap, pend_n, pend_at;  /* pend_at: pend_n % ring_cap, kept without a division */
-	char *buf;            /* READ_SIZE + 1: a line is NUL-terminated in place */
+	char *buf;            /* READ_SIZE + BUF_SLACK: a line is NUL-terminated in place */
 	char *part;           /* JOB_LINE_MAX + 1: the line being assembled */
 	size_t part_len;
 	uint64_t lines, bytes;
@@ -340,7 +344,7 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 	j->ring_cap = spec->ring_lines ? spec->ring_lines : JOB_RING_LINES;
 	j->ring = ring_new(j->ring_cap);
 	j->pend = xmalloc(j->ring_cap * sizeof *j->pend);
-	j->buf = xmalloc(READ_SIZE + 1);
+	j->buf = xmalloc(READ_SIZE + BUF_SLACK);
 	j->part = xmalloc(JOB_LINE_MAX + 1);
 	j->part[0] = '\0';
 
@@ -482,10 +486,31 @@ static void line_append(struct job *j, const char *s, size_t n, job_line_fn cb, 
 	j->part[j->part_len] = '\0';
 }
 
+/* memchr(p, '\n', end - p) for a buffer with BUF_SLACK bytes after end: 16
+ * bytes at a time inline, since a flood's lines are short and a call per
+ * line cost more than the search. */
+static char *find_nl(char *p, char *end)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	for (; p < end; p += 16) {
+		unsigned hits = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), nl));
+		if (end - p < 16)
+			hits &= (1u << (end - p)) - 1;  /* not the slack */
+		if (hits)
+			return p + __builtin_ctz(hits);
+	}
+	return NULL;
+#else
+	return memchr(p, '\n', (size_t)(end - p));
+#endif
+}
+
 static void feed(struct job *j, char *p, char *end, job_line_fn cb, void *arg)
 {
 	while (p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *nl = find_nl(p, end);
 		if (!nl) {
 			line_append(j, p, (size_t)(end - p), cb, arg);
 			break;

@@ -41,6 +41,7 @@ struct kbuild_progress {
 	/* Rewritten on every line: their buffers are reused, not reallocated. */
 	char *dir, *last_line, *last_step;
 	size_t dir_cap, last_line_cap, last_step_cap;
+	bool line_nul;		/* last_line holds a NUL before its end */
 	double t_last;		/* time of the last line (0 before any) */
 	double t_end;
 	bool finished;

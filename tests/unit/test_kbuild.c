@@ -165,6 +165,59 @@ static void test_tag_counts_exact(void **state)
 	kbuild_free(p);
 }
 
+/* A NUL in a compile's argument ends it for the directory (as the C string it
+ * is kept in), in short and long lines; one after the line's cut does not. */
+static void test_dir_with_nul(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_feed_n(p, "  CC a/\0b/c", 11, 1);
+	assert_string_equal(kbuild_current_dir(p), "a");
+	kbuild_feed_n(p, "  AS      arch/x86/\0lib/x.o", 28, 2);
+	assert_string_equal(kbuild_current_dir(p), "arch/x86");
+	kbuild_feed_n(p, "  CC      x\0/y.o", 16, 3);
+	assert_string_equal(kbuild_current_dir(p), ".");
+	kbuild_feed_n(p, "  CC      mm/slub.o\r\0z/w", 25, 4);
+	assert_string_equal(kbuild_current_dir(p), "mm");
+	assert_string_equal(kbuild_last_line(p), "  CC      mm/slub.o");
+	kbuild_feed_n(p, "  CC      fs/ext4/inode.o", 25, 5);
+	assert_string_equal(kbuild_current_dir(p), "fs/ext4");
+	assert_int_equal(kbuild_tag_count(p, "CC"), 4);
+	kbuild_free(p);
+}
+
+/* Only what comes before the first '\r' or '\n' counts, wherever it is in a
+ * line of any length (long lines are scanned 16 bytes at a time, the last 16
+ * overlapping the ones before). */
+static void test_last_line_cut(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	char line[80];
+	for (size_t n = 0; n < 70; n++) {
+		for (size_t at = 0; at <= n; at++) {
+			for (int c = 0; c < 3; c++) {
+				for (size_t k = 0; k < n; k++)
+					line[k] = (char)('a' + k % 26);
+				/* at == n: no cut at all; c == 2: "\r\n" */
+				if (at < n)
+					line[at] = c == 1 ? '\n' : '\r';
+				if (c == 2 && at + 1 < n)
+					line[at + 1] = '\n';
+				/* Exactly n bytes on the heap: ASan sees a read past them. */
+				char *exact = xmalloc(n ? n : 1);
+				memcpy(exact, line, n);
+				kbuild_feed_n(p, exact, n, 1);
+				free(exact);
+				const char *got = kbuild_last_line(p);
+				assert_int_equal(strlen(got), at);
+				assert_memory_equal(got, line, at);
+			}
+		}
+	}
+	kbuild_free(p);
+}
+
 /* A real failed build: one clang error, two warnings, make's cascade. */
 static void test_error_log_real(void **state)
 {
@@ -847,6 +900,8 @@ int main(void)
 		cmocka_unit_test(test_real_log_counts),
 		cmocka_unit_test(test_current_dir),
 		cmocka_unit_test(test_tag_counts_exact),
+		cmocka_unit_test(test_last_line_cut),
+		cmocka_unit_test(test_dir_with_nul),
 		cmocka_unit_test(test_error_log_real),
 		cmocka_unit_test(test_diag_synthetic),
 		cmocka_unit_test(test_history_eta_replay),
