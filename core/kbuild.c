@@ -26,8 +26,9 @@ struct kbuild_progress *kbuild_new(void)
 	p->seen = xmalloc(SEEN_MAX * sizeof(*p->seen));
 	p->seen_stride = 1;
 	p->dir = xstrdup("");
-	p->last_line = xstrdup("");
 	p->last_step = xstrdup("");
+	p->dir_ok = p->label_ok = true;
+	p->cur = p->step = p->comp = -1;
 	return p;
 }
 
@@ -46,8 +47,9 @@ void kbuild_free(struct kbuild_progress *p)
 	free(p->tag_keys);
 	free(p->step_t);
 	free(p->dir);
-	free(p->last_line);
 	free(p->last_step);
+	for (int i = 0; i < 3; i++)
+		free(p->lines[i].s);
 	diag_clear(&p->first_error);
 	diag_clear(&p->first_make);
 	diag_clear(&p->last_warning);
@@ -70,13 +72,13 @@ static void replace_str(char **dst, const char *s, size_t n)
 	(*dst)[n] = '\0';
 }
 
-/* Every step line of a flood goes through the copies and compares below: the
- * pieces are short (2-40 bytes), so eight bytes at a time inline beat a libc
- * call each (measured with tests/tools/jobflood). They take the first byte of
- * a word as its lowest: kfdo runs on x86-64, which is little-endian. */
+/* Every line of a flood goes through the copy and compares below: the pieces
+ * are short (2-40 bytes), so 8 or 16 bytes at a time inline beat a libc call
+ * each (measured with tests/tools/jobflood). They take the first byte of a
+ * word as its lowest: kfdo runs on x86-64, which is little-endian. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "kbuild.c reads words as little-endian");
-/* last_line has room for this much more than the line: a step's tag is read
- * as two whole words, masked off. */
+/* A line's copy has room for this much more than the line: a step's tag is
+ * read as two whole words, masked off. */
 #define LINE_SLACK 16
 
 static inline uint64_t load8(const char *s)
@@ -84,30 +86,6 @@ static inline uint64_t load8(const char *s)
 	uint64_t w;
 	memcpy(&w, s, 8);
 	return w;
-}
-
-static inline void store8(char *d, uint64_t w)
-{
-	memcpy(d, &w, 8);
-}
-
-/* n bytes from s to d (not overlapping). */
-static inline void copy_short(char *d, const char *s, size_t n)
-{
-	if (n >= 8) {
-		for (size_t i = 0; i + 8 < n; i += 8)
-			store8(d + i, load8(s + i));
-		store8(d + n - 8, load8(s + n - 8));
-	} else if (n >= 4) {
-		uint32_t a, b;
-		memcpy(&a, s, 4);
-		memcpy(&b, s + n - 4, 4);
-		memcpy(d, &a, 4);
-		memcpy(d + n - 4, &b, 4);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
-	}
 }
 
 /* Copies the n bytes at s to d up to the first '\r' or '\n', NUL-terminated;
@@ -169,7 +147,7 @@ static void buf_reserve(char **buf, size_t *cap, size_t n)
 
 /* A tag (at most KBUILD_TAG_MAX bytes) as two words, zero-padded: two
  * compares instead of a byte loop. Reads 16 bytes at tag: it lies in
- * last_line, whose LINE_SLACK covers that. */
+ * a line's copy, whose LINE_SLACK covers that. */
 static inline struct tag_key tag_key(const char *tag, size_t len)
 {
 	uint64_t lo = load8(tag), hi = 0;
@@ -211,7 +189,7 @@ static void tag_add(struct kbuild_progress *p, const char *tag, size_t len)
 	tc->count = 1;
 }
 
-/* Keeps the compile step just added (p->last_step) and matches it against the
+/* Keeps the compile step just added (its label) and matches it against the
  * history's anchors. */
 static void anchor_note(struct kbuild_progress *p, double t)
 {
@@ -226,11 +204,11 @@ static void anchor_note(struct kbuild_progress *p, double t)
 			p->seen_stride *= 2;
 		}
 		if ((p->compiles & (p->seen_stride - 1)) == 0)
-			p->seen[p->n_seen++] = (struct kbuild_anchor){ xstrdup(p->last_step), t };
+			p->seen[p->n_seen++] = (struct kbuild_anchor){ xstrdup(kbuild_step_label(p)), t };
 	}
 	if (!p->has_history || !p->hist.n_anchors)
 		return;
-	struct kbuild_anchor key = { p->last_step, 0 };
+	struct kbuild_anchor key = { (char *)kbuild_step_label(p), 0 };
 	const struct kbuild_anchor *a =
 		bsearch(&key, p->hist.anchors, p->hist.n_anchors, sizeof(key), kbuild_anchor_cmp);
 	if (!a)
@@ -247,15 +225,48 @@ static void anchor_note(struct kbuild_progress *p, double t)
 	}
 }
 
-/* The step kl found in s (last_line, n long). The copies are taken from src,
- * the caller's line, rather than from s just written: reading s back across
- * the 16-byte stores that wrote it stalls (store forwarding). */
-static void step_add(struct kbuild_progress *p, const char *s, const char *src, const struct kbuild_line *kl,
-		     size_t n, double t)
+const char *kbuild_step_label(struct kbuild_progress *p)
 {
-	const char *tag = s + kl->head, *arg = s + kl->body;
-	const char *src_tag = src + kl->head, *src_arg = src + kl->body;
-	size_t tag_len = kl->head_len, arg_len = n - kl->body;
+	if (!p->label_ok) {
+		const struct kbuild_linebuf *b = &p->lines[p->step];
+		size_t tag_len = b->tag_len, arg_len = b->len - b->body;
+		buf_reserve(&p->last_step, &p->last_step_cap, tag_len + 1 + arg_len + 1);
+		memcpy(p->last_step, b->s + 2, tag_len);
+		p->last_step[tag_len] = ' ';
+		memcpy(p->last_step + tag_len + 1, b->s + b->body, arg_len);
+		p->last_step[tag_len + 1 + arg_len] = '\0';
+		p->label_ok = true;
+	}
+	return p->last_step;
+}
+
+/* The directory of the last compile's argument: up to its last '/', "." when
+ * it has none. A NUL in the line ends the argument there, as for strrchr. */
+static const char *dir_make(struct kbuild_progress *p)
+{
+	if (!p->dir_ok) {
+		const struct kbuild_linebuf *b = &p->lines[p->comp];
+		const char *arg = b->s + b->body;
+		const char *q = b->nul ? strrchr(arg, '/') : memrchr(arg, '/', b->len - b->body);
+		size_t n = q ? (size_t)(q - arg) : 1;
+		buf_reserve(&p->dir, &p->dir_cap, n + 1);
+		memcpy(p->dir, q ? arg : ".", n);
+		p->dir[n] = '\0';
+		p->dir_ok = true;
+	}
+	return p->dir;
+}
+
+/* The step kl found in lines[at]. */
+static void step_add(struct kbuild_progress *p, int at, const struct kbuild_line *kl, double t)
+{
+	struct kbuild_linebuf *b = &p->lines[at];
+	const char *tag = b->s + kl->head;
+	size_t tag_len = kl->head_len;
+	b->tag_len = tag_len;
+	b->body = kl->body;
+	p->step = at;
+	p->label_ok = false;
 	p->counts.steps++;
 	p->t_step = t;
 	if ((p->counts.steps & (p->stride - 1)) == 0) {
@@ -270,23 +281,12 @@ static void step_add(struct kbuild_progress *p, const char *s, const char *src, 
 			p->step_t[p->n_step_t++] = t;
 	}
 	tag_add(p, tag, tag_len);
-	/* last_step = tag ' ' arg */
-	buf_reserve(&p->last_step, &p->last_step_cap, tag_len + 1 + arg_len + 1);
-	copy_short(p->last_step, src_tag, tag_len);
-	p->last_step[tag_len] = ' ';
-	copy_short(p->last_step + tag_len + 1, src_arg, arg_len);
-	p->last_step[tag_len + 1 + arg_len] = '\0';
 	if (tag_len == 2 && (memcmp(tag, "CC", 2) == 0 || memcmp(tag, "AS", 2) == 0)) {
+		p->comp = at;
+		p->dir_ok = false;
 		p->compiles++;
 		p->t_compile = t;
 		anchor_note(p, t);
-		/* strrchr(arg, '/'): a NUL in the line ends arg there. */
-		const char *q = p->line_nul ? strrchr(arg, '/') : memrchr(src_arg, '/', arg_len);
-		size_t slash = q ? (size_t)(q - (p->line_nul ? arg : src_arg)) : 1;
-		const char *from = !q ? "." : p->line_nul ? arg : src_arg;
-		buf_reserve(&p->dir, &p->dir_cap, slash + 1);
-		copy_short(p->dir, from, slash);
-		p->dir[slash] = '\0';
 	}
 }
 
@@ -405,7 +405,7 @@ static void silence_add(struct kbuild_progress *p, double start, double seconds)
 	}
 	p->silences[p->n_silences++] = (struct kbuild_silence){
 		.step = p->counts.steps, .start = start, .seconds = seconds,
-		.label = xstrdup(p->last_step),
+		.label = xstrdup(kbuild_step_label(p)),
 	};
 }
 
@@ -416,9 +416,15 @@ void kbuild_feed(struct kbuild_progress *p, const char *line, double t)
 
 void kbuild_feed_n(struct kbuild_progress *p, const char *line, size_t n, double t)
 {
-	buf_reserve(&p->last_line, &p->last_line_cap, n + LINE_SLACK);
-	n = line_copy(p->last_line, line, n, &p->line_nul);
-	char *s = p->last_line;
+	/* Into a buffer that holds neither the last step nor the last compile. */
+	int at = 0;
+	while (at == p->step || at == p->comp)
+		at++;
+	struct kbuild_linebuf *b = &p->lines[at];
+	buf_reserve(&b->s, &b->cap, n + LINE_SLACK);
+	n = b->len = line_copy(b->s, line, n, &b->nul);
+	p->cur = at;
+	char *s = b->s;
 	/* Out-of-order times would fold the curve back on itself. */
 	if (t < p->t_last)
 		t = p->t_last;
@@ -432,7 +438,7 @@ void kbuild_feed_n(struct kbuild_progress *p, const char *line, size_t n, double
 	switch (kbuild_line_parse(s, n, &kl)) {
 	case KBUILD_LINE_STEP:
 		p->extract_left = 0;
-		step_add(p, s, line, &kl, n, t);
+		step_add(p, at, &kl, t);
 		check_distrust(p, t);
 		break;
 	case KBUILD_LINE_WARNING:
@@ -485,12 +491,13 @@ size_t kbuild_tags(const struct kbuild_progress *p, const struct kbuild_tag_coun
 
 const char *kbuild_current_dir(const struct kbuild_progress *p)
 {
-	return p->dir;
+	/* The directory is a cache made on first use; p is never a const object. */
+	return dir_make((struct kbuild_progress *)p);
 }
 
 const char *kbuild_last_line(const struct kbuild_progress *p)
 {
-	return p->last_line;
+	return p->cur < 0 ? "" : p->lines[p->cur].s;
 }
 
 const struct kbuild_diag *kbuild_first_error(const struct kbuild_progress *p)

@@ -140,9 +140,10 @@ struct kbuild_estimate kbuild_estimate(const struct kbuild_progress *p, double n
 	if (!p->finished && now - p->t_last >= KBUILD_SILENT_MIN) {
 		e.in_silent_phase = true;
 		e.silent_elapsed = now - p->t_last;
-		e.silent_label = p->last_step;
+		/* The label is a cache made on first use; p is never a const object. */
+		e.silent_label = kbuild_step_label((struct kbuild_progress *)p);
 		const struct kbuild_silence *si = p->has_history ?
-			silence_near(&p->hist, p->counts.steps, p->last_step) : NULL;
+			silence_near(&p->hist, p->counts.steps, e.silent_label) : NULL;
 		if (si)
 			e.silent_last_time = si->seconds;
 	}

@@ -26,6 +26,14 @@ struct tag_key {
 	uint64_t lo, hi;
 };
 
+/* A copy of one output line, with where its step's parts are. */
+struct kbuild_linebuf {
+	char *s;		/* NUL-terminated, LINE_SLACK bytes of room after it */
+	size_t cap, len;
+	size_t tag_len, body;	/* a step's tag at s + 2, its argument from body */
+	bool nul;		/* s holds a NUL before len (binary output) */
+};
+
 struct kbuild_progress {
 	struct kbuild_counts counts;
 	struct kbuild_tag_count *tags;
@@ -38,10 +46,16 @@ struct kbuild_progress {
 	double *step_t;
 	size_t n_step_t, stride;
 	double t_step;		/* when the last step was printed */
-	/* Rewritten on every line: their buffers are reused, not reallocated. */
-	char *dir, *last_line, *last_step;
-	size_t dir_cap, last_line_cap, last_step_cap;
-	bool line_nul;		/* last_line holds a NUL before its end */
+	/* The last line, the last step's and the last compile's (some may be the
+	 * same): a line is copied once into a buffer that holds neither of the
+	 * other two, and the step's label ("CC kernel/fork.o") and the directory
+	 * are made from theirs only when asked for, so that a flood of steps
+	 * costs one copy a line. Buffers are reused, not reallocated. -1: none. */
+	struct kbuild_linebuf lines[3];
+	int cur, step, comp;
+	char *dir, *last_step;	/* made from lines[comp] and lines[step] */
+	size_t dir_cap, last_step_cap;
+	bool dir_ok, label_ok;	/* dir and last_step are up to date */
 	double t_last;		/* time of the last line (0 before any) */
 	double t_end;
 	bool finished;
@@ -68,6 +82,10 @@ struct kbuild_progress {
 /* Bounds of step_t and seen: 512 KiB and about 250 KiB. */
 #define STEP_TIMES 65536
 #define SEEN_MAX 4096
+
+/* The last step as "TAG argument" ("CC kernel/fork.o"), "" before the first;
+ * valid until the next feed. Made on first use after each step. */
+const char *kbuild_step_label(struct kbuild_progress *p);
 
 /* When the earlier run had printed `step` steps (the first moment it had). */
 double kbuild_hist_time_at(const struct kbuild_history *h, size_t step);

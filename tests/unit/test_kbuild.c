@@ -186,6 +186,44 @@ static void test_dir_with_nul(void **state)
 	kbuild_free(p);
 }
 
+/* The step's label and the directory are made from the lines they came from
+ * only when asked for: whatever came after (other steps, prose, a flood of
+ * lines reusing the buffers), they are those of the last step and the last
+ * compile, in the estimate, the silences and the anchors too. */
+static void test_label_and_dir_after_other_lines(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_feed(p, "  CC      kernel/fork.o", 1);
+	kbuild_feed(p, "  AR      kernel/built-in.a", 2);
+	for (int i = 0; i < 5; i++)
+		kbuild_feed(p, "make[1]: Entering directory '/src'", 3);
+	kbuild_feed(p, "  LD      vmlinux.o", 4);
+	assert_string_equal(kbuild_current_dir(p), "kernel");
+	for (int i = 0; i < 5; i++)
+		kbuild_feed(p, "  some prose that is not a step", 5);
+	assert_string_equal(kbuild_last_line(p), "  some prose that is not a step");
+	assert_string_equal(kbuild_current_dir(p), "kernel");
+	struct kbuild_estimate e = kbuild_estimate(p, 12);
+	assert_true(e.in_silent_phase);
+	assert_string_equal(e.silent_label, "LD vmlinux.o");
+	kbuild_feed(p, "  AS      arch/x86/entry/entry_64.o", 12);	/* after 7 s of silence */
+	assert_string_equal(kbuild_current_dir(p), "arch/x86/entry");
+	kbuild_feed(p, "  CC      init/main.o", 12.5);
+	kbuild_finish(p, 13);
+	struct kbuild_history h;
+	kbuild_history_from_run(p, &h);
+	assert_int_equal(h.n_silences, 1);
+	assert_string_equal(h.silences[0].label, "LD vmlinux.o");
+	assert_int_equal(h.n_anchors, 3);
+	assert_string_equal(h.anchors[0].label, "AS arch/x86/entry/entry_64.o");
+	assert_string_equal(h.anchors[1].label, "CC init/main.o");
+	assert_string_equal(h.anchors[2].label, "CC kernel/fork.o");
+	kbuild_history_free(&h);
+	assert_string_equal(kbuild_current_dir(p), "init");
+	kbuild_free(p);
+}
+
 /* Only what comes before the first '\r' or '\n' counts, wherever it is in a
  * line of any length (long lines are scanned 16 bytes at a time, the last 16
  * overlapping the ones before). */
@@ -902,6 +940,7 @@ int main(void)
 		cmocka_unit_test(test_tag_counts_exact),
 		cmocka_unit_test(test_last_line_cut),
 		cmocka_unit_test(test_dir_with_nul),
+		cmocka_unit_test(test_label_and_dir_after_other_lines),
 		cmocka_unit_test(test_error_log_real),
 		cmocka_unit_test(test_diag_synthetic),
 		cmocka_unit_test(test_history_eta_replay),
