@@ -14,14 +14,19 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/i18n.h"
 #include "core/state.h"
 #include "core/util.h"
 
-#define READ_SIZE 65536       /* one read(), as large as cat's */
-#define READS_PER_CALL 16     /* then give the rest of the poll loop a turn */
+#define READ_SIZE (256 << 10) /* one read(): a flood's read holds ~7000 lines, so most of
+                                 them never need a copy into the ring */
+#define READS_PER_CALL 4      /* then give the rest of the poll loop a turn */
 #define PIPE_SIZE (1 << 20)   /* fewer context switches when the child floods */
+#define BUF_SLACK 16          /* after a read: find_nl reads whole 16 bytes */
 #define KILL_REPEAT_MS 100    /* SIGKILL again until the group is empty */
 #define GROUP_POLL_MS 20      /* nothing wakes us when the last grandchild goes */
 #define REAP_POLL_MS 10       /* without a pidfd, how often job_wait looks */
@@ -42,7 +47,11 @@ struct job {
 	int64_t deadline;     /* next escalation */
 	int int_grace, term_grace;
 	struct ring *ring;
-	char *buf;            /* READ_SIZE + 1: a line is NUL-terminated in place */
+	/* Lines of the current read still in buf, not yet in the ring: only the
+	 * newest ring_cap of them are copied there once the read is split. */
+	struct pending { const char *s; size_t len; } *pend;
+	size_t ring_cap, pend_n, pend_at;  /* pend_at: pend_n % ring_cap, kept without a division */
+	char *buf;            /* READ_SIZE + BUF_SLACK: a line is NUL-terminated in place */
 	char *part;           /* JOB_LINE_MAX + 1: the line being assembled */
 	size_t part_len;
 	uint64_t lines, bytes;
@@ -310,6 +319,7 @@ static void job_destroy(struct job *j)
 	if (j->log_fd >= 0)
 		close(j->log_fd);
 	ring_free(j->ring);
+	free(j->pend);
 	free(j->buf);
 	free(j->part);
 	free(j);
@@ -331,8 +341,10 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 	j->term_grace = spec->term_grace_ms > 0 ? spec->term_grace_ms : JOB_GRACE_MS;
 	/* Allocated now: an abort on allocation failure after the fork would
 	 * leave the child running unowned. */
-	j->ring = ring_new(spec->ring_lines ? spec->ring_lines : JOB_RING_LINES);
-	j->buf = xmalloc(READ_SIZE + 1);
+	j->ring_cap = spec->ring_lines ? spec->ring_lines : JOB_RING_LINES;
+	j->ring = ring_new(j->ring_cap);
+	j->pend = xmalloc(j->ring_cap * sizeof *j->pend);
+	j->buf = xmalloc(READ_SIZE + BUF_SLACK);
 	j->part = xmalloc(JOB_LINE_MAX + 1);
 	j->part[0] = '\0';
 
@@ -417,14 +429,37 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 
 /* ---- output ---- */
 
-/* s has room for a NUL at s[len]. */
-static void line_emit(struct job *j, char *s, size_t len, bool complete, job_line_fn cb,
-		      void *arg)
+/* Puts the pending lines into the ring: those the ring could not keep anyway
+ * are only counted. */
+static void ring_flush(struct job *j)
+{
+	size_t keep = j->pend_n < j->ring_cap ? j->pend_n : j->ring_cap;
+	ring_skip(j->ring, j->pend_n - keep);
+	size_t at = (j->pend_at + j->ring_cap - keep) % j->ring_cap;
+	for (size_t i = 0; i < keep; i++) {
+		ring_push(j->ring, j->pend[at].s, j->pend[at].len);
+		at = at + 1 == j->ring_cap ? 0 : at + 1;
+	}
+	j->pend_n = j->pend_at = 0;
+}
+
+/* s has room for a NUL at s[len]. A line in the read buffer (in_buf) stays
+ * there until the read is split; one in part goes to the ring at once, since
+ * part is about to be reused. */
+static void line_emit(struct job *j, char *s, size_t len, bool complete, bool in_buf,
+		      job_line_fn cb, void *arg)
 {
 	if (complete && len && s[len - 1] == '\r')
 		len--;
 	s[len] = '\0';
-	ring_push(j->ring, s, len);
+	if (in_buf) {
+		j->pend[j->pend_at] = (struct pending){ s, len };
+		j->pend_at = j->pend_at + 1 == j->ring_cap ? 0 : j->pend_at + 1;
+		j->pend_n++;
+	} else {
+		ring_flush(j);
+		ring_push(j->ring, s, len);
+	}
 	j->lines++;
 	if (cb)
 		cb(s, len, arg);
@@ -437,7 +472,7 @@ static void line_append(struct job *j, const char *s, size_t n, job_line_fn cb, 
 {
 	while (n) {
 		if (j->part_len == JOB_LINE_MAX) {
-			line_emit(j, j->part, j->part_len, false, cb, arg);
+			line_emit(j, j->part, j->part_len, false, false, cb, arg);
 			j->part_len = 0;
 		}
 		size_t k = JOB_LINE_MAX - j->part_len;
@@ -451,32 +486,54 @@ static void line_append(struct job *j, const char *s, size_t n, job_line_fn cb, 
 	j->part[j->part_len] = '\0';
 }
 
+/* memchr(p, '\n', end - p) for a buffer with BUF_SLACK bytes after end: 16
+ * bytes at a time inline, since a flood's lines are short and a call per
+ * line cost more than the search. */
+static char *find_nl(char *p, char *end)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	for (; p < end; p += 16) {
+		unsigned hits = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), nl));
+		if (end - p < 16)
+			hits &= (1u << (end - p)) - 1;  /* not the slack */
+		if (hits)
+			return p + __builtin_ctz(hits);
+	}
+	return NULL;
+#else
+	return memchr(p, '\n', (size_t)(end - p));
+#endif
+}
+
 static void feed(struct job *j, char *p, char *end, job_line_fn cb, void *arg)
 {
 	while (p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *nl = find_nl(p, end);
 		if (!nl) {
 			line_append(j, p, (size_t)(end - p), cb, arg);
-			return;
+			break;
 		}
 		size_t len = (size_t)(nl - p);
 		if (j->part_len || len > JOB_LINE_MAX) {
 			line_append(j, p, len, cb, arg);
-			line_emit(j, j->part, j->part_len, true, cb, arg);
+			line_emit(j, j->part, j->part_len, true, false, cb, arg);
 			j->part_len = 0;
 			j->part[0] = '\0';
 		} else {
 			/* The common case: straight from the read buffer, no copy. */
-			line_emit(j, p, len, true, cb, arg);
+			line_emit(j, p, len, true, true, cb, arg);
 		}
 		p = nl + 1;
 	}
+	ring_flush(j);
 }
 
 static void job_eof(struct job *j, job_line_fn cb, void *arg)
 {
 	if (j->part_len) {
-		line_emit(j, j->part, j->part_len, true, cb, arg);
+		line_emit(j, j->part, j->part_len, true, false, cb, arg);
 		j->part_len = 0;
 		j->part[0] = '\0';
 	}

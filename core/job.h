@@ -70,7 +70,8 @@ int job_fd(const struct job *job);
 /* Reads what is available without blocking (at most about 1 MiB per call, so
  * a flood cannot starve the rest of the loop), writes it to the log, and
  * calls cb (may be NULL) for every complete line, which also goes into the
- * ring. At EOF a last line without '\n' is delivered and the fd is closed.
+ * ring (the ring is up to date when job_read returns, not during cb). At EOF
+ * a last line without '\n' is delivered and the fd is closed.
  * Returns 0, or -errno on a read error (treated as EOF). */
 int job_read(struct job *job, job_line_fn cb, void *arg);
 

@@ -184,7 +184,7 @@ void kbuild_set_history(struct kbuild_progress *p, const struct kbuild_history *
  * paced by compiles. */
 void kbuild_set_dryrun(struct kbuild_progress *p, const struct kbuild_dryrun *d);
 /* Only a total step count (kbuild_set_dryrun is better: steps make a poor
- * pace, see kbuild.c); 0 forgets it. */
+ * pace, see kbuild_eta.c); 0 forgets it. */
 void kbuild_set_expected(struct kbuild_progress *p, size_t steps);
 
 enum kbuild_basis {
@@ -229,7 +229,7 @@ void kbuild_dryrun_feed(struct kbuild_dryrun *d, const char *line);
 /* Feeds a whole text (lines separated by '\n'). */
 void kbuild_dryrun_count(struct kbuild_dryrun *d, const char *text);
 /* The step and compile (CC/AS) counts the real build will print, 0 when the
- * dry run listed nothing; kbuild.c documents the mapping. */
+ * dry run listed nothing; kbuild_eta.c documents the mapping. */
 size_t kbuild_dryrun_expected(const struct kbuild_dryrun *d);
 size_t kbuild_dryrun_expected_compiles(const struct kbuild_dryrun *d);
 

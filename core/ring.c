@@ -68,6 +68,11 @@ void ring_push(struct ring *r, const char *line, size_t len)
 	r->total++;
 }
 
+void ring_skip(struct ring *r, uint64_t n)
+{
+	r->total += n;
+}
+
 void ring_clear(struct ring *r)
 {
 	r->head = 0;

@@ -19,6 +19,10 @@ void ring_free(struct ring *r);
 
 /* Copies len bytes of line (which need not be NUL-terminated). */
 void ring_push(struct ring *r, const char *line, size_t len);
+/* Counts n lines as pushed and dropped without copying them: for a caller
+ * that pushes at least capacity newer lines right after, so that they would
+ * have been dropped anyway (the job runner's large reads). */
+void ring_skip(struct ring *r, uint64_t n);
 /* Forgets every line; keeps the slot buffers for reuse. */
 void ring_clear(struct ring *r);
 

@@ -395,6 +395,84 @@ static void test_long_line_in_pieces(void **state)
 	job_free(j);
 }
 
+/* Every line the callback saw, as its length and first bytes. */
+struct seen {
+	size_t n, cap;
+	struct { size_t len; char head[24]; } *v;
+};
+
+static void seen_line(const char *line, size_t len, void *arg)
+{
+	struct seen *sn = arg;
+	if (sn->n == sn->cap) {
+		sn->cap = sn->cap ? 2 * sn->cap : 1024;
+		sn->v = xrealloc(sn->v, sn->cap * sizeof(*sn->v));
+	}
+	sn->v[sn->n].len = len;
+	snprintf(sn->v[sn->n].head, sizeof(sn->v[0].head), "%s", line);
+	sn->n++;
+}
+
+/* The ring is filled once a read is split, only with the lines it can keep:
+ * whatever the mix (a line completed from the read before, thousands of short
+ * lines in one read, a long line in pieces, a last line without '\n'), it
+ * ends up holding the newest lines the callback saw, in order. */
+static void test_ring_holds_newest_lines(void **state)
+{
+	(void)state;
+	static const size_t caps[] = { 1, 7, 5000 };
+	char *dir = tmpdir_new();
+	char *go = xasprintf("%s/go", dir);
+	for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		unlink(go);
+		const char *argv[] = { "sh", "-c",
+			"printf abc; while [ ! -e \"$1\" ]; do sleep 0.01; done; printf 'def\\n'; seq 1 20000; "
+			"head -c 100000 /dev/zero | tr '\\0' b; printf '\\r\\n'; seq 1 3; printf tail",
+			"sh", go, NULL };
+		struct job_spec spec = { .argv = argv, .ring_lines = caps[c] };
+		struct job *j = start(&spec);
+		struct seen sn = {0};
+		/* "abc" in a read of its own... */
+		int64_t end = job_now() + 5000;
+		while (job_bytes(j) < 3 && job_now() < end)
+			job_wait(j, 10, seen_line, &sn);
+		assert_int_equal(job_bytes(j), 3);
+		/* ...then the rest (210 KB, less than the pipe holds) written before
+		 * we read again, so that it comes in one read. */
+		int fd = open(go, O_WRONLY | O_CREAT, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+		end = job_now() + 5000;
+		while (!job_reap(j) && job_now() < end)
+			usleep(5000);
+		assert_true(job_reap(j));
+		assert_int_equal(job_wait(j, 10000, seen_line, &sn), 0);
+		/* abcdef, 20000 numbers, the long line in 2 pieces, 3 numbers, tail */
+		assert_int_equal(sn.n, 1 + 20000 + 2 + 3 + 1);
+		assert_string_equal(sn.v[0].head, "abcdef");
+		assert_int_equal(sn.v[20001].len, JOB_LINE_MAX);
+		assert_int_equal(sn.v[20002].len, 100000 - JOB_LINE_MAX);
+		const struct ring *r = job_ring(j);
+		assert_int_equal(ring_total(r), sn.n);
+		assert_int_equal(job_lines(j), sn.n);
+		size_t count = sn.n < caps[c] ? sn.n : caps[c];
+		assert_int_equal(ring_count(r), count);
+		for (size_t i = 0; i < count; i++) {
+			size_t len;
+			const char *line = ring_get(r, i, &len);
+			assert_non_null(line);
+			assert_int_equal(len, sn.v[sn.n - 1 - i].len);
+			assert_int_equal(strlen(line), len);
+			assert_memory_equal(line, sn.v[sn.n - 1 - i].head, strlen(sn.v[sn.n - 1 - i].head));
+		}
+		assert_string_equal(ring_get(r, 0, NULL), "tail");
+		job_free(j);
+		free(sn.v);
+	}
+	free(go);
+	tmpdir_free(dir);
+}
+
 /* ---- 6. exec failure and exit status ---- */
 
 static void test_exec_failure(void **state)
@@ -735,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_exit_before_read),
 		cmocka_unit_test(test_partial_lines),
 		cmocka_unit_test(test_long_line_in_pieces),
+		cmocka_unit_test(test_ring_holds_newest_lines),
 		cmocka_unit_test(test_exec_failure),
 		cmocka_unit_test(test_exit_status),
 		cmocka_unit_test(test_log_write_error),

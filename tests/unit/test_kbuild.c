@@ -129,6 +129,133 @@ static void test_current_dir(void **state)
 	tlog_free(&lg);
 }
 
+/* Tags are counted by their packed bytes: tags alike in their first 8 bytes,
+ * the longest tag kbuild allows, the shortest step line and a tag at the end
+ * of a line stay apart and exact. */
+static void test_tag_counts_exact(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	static const char *const lines[] = {
+		"  ABCDEFGH1 x", "  ABCDEFGH2 x", "  ABCDEFGH x", "  ABCDEFGH1 y",
+		"  ABCDEFGHIJK x",	/* KBUILD_TAG_MAX long */
+		"  ABCDEFGHIJKL x",	/* one more: not a step */
+		"  CC x", "  CC [M] y", "  CC", "  ABCDEFGH",
+		"  AB\r  CD x",	/* only what comes before the '\r' counts */
+		"  AR      x/\0y/z.a",	/* a NUL ends the argument for the directory */
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		kbuild_feed_n(p, lines[i], strlen(lines[i]) + (i == 11 ? 6 : 0), (double)i);
+	kbuild_feed_n(p, "  CC      d/\0e/f.o", 18, 20);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGH1"), 2);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGH2"), 1);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGH"), 1);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGHIJK"), 1);
+	assert_int_equal(kbuild_tag_count(p, "ABCDEFGHIJKL"), 0);
+	assert_int_equal(kbuild_tag_count(p, "CC"), 3);
+	assert_int_equal(kbuild_tag_count(p, "AB"), 0);
+	assert_int_equal(kbuild_tag_count(p, "AR"), 1);
+	assert_int_equal(kbuild_counts(p)->steps, 9);
+	const struct kbuild_tag_count *tags;
+	assert_int_equal(kbuild_tags(p, &tags), 6);
+	assert_string_equal(tags[0].tag, "ABCDEFGH1");
+	assert_string_equal(tags[3].tag, "ABCDEFGHIJK");
+	assert_string_equal(tags[5].tag, "AR");
+	assert_string_equal(kbuild_current_dir(p), "d");
+	kbuild_free(p);
+}
+
+/* A NUL in a compile's argument ends it for the directory (as the C string it
+ * is kept in), in short and long lines; one after the line's cut does not. */
+static void test_dir_with_nul(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_feed_n(p, "  CC a/\0b/c", 11, 1);
+	assert_string_equal(kbuild_current_dir(p), "a");
+	kbuild_feed_n(p, "  AS      arch/x86/\0lib/x.o", 28, 2);
+	assert_string_equal(kbuild_current_dir(p), "arch/x86");
+	kbuild_feed_n(p, "  CC      x\0/y.o", 16, 3);
+	assert_string_equal(kbuild_current_dir(p), ".");
+	kbuild_feed_n(p, "  CC      mm/slub.o\r\0z/w", 25, 4);
+	assert_string_equal(kbuild_current_dir(p), "mm");
+	assert_string_equal(kbuild_last_line(p), "  CC      mm/slub.o");
+	kbuild_feed_n(p, "  CC      fs/ext4/inode.o", 25, 5);
+	assert_string_equal(kbuild_current_dir(p), "fs/ext4");
+	assert_int_equal(kbuild_tag_count(p, "CC"), 4);
+	kbuild_free(p);
+}
+
+/* The step's label and the directory are made from the lines they came from
+ * only when asked for: whatever came after (other steps, prose, a flood of
+ * lines reusing the buffers), they are those of the last step and the last
+ * compile, in the estimate, the silences and the anchors too. */
+static void test_label_and_dir_after_other_lines(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	kbuild_feed(p, "  CC      kernel/fork.o", 1);
+	kbuild_feed(p, "  AR      kernel/built-in.a", 2);
+	for (int i = 0; i < 5; i++)
+		kbuild_feed(p, "make[1]: Entering directory '/src'", 3);
+	kbuild_feed(p, "  LD      vmlinux.o", 4);
+	assert_string_equal(kbuild_current_dir(p), "kernel");
+	for (int i = 0; i < 5; i++)
+		kbuild_feed(p, "  some prose that is not a step", 5);
+	assert_string_equal(kbuild_last_line(p), "  some prose that is not a step");
+	assert_string_equal(kbuild_current_dir(p), "kernel");
+	struct kbuild_estimate e = kbuild_estimate(p, 12);
+	assert_true(e.in_silent_phase);
+	assert_string_equal(e.silent_label, "LD vmlinux.o");
+	kbuild_feed(p, "  AS      arch/x86/entry/entry_64.o", 12);	/* after 7 s of silence */
+	assert_string_equal(kbuild_current_dir(p), "arch/x86/entry");
+	kbuild_feed(p, "  CC      init/main.o", 12.5);
+	kbuild_finish(p, 13);
+	struct kbuild_history h;
+	kbuild_history_from_run(p, &h);
+	assert_int_equal(h.n_silences, 1);
+	assert_string_equal(h.silences[0].label, "LD vmlinux.o");
+	assert_int_equal(h.n_anchors, 3);
+	assert_string_equal(h.anchors[0].label, "AS arch/x86/entry/entry_64.o");
+	assert_string_equal(h.anchors[1].label, "CC init/main.o");
+	assert_string_equal(h.anchors[2].label, "CC kernel/fork.o");
+	kbuild_history_free(&h);
+	assert_string_equal(kbuild_current_dir(p), "init");
+	kbuild_free(p);
+}
+
+/* Only what comes before the first '\r' or '\n' counts, wherever it is in a
+ * line of any length (long lines are scanned 16 bytes at a time, the last 16
+ * overlapping the ones before). */
+static void test_last_line_cut(void **state)
+{
+	(void)state;
+	struct kbuild_progress *p = kbuild_new();
+	char line[80];
+	for (size_t n = 0; n < 70; n++) {
+		for (size_t at = 0; at <= n; at++) {
+			for (int c = 0; c < 3; c++) {
+				for (size_t k = 0; k < n; k++)
+					line[k] = (char)('a' + k % 26);
+				/* at == n: no cut at all; c == 2: "\r\n" */
+				if (at < n)
+					line[at] = c == 1 ? '\n' : '\r';
+				if (c == 2 && at + 1 < n)
+					line[at + 1] = '\n';
+				/* Exactly n bytes on the heap: ASan sees a read past them. */
+				char *exact = xmalloc(n ? n : 1);
+				memcpy(exact, line, n);
+				kbuild_feed_n(p, exact, n, 1);
+				free(exact);
+				const char *got = kbuild_last_line(p);
+				assert_int_equal(strlen(got), at);
+				assert_memory_equal(got, line, at);
+			}
+		}
+	}
+	kbuild_free(p);
+}
+
 /* A real failed build: one clang error, two warnings, make's cascade. */
 static void test_error_log_real(void **state)
 {
@@ -810,6 +937,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_log_counts),
 		cmocka_unit_test(test_current_dir),
+		cmocka_unit_test(test_tag_counts_exact),
+		cmocka_unit_test(test_last_line_cut),
+		cmocka_unit_test(test_dir_with_nul),
+		cmocka_unit_test(test_label_and_dir_after_other_lines),
 		cmocka_unit_test(test_error_log_real),
 		cmocka_unit_test(test_diag_synthetic),
 		cmocka_unit_test(test_history_eta_replay),
