@@ -102,8 +102,17 @@ static int draw_progress(struct tui *t, struct rect r)
 		else
 			sb_addf(&sb, _("  steps %zu"), e.steps);
 		sb_addf(&sb, _("  %.1f/s"), e.rate);
-		if (e.basis != KBUILD_EST_NONE)
-			sb_addf(&sb, _("  estimate from: %s"), _(kbuild_basis_name(e.basis)));
+		if (e.basis != KBUILD_EST_NONE) {
+			/* What the estimate rests on, in full when it fits (80 columns
+			 * do not, with a long step count): else just its name. */
+			const char *basis = _(kbuild_basis_name(e.basis));
+			char *full = xasprintf(_("  estimate from: %s"), basis);
+			char *brief = xasprintf("  (%s)", basis);
+			int w = text_width(sb.s);
+			sb_add(&sb, w + text_width(full) <= r.w ? full : w + text_width(brief) <= r.w ? brief : "");
+			free(full);
+			free(brief);
+		}
 		text_put(y++, r.x, sb.s, r.w, ROLE_NORMAL, true);
 		sb_free(&sb);
 	}

@@ -68,6 +68,10 @@ keys F2
 expect "back to the build" "Step 5 of 11: Build the kernel"
 keys Enter
 expect "the estimate comes from the last build" "estimate from: last build" 10
+# At 80 columns the line has no room for the words: the basis stays, in brief.
+tm resize-window -t 0 -x 80 -y 24
+expect "80x24: the estimate's basis in brief, not cut" "steps [0-9]+ of ~[0-9]+ +[0-9.]+/s +\(last build\)$"
+tm resize-window -t 0 -x 100 -y 30
 expect "the quiet link says how long it took last time" "linking \(LD vmlinux\.o\): quiet for [5-9]s, took [89]s last time" 15
 expect "the second build ends done" "Done: built in" 20
 keys q
