@@ -215,22 +215,9 @@ int draw_step_header(struct tui *t, struct rect r)
 	 * rather than losing its end; beyond that it is cut with "…". Ready and
 	 * done say what the screen below shows anyway: one line. */
 	int x = used + 2, w = r.w - x;
-	size_t n;
-	char **lines = text_wrap(why, w > 8 ? w : 8, &n);
 	bool acts = st == SIDE_LOCKED || st == SIDE_FAILED;
-	int rows = w <= 8 || !acts ? 1 : n < 3 ? (int)n : 3;
-	if (rows < 1)
-		rows = 1;
-	const char *rest = why;
-	for (int i = 0; i < rows; i++) {
-		bool last = i == rows - 1;
-		text_put(r.y + 1 + i, r.x + x, last ? rest : lines[i], w, ROLE_NORMAL, last);
-		rest += strlen(lines[i]);
-		while (*rest == ' ' || *rest == '\n')
-			rest++;
-	}
-	text_free_lines(lines, n);
-	return 2 + rows;
+	int rows = w <= 8 || !acts ? 1 : 3;
+	return 2 + text_wrap_rows(why, w, rows, (struct rect){ r.y + 1, r.x + x, rows, w }, ROLE_NORMAL);
 }
 
 int draw_task_status(struct tui *t, struct rect r)

@@ -120,21 +120,8 @@ int plan_screen_wrapped(struct rect r, int row, const char *label, const char *v
 		lw = 0;
 	if (lw)
 		text_put(r.y + row, r.x, label, lw, ROLE_DIM, false);
-	size_t n;
-	char **lines = text_wrap(value, r.w - lw, &n);
-	int used = 0;
-	for (size_t i = 0; i < n && used < max && row + used < r.h; i++, used++) {
-		bool last = used + 1 == max || row + used + 1 == r.h;
-		if (last && i + 1 < n) {
-			/* More than fits: the last row says so with "…". */
-			char *rest = xasprintf("%s %s", lines[i], lines[i + 1]);
-			text_put(r.y + row + used, r.x + lw, rest, r.w - lw, role, true);
-			free(rest);
-		} else {
-			text_put(r.y + row + used, r.x + lw, lines[i], r.w - lw, role, true);
-		}
-	}
-	text_free_lines(lines, n);
+	int rows = max < r.h - row ? max : r.h - row;
+	int used = text_wrap_rows(value, r.w - lw, rows, (struct rect){ r.y + row, r.x + lw, rows, r.w - lw }, role);
 	return used;
 }
 

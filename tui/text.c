@@ -132,16 +132,23 @@ void text_fill(int y, int x, int w, enum role role)
 	attrset(A_NORMAL);
 }
 
-static void push_line(char ***lines, size_t *n, const char *s, size_t len)
+struct wrapped {
+	char **lines;
+	size_t *starts; /* where each line starts in the text */
+	size_t n;
+};
+
+static void push_line(struct wrapped *w, const char *s, size_t from, size_t len)
 {
-	*lines = xrealloc(*lines, (*n + 1) * sizeof(**lines));
-	(*lines)[(*n)++] = xasprintf("%.*s", (int)len, s);
+	w->lines = xrealloc(w->lines, (w->n + 1) * sizeof(*w->lines));
+	w->starts = xrealloc(w->starts, (w->n + 1) * sizeof(*w->starts));
+	w->starts[w->n] = from;
+	w->lines[w->n++] = xasprintf("%.*s", (int)len, s + from);
 }
 
-char **text_wrap(const char *s, int width, size_t *n)
+static struct wrapped wrap(const char *s, int width)
 {
-	char **lines = NULL;
-	*n = 0;
+	struct wrapped out = { 0 };
 	if (width < 1)
 		width = 1;
 	size_t len = strlen(s);
@@ -163,26 +170,35 @@ char **text_wrap(const char *s, int width, size_t *n)
 			int c = char_cols(wc, w, cols);
 			if (cols + c > width && (i > line)) {
 				if (wc == L' ') {
-					/* The space that overflows is the break itself: dropped,
-					 * not the first column of the next line. */
-					push_line(&lines, n, s + line, i - line);
-					i += k;
+					/* The spaces that overflow are the break itself: dropped,
+					 * not the first columns of the next line. */
+					push_line(&out, s, line, i - line);
+					while (i < end && s[i] == ' ')
+						i++;
 					line = i;
 					cols = 0;
+					slash = 0;
 				} else if (brk > line) {
-					push_line(&lines, n, s + line, brk - line);
+					push_line(&out, s, line, brk - line);
 					line = brk + 1;
 					cols -= brk_cols + 1;
-				} else if (slash > line) {
-					push_line(&lines, n, s + line, slash - line);
+					/* A '/' in the words carried over still counts. */
+					if (slash > line)
+						slash_cols -= brk_cols + 1;
+					else
+						slash = 0;
+				} else if (slash > line + 1) {
+					push_line(&out, s, line, slash - line);
 					line = slash;
 					cols -= slash_cols;
+					slash = 0;
 				} else {
-					push_line(&lines, n, s + line, i - line);
+					push_line(&out, s, line, i - line);
 					line = i;
 					cols = 0;
+					slash = 0;
 				}
-				brk = slash = 0;
+				brk = 0;
 				any = true;
 				continue;
 			}
@@ -198,12 +214,52 @@ char **text_wrap(const char *s, int width, size_t *n)
 			}
 		}
 		if (end > line || !any)
-			push_line(&lines, n, s + line, end - line);
+			push_line(&out, s, line, end - line);
 		if (!nl)
 			break;
 		start = end + 1;
 	}
-	return lines;
+	return out;
+}
+
+char **text_wrap(const char *s, int width, size_t *n)
+{
+	struct wrapped w = wrap(s, width);
+	free(w.starts);
+	*n = w.n;
+	return w.lines;
+}
+
+int text_put_rest(int y, int x, const char *s, int maxw, enum role role)
+{
+	/* The text from here to its end on one row: newlines read as spaces,
+	 * and "…" where the row ends before the text does. */
+	while (*s == ' ' || *s == '\n')
+		s++;
+	char *one = xstrdup(s);
+	for (char *p = one; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	int used = text_put(y, x, one, maxw, role, true);
+	free(one);
+	return used;
+}
+
+int text_wrap_rows(const char *s, int width, int rows, struct rect r, enum role role)
+{
+	struct wrapped w = wrap(s, width);
+	int drawn = 0;
+	for (size_t i = 0; i < w.n && drawn < rows; i++, drawn++) {
+		if (drawn == rows - 1 && i + 1 < w.n)
+			text_put_rest(r.y + drawn, r.x, s + w.starts[i], r.w, role);
+		else
+			text_put(r.y + drawn, r.x, w.lines[i], r.w, role, false);
+	}
+	for (size_t i = 0; i < w.n; i++)
+		free(w.lines[i]);
+	free(w.lines);
+	free(w.starts);
+	return drawn;
 }
 
 void text_free_lines(char **lines, size_t n)
@@ -215,20 +271,13 @@ void text_free_lines(char **lines, size_t n)
 
 int text_para(struct rect r, int skip, const char *s, enum role role)
 {
+	if (skip <= 0)
+		return r.h > 0 ? text_wrap_rows(s, r.w, r.h, r, role) : 0;
 	size_t n;
 	char **lines = text_wrap(s, r.w, &n);
 	int rows = 0;
-	for (size_t i = (size_t)(skip > 0 ? skip : 0); i < n && rows < r.h; i++, rows++) {
-		if (rows == r.h - 1 && i + 1 < n) {
-			/* The rectangle ends before the text: the last line says so with
-			 * "…" instead of ending mid-sentence as if that were all. */
-			char *more = xasprintf("%s %s", lines[i], lines[i + 1]);
-			text_put(r.y + rows, r.x, more, r.w, role, true);
-			free(more);
-		} else {
-			text_put(r.y + rows, r.x, lines[i], r.w, role, false);
-		}
-	}
+	for (size_t i = (size_t)skip; i < n && rows < r.h; i++, rows++)
+		text_put(r.y + rows, r.x, lines[i], r.w, role, false);
 	text_free_lines(lines, n);
 	return rows;
 }

@@ -229,6 +229,12 @@ char **text_wrap(const char *s, int width, size_t *n);
 int text_para(struct rect r, int skip, const char *s, enum role role);
 /* How many rows s takes wrapped to width columns. */
 int text_para_rows(const char *s, int width);
+/* s wrapped to width in at most `rows` rows at r's corner (r.w columns each);
+ * when the text goes on, the last row holds the rest of it, cut with "…".
+ * Returns the rows drawn. */
+int text_wrap_rows(const char *s, int width, int rows, struct rect r, enum role role);
+/* s to its end on one row, newlines as spaces, cut with "…". */
+int text_put_rest(int y, int x, const char *s, int maxw, enum role role);
 void text_free_lines(char **lines, size_t n);
 /* The glyph for a state, UTF-8 or ASCII. */
 const char *text_glyph(const struct tui *t, const char *utf8, const char *ascii);

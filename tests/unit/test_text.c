@@ -4,6 +4,7 @@
 #include <locale.h>
 
 #include "tests/unit/testlib.h"
+#include "tui/curses.h"
 #include "tui/tui.h"
 
 static char *joined(const char *s, int width, size_t *n)
@@ -40,6 +41,8 @@ static void test_words(void **state)
 	/* Newlines start paragraphs; an empty one stays an empty line. */
 	WRAP("one\n\ntwo", 10, "one||two");
 	WRAP("", 10, "");
+	/* A run of spaces at the break is dropped whole, not a line of blanks. */
+	WRAP("aaaa    bbbb", 4, "aaaa|bbbb");
 }
 
 static void test_paths(void **state)
@@ -54,6 +57,10 @@ static void test_paths(void **state)
 	     "/home/u/.local/share/kfdo/recordings/|perf-6.18.2-timed-1.data");
 	/* A space wins over a later '/'. */
 	WRAP("a/b c/defgh", 8, "a/b|c/defgh");
+	/* A path that starts the line does not leave a lone "/" behind. */
+	WRAP("/verylongname/x", 8, "/verylon|gname/x");
+	/* A '/' in the words a space break carried over still breaks. */
+	WRAP("a /usr/libxxxxxxxx", 9, "a|/usr/|libxxxxxx|xx");
 	/* "and/or" followed by a space is a word, not a path to split. */
 	WRAP("this and/ or that", 9, "this and/|or that");
 }
@@ -69,12 +76,88 @@ static void test_wide(void **state)
 	setlocale(LC_CTYPE, "C");
 }
 
+/* What a row of a real (off-screen) curses screen shows. */
+static char *row_text(int y)
+{
+	wchar_t w[256];
+	int n = mvinnwstr(y, 0, w, 255);
+	assert_true(n >= 0);
+	w[n] = 0;
+	char buf[1024];
+	size_t len = wcstombs(buf, w, sizeof(buf) - 1);
+	assert_true(len != (size_t)-1);
+	buf[len] = 0;
+	while (len && buf[len - 1] == ' ')
+		buf[--len] = 0;
+	return xstrdup(buf);
+}
+
+#define ROW(y, want)                             \
+	do {                                     \
+		char *r_ = row_text(y);          \
+		assert_string_equal(r_, (want)); \
+		free(r_);                        \
+	} while (0)
+
+/* The last row of a cut text holds the rest of the text itself: no space
+ * put into a path, no paragraph lost without "…". */
+static void test_cut_rows(void **state)
+{
+	(void)state;
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		skip();
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr = newterm("xterm", out, in);
+	if (!scr) {
+		fclose(out);
+		fclose(in);
+		skip();
+	}
+	struct rect r = { 0, 0, 2, 40 };
+	erase();
+	assert_int_equal(text_wrap_rows("First paragraph.\nSecond.\nThird.\nFourth is lost.", 40, 2, r, ROLE_NORMAL), 2);
+	ROW(0, "First paragraph.");
+	ROW(1, "Second. Third. Fourth is lost.");
+	erase();
+	r.w = 30;
+	text_wrap_rows("First paragraph.\n\nSecond paragraph is long enough to wrap twice over.", 30, 2, r, ROLE_NORMAL);
+	ROW(0, "First paragraph.");
+	ROW(1, "Second paragraph is long enou\xe2\x80\xa6");
+	erase();
+	r = (struct rect){ 0, 0, 1, 24 };
+	text_wrap_rows("/usr/src/debug/linux-upstream/vmlinux", 24, 1, r, ROLE_NORMAL);
+	ROW(0, "/usr/src/debug/linux-up\xe2\x80\xa6");
+	erase();
+	/* Two rows asked, the text fits in them: nothing cut, nothing added. */
+	r = (struct rect){ 0, 0, 2, 24 };
+	assert_int_equal(text_wrap_rows("/usr/src/debug/linux-upstream/vmlinux", 24, 2, r, ROLE_NORMAL), 2);
+	ROW(0, "/usr/src/debug/");
+	ROW(1, "linux-upstream/vmlinux");
+	erase();
+	/* make's own double space at the break (the step header shows such a
+	 * message): the rows follow the text, nothing read past its end. */
+	r = (struct rect){ 0, 0, 3, 40 };
+	assert_int_equal(text_wrap_rows("make failed: No rule to make target 'x'.  Stop.", 40, 3, r, ROLE_NORMAL), 2);
+	ROW(0, "make failed: No rule to make target 'x'.");
+	ROW(1, "Stop.");
+	erase();
+	r = (struct rect){ 0, 0, 1, 30 };
+	text_wrap_rows("a: xx\n   indented and long enough to be cut", 30, 1, r, ROLE_NORMAL);
+	ROW(0, "a: xx    indented and long en\xe2\x80\xa6");
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	setlocale(LC_CTYPE, "C");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_wide),
+		cmocka_unit_test(test_cut_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
