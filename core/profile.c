@@ -282,8 +282,8 @@ int profile_plan(const struct session *s, struct plan *p, char **cause)
 		strv_push(&v, "--format=extbinary");
 		strv_pushf(&v, "--out=%s", out);
 	} else {
-		cause_set(cause, _("neither llvm-profgen 19 or later nor create_llvm_prof is installed: install "
-				   "LLVM 19 or later"));
+		cause_set(cause, _("neither llvm-profgen 19 or later nor create_llvm_prof v0.30.1 or later is "
+				   "installed: install LLVM 19 or later"));
 		free(out);
 		return -1;
 	}

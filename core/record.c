@@ -60,10 +60,10 @@ char *record_output_path(const struct session *s)
 /* ---- workloads ---- */
 
 static const struct record_bench benches[] = {
-	{ "perf", N_("perf bench sched messaging: processes and threads passing messages (scheduler, pipes)") },
-	{ "stress-ng", N_("stress-ng: fork, pipe, context switch, socket and dentry stressors") },
-	{ "sysbench", N_("sysbench threads: scheduler and mutex contention") },
-	{ "hackbench", N_("hackbench: the scheduler benchmark perf bench messaging comes from") },
+	{ "perf", N_("perf bench sched messaging: processes and threads passing messages (scheduler, pipes)"), true },
+	{ "stress-ng", N_("stress-ng: fork, pipe, context switch, socket and dentry stressors"), false },
+	{ "sysbench", N_("sysbench threads: scheduler and mutex contention"), false },
+	{ "hackbench", N_("hackbench: the scheduler benchmark perf bench messaging comes from"), true },
 };
 
 const struct record_bench *record_benches(size_t *n)

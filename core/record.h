@@ -50,6 +50,7 @@ char *record_output_path(const struct session *s);
 struct record_bench {
 	const char *name;	/* "perf", "stress-ng", "sysbench", "hackbench" */
 	const char *what;	/* N_() one line: what it exercises */
+	bool repeats;		/* a fixed amount of work: kfdo __repeat runs it until the time is up */
 };
 const struct record_bench *record_benches(size_t *n);
 bool record_bench_installed(const char *name);

@@ -22,6 +22,8 @@
 extern char **environ;
 
 #define KILL_REPEAT_MS 100 /* SIGKILL again until no descendant is left */
+#define QUICK_RUN_MS 100   /* a run that succeeds faster than this is no benchmark... */
+#define QUICK_RUNS 5       /* ...and this many in a row end the repeating */
 
 struct proc_pp {
 	pid_t pid, ppid;
@@ -67,18 +69,25 @@ static size_t proc_table(struct proc_pp **out)
 }
 
 /* Sends sig to every descendant of this process. As their subreaper we are
- * the parent of any whose own parent died, so the tree never breaks apart. */
-static void signal_descendants(int sig)
+ * the parent of any whose own parent died, so the tree never breaks apart.
+ * The run itself (child) gets it even when /proc cannot be read: its pid
+ * cannot be reused before we reap it. */
+static void signal_descendants(pid_t child, int sig)
 {
 	struct proc_pp *t;
 	size_t n = proc_table(&t);
-	pid_t *tree = xmalloc((n + 1) * sizeof(*tree));
+	pid_t *tree = xmalloc((n + 2) * sizeof(*tree));
 	size_t m = 0;
 	tree[m++] = getpid();
 	for (size_t i = 0; i < m; i++)
 		for (size_t k = 0; k < n; k++)
 			if (t[k].ppid == tree[i] && t[k].pid != tree[i] && m <= n)
 				tree[m++] = t[k].pid;
+	bool child_seen = false;
+	for (size_t i = 1; i < m; i++)
+		child_seen |= tree[i] == child;
+	if (child > 0 && !child_seen)
+		tree[m++] = child;
 	for (size_t i = 1; i < m; i++) {
 		kill(tree[i], sig);
 		/* A stopped process only acts on SIGTERM once continued. */
@@ -96,7 +105,9 @@ struct rep_state {
 	pid_t child;
 	int64_t t0, run_t0, deadline, next_at;
 	bool stopping;
-	int stage; /* 0 none, 1 SIGINT sent, 2 SIGTERM sent, 3 SIGKILL */
+	int stage;     /* 0 none, 1 first signal sent, 2 SIGTERM sent, 3 SIGKILL */
+	int first_sig; /* what the stop began with */
+	unsigned quick; /* successful runs in a row that took under QUICK_RUN_MS */
 };
 
 static void note(struct rep_state *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -119,8 +130,9 @@ static void stop_begin(struct rep_state *r, int sig, int64_t now)
 {
 	r->stopping = true;
 	r->stage = 1;
+	r->first_sig = sig;
 	r->next_at = now + REPEAT_INT_GRACE_MS;
-	signal_descendants(sig);
+	signal_descendants(r->child, sig);
 }
 
 static void escalate(struct rep_state *r, int64_t now)
@@ -128,14 +140,15 @@ static void escalate(struct rep_state *r, int64_t now)
 	if (r->stage == 1) {
 		r->stage = 2;
 		r->next_at = now + REPEAT_TERM_GRACE_MS;
-		note(r, _("still running %.1f s after SIGINT: sending SIGTERM"), REPEAT_INT_GRACE_MS / 1000.0);
-		signal_descendants(SIGTERM);
+		note(r, _("still running %.1f s after SIG%s: sending SIGTERM"), REPEAT_INT_GRACE_MS / 1000.0,
+		     sigabbrev_np(r->first_sig));
+		signal_descendants(r->child, SIGTERM);
 	} else {
 		if (r->stage == 2)
 			note(r, _("still running after SIGTERM: sending SIGKILL"));
 		r->stage = 3;
 		r->next_at = now + KILL_REPEAT_MS;
-		signal_descendants(SIGKILL);
+		signal_descendants(r->child, SIGKILL);
 	}
 }
 
@@ -174,6 +187,21 @@ static void run_ended(struct rep_state *r, struct repeat_report *rep, int st, in
 		stop_begin(r, SIGINT, now);
 		return;
 	}
+	/* A command that succeeds at once would be started thousands of times:
+	 * the profile would be of fork and exec, the log a flood. */
+	r->quick = now - r->run_t0 < QUICK_RUN_MS ? r->quick + 1 : 0;
+	if (r->quick >= QUICK_RUNS) {
+		rep->end = REPEAT_TOO_QUICK;
+		note(r, _("%s ended after %s, %u times in a row: too quick to be a benchmark, not running it "
+			  "again"), r->argv[0], took, r->quick);
+		stop_begin(r, SIGINT, now);
+		return;
+	}
+	/* A stop that came as this run ended is taken first: nothing new starts. */
+	sigset_t pend;
+	if (sigpending(&pend) == 0 &&
+	    (sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM) || sigismember(&pend, SIGHUP)))
+		return;
 	fmt_duration(left, sizeof(left), (double)(r->deadline - now) / 1000.0);
 	note(r, _("%s ended after %s (run %u): running it again, %s left"), r->argv[0], took, rep->runs, left);
 	if (start(r, rep, now) < 0)
@@ -184,6 +212,8 @@ void repeat_run(char *const argv[], int64_t ms, FILE *notes, struct repeat_repor
 {
 	memset(rep, 0, sizeof(*rep));
 	struct rep_state r = { .argv = argv, .notes = notes, .child = -1 };
+	/* Ignored, the kernel would reap the runs itself and waitpid never see them. */
+	signal(SIGCHLD, SIG_DFL);
 	/* Orphans of a run (its parent killed first) become ours: still found and stopped. */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	sigset_t set, old, dfl;
@@ -247,7 +277,7 @@ void repeat_run(char *const argv[], int64_t ms, FILE *notes, struct repeat_repor
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			if (r.stopping) {
 				/* Passed on: a second Ctrl-C reaches the runs as it reached us. */
-				signal_descendants(sig);
+				signal_descendants(r.child, sig);
 			} else {
 				rep->end = REPEAT_SIGNALLED;
 				rep->signal = sig;
@@ -269,6 +299,8 @@ int repeat_exit_code(const struct repeat_report *rep)
 		return WIFEXITED(rep->status) ? WEXITSTATUS(rep->status) : -WTERMSIG(rep->status);
 	case REPEAT_SIGNALLED:
 		return -rep->signal;
+	case REPEAT_TOO_QUICK:
+		return 1;
 	default:
 		return rep->err == ENOENT ? 127 : 126;
 	}

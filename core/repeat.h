@@ -8,7 +8,8 @@
  * disk floor, a cancel, a recovery after a crash, SIGKILL) reaches them as it
  * always did. The repeater is the child subreaper of its runs: at the deadline
  * it stops all of its descendants, and only them (never perf), and it ends
- * only once none is left. */
+ * only once none is left. A SIGKILL to the repeater alone (not its group)
+ * leaves its runs to init: perf record then ends, the runs do not. */
 #ifndef KFDO_REPEAT_H
 #define KFDO_REPEAT_H
 
@@ -24,6 +25,7 @@ enum repeat_end {
 	REPEAT_FAILED,     /* a run failed on its own before the time: status says how */
 	REPEAT_SIGNALLED,  /* SIGINT, SIGTERM or SIGHUP from outside: signal says which */
 	REPEAT_NO_START,   /* argv could not be started: err says why */
+	REPEAT_TOO_QUICK,  /* runs kept succeeding in under a second: no benchmark */
 };
 
 struct repeat_report {
@@ -43,7 +45,8 @@ struct repeat_report {
 void repeat_run(char *const argv[], int64_t ms, FILE *notes, struct repeat_report *rep);
 
 /* The exit status for kfdo __repeat: 0 when the time ran out, the failed
- * run's exit status, 126/127 as a shell would when argv cannot be started;
+ * run's exit status, 126/127 as a shell would when argv cannot be started,
+ * 1 when the runs were too quick;
  * -SIG when the process should end by signal SIG (a run killed by it, or a
  * stop from outside), as perf record and shells expect of a workload. */
 int repeat_exit_code(const struct repeat_report *rep);

@@ -269,6 +269,21 @@ static char *query_version(const char *path, const char *const *args, int timeou
 	return v;
 }
 
+/* Whether the --help paragraph of the flag at f (up to the next line that
+ * starts another flag) mentions word: another flag's text does not count. */
+static bool flag_mentions(const char *f, const char *word)
+{
+	const char *end = f;
+	while ((end = strchr(end, '\n'))) {
+		end++;
+		const char *p = end + strspn(end, " \t");
+		if (*p == '-' || *p == '\0' || *p == '\n')
+			break;
+	}
+	size_t len = end ? (size_t)(end - f) : strlen(f);
+	return memmem(f, len, word, strlen(word)) != NULL;
+}
+
 static void tool_set(struct tool *t, char *path, char *version, int major)
 {
 	free(t->path);
@@ -418,7 +433,7 @@ static void tool_find(struct toolchain *tc, enum tool_id id, const struct toolch
 		out = NULL;
 		free(query_version(t->path, help, timeout_ms, NULL, &out));
 		const char *f = out ? strstr(out, "-format") : NULL;
-		tc->clp_extbinary = !f ? -1 : strstr(f, "extbinary") != NULL;
+		tc->clp_extbinary = !f ? -1 : flag_mentions(f, "extbinary");
 	}
 	free(out);
 }

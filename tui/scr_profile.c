@@ -147,9 +147,12 @@ static char *kind_detail(struct tui *t, enum workload_kind k)
 				sb_addf(&missing, "%s%s", missing.len ? ", " : "", b[i].name);
 		char *m = missing.len ? xasprintf(_("%s. Not installed: %s."), _(b[bench_index(s)].what), missing.s)
 				      : xasprintf("%s.", _(b[bench_index(s)].what));
-		/* perf bench and hackbench end sooner: kfdo __repeat runs them again. */
-		char *all = xasprintf(_("%s Recorded for %d minutes, the benchmark run again if it ends sooner."), m,
-				      s->workload.minutes);
+		/* perf bench and hackbench end sooner: kfdo __repeat runs them again;
+		 * stress-ng and sysbench stop themselves at the time given. */
+		char *all = b[bench_index(s)].repeats
+			? xasprintf(_("%s Recorded for %d minutes, the benchmark run again if it ends sooner."), m,
+				    s->workload.minutes)
+			: xasprintf(_("%s Recorded for %d minutes."), m, s->workload.minutes);
 		free(m);
 		m = all;
 		sb_free(&missing);

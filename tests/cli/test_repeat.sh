@@ -64,10 +64,24 @@ expect_rc "a long run stopped at the deadline: success" 0
     not_ok "stopped at the deadline, not at its end" "$((t1 - t0)) ms"
 [ -z "$(alive "$(cat "$T/long")")" ] && ok "the long run is gone" || not_ok "the long run is gone"
 
+# Without a readable /proc (a private, empty one) the run itself is still stopped.
+if unshare -m true 2>/dev/null; then
+    t0=$(now_ms)
+    out=$(unshare -m sh -c 'mount -t tmpfs none /proc && exec "$0" __repeat 2 -- sleep 60' "$KFDO" 2>&1)
+    rc=$?
+    t1=$(now_ms)
+    [ "$rc" = 0 ] && [ $((t1 - t0)) -lt 20000 ] && ok "no /proc: the run is stopped at the deadline ($((t1 - t0)) ms)" ||
+        not_ok "no /proc: the run is stopped at the deadline" "rc=$rc after $((t1 - t0)) ms" "$out"
+    grep -q "after SIGINT" <<<"$out" && not_ok "no /proc: SIGINT was enough" "$out" || ok "no /proc: SIGINT was enough"
+else
+    ok "no /proc: the run is stopped at the deadline # SKIP unshare -m needs root"
+    ok "no /proc: SIGINT was enough # SKIP unshare -m needs root"
+fi
+
 # A run that ignores SIGINT gets SIGTERM after the grace.
 run __repeat 1 -- sh -c "trap '' INT; echo \$\$ > '$T/deaf'; exec sleep 600"
 expect_rc "a run deaf to SIGINT: still success" 0
-expect_err "it gets SIGTERM, and the log says so" "sending SIGTERM"
+expect_err "it gets SIGTERM, and the log says so" "after SIGINT: sending SIGTERM"
 [ -z "$(alive "$(cat "$T/deaf")")" ] && ok "the deaf run is gone" || not_ok "the deaf run is gone"
 
 # Each run leaves a process behind (its parent ends first): all of them are

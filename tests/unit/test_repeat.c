@@ -11,6 +11,7 @@
 #include "core/repeat.h"
 
 static char dir[] = "/tmp/kfdo-repeat-XXXXXX";
+static bool child_ignores_sigchld; /* the forked repeater starts with SIGCHLD ignored */
 
 /* repeat_run(argv, ms) in a child: its report, and the child's own wait status. */
 static void run_forked(const char *const *argv, int64_t ms, struct repeat_report *rep)
@@ -21,6 +22,8 @@ static void run_forked(const char *const *argv, int64_t ms, struct repeat_report
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(fd[0]);
+		if (child_ignores_sigchld)
+			signal(SIGCHLD, SIG_IGN);
 		struct repeat_report r;
 		repeat_run((char *const *)argv, ms, NULL, &r);
 		ssize_t n = write(fd[1], &r, sizeof(r));
@@ -123,6 +126,41 @@ static void test_cannot_start(void **state)
 	assert_int_equal(repeat_exit_code(&rep), 127);
 }
 
+/* A command that succeeds at once is no benchmark: five such runs in a row
+ * end the repeating (exit 1) long before the minute, instead of thousands of
+ * starts filling the profile with fork and exec. */
+static void test_too_quick(void **state)
+{
+	(void)state;
+	const char *argv[] = { "true", NULL };
+	struct repeat_report rep;
+	run_forked(argv, 60000, &rep);
+	assert_int_equal(rep.end, REPEAT_TOO_QUICK);
+	assert_int_equal(rep.runs, 5);
+	assert_true(rep.seconds < 30);
+	assert_int_equal(repeat_exit_code(&rep), 1);
+}
+
+/* SIGCHLD ignored by whoever started us: the runs are still waited for, and
+ * repeated (ignored, the kernel would reap them and the first run would be
+ * the only one). */
+static void test_sigchld_ignored(void **state)
+{
+	(void)state;
+	char *log = xasprintf("%s/ign", dir);
+	char *script = xasprintf("echo run >> %s; sleep 0.2", log);
+	const char *argv[] = { "sh", "-c", script, NULL };
+	struct repeat_report rep;
+	child_ignores_sigchld = true;
+	run_forked(argv, 1500, &rep);
+	child_ignores_sigchld = false;
+	assert_int_equal(rep.end, REPEAT_TIME_UP);
+	assert_true(rep.runs >= 3);
+	assert_int_equal(lines_in(log), rep.runs);
+	free(script);
+	free(log);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -142,6 +180,8 @@ int main(void)
 		cmocka_unit_test(test_failure_stops),
 		cmocka_unit_test(test_killed_run),
 		cmocka_unit_test(test_cannot_start),
+		cmocka_unit_test(test_too_quick),
+		cmocka_unit_test(test_sigchld_ignored),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -84,10 +84,12 @@ static void fake_tool_text(const char *root, const char *name, const char *text)
 
 /* create_llvm_prof as distributions build it: --version names only the
  * program, --help (exit 1, as gflags and absl do) prints the fixture. */
-static void fake_clp(const char *root, const char *help_fixture)
+static void fake_clp(const char *root, const char *help)
 {
-	char *script = xasprintf("#!/bin/sh\nif [ \"$1\" = --help ]; then /bin/cat '%s/%s'; exit 1; fi\n"
-				 "echo create_llvm_prof\n", TC_FIXTURES, help_fixture);
+	char *path = help[0] == '/' ? xstrdup(help) : xasprintf("%s/%s", TC_FIXTURES, help);
+	char *script = xasprintf("#!/bin/sh\nif [ \"$1\" = --help ]; then /bin/cat '%s'; exit 1; fi\n"
+				 "echo create_llvm_prof\n", path);
+	free(path);
 	put_file(root, "usr/bin/create_llvm_prof", script, 0755);
 	free(script);
 }
@@ -379,6 +381,21 @@ static void test_clang18_profgen_too_old(void **state)
 	assert_int_equal(tc.tools[TOOL_CREATE_LLVM_PROF].status, CHECK_WARN);
 	assert_non_null(strstr(tc.tools[TOOL_CREATE_LLVM_PROF].message, "no extbinary"));
 	toolchain_free(&tc);
+
+	/* extbinary named only by another flag's text is not --format's. */
+	char *other = xasprintf("%s/other-help.txt", root);
+	FILE *f = fopen(other, "w");
+	assert_non_null(f);
+	fputs("  Flags from create_llvm_prof.cc:\n"
+	      "    -format (LLVM profile format to emit. Possible values are 'text' or\n"
+	      "      'binary'.) type: string default: \"binary\"\n"
+	      "    -prof_sym_list (only with --format=extbinary) type: bool default: false\n", f);
+	fclose(f);
+	fake_clp(root, other);
+	assert_int_equal(toolchain_detect(&o, &tc, NULL), 0);
+	assert_int_equal(tc.clp_extbinary, 0);
+	toolchain_free(&tc);
+	free(other);
 
 	/* A current build (absl flags, no version either) offers extbinary: used. */
 	fake_clp(root, "create_llvm_prof-absl-help.txt");
