@@ -539,8 +539,15 @@ void runner_free(struct runner *r)
 {
 	if (!r)
 		return;
-	if (r->job)
+	if (r->job) {
 		job_free(r->job);
+		r->job = NULL;
+		/* Freed in the middle of a cancel (the TUI's quit grace ran out on a
+		 * slow machine): job_free killed the group, so the step ends cancelled
+		 * now, not left "running" for the next kfdo to report as killed. */
+		if (r->cancelled && !r->done)
+			finish(r, RUNNER_CANCELLED, _("cancelled"));
+	}
 	for (size_t i = 0; i < r->ncmds; i++)
 		strv_free(r->cmds[i].argv);
 	free(r->cmds);

@@ -24,3 +24,15 @@ fake_perf() { # on|OFF
     chmod +x "$T/bin/perf"
     PATH="$T/bin:$PATH"
 }
+# wait_until SECONDS CMD...: runs CMD every 50 ms until it succeeds (0) or
+# SECONDS pass (1). Tests wait for a condition, never a fixed time: the
+# deadline is generous (CI is a slow, sometimes loaded 2-core machine) and
+# costs nothing when the condition comes sooner.
+wait_until() {
+    local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
+    shift
+    until "$@"; do
+        [ $(( $(date +%s%N) / 1000000 )) -ge "$end" ] && return 1
+        sleep 0.05
+    done
+}

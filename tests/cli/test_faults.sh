@@ -7,14 +7,29 @@ TOOLS=${KFDO_TOOLS:-build/tools}
 trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
 
 # kill -9 at random moments of a save loop: the state file is always a whole
-# session, the old one or the new one.
+# session, the old one or the new one. Each kill waits for a random save
+# number (0-7) to be on disk, then a random few ms more: a save's duration
+# (fsync) differs from machine to machine, so a fixed delay alone could land
+# every kill in the first saves on a slow disk.
+# saved_no: the number of the save on disk in $n ("" when none), read without a fork.
+saved_no() {
+    local l
+    n=
+    { while IFS= read -r l; do
+        case $l in *'"tree": "/tree/'*) n=${l##*/tree/}; n=${n%%\"*}; return ;; esac
+    done <"$T/storm/session.json"; } 2>/dev/null
+}
+# nap: 2 ms without a fork (a read that times out on a pipe nobody writes).
+exec {napfd}<> <(:)
+nap() { read -r -t 0.002 -u "$napfd" _; }
 trials=200 loaded=0 bad="" seen=""
 for i in $(seq $trials); do
     rm -rf "$T/storm"
     "$TOOLS/savestorm" save "$T/storm" 2>/dev/null &
     p=$!
-    for _ in $(seq 400); do [ -e "$T/storm/session.json" ] && break; sleep 0.005; done
-    sleep "$(printf '0.%03d' $((RANDOM % 40)))"
+    want=$((RANDOM % 8)) end=$((EPOCHSECONDS + 20))
+    until saved_no; [ -n "$n" ] && [ "$n" -ge "$want" ]; do [ "$EPOCHSECONDS" -ge "$end" ] && break; nap; done
+    sleep "$(printf '0.%03d' $((RANDOM % 10)))"
     kill -9 $p; wait $p 2>/dev/null
     if r=$("$TOOLS/savestorm" check "$T/storm"); then loaded=$((loaded + 1)); seen="$seen $r"; else bad="$bad [$i: $r]"; fi
 done
@@ -28,14 +43,14 @@ export XDG_STATE_HOME=$T/state
 fresh_tree() { rm -rf "$T/tree" "$XDG_STATE_HOME"; cp -a $FIX/faketree "$T/tree"; }
 RUN="run --yes --from configure --until build --config-from tinyconfig --target bzImage --llvm 1 --jobs 2 --tree $T/tree"
 in_tree() { for p in /proc/[0-9]*; do [ "$(readlink "$p/cwd" 2>/dev/null)" = "$T/tree" ] && echo "${p#/proc/}"; done; }
-wait_log() { # PATTERN [COUNT]: until the build log has COUNT lines matching PATTERN
-    for _ in $(seq 200); do
-        log=$(ls "$XDG_STATE_HOME"/kfdo/logs/build-2*.log 2>/dev/null | tail -n1)
-        [ -n "$log" ] && [ "$(grep -c -- "$1" "$log")" -ge "${2:-1}" ] && return 0
-        sleep 0.05
-    done
-    return 1
+log_has() { # PATTERN [COUNT]: the build log has COUNT lines matching PATTERN
+    local log
+    log=$(ls "$XDG_STATE_HOME"/kfdo/logs/build-2*.log 2>/dev/null | tail -n1)
+    [ -n "$log" ] && [ "$(grep -c -- "$1" "$log")" -ge "${2:-1}" ]
 }
+# wait_log PATTERN [COUNT]: until then (the configure and the build before it
+# take seconds under ASan on a loaded machine); says so when it never comes.
+wait_log() { wait_until 60 log_has "$@" || not_ok "the build log reaches /$1/" "$(tail -3 "$T/out1")"; }
 
 # kill -9 while the build is in a silent phase (the stand-in's 30 s "link"):
 # the build goes on without kfdo. The next status says so; the next run stops
@@ -69,7 +84,8 @@ fresh_tree
 pid=$!
 wait_log 'CC ' 500
 kill -9 $pid; wait $pid 2>/dev/null
-for _ in $(seq 50); do [ -z "$(in_tree)" ] && break; sleep 0.1; done
+none_in_tree() { [ -z "$(in_tree)" ]; }
+wait_until 30 none_in_tree
 run status
 expect_out "status: a killed run whose build died" "killed during the build step \(pid $pid\); kfdo run runs the step again"
 run run --yes --until build --make-var FLOOD=

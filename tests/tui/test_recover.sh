@@ -10,11 +10,8 @@ in_tree() { for p in /proc/[0-9]*; do [ "$(readlink "$p/cwd" 2>/dev/null)" = "$t
 "$KFDO" run --yes --from configure --until build --config-from tinyconfig --target bzImage --llvm 1 --jobs 2 \
     --tree "$tree" --make-var LINK_DELAY=30 >"$T/run.out" 2>&1 &
 pid=$!
-for _ in $(seq 200); do
-    log=$(ls "$XDG_STATE_HOME"/kfdo/logs/build-2*.log 2>/dev/null | tail -n1)
-    [ -n "$log" ] && grep -q 'LD      vmlinux.o' "$log" && break
-    sleep 0.05
-done
+at_link() { grep -qs 'LD      vmlinux.o' "$XDG_STATE_HOME"/kfdo/logs/build-2*.log; }
+wait_until 60 at_link || not_ok "kfdo run reaches the link" "$(tail -3 "$T/run.out")"
 kill -9 $pid; wait $pid 2>/dev/null
 sleep 0.2
 [ -n "$(in_tree)" ] && ok "after kill -9 the build still runs" || not_ok "after kill -9 the build still runs"
@@ -23,7 +20,9 @@ start_shell 100 30
 kfdo
 expect "the wizard says the last run was killed" "last run was killed during the build step"
 expect "and that what was left of it was stopped" "left of its job were stopped"
-for _ in $(seq 50); do [ -z "$(in_tree)" ] && break; sleep 0.1; done
+# recover stops what is left (SIGINT, then SIGTERM, then SIGKILL); a leak stays for the 30 s link.
+none_in_tree() { [ -z "$(in_tree)" ]; }
+wait_until 10 none_in_tree
 left=$(in_tree)
 [ -z "$left" ] && ok "nothing of the killed build is left" || not_ok "nothing of the killed build is left" "$(ps -o pid,args -p $left)"
 grep -q '"status": "failed"' "$XDG_STATE_HOME/kfdo/session.json" && grep -q 'interrupted' "$XDG_STATE_HOME/kfdo/session.json" &&

@@ -158,17 +158,22 @@ static void test_killed_perf(void **state)
 	char *f = in_dir("killed.data"), *cause = NULL;
 	pid_t pid = fork();
 	if (pid == 0) {
+		setpgid(0, 0); /* its workload goes with it at the kill */
 		int null = open("/dev/null", O_WRONLY);
 		dup2(null, 1);
 		dup2(null, 2);
-		execlp("perf", "perf", "record", "-e", "cpu-clock", "-a", "-o", f, "--", "sleep", "3", (char *)NULL);
+		/* A workload that outlasts the wait below: perf must never get to
+		 * finish the file on its own before the kill. */
+		execlp("perf", "perf", "record", "-e", "cpu-clock", "-a", "-o", f, "--", "sleep", "60", (char *)NULL);
 		_exit(127);
 	}
-	/* Until perf has written samples past its first header. */
+	/* Until perf has written past its first header (20 s at most: a loaded
+	 * machine is slow to start perf). */
 	struct stat st;
-	for (int i = 0; i < 50 && (stat(f, &st) < 0 || st.st_size < 20000); i++)
+	for (int i = 0; i < 400 && (stat(f, &st) < 0 || st.st_size < 20000); i++)
 		usleep(50000);
-	kill(pid, SIGKILL);
+	setpgid(pid, pid);
+	kill(-pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	struct perfdata_info pd;
 	assert_int_equal(perfdata_read(f, &pd, &cause), -1);

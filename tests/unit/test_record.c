@@ -598,6 +598,59 @@ static void test_perf_fails(void **state)
 	session_free(s);
 }
 
+/* A front end that frees the runner while its cancel is still under way (the
+ * TUI when its quit grace runs out): the group is killed, and the step is
+ * recorded as cancelled at once, not left running with an owner. The
+ * workload ignores SIGINT and SIGTERM, so the cancel cannot be over yet. */
+static void test_free_during_cancel(void **state)
+{
+	(void)state;
+	if (!can_record)
+		skip();
+	struct session *s = profile_session();
+	s->workload.kind = WORKLOAD_COMMAND;
+	session_set(&s->workload.command, "trap '' INT TERM; echo $$ >\"$KFDO_TEST_PIDFILE\"; sleep 60");
+	char *pidfile = xasprintf("%s/workload.pid", dir);
+	setenv("KFDO_TEST_PIDFILE", pidfile, 1);
+	struct runner *r;
+	char *cause = NULL;
+	assert_int_equal(runner_start(&r, s, STEP_PROFILE, NULL, &cause), 0);
+	/* Until the workload runs (perf starts it once it records). */
+	char *pid_text = NULL;
+	for (int64_t end = job_now() + 30000; !(pid_text = file_read(pidfile, 64, NULL)) && job_now() < end;) {
+		struct pollfd pfd = { .fd = runner_fd(r), .events = POLLIN };
+		poll(&pfd, pfd.fd >= 0 ? 1 : 0, 20);
+		runner_handle(r, job_now());
+	}
+	assert_non_null(pid_text);
+	pid_t workload = (pid_t)atoi(pid_text);
+	assert_true(workload > 0);
+	assert_int_equal(s->steps[STEP_PROFILE].status, STATUS_RUNNING);
+	runner_cancel(r, job_now());
+	runner_handle(r, job_now());
+	assert_false(runner_done(r));
+	runner_free(r);
+	/* The workload got SIGKILL with the group; once perf is gone it is ours
+	 * to reap (kfdo is a subreaper). */
+	for (int64_t end = job_now() + 20000; kill(workload, 0) == 0 && job_now() < end;)
+		if (waitpid(workload, NULL, WNOHANG) != workload)
+			usleep(10000);
+	assert_int_equal(kill(workload, 0), -1);
+	assert_int_equal(s->steps[STEP_PROFILE].status, STATUS_FAILED);
+	assert_non_null(strstr(s->steps[STEP_PROFILE].message, "cancelled"));
+	/* What was saved says the same: nothing for the next kfdo to recover. */
+	struct session *back = NULL;
+	assert_int_equal(state_load(&back, &cause), STATE_LOADED);
+	assert_int_equal(back->steps[STEP_PROFILE].status, STATUS_FAILED);
+	assert_int_equal(back->steps[STEP_PROFILE].owner.pid, 0);
+	session_free(back);
+	unsetenv("KFDO_TEST_PIDFILE");
+	free(pid_text);
+	free(pidfile);
+	free(cause);
+	session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -609,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_stop_on_request),
 		cmocka_unit_test(test_stop_at_disk_floor),
 		cmocka_unit_test(test_perf_fails),
+		cmocka_unit_test(test_free_during_cancel),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -694,7 +694,7 @@ static void test_run_capture(void **state)
 	setenv("PATH", "/usr/bin:/bin", 1);
 	struct run_result r;
 	const char *const both[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
-	assert_int_equal(run_capture(both, 2000, &r, NULL), 0);
+	assert_int_equal(run_capture(both, 20000, &r, NULL), 0);
 	assert_int_equal(r.exit_code, 3);
 	assert_non_null(strstr(r.output, "out\n"));
 	assert_non_null(strstr(r.output, "err\n"));
@@ -702,7 +702,7 @@ static void test_run_capture(void **state)
 	run_result_free(&r);
 
 	const char *const locale[] = { "sh", "-c", "printf '%s' \"$LC_ALL\"", NULL };
-	assert_int_equal(run_capture(locale, 2000, &r, NULL), 0);
+	assert_int_equal(run_capture(locale, 20000, &r, NULL), 0);
 	assert_string_equal(r.output, "C");
 	run_result_free(&r);
 
@@ -713,26 +713,28 @@ static void test_run_capture(void **state)
 	assert_non_null(strstr(cause, "not found"));
 	run_result_free(&r);
 
-	/* A hung tool is killed at the deadline, with whatever it printed. */
+	/* A hung tool is killed at the deadline, with whatever it printed. The
+	 * deadline leaves a loaded machine time to start sh and print; the bound
+	 * is far below the tool's own end, so it tells a kill from a wait. */
 	long long t0 = ms_now();
-	const char *const hang[] = { "sh", "-c", "echo started; exec sleep 10", NULL };
-	assert_int_equal(run_capture(hang, 300, &r, &cause), -ETIMEDOUT);
+	const char *const hang[] = { "sh", "-c", "echo started; exec sleep 60", NULL };
+	assert_int_equal(run_capture(hang, 2000, &r, &cause), -ETIMEDOUT);
 	assert_true(r.timed_out);
 	assert_non_null(strstr(r.output, "started"));
-	assert_true(ms_now() - t0 < 3000);
+	assert_true(ms_now() - t0 < 30000);
 	run_result_free(&r);
 
 	/* A child that exits but leaves a grandchild holding the pipe. */
 	t0 = ms_now();
-	const char *const orphan[] = { "sh", "-c", "sleep 10 & echo parent-done", NULL };
-	assert_int_equal(run_capture(orphan, 300, &r, &cause), -ETIMEDOUT);
+	const char *const orphan[] = { "sh", "-c", "sleep 60 & echo parent-done", NULL };
+	assert_int_equal(run_capture(orphan, 2000, &r, &cause), -ETIMEDOUT);
 	assert_non_null(strstr(r.output, "parent-done"));
-	assert_true(ms_now() - t0 < 3000);
+	assert_true(ms_now() - t0 < 30000);
 	run_result_free(&r);
 	free(cause);
 
 	const char *const flood[] = { "sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x", NULL };
-	assert_int_equal(run_capture(flood, 5000, &r, NULL), 0);
+	assert_int_equal(run_capture(flood, 20000, &r, NULL), 0);
 	assert_true(r.truncated);
 	assert_int_equal(r.len, RUN_MAX_OUTPUT);
 	assert_int_equal(strlen(r.output), RUN_MAX_OUTPUT);
