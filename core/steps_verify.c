@@ -262,7 +262,11 @@ static int verify_flags(const struct session *s, bool final, const char *objtree
 	}
 	const char *obj = probes[i].obj, *profile = s->artifacts.profile;
 	int rc = 1;
-	if (!cmd_has_word(c.cmd, "-fdebug-info-for-profiling")) {
+	if (final && (!profile || !*profile)) {
+		cause_set(fail, _("no profile in the session to check the optimized build against: convert "
+				  "a recording first"));
+		rc = -1;
+	} else if (!cmd_has_word(c.cmd, "-fdebug-info-for-profiling")) {
 		cause_set(fail, _("%s was compiled without -fdebug-info-for-profiling (its command in %s), "
 				  "although .config has AUTOFDO_CLANG: this tree's Kbuild does not add AutoFDO's "
 				  "flags, so a profile would not map back to this kernel's code. Use a tree whose "

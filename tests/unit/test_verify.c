@@ -268,6 +268,11 @@ static void test_flag_missing(void **state)
 	put_cmd("out/kernel/.fork.o.cmd", fork_cmd(false, " -fdebug-info-for-profiling-x"), 2500);
 	assert_int_equal(run_complete(s, STEP_BUILD, &msg), -1);
 
+	/* A final build with no profile in the session has nothing to be checked against. */
+	put_cmd("out/kernel/.fork.o.cmd", fork_cmd(true, NULL), 2500);
+	assert_int_equal(run_complete(s, STEP_FINAL_BUILD, &msg), -1);
+	assert_non_null(strstr(msg, "; no profile in the session to check the optimized build against"));
+
 	/* The final build without the profile in the compile. */
 	char *prof = put("data/p.afdo", "profile", 2100);
 	session_set(&s->artifacts.profile, prof);
