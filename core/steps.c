@@ -159,9 +159,25 @@ static bool pre_build(const struct session *s, char **why)
 	return ok;
 }
 
+/* The output is there and the build did what was asked: a build whose
+ * syncconfig dropped a toggle, or without AutoFDO's flags, is not done. */
+static bool post_built(const struct session *s, bool final, char **why)
+{
+	if (!steps_build_output_done(s, why))
+		return false;
+	char *note = NULL;
+	int rc = steps_verify_build(s, final, &note);
+	if (rc < 0)
+		why_set(why, false, "%s", note);
+	else if (why)
+		why_set(why, true, "%s; %s", *why, note);
+	free(note);
+	return rc >= 0;
+}
+
 static bool post_build(const struct session *s, char **why)
 {
-	return steps_build_output_done(s, why);
+	return post_built(s, false, why);
 }
 
 static bool pre_install(const struct session *s, char **why)
@@ -305,7 +321,7 @@ static bool post_final_build(const struct session *s, char **why)
 {
 	if (!recorded_done(s, STEP_FINAL_BUILD, why))
 		return false;
-	return steps_build_output_done(s, why);
+	return post_built(s, true, why);
 }
 
 /* The last build's packages are installed at their versions, as the package
@@ -367,6 +383,22 @@ static int complete_install(struct session *s, struct strbuf *msg)
 	return rc;
 }
 
+/* What the build really did, from its .config and kbuild's saved commands:
+ * make's syncconfig can drop a toggle without a word (steps_verify.c). */
+static int complete_verify(struct session *s, bool final, struct strbuf *msg)
+{
+	char *note = NULL;
+	int rc = steps_verify_build(s, final, &note);
+	sb_addf(msg, "%s%s", msg->len ? "; " : "", note);
+	free(note);
+	return rc < 0 ? -1 : 0;
+}
+
+static int complete_first_build(struct session *s, struct strbuf *msg)
+{
+	return complete_verify(s, false, msg);
+}
+
 static int complete_final_build(struct session *s, struct strbuf *msg)
 {
 	if (s->artifacts.profile) {
@@ -374,7 +406,7 @@ static int complete_final_build(struct session *s, struct strbuf *msg)
 		sb_addf(msg, _("; built with %s"), sum);
 		free(sum);
 	}
-	return 0;
+	return complete_verify(s, true, msg);
 }
 
 static const struct step_def table[STEP_COUNT] = {
@@ -394,8 +426,10 @@ static const struct step_def table[STEP_COUNT] = {
 	     "to show any toggle that a dependency refused."),
 	  pre_configure, plan_configure, post_configure, complete_configure },
 	{ STEP_BUILD, "build", N_("Build the kernel"), N_("Build"),
-	  N_("The first build, without a profile: the kernel that will be profiled."),
-	  pre_build, plan_build, post_build, NULL },
+	  N_("The first build, without a profile: the kernel that will be profiled. Then kfdo "
+	     "checks that .config still holds the toggles and that the code was compiled with "
+	     "AutoFDO's flags."),
+	  pre_build, plan_build, post_build, complete_first_build },
 	{ STEP_INSTALL, "install", N_("Install the kernel"), N_("Install"),
 	  N_("Installs the built packages with pacman through sudo (the -api-headers package "
 	     "is left out)."),
@@ -412,7 +446,8 @@ static const struct step_def table[STEP_COUNT] = {
 	     "empty."),
 	  pre_convert, plan_convert, post_convert, profile_convert_complete },
 	{ STEP_FINAL_BUILD, "final-build", N_("Build the optimized kernel"), N_("Final build"),
-	  N_("The same tree and configuration, built with CLANG_AUTOFDO_PROFILE."),
+	  N_("The same tree and configuration, built with CLANG_AUTOFDO_PROFILE. Then kfdo "
+	     "checks that the compiles and the ThinLTO link really used the profile."),
 	  pre_final_build, plan_final_build, post_final_build, complete_final_build },
 	{ STEP_FINISH, "finish", N_("Install the optimized kernel"), N_("Finish"),
 	  N_("Installs the optimized kernel and shows where the profile lives for reuse."),

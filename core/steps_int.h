@@ -30,4 +30,12 @@ bool steps_installed_kernel_ok(const struct session *s, char **why);
 bool steps_recording_usable(const char *path, char **why);
 bool steps_profile_usable(const char *prof, char **why);
 
+/* The build in the objtree did what the session asked (steps_verify.c): its
+ * .config still holds the toggles, and with AutoFDO kbuild's saved commands
+ * carry its flags (final: the session's profile, in the compiles and the
+ * ThinLTO link). 1 verified, *note says what ("verified: ..."); 0 a command
+ * file was missing, *note says what could not be checked; -1 it did not, *note
+ * says what is wrong and what to do. */
+int steps_verify_build(const struct session *s, bool final, char **note);
+
 #endif

@@ -25,8 +25,9 @@ debian_test="tmux git procps clang-19 lld-19 llvm-19 locales makepkg libarchive-
  linux-perf stress-ng sysbench rt-tests autofdo"
 # Real kernel builds for make check-e2e.
 # rsync: make pacman-pkg's -api-headers package runs headers_install, which needs it.
+# clang-14, lld-14, llvm-14: bookworm's default LLVM, the "other clang" whose syncconfig drops AUTOFDO_CLANG.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
- makepkg libarchive-tools fakeroot dwarves rsync patch"
+ makepkg libarchive-tools fakeroot dwarves rsync patch clang-14 lld-14 llvm-14"
 arch_build="base-devel pkgconf gettext ncurses libpfm4 libcpuid pacman libelf json-c zlib cmocka"
 arch_test="tmux git procps-ng clang lld llvm perf stress-ng sysbench"
 arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole rsync"

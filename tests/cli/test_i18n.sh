@@ -79,7 +79,8 @@ run_in "${DE[@]}" -- run --yes --from configure --until build --config-from tiny
 expect_rc "German run exits 0" 0
 expect_out "run: step title" "^ 5\. Kernel bauen$"
 expect_out "run: the rate is printed with a decimal point" "  [0-9]+ Schritte  [0-9]+\.[0-9]/s  [0-9]+ Warnungen"
-expect_out "run: build summary" "^  ok   gebaut in .*: 30 Schritte, 0 Warnungen$"
+expect_out "run: build summary, and what was checked after it" \
+    "^  ok   gebaut in .*: 30 Schritte, 0 Warnungen; geprüft: AUTOFDO_CLANG, LTO_CLANG_THIN in der \.config, -fdebug-info-for-profiling in kernel/fork\.o$"
 run_in "${DE[@]}" -- status
 expect_out "status: label" "^Sitzung    $XDG_STATE_HOME/kfdo/session\.json$"
 bad=$(grep -E '^(Sitzung|Quellbaum|Ausgabe|Konfig|Schalter|Build|Paket|Profil) ' "$T/out" | grep -vE '^.{10} [^ ]')

@@ -84,6 +84,10 @@ run run --yes --from final-build --until final-build
 expect_rc "final build exits 0" 0
 expect_out "runs make with the profile" "make LLVM=1 LLVM_IAS=1 CLANG_AUTOFDO_PROFILE=$P -C $T/tree -j2 bzImage"
 expect_out "says which profile it was built with" "built with profile $P \(.* functions, .* samples; kernel 6\.13\.0-mini, workload trace"
+expect_out "and that the compiles and the ThinLTO link used it" \
+    "\); verified: AUTOFDO_CLANG, LTO_CLANG_THIN in \.config, -fprofile-sample-use in kernel/fork\.o, --lto-sample-profile in vmlinux\.o$"
+grep -q -- "-fprofile-sample-use=$P " "$T/tree/kernel/.fork.o.cmd" && ok "the stand-in tree saved the compile with the profile" ||
+    not_ok "the stand-in tree saved the compile with the profile" "$(head -n1 "$T/tree/kernel/.fork.o.cmd")"
 run run --yes --from final-build --until final-build --profile "$T/junk.afdo"
 expect_rc "a final build with a profile llvm-profdata rejects fails at once" 1
 expect_out "with llvm-profdata's reason" "fail llvm-profdata rejects .*junk.afdo"

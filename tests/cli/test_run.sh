@@ -21,6 +21,8 @@ run $RUN --tree "$T/tree"
 expect_rc "configure + build exits 0" 0
 expect_out "configure read back" "holds every toggle asked for"
 expect_out "build summary" "built in .*30 steps, 0 warnings"
+expect_out "the build is checked: .config and the compile flags" \
+    "ok +built in .*, 0 warnings; verified: AUTOFDO_CLANG, LTO_CLANG_THIN in \.config, -fdebug-info-for-profiling in kernel/fork\.o$"
 expect_out "dry run before a first build" "make -n LLVM=1"
 if grep -q '^CONFIG_AUTOFDO_CLANG=y' "$T/tree/.config" && grep -q '^CONFIG_LTO_CLANG_THIN=y' "$T/tree/.config"; then
     ok ".config has AutoFDO and ThinLTO"; else not_ok ".config has AutoFDO and ThinLTO" "$(cat "$T/tree/.config")"; fi
@@ -52,6 +54,34 @@ echo AUTOFDO_CLANG > "$T/tree/.refuse"
 run $RUN --tree "$T/tree"
 expect_rc "refused toggle fails" 1
 expect_out "names the toggle" "AUTOFDO_CLANG \(asked: y, got: not set\)"
+
+# The build's syncconfig finds another clang (16: AutoFDO needs 17) and drops
+# AUTOFDO_CLANG: the build fails, says so and why, and is not taken as done.
+fresh_tree
+run $RUN --tree "$T/tree"
+expect_rc "configure + build with clang 19" 0
+echo 160006 >"$T/tree/.build-clang"
+run run --yes --from build --until build
+expect_rc "the same build with clang 16 fails" 1
+expect_out "names the toggle the build dropped" \
+    "fail built in .*; the build dropped toggles from \.config: AUTOFDO_CLANG \(asked: y, got: not set\)\."
+expect_out "and the dependency that changed" "\(here CLANG_VERSION 190107 -> 160006\)"
+expect_out "and what to do" "configure again, then build again$"
+run run --yes --until build
+grep -q "Build the kernel: already done" "$T/out" && not_ok "the next run does not take the build as done" ||
+    ok "the next run does not take the build as done"
+expect_out "it configures again first" "Configure the kernel$"
+rm "$T/tree/.build-clang"
+run run --yes --until build
+expect_rc "with clang 19 back, configure and build pass" 0
+expect_out "and the build is verified" "verified: AUTOFDO_CLANG, LTO_CLANG_THIN in \.config"
+
+# A tree whose Kbuild does not add AutoFDO's flags (NOFLAGS=1): said, with the file.
+fresh_tree
+run $RUN --tree "$T/tree" --make-var NOFLAGS=1
+expect_rc "a build without -fdebug-info-for-profiling fails" 1
+expect_out "says which object lacks which flag, and where it read that" \
+    "kernel/fork\.o was compiled without -fdebug-info-for-profiling \(its command in $T/tree/kernel/\.fork\.o\.cmd\)"
 
 # A build that fails shows the first error with file:line; a retry works.
 fresh_tree

@@ -71,8 +71,10 @@ done
 grep -q '^CONFIG_DEBUG_INFO=y' "$O/.config" && not_ok "tinyconfig keeps DEBUG_INFO off" || ok "tinyconfig keeps DEBUG_INFO off"
 expect_out "the build is make pacman-pkg, shown first" "^    make LLVM=-19 LLVM_IAS=1 ARCH=x86_64 O=$(q "$O") MAKEPKGOPTS=--nodeps -C $(q "$tree") -j2 pacman-pkg$"
 expect_out "a first build counts its work with a dry run" "\[2/3\] make -n LLVM=-19 .* all$"
-steps1=$(sed -n 's/.*ok   built in [0-9hms]*: \([0-9]*\) steps, [0-9]* warnings, 4 packages$/\1/p' "$T/out")
+steps1=$(sed -n 's/.*ok   built in [0-9hms]*: \([0-9]*\) steps, [0-9]* warnings, 4 packages; .*/\1/p' "$T/out")
 [ -n "$steps1" ] && ok "the first build made 4 packages ($steps1 steps)" || not_ok "the first build made 4 packages" "$(grep -E 'built in|fail' "$T/out")"
+expect_out "kfdo verified the first build: .config after the build, the compile flags" \
+    "ok   built in .*, 4 packages; verified: AUTOFDO_CLANG, LTO_CLANG_THIN, 64BIT in \.config, -fdebug-info-for-profiling in kernel/fork\.o$"
 if grep -q -- '-fdebug-info-for-profiling' "$O/kernel/.fork.o.cmd" && grep -q -- '-gmlt' "$O/kernel/.fork.o.cmd" &&
    ! grep -q -- '-fprofile-sample-use' "$O/kernel/.fork.o.cmd"; then
     ok "objects built for profiling (-fdebug-info-for-profiling -gmlt), no profile yet"
@@ -205,6 +207,8 @@ expect_rc "the final build exits 0" 0
 echo "# final build: $((t4 - t3)) s"
 expect_out "make with the profile's absolute path" "^  \[1/1\] make .*CLANG_AUTOFDO_PROFILE=$(q "$P") -C $(q "$tree") -j2 pacman-pkg$"
 expect_out "its message names the profile" "ok   built in .*, 4 packages; built with profile $(q "$P") \([0-9.]+ [KM]B, $fun functions"
+expect_out "kfdo verified the final build: the profile in the compiles and the ThinLTO link" \
+    "ok   built in .*, 4 packages; built with profile $(q "$P") \(.*\); verified: AUTOFDO_CLANG, LTO_CLANG_THIN, 64BIT in \.config, -fprofile-sample-use in kernel/fork\.o, --lto-sample-profile in vmlinux\.o$"
 if grep -q -- "-fprofile-sample-use=$P" "$O/kernel/.fork.o.cmd" && grep -q -- '-fdebug-info-for-profiling' "$O/kernel/.fork.o.cmd"; then
     ok "compiles use the profile"; else not_ok "compiles use the profile" "$(head -c 600 "$O/kernel/.fork.o.cmd")"; fi
 if grep -q -- "--lto-sample-profile=$P" "$O/.vmlinux.o.cmd"; then
@@ -266,3 +270,26 @@ expect_out "status: the profile came from the given trace" "^ +8\. profile +done
 # The optimized kernel is not the one running (no sysroot here): the reboot into it is next.
 expect_out "status: next, the reboot into the optimized kernel" "^Next: Reboot into the new kernel"
 echo "# the whole flow: $(($(now) - t0)) s"
+
+# --- 6. the trap the build checks catch, with the real Kconfig: the build's
+# syncconfig under another clang (14: AUTOFDO_CLANG needs 17) drops AutoFDO
+# without a word and keeps configure's .config as .config.old, which kfdo
+# reads to name the change. Last, since it leaves the objtree unconfigured.
+if command -v clang-14 >/dev/null && command -v ld.lld-14 >/dev/null; then
+    as_user make LLVM=-14 LLVM_IAS=1 ARCH=x86_64 O="$O" -C "$tree" syncconfig >"$T/sync.out" 2>&1
+    # Its dependency unmet, Kconfig leaves the symbol out of .config altogether.
+    if ! grep -q 'CONFIG_AUTOFDO_CLANG[= ]' "$O/.config" && grep -q '^CONFIG_CLANG_VERSION=14' "$O/.config" &&
+       grep -q '^CONFIG_AUTOFDO_CLANG=y' "$O/.config.old" && grep -q '^CONFIG_CLANG_VERSION=190' "$O/.config.old"; then
+        ok "syncconfig with clang 14 drops AUTOFDO_CLANG; .config.old keeps configure's clang 19"
+    else
+        not_ok "syncconfig with clang 14 drops AUTOFDO_CLANG; .config.old keeps configure's" \
+            "$(grep -E 'AUTOFDO_CLANG|CLANG_VERSION' "$O/.config" "$O/.config.old")" "$(tail -3 "$T/sync.out")"
+    fi
+    kf run --yes --from final-build --until final-build --llvm -14 --jobs 2
+    expect_rc "the final build with clang 14 fails" 1
+    expect_out "names the toggle its syncconfig dropped" \
+        "fail built in .*; the build dropped toggles from \.config: AUTOFDO_CLANG \(asked: y, got: absent\)\."
+    expect_out "and the clang that changed" "\(here CC_VERSION_TEXT \"Debian clang version 19\.[^\"]*\" -> \"Debian clang version 14\.[^\"]*\", CLANG_VERSION 190107 -> 140006"
+else
+    echo "# SKIP the build's syncconfig under another clang: clang-14 and ld.lld-14 are not installed"
+fi

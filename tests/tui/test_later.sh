@@ -192,6 +192,8 @@ expect_flat "the build command with the profile's absolute path" \
     "\\\$ make LLVM=1 LLVM_IAS=1 MKPKG=\S+ 'MKPKG_ARGS=--vmlinux-from $T/vmlinux' CLANG_AUTOFDO_PROFILE=$M -C $tree -j2 pacman-pkg"
 keys Enter
 expect_flat "the final build ends done and names its profile" "Done: built in .*, 4 packages; built with profile $M" 40
+expect_flat "and says the compiles and the ThinLTO link used it" \
+    "; verified: AUTOFDO_CLANG, LTO_CLANG_THIN in \.config, -fprofile-sample-use in kernel/fork\.o, --lto-sample-profile in vmlinux\.o"
 keys F3
 expect "the finish screen" "Step 11 of 11: Install the optimized kernel"
 expect "the optimized build's packages" "Packages of linux-upstream 6\.13\.0_fake-2"
