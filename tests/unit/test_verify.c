@@ -41,22 +41,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Writes tmpdir/rel (creating its directories) with its mtime at sec; returns its path. */
 static char *put(const char *rel, const char *text, time_t sec)
 {
-	char *path = xasprintf("%s/%s", tmpdir, rel);
-	for (char *p = path + strlen(tmpdir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	struct timespec ts[2] = { { sec, 0 }, { sec, 0 } };
-	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
-	return path;
+	return test_put_at(tmpdir, rel, text, sec);
 }
 
 static void put_free(const char *rel, const char *text, time_t sec)

@@ -3,6 +3,7 @@
 #ifndef KFDO_TESTLIB_H
 #define KFDO_TESTLIB_H
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/util.h"
@@ -58,6 +61,24 @@ static inline int test_sh(const char *fmt, ...)
 	int rc = system(cmd);
 	free(cmd);
 	return rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Writes dir/rel (creating its directories) with its mtime at sec; returns its path. */
+static inline char *test_put_at(const char *dir, const char *rel, const char *text, time_t sec)
+{
+	char *path = xasprintf("%s/%s", dir, rel);
+	for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct timespec ts[2] = { { sec, 0 }, { sec, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	return path;
 }
 
 static inline void test_rm_rf(const char *dir)
