@@ -217,7 +217,7 @@ int draw_step_header(struct tui *t, struct rect r)
 	int x = used + 2, w = r.w - x;
 	bool acts = st == SIDE_LOCKED || st == SIDE_FAILED;
 	int rows = w <= 8 || !acts ? 1 : 3;
-	return 2 + text_wrap_rows(why, w, rows, (struct rect){ r.y + 1, r.x + x, rows, w }, ROLE_NORMAL);
+	return 2 + text_para((struct rect){ r.y + 1, r.x + x, rows, w }, why, ROLE_NORMAL);
 }
 
 int draw_task_status(struct tui *t, struct rect r)

@@ -199,12 +199,12 @@ static void draw_checks(struct tui *t, struct checkview *v, struct rect r)
 	if (!c)
 		return;
 	struct rect d = { y, r.x, r.y + r.h - y, r.w };
-	int used = text_para(d, 0, c->message, ROLE_NORMAL);
+	int used = text_para(d, c->message, ROLE_NORMAL);
 	d.y += used;
 	d.h -= used;
 	if (c->remedy && d.h > 0) {
 		char *rem = xasprintf(_("Remedy: %s"), c->remedy);
-		used = text_para(d, 0, rem, ROLE_WARN);
+		used = text_para(d, rem, ROLE_WARN);
 		free(rem);
 		d.y += used;
 		d.h -= used;
@@ -214,7 +214,7 @@ static void draw_checks(struct tui *t, struct checkview *v, struct rect r)
 	if (argv && d.h > 1) {
 		char *line = job_quote_argv((const char *const *)argv);
 		char *m = xasprintf(_("f runs the fix: $ %s"), line);
-		text_para((struct rect){ d.y + 1, d.x, d.h - 1, d.w }, 0, m, ROLE_COMMAND);
+		text_para((struct rect){ d.y + 1, d.x, d.h - 1, d.w }, m, ROLE_COMMAND);
 		free(m);
 		free(line);
 	}
@@ -303,10 +303,10 @@ static void hw_draw(struct tui *t, struct rect r)
 	int table = h->checks.n < 4 ? (int)h->checks.n : 4;
 	int room = r.h - y - still_h - 1 - (table + 3);
 	int want = text_para_rows(summary, r.w);
-	y += text_para((struct rect){ r.y + y, r.x, want < room ? want : room > 2 ? room : 2, r.w }, 0, summary,
+	y += text_para((struct rect){ r.y + y, r.x, want < room ? want : room > 2 ? room : 2, r.w }, summary,
 		       ROLE_NORMAL);
 	if (still)
-		y += text_para((struct rect){ r.y + y, r.x, still_h, r.w }, 0, still, ROLE_DIM);
+		y += text_para((struct rect){ r.y + y, r.x, still_h, r.w }, still, ROLE_DIM);
 	y++;
 	draw_checks(t, &hw_view, (struct rect){ r.y + y, r.x, r.h - y, r.w });
 }
@@ -342,7 +342,7 @@ static void tc_draw(struct tui *t, struct rect r)
 		char *m = xasprintf(_("kfdo will build with make %s (LLVM %d); llvm-profgen %s --kernel."),
 				    t->tc.make_llvm_arg, t->tc.llvm_major,
 				    t->tc.profgen_kernel ? _("handles") : _("does not handle"));
-		y += text_para((struct rect){ r.y + y, r.x, 2, r.w }, 0, m, ROLE_NORMAL);
+		y += text_para((struct rect){ r.y + y, r.x, 2, r.w }, m, ROLE_NORMAL);
 		free(m);
 	}
 	y++;

@@ -121,14 +121,13 @@ int plan_screen_wrapped(struct rect r, int row, const char *label, const char *v
 	if (lw)
 		text_put(r.y + row, r.x, label, lw, ROLE_DIM, false);
 	int rows = max < r.h - row ? max : r.h - row;
-	int used = text_wrap_rows(value, r.w - lw, rows, (struct rect){ r.y + row, r.x + lw, rows, r.w - lw }, role);
-	return used;
+	return text_para((struct rect){ r.y + row, r.x + lw, rows, r.w - lw }, value, role);
 }
 
 int plan_screen_paras(struct rect r, int row, char *const *paras, enum role role)
 {
 	int used = 0;
 	for (size_t i = 0; paras && paras[i] && row + used < r.h; i++)
-		used += text_para((struct rect){ r.y + row + used, r.x, r.h - row - used, r.w }, 0, paras[i], role);
+		used += text_para((struct rect){ r.y + row + used, r.x, r.h - row - used, r.w }, paras[i], role);
 	return used;
 }

@@ -58,7 +58,7 @@ static int kernel_rows(struct rect r, int row, const char *label, const char *re
 		if (release)
 			text_put(r.y + row++, r.x + lw, release, r.w - lw, ROLE_NORMAL, true);
 		else
-			row += text_para((struct rect){ r.y + row, r.x + lw, r.h - row < 2 ? r.h - row : 2, r.w - lw }, 0,
+			row += text_para((struct rect){ r.y + row, r.x + lw, r.h - row < 2 ? r.h - row : 2, r.w - lw },
 					 missing, ROLE_DIM);
 	}
 	if (row < r.h && release) {
@@ -89,7 +89,7 @@ static int reboot_block(struct tui *t, struct rect r)
 		row += plan_screen_paras((struct rect){ r.y, r.x, r.h, r.w }, row, what, ROLE_NORMAL);
 		strv_free(what);
 		if (row < r.h)
-			row += text_para((struct rect){ r.y + row, r.x, r.h - row, r.w }, 0,
+			row += text_para((struct rect){ r.y + row, r.x, r.h - row, r.w },
 					 _("r checks the running kernel again now."), ROLE_DIM);
 		row++;
 	}

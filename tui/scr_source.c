@@ -243,7 +243,7 @@ static void draw_clone_plan(struct tui *t, struct rect r)
 		text_put(r.y, r.x, _("The command that will run:"), r.w, ROLE_HEADING, true);
 		char *cmd = plan_format_command(&p.cmds[0]);
 		char *line = xasprintf("$ %s", cmd);
-		text_para((struct rect){ r.y + 1, r.x + 3, r.h - 1, r.w - 3 }, 0, line, ROLE_COMMAND);
+		text_para((struct rect){ r.y + 1, r.x + 3, r.h - 1, r.w - 3 }, line, ROLE_COMMAND);
 		free(line);
 		free(cmd);
 	}
@@ -311,7 +311,7 @@ static void src_draw(struct tui *t, struct rect r)
 		return;
 	}
 	if (st.fitted && r.y + r.h - y > 2) {
-		y += text_para((struct rect){ y, x, 3, w }, 0, st.fitted, ROLE_WARN);
+		y += text_para((struct rect){ y, x, 3, w }, st.fitted, ROLE_WARN);
 		y++;
 	}
 	draw_tree(t, (struct rect){ y, x, r.y + r.h - y, w });

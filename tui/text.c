@@ -245,12 +245,21 @@ int text_put_rest(int y, int x, const char *s, int maxw, enum role role)
 	return used;
 }
 
-int text_wrap_rows(const char *s, int width, int rows, struct rect r, enum role role)
+void text_free_lines(char **lines, size_t n)
 {
-	struct wrapped w = wrap(s, width);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+int text_para(struct rect r, const char *s, enum role role)
+{
+	if (r.h <= 0)
+		return 0;
+	struct wrapped w = wrap(s, r.w);
 	int drawn = 0;
-	for (size_t i = 0; i < w.n && drawn < rows; i++, drawn++) {
-		if (drawn == rows - 1 && i + 1 < w.n)
+	for (size_t i = 0; i < w.n && drawn < r.h; i++, drawn++) {
+		if (drawn == r.h - 1 && i + 1 < w.n)
 			text_put_rest(r.y + drawn, r.x, s + w.starts[i], r.w, role);
 		else
 			text_put(r.y + drawn, r.x, w.lines[i], r.w, role, false);
@@ -260,26 +269,6 @@ int text_wrap_rows(const char *s, int width, int rows, struct rect r, enum role 
 	free(w.lines);
 	free(w.starts);
 	return drawn;
-}
-
-void text_free_lines(char **lines, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-}
-
-int text_para(struct rect r, int skip, const char *s, enum role role)
-{
-	if (skip <= 0)
-		return r.h > 0 ? text_wrap_rows(s, r.w, r.h, r, role) : 0;
-	size_t n;
-	char **lines = text_wrap(s, r.w, &n);
-	int rows = 0;
-	for (size_t i = (size_t)skip; i < n && rows < r.h; i++, rows++)
-		text_put(r.y + rows, r.x, lines[i], r.w, role, false);
-	text_free_lines(lines, n);
-	return rows;
 }
 
 int text_para_rows(const char *s, int width)

@@ -224,15 +224,11 @@ int text_putn(int y, int x, const char *s, size_t len, int maxw, enum role role)
 void text_fill(int y, int x, int w, enum role role);
 /* Word-wraps s (newlines kept) to width columns: malloc'd lines, count in *n. */
 char **text_wrap(const char *s, int width, size_t *n);
-/* Draws s wrapped in the rectangle from row `skip` of its lines; returns the rows drawn.
- * A text longer than the rectangle ends in "…". */
-int text_para(struct rect r, int skip, const char *s, enum role role);
+/* Draws s wrapped to r.w in at most r.h rows; when the text goes on, the last
+ * row holds the rest of it, cut with "…". Returns the rows drawn. */
+int text_para(struct rect r, const char *s, enum role role);
 /* How many rows s takes wrapped to width columns. */
 int text_para_rows(const char *s, int width);
-/* s wrapped to width in at most `rows` rows at r's corner (r.w columns each);
- * when the text goes on, the last row holds the rest of it, cut with "…".
- * Returns the rows drawn. */
-int text_wrap_rows(const char *s, int width, int rows, struct rect r, enum role role);
 /* s to its end on one row, newlines as spaces, cut with "…". */
 int text_put_rest(int y, int x, const char *s, int maxw, enum role role);
 void text_free_lines(char **lines, size_t n);

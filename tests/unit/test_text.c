@@ -115,34 +115,34 @@ static void test_cut_rows(void **state)
 	}
 	struct rect r = { 0, 0, 2, 40 };
 	erase();
-	assert_int_equal(text_wrap_rows("First paragraph.\nSecond.\nThird.\nFourth is lost.", 40, 2, r, ROLE_NORMAL), 2);
+	assert_int_equal(text_para(r, "First paragraph.\nSecond.\nThird.\nFourth is lost.", ROLE_NORMAL), 2);
 	ROW(0, "First paragraph.");
 	ROW(1, "Second. Third. Fourth is lost.");
 	erase();
 	r.w = 30;
-	text_wrap_rows("First paragraph.\n\nSecond paragraph is long enough to wrap twice over.", 30, 2, r, ROLE_NORMAL);
+	text_para(r, "First paragraph.\n\nSecond paragraph is long enough to wrap twice over.", ROLE_NORMAL);
 	ROW(0, "First paragraph.");
 	ROW(1, "Second paragraph is long enou\xe2\x80\xa6");
 	erase();
 	r = (struct rect){ 0, 0, 1, 24 };
-	text_wrap_rows("/usr/src/debug/linux-upstream/vmlinux", 24, 1, r, ROLE_NORMAL);
+	text_para(r, "/usr/src/debug/linux-upstream/vmlinux", ROLE_NORMAL);
 	ROW(0, "/usr/src/debug/linux-up\xe2\x80\xa6");
 	erase();
 	/* Two rows asked, the text fits in them: nothing cut, nothing added. */
 	r = (struct rect){ 0, 0, 2, 24 };
-	assert_int_equal(text_wrap_rows("/usr/src/debug/linux-upstream/vmlinux", 24, 2, r, ROLE_NORMAL), 2);
+	assert_int_equal(text_para(r, "/usr/src/debug/linux-upstream/vmlinux", ROLE_NORMAL), 2);
 	ROW(0, "/usr/src/debug/");
 	ROW(1, "linux-upstream/vmlinux");
 	erase();
 	/* make's own double space at the break (the step header shows such a
 	 * message): the rows follow the text, nothing read past its end. */
 	r = (struct rect){ 0, 0, 3, 40 };
-	assert_int_equal(text_wrap_rows("make failed: No rule to make target 'x'.  Stop.", 40, 3, r, ROLE_NORMAL), 2);
+	assert_int_equal(text_para(r, "make failed: No rule to make target 'x'.  Stop.", ROLE_NORMAL), 2);
 	ROW(0, "make failed: No rule to make target 'x'.");
 	ROW(1, "Stop.");
 	erase();
 	r = (struct rect){ 0, 0, 1, 30 };
-	text_wrap_rows("a: xx\n   indented and long enough to be cut", 30, 1, r, ROLE_NORMAL);
+	text_para(r, "a: xx\n   indented and long enough to be cut", ROLE_NORMAL);
 	ROW(0, "a: xx    indented and long en\xe2\x80\xa6");
 	endwin();
 	delscreen(scr);
