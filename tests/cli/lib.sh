@@ -36,3 +36,9 @@ wait_until() {
         sleep 0.05
     done
 }
+# need CMD...: stop here unless scripts/deps.list lists CMD and it is installed.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/need.sh"
+# What kfdo's toolchain step requires of a kernel build (detect/toolchain.c), for the
+# tests that take `kfdo run` or the wizard through it: without them the step fails.
+# tests/unit/test_toolchain.c checks that scripts/deps.list lists every one of them.
+need_kbuild_tools() { need make bc flex bison pahole cpio perl; }

@@ -16,9 +16,10 @@ cp -a tests/fixtures/faketree "$tree"
 
 self=$(readlink -f "$KFDO")
 for b in perf stress-ng sysbench hackbench; do
-    if ! command -v "$b" >/dev/null; then
-        # make deps-test installs all four on Debian; hackbench (rt-tests) is in the AUR on Arch.
-        echo "# skip $b: not installed"
+    # make check installs all four on Debian; hackbench (rt-tests) is in the AUR on Arch.
+    if ! why=$("$KFDO_DEPS" need test "$b" 2>&1); then
+        case $why in *"no arch package"*|*"no debian package"*) ok "$b # SKIP $why"; continue ;; esac
+        not_ok "$b is installed" "$why"
         continue
     fi
     run plan --tree "$tree" --workload bench --bench "$b" --minutes 1

@@ -3,6 +3,7 @@
 # make on the stand-in tree (tests/fixtures/faketree); a real kernel build is
 # killed in make check-e2e.
 . tests/cli/lib.sh
+need_kbuild_tools
 TOOLS=${KFDO_TOOLS:-build/tools}
 trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
 

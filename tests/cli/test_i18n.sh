@@ -3,6 +3,7 @@
 # "C" locale: LANGUAGE=de with LANG=C.UTF-8 (built into glibc) is enough;
 # LANG=de_DE.UTF-8 needs that locale generated (scripts/deps.sh test does it).
 . tests/cli/lib.sh
+need_kbuild_tools
 fake_perf OFF
 export XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data
 D=$FIX/cpuid

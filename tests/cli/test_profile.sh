@@ -17,9 +17,7 @@ REAL_PATH=$PATH
 cleanup() { mountpoint -q "$T/small" 2>/dev/null && umount "$T/small"; rm -rf "$T"; }
 trap cleanup EXIT
 
-if ! command -v llvm-profgen-19 >/dev/null || ! command -v llvm-profdata-19 >/dev/null; then
-    echo "# SKIP llvm-profgen-19/llvm-profdata-19 are not installed"; exit 0
-fi
+need llvm-profgen-19 llvm-profdata-19 perf
 build_minikernel "$T/vmlinux" && build_minikernel "$T/vmlinux.other" -O1 || { not_ok "build the kernel-like image"; exit 1; }
 S=$T/sysroot
 mk_sysroot "$S" 6.13.0-mini "$T/vmlinux"

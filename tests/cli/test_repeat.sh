@@ -138,7 +138,8 @@ left=$(alive $(cat "$T/tree"))
 [ -z "$left" ] && ok "SIGINT to the group: nothing left" || not_ok "SIGINT to the group: nothing left" "$left"
 
 # --- the real benchmark: perf bench's 80 processes all end at the deadline ---
-if command -v perf >/dev/null && perf bench sched messaging -g 1 -l 1 >/dev/null 2>&1; then
+need perf
+if perf bench sched messaging -g 1 -l 1 >/dev/null 2>&1; then
     run __repeat 3 -- perf bench sched messaging -g 2 -l 5000000
     expect_rc "perf bench stopped at the deadline: success" 0
     left=$(pgrep -f 'messaging -g 2 -l 5000000')

@@ -1,6 +1,7 @@
 # kfdo run / plan / status / doctor on a stand-in kernel tree (tests/fixtures/faketree:
 # a Makefile that prints kbuild's lines). Real kernel builds are in make check-e2e.
 . tests/cli/lib.sh
+need_kbuild_tools
 export XDG_STATE_HOME=$T/state
 fresh_tree() { rm -rf "$T/tree" "$XDG_STATE_HOME"; cp -a $FIX/faketree "$T/tree"; }
 RUN="run --yes --from configure --until build --config-from tinyconfig --target bzImage --llvm 1 --jobs 2"

@@ -14,6 +14,8 @@
 #                       OUT at FRAC (e.g. 0.5) of the build; prints
 #                       "ELAPSED ETA REMAINING ERROR%", nothing without a line
 E2E_DIR=${E2E_DIR:-/tmp/kfdo-e2e}
+# need CMD (tests/lib/need.sh) may lean on what make check-e2e installs on top.
+KFDO_DEPS_LEVEL=e2e
 E2E_PATCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/autofdo-6.12.patch
 E2E_PATCHED_FILES="Makefile arch/Kconfig arch/x86/Kconfig scripts/Makefile.lib tools/objtool/check.c"
 

@@ -275,21 +275,18 @@ echo "# the whole flow: $(($(now) - t0)) s"
 # syncconfig under another clang (14: AUTOFDO_CLANG needs 17) drops AutoFDO
 # without a word and keeps configure's .config as .config.old, which kfdo
 # reads to name the change. Last, since it leaves the objtree unconfigured.
-if command -v clang-14 >/dev/null && command -v ld.lld-14 >/dev/null; then
-    as_user make LLVM=-14 LLVM_IAS=1 ARCH=x86_64 O="$O" -C "$tree" syncconfig >"$T/sync.out" 2>&1
-    # Its dependency unmet, Kconfig leaves the symbol out of .config altogether.
-    if ! grep -q 'CONFIG_AUTOFDO_CLANG[= ]' "$O/.config" && grep -q '^CONFIG_CLANG_VERSION=14' "$O/.config" &&
-       grep -q '^CONFIG_AUTOFDO_CLANG=y' "$O/.config.old" && grep -q '^CONFIG_CLANG_VERSION=190' "$O/.config.old"; then
-        ok "syncconfig with clang 14 drops AUTOFDO_CLANG; .config.old keeps configure's clang 19"
-    else
-        not_ok "syncconfig with clang 14 drops AUTOFDO_CLANG; .config.old keeps configure's" \
-            "$(grep -E 'AUTOFDO_CLANG|CLANG_VERSION' "$O/.config" "$O/.config.old")" "$(tail -3 "$T/sync.out")"
-    fi
-    kf run --yes --from final-build --until final-build --llvm -14 --jobs 2
-    expect_rc "the final build with clang 14 fails" 1
-    expect_out "names the toggle its syncconfig dropped" \
-        "fail built in .*; the build dropped toggles from \.config: AUTOFDO_CLANG \(asked: y, got: absent\)\."
-    expect_out "and the clang that changed" "\(here CC_VERSION_TEXT \"Debian clang version 19\.[^\"]*\" -> \"Debian clang version 14\.[^\"]*\", CLANG_VERSION 190107 -> 140006"
+need clang-14 ld.lld-14
+as_user make LLVM=-14 LLVM_IAS=1 ARCH=x86_64 O="$O" -C "$tree" syncconfig >"$T/sync.out" 2>&1
+# Its dependency unmet, Kconfig leaves the symbol out of .config altogether.
+if ! grep -q 'CONFIG_AUTOFDO_CLANG[= ]' "$O/.config" && grep -q '^CONFIG_CLANG_VERSION=14' "$O/.config" &&
+   grep -q '^CONFIG_AUTOFDO_CLANG=y' "$O/.config.old" && grep -q '^CONFIG_CLANG_VERSION=190' "$O/.config.old"; then
+    ok "syncconfig with clang 14 drops AUTOFDO_CLANG; .config.old keeps configure's clang 19"
 else
-    echo "# SKIP the build's syncconfig under another clang: clang-14 and ld.lld-14 are not installed"
+    not_ok "syncconfig with clang 14 drops AUTOFDO_CLANG; .config.old keeps configure's" \
+        "$(grep -E 'AUTOFDO_CLANG|CLANG_VERSION' "$O/.config" "$O/.config.old")" "$(tail -3 "$T/sync.out")"
 fi
+kf run --yes --from final-build --until final-build --llvm -14 --jobs 2
+expect_rc "the final build with clang 14 fails" 1
+expect_out "names the toggle its syncconfig dropped" \
+    "fail built in .*; the build dropped toggles from \.config: AUTOFDO_CLANG \(asked: y, got: absent\)\."
+expect_out "and the clang that changed" "\(here CC_VERSION_TEXT \"Debian clang version 19\.[^\"]*\" -> \"Debian clang version 14\.[^\"]*\", CLANG_VERSION 190107 -> 140006"

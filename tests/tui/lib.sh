@@ -12,10 +12,8 @@ trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
 export XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data
 PROMPT='tui-test$ '
 
-if ! command -v tmux >/dev/null; then
-    not_ok "tmux is installed (make deps-test installs it)"
-    exit 1
-fi
+need tmux
+need_kbuild_tools
 
 # start_shell W H [VAR=value...]: a clean interactive shell in a new server,
 # W x H, with only the environment the tests choose (plus the extras given).

@@ -148,10 +148,7 @@ keys F10
 wait_exit 5
 
 # --- convert a generated trace of the installed image ---
-if ! command -v llvm-profgen-19 >/dev/null || ! command -v llvm-profdata-19 >/dev/null; then
-    skip "convert, final build and finish" "llvm-profgen-19/llvm-profdata-19 are not installed"
-    exit 0
-fi
+need llvm-profgen-19 llvm-profdata-19
 "$TOOLS/gen_perfscript" --binary "$T/vmlinux" -o "$T/trace.perfscript" --samples 3000 2>/dev/null
 start_shell 180 45 PATH="$T/bin:$PATH"
 kfdo tui --sysroot "$T/machine" --perf-data "$T/trace.perfscript"

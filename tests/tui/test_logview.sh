@@ -11,10 +11,7 @@ FLOOD=$TOOLS/floodlog
 . tests/tui/logview_lib.sh
 FIX=tests/fixtures/kbuild
 
-if ! command -v tmux >/dev/null; then
-    echo "not ok - tmux is missing (scripts/deps.sh test installs it)"
-    exit 1
-fi
+need tmux
 # The real failed build, without its timestamps; a line of it is "line N".
 "$FLOOD" --from "$FIX/error-clang.log" >"$T/err.log"
 # At 100x30 the widget has rows 1-29: 28 rows of lines, the status on row 29.

@@ -2,7 +2,7 @@
 # repository through a file:// URL), Tab completion with several candidates,
 # bad paths, and text wider than its field.
 . tests/tui/lib.sh
-command -v git >/dev/null || { not_ok "git is installed"; exit 1; }
+need git
 repo="$T/repo"
 fake_tree "$repo"
 git -C "$repo" init -q -b stable && git -C "$repo" add -A &&

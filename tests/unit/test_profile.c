@@ -23,6 +23,7 @@
 static char dir[] = "/tmp/kfdo-profile-XXXXXX";
 static char *saved_state, *saved_data, *saved_path;
 static bool have_llvm, have_perf;
+static int need_llvm, need_perf; /* test_need()'s answers */
 static char *vmlinux, *other, *trace, *trace_data, *sysroot;
 static uint64_t first_total; /* the perf script conversion's samples */
 static char *first_profile;
@@ -74,17 +75,13 @@ static int setup(void **state)
 		 test_sh("objcopy -O binary --only-section=.notes %s %s/sys/kernel/notes", vmlinux, sysroot);
 	if (rc)
 		return -1;
-	char *pg = path_find_exe("llvm-profgen-19"), *pd = path_find_exe("llvm-profdata-19");
-	char *perf = path_find_exe("perf");
-	have_llvm = pg && pd;
-	have_perf = perf != NULL;
-	free(pg);
-	free(pd);
-	free(perf);
-	if (!have_llvm) {
-		fprintf(stderr, "# llvm-profgen-19 or llvm-profdata-19 missing: the conversions are skipped\n");
+	/* Both come with `make check` (scripts/deps.list): missing, the tests below fail. */
+	need_llvm = test_need("llvm-profgen-19 llvm-profdata-19");
+	need_perf = test_need("perf");
+	have_llvm = need_llvm == 0;
+	have_perf = need_perf == 0;
+	if (!have_llvm)
 		return 0;
-	}
 	char *id = build_id(vmlinux);
 	rc = test_sh("%s/gen_perfscript --binary %s -o %s --samples 3000 2>/dev/null", tools(), vmlinux, trace) |
 	     test_sh("%s/gen_perfdata -o %s --from-perfscript %s --kernel-build-id %s --os-release 6.13.0-mini", tools(),
@@ -244,8 +241,7 @@ static struct session *convert_session(const char *input)
 static void test_convert_perfscript(void **state)
 {
 	(void)state;
-	if (!have_llvm)
-		skip();
+	TEST_NEED(need_llvm, "llvm-profgen-19 llvm-profdata-19");
 	struct session *s = convert_session(trace);
 	char *cause = NULL;
 	enum runner_result res = runner_run(s, STEP_CONVERT, NULL, &cause);
@@ -297,7 +293,9 @@ static void test_convert_perfscript(void **state)
 static void test_convert_perfdata(void **state)
 {
 	(void)state;
-	if (!have_llvm || !have_perf || !first_profile)
+	TEST_NEED(need_llvm, "llvm-profgen-19 llvm-profdata-19");
+	TEST_NEED(need_perf, "perf");
+	if (!first_profile) /* the first conversion failed, and said so */
 		skip();
 	struct session *s = convert_session(trace_data);
 	char *cause = NULL;
@@ -345,7 +343,8 @@ static bool snapshot_kept(const char *before, const char *after)
 static void test_merge_keeps_sources(void **state)
 {
 	(void)state;
-	if (!have_llvm || !first_profile)
+	TEST_NEED(need_llvm, "llvm-profgen-19 llvm-profdata-19");
+	if (!first_profile)
 		skip();
 	char *before = snapshot();
 	struct session *s = convert_session(trace);
@@ -385,7 +384,8 @@ static void test_merge_keeps_sources(void **state)
 static void test_bad_inputs(void **state)
 {
 	(void)state;
-	if (!have_llvm || !first_profile)
+	TEST_NEED(need_llvm, "llvm-profgen-19 llvm-profdata-19");
+	if (!first_profile)
 		skip();
 	char *before = snapshot(), *cause = NULL, *why = NULL;
 	const struct step_def *conv = step_get(STEP_CONVERT);

@@ -63,6 +63,23 @@ static inline int test_sh(const char *fmt, ...)
 	return rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* Whether the commands a test starts are there (space-separated): the status of
+ * `scripts/deps.sh need test CMDS`, whose reason goes to stderr. 0: listed in
+ * scripts/deps.list and installed; 77: this distribution has no package for one
+ * (the test skips); anything else fails the test (TEST_NEED): a missing install
+ * step, or a tool the list lacks, which only happened to be on this machine. */
+static inline int test_need(const char *cmds)
+{
+	return test_sh("scripts/deps.sh need test %s >&2", cmds);
+}
+#define TEST_NEED(rc, cmds)                                                                  \
+	do {                                                                                 \
+		if ((rc) == 77)                                                              \
+			skip();                                                              \
+		if ((rc) != 0)                                                               \
+			fail_msg("%s: not listed in scripts/deps.list or not installed", cmds); \
+	} while (0)
+
 /* Writes dir/rel (creating its directories) with its mtime at sec; returns its path. */
 static inline char *test_put_at(const char *dir, const char *rel, const char *text, time_t sec)
 {
