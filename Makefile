@@ -28,7 +28,7 @@ TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIBKFDO  := $(BUILD)/libkfdo.a
 KFDO     := $(BUILD)/kfdo
 
-.PHONY: all deps deps-test check check-e2e unit cli-tests tui-tests tools asan bench pot po-check locales run install clean
+.PHONY: all deps deps-test check check-e2e check-fresh unit cli-tests tui-tests tools asan bench pot po-check locales run install clean
 all: $(KFDO)
 
 $(BUILD)/%.o: %.c
@@ -104,6 +104,12 @@ check-e2e: deps deps-test
 	@$(MAKE) --no-print-directory $(KFDO) $(TOOLS) locales
 	@KFDO=$(abspath $(KFDO)) KFDO_TOOLS=$(abspath $(BUILD))/tools KFDO_LOCALEDIR=$(abspath $(BUILD))/locale \
 		E2E_DIR=$(abspath $(BUILD))/e2e scripts/run-tests.sh cli $(sort $(wildcard tests/e2e/test_*.sh))
+
+# The README's two commands (make run, make check) on a fresh Debian root made with
+# mmdebstrap, as root and as a user with sudo: proves the install step is complete.
+# Needs root; about 30 minutes, most of it installing and make check twice.
+check-fresh:
+	@FRESH_DIR=$(abspath $(BUILD))/fresh scripts/check-fresh.sh
 
 # Figures against baselines measured in the same run (BENCHMARKS.md); never fails on a number.
 bench: deps
