@@ -85,7 +85,10 @@ inside() {
     shift
     unshare --mount --propagation private -- /bin/bash -c '
         root=$1; shift
-        mount -t proc proc "$root/proc" && mount --rbind /sys "$root/sys" &&
+        # The root a mount point of its own, as on a real machine: unshare -m
+        # (a test of kfdo uses it) fails in a chroot whose / is not one.
+        mount --bind "$root" "$root" &&
+            mount -t proc proc "$root/proc" && mount --rbind /sys "$root/sys" &&
             mount --rbind /dev "$root/dev" || exit 125
         exec chroot "$root" "$@"' inside "$root" "$@"
 }

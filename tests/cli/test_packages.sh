@@ -108,10 +108,12 @@ if [ "$(id -u)" -eq 0 ]; then
     grep -q "^pacman -U --noconfirm $P2 " "$T/sys.argv" && ok "as root pacman runs itself, with the packages" ||
         not_ok "as root pacman runs itself" "$(cat "$T/sys.argv")"
     # The same session as a user (nobody): sudo is asked first, then runs pacman.
+    # A copy of kfdo nobody can run: a checkout under /root (0700) is out of its reach.
+    UKFDO=$T/kfdo-nobody && install -m 755 "$KFDO" "$UKFDO"
     : >"$T/sys.argv"
     cp -a "$XDG_STATE_HOME" "$T/userstate" && chown -R nobody "$T/userstate"
     setpriv --reuid=nobody --regid=nogroup --clear-groups env XDG_STATE_HOME="$T/userstate" PATH="$T/sysbin:$PATH" \
-        "$KFDO" run --yes --from install --until install --root / >"$T/out" 2>"$T/err" </dev/null
+        "$UKFDO" run --yes --from install --until install --root / >"$T/out" 2>"$T/err" </dev/null
     rc=$?
     expect_rc "as a user: the same run" 1
     expect_out "as a user the line shown has sudo" "^  \[2/2\] sudo pacman -U --noconfirm $P2"
@@ -157,7 +159,8 @@ expect_err "says so" "--dbpath goes with --root"
 # Root mode without root (a user's own image): the files are the user's, said once.
 if [ "$(id -u)" -eq 0 ]; then
     mkdir -p "$T/userroot" && chown nobody:nogroup "$T/userroot" && chmod 755 "$T"
-    setpriv --reuid=nobody --regid=nogroup --clear-groups "$KFDO" packages install --root "$T/userroot" \
+    UKFDO=$T/kfdo-nobody && install -m 755 "$KFDO" "$UKFDO"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$UKFDO" packages install --root "$T/userroot" \
         "$P1" "$T/tree/linux-upstream-debug-6.13.0_fake-1-$(uname -m).pkg.tar.zst" >"$T/out" 2>"$T/err"
     rc=$?
     expect_rc "root mode as a user installs" 0

@@ -144,6 +144,7 @@ fi
 
 # The disk floor: a small tmpfs nearly full; kfdo stops perf itself and perf.data is valid.
 mkdir -p "$T/small"
+[ "$(id -u)" -eq 0 ] && need mount umount
 if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=24m kfdo-test "$T/small" 2>/dev/null; then
     free_kb=$(df -k --output=avail "$T/small" | tail -n1)
     dd if=/dev/zero of="$T/small/filler" bs=1k count=$((free_kb - 5 * 1024 - 400)) status=none
