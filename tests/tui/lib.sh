@@ -3,6 +3,11 @@
 # send-keys, and the assertions read what a user sees with capture-pane.
 # Every wait polls the screen against a deadline; no sleep is an assertion.
 . tests/cli/lib.sh
+# The screens hold UTF-8 (│, ✓, wide characters) that sed and grep must read as
+# characters: under the C locale of a login without LANG, [^│] is three bytes, and
+# a row with ✓ in the sidebar vanished from flat(). kfdo itself gets its own locale
+# (start_shell).
+export LC_CTYPE=C.UTF-8
 KFDO=$(cd "$(dirname "$KFDO")" && pwd)/$(basename "$KFDO")
 FIX=$(pwd)/tests/fixtures
 SOCK="kfdo-tui-$$-0"
