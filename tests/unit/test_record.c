@@ -202,10 +202,51 @@ static void test_command_and_timed(void **state)
 	session_free(s);
 }
 
+/* A machine below dir/NAME running a kernel kfdo built (release 6.12.9-arch1-1,
+ * build-id deadbeef in a fixture notes file) with the two sysctls given: the
+ * profile step's precondition then reads it, not this machine, whose settings
+ * depend on who runs the tests. Returns its root. */
+static char *fixture_machine(const char *name, int paranoid, int kptr)
+{
+	char *root = in_dir(name);
+	char *kdir = xasprintf("%s/proc/sys/kernel", root), *sdir = xasprintf("%s/sys/kernel", root);
+	assert_int_equal(mkdir_p(kdir, 0755, NULL), 0);
+	assert_int_equal(mkdir_p(sdir, 0755, NULL), 0);
+	char *par = xasprintf("%d\n", paranoid), *kp = xasprintf("%d\n", kptr);
+	const char *files[][2] = { { "osrelease", "6.12.9-arch1-1\n" }, { "perf_event_paranoid", par },
+				   { "kptr_restrict", kp } };
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		char *f = xasprintf("%s/%s", kdir, files[i][0]);
+		FILE *fp = fopen(f, "w");
+		assert_non_null(fp);
+		fputs(files[i][1], fp);
+		fclose(fp);
+		free(f);
+	}
+	/* One GNU build-id note: namesz 4, descsz 4, type 3, "GNU\0", 4 id bytes. */
+	static const unsigned char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 'G', 'N', 'U', 0, 0xde, 0xad, 0xbe, 0xef };
+	char *nf = xasprintf("%s/notes", sdir);
+	FILE *fp = fopen(nf, "w");
+	assert_non_null(fp);
+	fwrite(note, 1, sizeof(note), fp);
+	fclose(fp);
+	free(nf);
+	free(par);
+	free(kp);
+	free(kdir);
+	free(sdir);
+	return root;
+}
+
 static void test_kbuild_workload(void **state)
 {
 	(void)state;
 	struct session *s = profile_session();
+	char *machine = fixture_machine("machine", 0, 0);
+	session_set(&s->sysroot, machine);
+	session_set(&s->artifacts.kernel_release, "6.12.9-arch1-1");
+	session_set(&s->artifacts.build_id, "deadbeef");
+	free(machine);
 	s->workload.kind = WORKLOAD_KBUILD;
 	s->toggles.jobs = 4;
 	session_set(&s->toggles.llvm, "-19");
@@ -357,24 +398,7 @@ static void test_sysctls(void **state)
 	record_sysctls_free(&rs);
 	/* The profile step does not start before they are fixed: on a machine
 	 * running the built kernel (release and build-id of a fixture notes file). */
-	char *root = in_dir("locked"), *kdir = in_dir("locked/proc/sys/kernel"), *sdir = in_dir("locked/sys/kernel");
-	assert_int_equal(mkdir_p(kdir, 0755, NULL), 0);
-	assert_int_equal(mkdir_p(sdir, 0755, NULL), 0);
-	const char *files[][2] = { { "osrelease", "6.12.9-arch1-1\n" }, { "perf_event_paranoid", "2\n" },
-				   { "kptr_restrict", "1\n" } };
-	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
-		char *f = xasprintf("%s/%s", kdir, files[i][0]);
-		FILE *fp = fopen(f, "w");
-		fputs(files[i][1], fp);
-		fclose(fp);
-		free(f);
-	}
-	/* One GNU build-id note: namesz 4, descsz 4, type 3, "GNU\0", 4 id bytes. */
-	static const unsigned char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 'G', 'N', 'U', 0, 0xde, 0xad, 0xbe, 0xef };
-	char *nf = xasprintf("%s/notes", sdir);
-	FILE *fp = fopen(nf, "w");
-	fwrite(note, 1, sizeof(note), fp);
-	fclose(fp);
+	char *root = fixture_machine("locked", 2, 1);
 	struct session *s = profile_session();
 	session_set(&s->sysroot, root);
 	session_set(&s->artifacts.kernel_release, "6.12.9-arch1-1");
@@ -387,10 +411,7 @@ static void test_sysctls(void **state)
 	assert_non_null(strstr(why, "sudo sysctl -w kernel.perf_event_paranoid=0 kernel.kptr_restrict=0"));
 	free(why);
 	session_free(s);
-	free(nf);
 	free(root);
-	free(kdir);
-	free(sdir);
 	assert_int_equal(record_sysctls_check(&rs, FIXTURES "/sysroot/amd-lbrv2-ready"), 0);
 	assert_int_equal(rs.paranoid, -1);
 	record_sysctls_free(&rs);
