@@ -23,6 +23,9 @@ for a do last=$a; done
 printf 'install ok installed'
 EOW
 printf '#!/bin/sh\necho "$@" >>"%s/apt.log"\n' "$T" >"$T/bin/apt-get"
+# As a user deps.sh installs through sudo: the real one would reset PATH and run
+# the real apt-get.
+printf '#!/bin/sh\nexec "$@"\n' >"$T/bin/sudo"
 printf '#!/bin/sh\nexit 0\n' >"$T/bin/locale-gen"
 printf '#!/bin/sh\necho de_DE.utf8\n' >"$T/bin/locale"
 chmod +x "$T/bin/"*
