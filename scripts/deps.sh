@@ -4,7 +4,8 @@
 #   build: libraries and tools to build and run kfdo
 #   test:  what `make check` needs on top (tmux, git and procps for the TUI tests, the real LLVM
 #          the toolchain tests detect, makepkg for the package tests, locales for the German test,
-#          perf for the recordings, the benchmark workloads' tools)
+#          perf for the recordings, the benchmark workloads' tools, man-db, zsh and fish for the
+#          man page and completion tests)
 #   e2e:   what `make check-e2e` needs: LLVM 19 and a kernel tree to build
 set -eu
 want=${1:-build}
@@ -20,16 +21,17 @@ debian_build="build-essential pkg-config gettext libncurses-dev libpfm4-dev libc
  libalpm-dev libarchive-dev libcurl4-openssl-dev libgpgme-dev libelf-dev libjson-c-dev
  zlib1g-dev libcmocka-dev"
 # makepkg and what it packs with: the package tests build real packages; locales: the German test;
-# autofdo: Debian's create_llvm_prof 0.19, too old for kernel profiles, which kfdo must tell.
+# autofdo: Debian's create_llvm_prof 0.19, too old for kernel profiles, which kfdo must tell;
+# man-db (man --warnings): the man page's lint; zsh, fish: the completions are run in them.
 debian_test="tmux git procps clang-19 lld-19 llvm-19 locales makepkg libarchive-tools fakeroot zstd xz-utils
- linux-perf stress-ng sysbench rt-tests autofdo"
+ linux-perf stress-ng sysbench rt-tests autofdo man-db zsh fish"
 # Real kernel builds for make check-e2e.
 # rsync: make pacman-pkg's -api-headers package runs headers_install, which needs it.
 # clang-14, lld-14, llvm-14: bookworm's default LLVM, the "other clang" whose syncconfig drops AUTOFDO_CLANG.
 debian_e2e="clang-19 lld-19 llvm-19 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils
  makepkg libarchive-tools fakeroot dwarves rsync patch clang-14 lld-14 llvm-14"
 arch_build="base-devel pkgconf gettext ncurses libpfm4 libcpuid pacman libelf json-c zlib cmocka"
-arch_test="tmux git procps-ng clang lld llvm perf stress-ng sysbench"
+arch_test="tmux git procps-ng clang lld llvm perf stress-ng sysbench man-db zsh fish"
 arch_e2e="clang lld llvm bc flex bison libelf openssl cpio xz pahole rsync"
 
 as_root() {
