@@ -28,7 +28,7 @@ TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIBKFDO  := $(BUILD)/libkfdo.a
 KFDO     := $(BUILD)/kfdo
 
-.PHONY: all deps deps-test check check-e2e unit cli-tests tui-tests tools asan bench pot po-check locales run install clean
+.PHONY: all deps deps-test check check-e2e unit cli-tests tui-tests tools asan bench pot po-check locales run install version clean
 all: $(KFDO)
 
 $(BUILD)/%.o: %.c
@@ -144,6 +144,10 @@ install: $(KFDO) $(MOS)
 	install -Dm644 completions/_kfdo $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_kfdo
 	install -Dm644 completions/kfdo.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kfdo.fish
 	$(if $(wildcard LICENSE),install -Dm644 LICENSE $(DESTDIR)$(PREFIX)/share/licenses/kfdo/LICENSE)
+
+# The version alone (packaging/arch/PKGBUILD's pkgver()).
+version:
+	@echo $(VERSION)
 
 clean:
 	rm -rf $(BUILD)
