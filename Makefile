@@ -28,7 +28,7 @@ TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIBKFDO  := $(BUILD)/libkfdo.a
 KFDO     := $(BUILD)/kfdo
 
-.PHONY: all deps deps-test check check-e2e check-fresh unit cli-tests tui-tests tools asan bench pot po-check locales run install clean
+.PHONY: all deps deps-test check check-e2e check-fresh unit cli-tests tui-tests tools asan bench pot po-check locales run install version clean
 all: $(KFDO)
 
 $(BUILD)/%.o: %.c
@@ -139,10 +139,21 @@ run: deps
 	@$(MAKE) --no-print-directory $(KFDO)
 	@if [ -t 0 ] && [ -t 1 ]; then $(KFDO); else $(KFDO) detect || true; fi  # detect's status is its verdict
 
+# The binary, its catalogs, the man page, the completions where bash-completion, zsh and fish
+# look for them, and the licence when the tree has one. tests/cli/test_install.sh lists them.
 install: $(KFDO) $(MOS)
 	install -Dm755 $(KFDO) $(DESTDIR)$(PREFIX)/bin/kfdo
 	$(foreach l,$(LINGUAS),install -Dm644 $(BUILD)/locale/$(l)/LC_MESSAGES/kfdo.mo \
 		$(DESTDIR)$(PREFIX)/share/locale/$(l)/LC_MESSAGES/kfdo.mo;) true
+	install -Dm644 doc/kfdo.1 $(DESTDIR)$(PREFIX)/share/man/man1/kfdo.1
+	install -Dm644 completions/kfdo.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kfdo
+	install -Dm644 completions/_kfdo $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_kfdo
+	install -Dm644 completions/kfdo.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kfdo.fish
+	$(if $(wildcard LICENSE),install -Dm644 LICENSE $(DESTDIR)$(PREFIX)/share/licenses/kfdo/LICENSE)
+
+# The version alone (packaging/arch/PKGBUILD's pkgver()).
+version:
+	@echo $(VERSION)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,4 +1,5 @@
 /* kfdo status: where the saved session stands. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,9 @@
 #include "core/profile.h"
 #include "core/record.h"
 #include "core/recover.h"
+#include "core/status.h"
 #include "core/steps.h"
+#include "core/util.h"
 #include "tui/cli.h"
 
 static void when(char *buf, size_t n, time_t t)
@@ -49,44 +52,28 @@ static void print_profile(const struct session *s)
 	}
 }
 
-int cli_status(int argc, char **argv)
+static void usage(void)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf(_("Usage: kfdo status\nWhere the saved session stands: the tree, the toggles, each step, "
-				 "the artifacts and the logs.\n"));
-			return 0;
-		}
-		return cli_bad_option("status", c, argv);
-	}
-	struct session *s = NULL;
-	char *cause = NULL;
-	char *dir = state_dir();
-	switch (state_load(&s, &cause)) {
-	case STATE_ERROR:
-		fprintf(stderr, _("kfdo: cannot read the saved session: %s\n"), cause);
-		free(cause);
-		free(dir);
-		return EXIT_NO;
-	case STATE_SET_ASIDE:
-		printf(_("The saved session could not be read and was set aside: %s\n"), cause);
-		free(cause);
-		free(dir);
-		return EXIT_NO;
-	case STATE_NONE:
-		printf(_("No saved session in %s: start one with `kfdo` or `kfdo run --tree DIR`.\n"), dir);
-		free(dir);
-		return 0;
-	case STATE_LOADED:
-		break;
-	}
-	free(cause);
+	printf(_("Usage: kfdo status [--json] [--sysroot DIR]\n"
+		 "Where the saved session stands: the tree, the toggles, each step, the artifacts and the logs.\n\n"
+		 "  --json         one JSON object for scripts and bug reports (fields documented in the README)\n"
+		 "  --sysroot DIR  read the running kernel's /proc and /sys below DIR (tests)\n\n"
+		 "Exit status: 0 shown (also when there is no session), 1 the session cannot be read, 2 bad usage.\n"));
+}
+
+/* The JSON form (core/status.c): the whole object on stdout in every case, so
+ * that a script reads one shape, with "session": null and why when there is none. */
+static void print_json(const struct session *s, const char *file, const char *error)
+{
+	json_object *o = status_to_json(s, file, error);
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* The session for a reader: one labelled line per fact, then the steps. */
+static void print_text(const struct session *s, const char *dir)
+{
 	const struct toggles *t = &s->toggles;
 	char jobs[16];
 	snprintf(jobs, sizeof(jobs), t->jobs > 0 ? "%d" : "auto", t->jobs);
@@ -147,7 +134,84 @@ int cli_status(int argc, char **argv)
 		printf(_("Installed  kernel %s, vmlinux %s, build-id %s\n"), s->artifacts.kernel_release,
 		       s->artifacts.vmlinux, s->artifacts.build_id ? s->artifacts.build_id : "-");
 	print_profile(s);
+}
+
+int cli_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	bool json = false;
+	const char *sysroot = NULL;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage();
+			return 0;
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			sysroot = optarg;
+			break;
+		default:
+			return cli_bad_option("status", c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
+	char *root = NULL;
+	if (sysroot && !(root = realpath(sysroot, NULL)))
+		return cli_usage_error("status", _("cannot read the sysroot %s: %s"), sysroot, strerror(errno));
+	struct session *s = NULL;
+	char *cause = NULL;
+	char *dir = state_dir();
+	char *file = xasprintf("%s/" STATE_FILE, dir);
+	int ret = 0;
+	switch (state_load(&s, &cause)) {
+	case STATE_ERROR:
+		if (json)
+			print_json(NULL, file, cause);
+		else
+			fprintf(stderr, _("kfdo: cannot read the saved session: %s\n"), cause);
+		ret = EXIT_NO;
+		goto out;
+	case STATE_SET_ASIDE:
+		if (json)
+			print_json(NULL, file, cause);
+		else
+			printf(_("The saved session could not be read and was set aside: %s\n"), cause);
+		ret = EXIT_NO;
+		goto out;
+	case STATE_NONE:
+		if (json)
+			print_json(NULL, file, NULL);
+		else
+			printf(_("No saved session in %s: start one with `kfdo` or `kfdo run --tree DIR`.\n"), dir);
+		goto out;
+	case STATE_LOADED:
+		break;
+	}
+	if (root) {
+		free(s->sysroot);
+		s->sysroot = root;
+		root = NULL;
+	}
+	if (json) {
+		print_json(s, file, NULL);
+		goto out;
+	}
+	print_text(s, dir);
+out:
 	session_free(s);
+	free(cause);
+	free(root);
+	free(file);
 	free(dir);
-	return 0;
+	return ret;
 }

@@ -42,3 +42,33 @@ wait_until() {
 # tests that take `kfdo run` or the wizard through it: without them the step fails.
 # tests/unit/test_toolchain.c checks that scripts/deps.list lists every one of them.
 need_kbuild_tools() { need make bc flex bison pahole cpio perl; }
+# scoped_options [CMD]: the long options `kfdo [CMD] --help` names, one "SCOPE|OPTION" a line,
+# SCOPE being whose option it is: "kfdo" (kfdo's own, before any command: the
+# "kfdo [--no-color] [tui ...]" of tui's usage), CMD, or "CMD SUB" (a usage line
+# "kfdo packages install --root DIR"). The man page and completion tests read what must be
+# there from the help itself. A --word followed by '=' is another program's (detect's help
+# names cpuid_tool --save=FILE): kfdo's own are written with a space before their value.
+scoped_options() {
+    local cmd=${1:-} line sub
+    # opts_in TEXT SCOPE: "SCOPE|--OPTION" for each option in TEXT (no fork: ~400 lines).
+    opts_in() {
+        local t=$1
+        while [[ $t =~ --([a-z][a-z0-9-]*)(=?)(.*)$ ]]; do
+            [ -z "${BASH_REMATCH[2]}" ] && echo "$2|--${BASH_REMATCH[1]}"
+            t=${BASH_REMATCH[3]}
+        done
+    }
+    while IFS= read -r line; do
+        if [ -z "$cmd" ]; then
+            opts_in "$line" kfdo
+        elif [[ $line =~ ^(.*kfdo( \[?--[a-z-]+\]?)*)\ \[?$cmd( |\]|$)(.*)$ ]]; then
+            local head=${BASH_REMATCH[1]} rest=${BASH_REMATCH[4]}
+            sub=
+            [[ $rest =~ ^([a-z][a-z-]*)( |$) ]] && sub=" ${BASH_REMATCH[1]}"
+            opts_in "$head" kfdo
+            opts_in "$rest" "$cmd$sub"
+        else
+            opts_in "$line" "$cmd"
+        fi
+    done < <("$KFDO" $cmd --help) | sort -u
+}
