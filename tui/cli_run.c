@@ -43,6 +43,16 @@ static void on_signal(int sig)
 	errno = e;
 }
 
+const char *cli_signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT: return _("SIGINT (Ctrl-C)");
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return _("SIGHUP (the terminal closed)");
+	}
+	return strsignal(sig);
+}
+
 /* 1 run it, 0 no, -1 a signal came (Ctrl-C at the question). */
 static int confirm(const struct session *s, enum step_id id, bool yes)
 {
