@@ -32,7 +32,9 @@ char **profile_stats_argv(const char *profdata, const char *profile, const char 
 	strv_push(&v, NO_FUNCTION);
 	strv_pushf(&v, "--topn=%d", PROFILE_HOT_SHOWN);
 	strv_pushf(&v, "--output=%s", out);
-	strv_push(&v, profile);
+	char *arg = path_as_arg(profile);
+	strv_push(&v, arg);
+	free(arg);
 	return v;
 }
 

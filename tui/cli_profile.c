@@ -184,9 +184,15 @@ int cli_profile(int argc, char **argv)
 	if (what && strcmp(what, "list") == 0 && rest == 0)
 		return list();
 	if (what && (strcmp(what, "stats") == 0 || strcmp(what, "perfdata") == 0)) {
+		char **files = argv + optind + 1;
+		/* "--" ends the options as anywhere: `stats -- -weird` names the file "-weird". */
+		if (rest == 2 && strcmp(files[0], "--") == 0) {
+			files++;
+			rest--;
+		}
 		if (rest != 1)
 			return cli_usage_error("profile", _("%s wants one FILE"), what);
-		return strcmp(what, "stats") == 0 ? stats(argv[optind + 1]) : perfdata(argv[optind + 1]);
+		return strcmp(what, "stats") == 0 ? stats(files[0]) : perfdata(files[0]);
 	}
 	if (!what)
 		return cli_usage_error("profile", _("say what: stats FILE, perfdata FILE or list"));

@@ -3,6 +3,8 @@
 # file goes), and signals that arrive while a tool runs. Each says what is
 # wrong in plain words, and nothing kfdo started is left behind.
 . tests/cli/lib.sh
+# Absolute: some tests run kfdo from another directory.
+KFDO=$(cd "$(dirname "$KFDO")" && pwd)/$(basename "$KFDO")
 export XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data XDG_CACHE_HOME=$T/cache
 # The stats job's temporary output goes here, so that a leftover is seen.
 export TMPDIR=$T/tmp
@@ -88,3 +90,13 @@ f=$(cat "$T/flood.pid" 2>/dev/null)
 left=$(ls "$TMPDIR")
 [ -z "$left" ] && ok "endless output: no temporary file left" || { not_ok "endless output: no temporary file left" "$left"; rm -f "$TMPDIR"/*; }
 export PATH=$REAL_PATH
+
+# --- a file name starting with '-' is a file, never an option of a tool ---
+cp "$T/small.afdo" "$T/-weird"
+cp "$T/small.afdo" "$T/-x"
+(cd "$T" && "$KFDO" profile stats -- -weird) >"$T/out" 2>"$T/err"; rc=$?
+expect_rc "profile stats -- -weird exits 0" 0
+expect_out "profile stats -- -weird reads the profile" "^Functions +2 "
+(cd "$T" && "$KFDO" profile stats -x) >"$T/out" 2>"$T/err"; rc=$?
+expect_rc "profile stats -x (a file) exits 0" 0
+expect_out "profile stats -x: llvm-profdata read it as a file" "^Samples +150$"
