@@ -8,10 +8,11 @@
 #include "core/util.h"
 
 /* Failures no command can fix on this machine make the verdict "unsupported";
- * the others (a sysctl, perf missing, a BIOS update) make it "fixable". */
+ * the others (a sysctl, perf missing, a BIOS update) make it "fixable"; what
+ * an incomplete CPUID dump cannot tell makes it "unknown". */
 struct tally {
-	int hard, fixable;
-	char *first_hard;
+	int hard, fixable, unknown;
+	char *first_hard, *first_unknown;
 };
 
 static void add(struct detect_report *r, struct tally *t, bool hard, const char *id, enum check_status st,
@@ -41,6 +42,7 @@ const char *verdict_name(enum verdict v)
 	switch (v) {
 	case VERDICT_READY: return N_("ready");
 	case VERDICT_FIXABLE: return N_("fixable");
+	case VERDICT_UNKNOWN: return N_("unknown");
 	case VERDICT_UNSUPPORTED: break;
 	}
 	return N_("unsupported");
@@ -68,7 +70,15 @@ static void check_cpu(struct detect_report *r, struct tally *t, const char *dump
 	    c->brand[0] ? c->brand : cpu_vendor_name(c), c->family, c->model, c->uarch ? c->uarch->name : "",
 	    c->uarch ? ", " : "", c->codename, c->hypervisor ? _(", virtual CPU") : "");
 
-	if (c->branch_sampling != BS_NONE) {
+	if (c->branch_sampling == BS_UNKNOWN) {
+		/* Neither a failure of the machine nor a fix on it: the dump cannot say. */
+		check_add(&r->checks, "cpu.branch_sampling", CHECK_FAIL,
+			  _("save a complete dump on that machine (cpuid_tool --save=FILE from a libcpuid that keeps "
+			    "every leaf the CPU reports), or run kfdo detect there"),
+			  _("unknown: %s"), c->reason);
+		if (!t->unknown++)
+			t->first_unknown = xstrdup(c->reason);
+	} else if (c->branch_sampling != BS_NONE) {
 		add(r, t, false, "cpu.branch_sampling", CHECK_OK, NULL, "%s: %s",
 		    branch_sampling_label(c->branch_sampling), c->reason);
 	} else {
@@ -117,7 +127,7 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 		} else if (bs == BS_NONE) {
 			add(r, t, true, "kernel.branch_stack", CHECK_FAIL, NULL,
 			    _("no branch stack: the CPU has no branch sampling hardware"));
-		} else if (is_vm(r)) {
+		} else if (is_vm(r) && bs != BS_UNKNOWN) {
 			add(r, t, true, "kernel.branch_stack", CHECK_FAIL, _(VM_REMEDY),
 			    _("the VM's PMU has no branch stack: the hypervisor does not pass %s through"),
 			    branch_sampling_label(bs));
@@ -243,6 +253,10 @@ int detect_run(struct detect_report *r, const struct detect_opts *o, char **caus
 		r->verdict = VERDICT_UNSUPPORTED;
 		r->summary = xasprintf(_("This machine cannot record kernel branch profiles for AutoFDO: %s."),
 				       t.first_hard);
+	} else if (t.unknown) {
+		r->verdict = VERDICT_UNKNOWN;
+		r->summary = xasprintf(_("Whether this machine can record kernel branch profiles is unknown: %s."),
+				       t.first_unknown);
 	} else if (t.fixable) {
 		r->verdict = VERDICT_FIXABLE;
 		/* "marked fail", not "listed above": the wizard shows the table below it. */
@@ -256,6 +270,7 @@ int detect_run(struct detect_report *r, const struct detect_opts *o, char **caus
 		r->summary = xstrdup(_("This machine can record kernel branch profiles for AutoFDO."));
 	}
 	free(t.first_hard);
+	free(t.first_unknown);
 	if (ret < 0)
 		cause_set(cause, "%s", dump_error);
 	free(dump_error);

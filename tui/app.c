@@ -98,8 +98,8 @@ void tui_detect_hardware(struct tui *t)
 			strv_push(&s->perf_event, t->hw.event.perf_args[i]);
 	}
 	/* Building needs no PMU: only recording does, and its step says so. */
-	session_step_set(s, STEP_HARDWARE, t->hw.verdict == VERDICT_UNSUPPORTED ? STATUS_FAILED : STATUS_DONE,
-			 t->hw.summary);
+	bool can = t->hw.verdict == VERDICT_READY || t->hw.verdict == VERDICT_FIXABLE;
+	session_step_set(s, STEP_HARDWARE, can ? STATUS_DONE : STATUS_FAILED, t->hw.summary);
 	tui_save(t);
 }
 

@@ -97,7 +97,8 @@ int cli_detect(int argc, char **argv)
 		print_json(&r);
 	else
 		detect_print(stdout, &r, cli_color);
-	int code = r.verdict == VERDICT_READY ? 0 : EXIT_NO;
+	/* Unknown: the input (a CPUID dump) is too incomplete to answer, as an unreadable one is. */
+	int code = r.verdict == VERDICT_READY ? 0 : r.verdict == VERDICT_UNKNOWN ? EXIT_USAGE : EXIT_NO;
 	detect_report_free(&r);
 	return code;
 }

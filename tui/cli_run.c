@@ -153,7 +153,8 @@ static bool step_hardware(struct session *s)
 			strv_push(&s->perf_event, r.event.perf_args[i]);
 	}
 	/* Building needs no PMU: an unsupported machine can still build; recording needs it. */
-	session_step_set(s, STEP_HARDWARE, r.verdict == VERDICT_UNSUPPORTED ? STATUS_FAILED : STATUS_DONE, r.summary);
+	bool can = r.verdict == VERDICT_READY || r.verdict == VERDICT_FIXABLE;
+	session_step_set(s, STEP_HARDWARE, can ? STATUS_DONE : STATUS_FAILED, r.summary);
 	printf("  %s %s\n", r.verdict == VERDICT_READY ? "ok  " : r.verdict == VERDICT_FIXABLE ? "warn" : "fail",
 	       r.summary);
 	if (r.verdict != VERDICT_READY)
