@@ -259,6 +259,9 @@ extern const struct screen_ops screen_hardware, screen_toolchain, screen_source,
 
 /* ---- term.c ---- */
 /* Puts the terminal into curses mode with the handlers that restore it on every exit path. */
+/* Whether the terminal TERM names can draw the wizard: terminfo knows it and
+ * it can move the cursor and clear (dumb cannot). 0, or -1 with a cause. */
+int term_check(char **cause);
 int term_start(struct tui *t, char **cause);
 void term_stop(void);
 /* Async-signal-safe restore (fatal signals, the xmalloc hook). */

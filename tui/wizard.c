@@ -81,6 +81,16 @@ int tui_main(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	char *why = NULL;
+	if (term_check(&why) < 0) {
+		fprintf(stderr, _("kfdo: the wizard needs a terminal that can move the cursor, and this one cannot "
+				  "(%s).\n"
+				  "kfdo: without such a terminal, kfdo run --yes walks the same steps as plain lines "
+				  "(kfdo --help lists every command).\n"), why);
+		free(why);
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	if ((lock = cli_lock_session()) < 0) {
 		ret = EXIT_NO;
 		goto out;
