@@ -50,9 +50,11 @@ void tui_ask(struct tui *t, const char *title, const char *text, bool default_ye
 void tui_save(struct tui *t)
 {
 	char *cause = NULL;
+	free(t->save_error);
+	t->save_error = NULL;
 	if (state_save(t->s, &cause) < 0) {
 		tui_note(t, ROLE_BAD, _("The session could not be saved: %s"), cause);
-		free(cause);
+		t->save_error = cause;
 	}
 }
 

@@ -236,8 +236,9 @@ static int checks_key(struct tui *t, struct checkview *v, int key)
 	case KEY_HOME: v->sel = 0; return RE_REDRAW | RE_HANDLED;
 	case KEY_END: v->sel = l->n ? l->n - 1 : 0; return RE_REDRAW | RE_HANDLED;
 	case 'r': case KEY_F(5):
-		redetect(t, v);
+		/* The note first: a failed save while checking again replaces it. */
 		tui_note(t, ROLE_NORMAL, _("Checked again."));
+		redetect(t, v);
 		return RE_REDRAW | RE_HANDLED | RE_STEPS;
 	case 'f': {
 		const char *what = NULL;

@@ -143,6 +143,9 @@ struct tui {
 	int plan_page;		/* rows of the plan the last draw showed: PgDn's step */
 	char *note;		/* one line above the key bar */
 	enum role note_role;
+	/* Why the last save failed, NULL once one succeeds: quitting must not
+	 * then say "the session is saved". */
+	char *save_error;
 
 	/* The text cursor the drawn screen wants (an input field), -1: hidden. */
 	int cursor_y, cursor_x;
