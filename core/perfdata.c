@@ -246,9 +246,12 @@ static int open_data(const char *path, struct perfdata_info *pd, char **cause, i
 		pd->path = xasprintf("%s/data", path);
 	else
 		pd->path = xstrdup(path);
-	int fd = open(pd->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer. */
+	int fd = open(pd->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		pd->err = errno;
 		return fail(pd, PERFDATA_UNREADABLE, cause, _("cannot open %s: %s"), pd->path, strerror(errno));
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return fail(pd, PERFDATA_UNREADABLE, cause, _("%s is not a regular file"), pd->path);
@@ -266,8 +269,10 @@ static int read_header(int fd, struct perfdata_info *pd, char **cause)
 		return fail(pd, PERFDATA_EMPTY, cause,
 			    _("%s is empty (0 bytes): perf wrote nothing into it; record again"), p);
 	size_t head = pd->file_size < 16 ? (size_t)pd->file_size : 16;
-	if (!read_at(fd, h, head, 0))
+	if (!read_at(fd, h, head, 0)) {
+		pd->err = errno;
 		return fail(pd, PERFDATA_UNREADABLE, cause, _("cannot read %s: %s"), p, strerror(errno));
+	}
 	/* The start of the magic and nothing more: cut short, not some other file. */
 	if (head < 16 && memcmp(h, "PERFILE2", head < 8 ? head : 8) == 0)
 		return fail(pd, PERFDATA_TRUNCATED, cause,

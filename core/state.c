@@ -385,6 +385,9 @@ enum state_load_result state_load(struct session **out, char **cause)
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	if (len == 0)
 		why = xstrdup(_("empty file"));
+	else if (!root && jerr == json_tokener_success)
+		/* json-c parses "null" to no object and no error. */
+		why = xstrdup(_("it holds JSON null, not a session object"));
 	else if (!root)
 		why = xasprintf(_("not valid JSON (%s)"), json_tokener_error_desc(jerr));
 	else if ((size_t)json_tokener_get_parse_end(tok) < len &&

@@ -1,6 +1,7 @@
 #include "detect/report.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,7 +107,14 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 	const struct kernel_info *k = &r->kernel;
 	enum branch_sampling bs = r->cpu_ok ? r->cpu.branch_sampling : BS_NONE;
 
-	if (!k->pmu) {
+	if (!k->pmu && k->pmu_dir_errno) {
+		/* Unknown, not missing: no kernel rebuild to suggest. */
+		add(r, t, false, "kernel.pmu", CHECK_FAIL,
+		    _("check that sysfs is mounted at /sys and readable, then check again"),
+		    _("cannot read /sys/bus/event_source/devices: %s, so the kernel's PMUs are unknown"),
+		    strerror(k->pmu_dir_errno));
+		add(r, t, false, "kernel.branch_stack", CHECK_SKIP, NULL, _("the kernel's PMUs are unknown"));
+	} else if (!k->pmu) {
 		if (is_vm(r))
 			add(r, t, true, "kernel.pmu", CHECK_FAIL, _(VM_REMEDY),
 			    _("this is a VM whose PMU is not passed through: no hardware PMU (cpu or cpu_core) in "
@@ -131,12 +139,12 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 			add(r, t, true, "kernel.branch_stack", CHECK_FAIL, _(VM_REMEDY),
 			    _("the VM's PMU has no branch stack: the hypervisor does not pass %s through"),
 			    branch_sampling_label(bs));
-		} else if (bs == BS_AMD_LBR_V2 && !k->flag_amd_lbr_v2) {
+		} else if (bs == BS_AMD_LBR_V2 && k->cpuinfo_read && !k->flag_amd_lbr_v2) {
 			add(r, t, false, "kernel.branch_stack", CHECK_FAIL,
 			    _("boot Linux 6.1 or newer (LbrExtV2 support arrived in 6.1)"),
 			    _("the running kernel (%s) does not drive LbrExtV2: no amd_lbr_v2 in /proc/cpuinfo"),
 			    k->release ? k->release : "?");
-		} else if (bs == BS_INTEL_ARCH_LBR && !k->flag_arch_lbr) {
+		} else if (bs == BS_INTEL_ARCH_LBR && k->cpuinfo_read && !k->flag_arch_lbr) {
 			add(r, t, false, "kernel.branch_stack", CHECK_FAIL,
 			    _("boot Linux 5.13 or newer (arch LBR support arrived in 5.13)"),
 			    _("the running kernel (%s) does not drive arch LBR: no arch_lbr in /proc/cpuinfo"),
@@ -153,9 +161,18 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 		}
 	}
 
-	if (!k->paranoid_known)
+	if (!k->cpuinfo_read)
+		add(r, t, false, "kernel.cpuinfo", CHECK_WARN, NULL,
+		    _("cannot read /proc/cpuinfo: %s, so the CPU flags the running kernel reports (hypervisor, "
+		      "amd_lbr_v2, arch_lbr, brs) are unknown"), strerror(k->cpuinfo_errno));
+
+	if (!k->paranoid_known && k->paranoid_text)
 		add(r, t, false, "kernel.perf_event_paranoid", CHECK_WARN, NULL,
-		    _("cannot read /proc/sys/kernel/perf_event_paranoid"));
+		    _("%s holds '%.40s', which is not a number"), "/proc/sys/kernel/perf_event_paranoid",
+		    k->paranoid_text);
+	else if (!k->paranoid_known)
+		add(r, t, false, "kernel.perf_event_paranoid", CHECK_WARN, NULL, _("cannot read %s: %s"),
+		    "/proc/sys/kernel/perf_event_paranoid", strerror(k->paranoid_errno));
 	else if (k->perf_event_paranoid <= 0)
 		add(r, t, false, "kernel.perf_event_paranoid", CHECK_OK, NULL, "perf_event_paranoid = %ld",
 		    k->perf_event_paranoid);
@@ -167,8 +184,12 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 		      "less (or CAP_PERFMON)"),
 		    k->perf_event_paranoid);
 
-	if (!k->kptr_known)
-		add(r, t, false, "kernel.kptr_restrict", CHECK_WARN, NULL, _("cannot read /proc/sys/kernel/kptr_restrict"));
+	if (!k->kptr_known && k->kptr_text)
+		add(r, t, false, "kernel.kptr_restrict", CHECK_WARN, NULL, _("%s holds '%.40s', which is not a number"),
+		    "/proc/sys/kernel/kptr_restrict", k->kptr_text);
+	else if (!k->kptr_known)
+		add(r, t, false, "kernel.kptr_restrict", CHECK_WARN, NULL, _("cannot read %s: %s"),
+		    "/proc/sys/kernel/kptr_restrict", strerror(k->kptr_errno));
 	else if (k->kptr_restrict == 0)
 		add(r, t, false, "kernel.kptr_restrict", CHECK_OK, NULL, "kptr_restrict = 0");
 	else

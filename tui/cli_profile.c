@@ -128,7 +128,11 @@ static int perfdata(const char *file)
 	int rc = perfdata_check(file, &pd, &cause);
 	char size[32];
 	record_fmt_size(size, sizeof(size), pd.file_size);
-	printf(_("perf.data  %s (%s)\n"), pd.path ? pd.path : file, size);
+	/* An unreadable file has no size to show: "(0 B)" would say it is empty. */
+	char *what = pd.problem != PERFDATA_UNREADABLE ? xstrdup(size)
+		     : pd.err ? xasprintf(_("unreadable: %s"), strerror(pd.err)) : xstrdup(_("unreadable"));
+	printf(_("perf.data  %s (%s)\n"), pd.path ? pd.path : file, what);
+	free(what);
 	if (pd.problem == PERFDATA_OK || pd.problem == PERFDATA_NO_BRANCH_STACK || pd.problem == PERFDATA_NO_SAMPLES) {
 		printf(_("Samples    %llu of %llu events%s\n"), (unsigned long long)pd.samples,
 		       (unsigned long long)pd.records, pd.compressed ? _(" (compressed events not counted)") : "");

@@ -100,3 +100,52 @@ expect_out "profile stats -- -weird reads the profile" "^Functions +2 "
 (cd "$T" && "$KFDO" profile stats -x) >"$T/out" 2>"$T/err"; rc=$?
 expect_rc "profile stats -x (a file) exits 0" 0
 expect_out "profile stats -x: llvm-profdata read it as a file" "^Samples +150$"
+
+# --- messages that said something else than what is wrong ---
+fake_perf OFF
+S=$FIX/sysroot
+D=$FIX/cpuid/amd_zen4_amd-ryzen-7-7800x3d-8-core-processor.test
+: >"$T/afile"
+run detect --sysroot "$T/afile"
+expect_rc "--sysroot FILE exits 2" 2
+expect_err "--sysroot FILE: not a directory (not 'Permission denied')" "the sysroot $T/afile is not a directory"
+# A sysroot whose sysctls hold words, whose /proc/cpuinfo is a directory and
+# whose PMU directory is a file: each is named unreadable with why, and
+# nothing suggests rebuilding the kernel.
+cp -a $S/amd-lbrv2-ready "$T/sr"
+echo abc >"$T/sr/proc/sys/kernel/perf_event_paranoid"
+printf '1x\n' >"$T/sr/proc/sys/kernel/kptr_restrict"
+rm "$T/sr/proc/cpuinfo"; mkdir "$T/sr/proc/cpuinfo"
+rm -r "$T/sr/sys/bus/event_source/devices"; : >"$T/sr/sys/bus/event_source/devices"
+run detect --sysroot "$T/sr" --cpuid-dump $D
+expect_out "paranoid: quotes what is not a number" "kernel.perf_event_paranoid +/proc/sys/kernel/perf_event_paranoid holds 'abc', which is not a number"
+expect_out "kptr_restrict: quotes what is not a number" "kernel.kptr_restrict +/proc/sys/kernel/kptr_restrict holds '1x', which is not a number"
+expect_out "sysfs: cannot be read, and why" "kernel.pmu +cannot read /sys/bus/event_source/devices: Not a directory"
+expect_out "cpuinfo: cannot be read, and why" "cannot read /proc/cpuinfo: Is a directory"
+if grep -q "CONFIG_PERF_EVENTS" "$T/out"; then not_ok "unreadable /sys, /proc: no kernel rebuild suggested" "$(grep CONFIG_PERF_EVENTS "$T/out")"
+else ok "unreadable /sys, /proc: no kernel rebuild suggested"; fi
+rm "$T/sr/proc/sys/kernel/perf_event_paranoid"
+run detect --sysroot "$T/sr" --cpuid-dump $D
+expect_out "a missing sysctl: cannot read, with why" "cannot read /proc/sys/kernel/perf_event_paranoid: No such file or directory"
+
+# A directory given as --vmlinux, a perf.data that cannot be opened, a FIFO.
+run plan --vmlinux "$T"
+expect_rc "--vmlinux DIR exits 2" 2
+expect_err "--vmlinux DIR: is a directory (not 'no such file')" "--vmlinux $T: is a directory"
+run plan --vmlinux "$T/none"
+expect_err "--vmlinux of nothing: no such file" "--vmlinux $T/none: No such file or directory"
+run profile perfdata "$T/none.data"
+expect_rc "perfdata of nothing exits 2" 2
+expect_out "perfdata of nothing: unreadable, with why" "^perf.data +$T/none.data \(unreadable: No such file or directory\)"
+if grep -q "(0 B)" "$T/out"; then not_ok "perfdata of nothing: no size shown"; else ok "perfdata of nothing: no size shown"; fi
+mkfifo "$T/fifo.data"
+( exec timeout 20 "$KFDO" profile perfdata "$T/fifo.data" ) >"$T/out" 2>"$T/err"; rc=$?
+expect_rc "perfdata of a FIFO exits 2 (and does not wait for a writer)" 2
+expect_out "perfdata of a FIFO: not a regular file" "is not a regular file"
+
+# A session file that holds JSON null.
+mkdir -p "$XDG_STATE_HOME/kfdo"
+echo null >"$XDG_STATE_HOME/kfdo/session.json"
+run status
+expect_out "a session of null: holds no session object" "unreadable \(it holds JSON null, not a session object\)"
+if grep -q "(success)" "$T/out" "$T/err"; then not_ok "a session of null: no '(success)'"; else ok "a session of null: no '(success)'"; fi
