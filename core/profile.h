@@ -130,6 +130,11 @@ char *profile_stats_line(const struct profile_stats *st, size_t max_hot);
  * msg. An empty profile is kept under its name but not used: -1. */
 int profile_convert_complete(struct session *s, struct strbuf *msg);
 
+/* After the convert step failed or was cancelled: removes what its commands
+ * left under the temporary names (a new profile without its merge, stats, a
+ * half-written merge), which nothing would ever name or use. */
+void profile_convert_abandon(void);
+
 /* The record beside a profile (PROFILE.json). */
 struct profile_record {
 	char *profile, *kernel_release, *build_id, *vmlinux, *perf_data, *workload, *merged_from;

@@ -527,6 +527,19 @@ static char **merged_inputs(const struct session *s, const char *tmp_new)
 	return in;
 }
 
+void profile_convert_abandon(void)
+{
+	static const char *const tmp[] = { PROFILE_TMP_NEW, PROFILE_TMP_MERGED, PROFILE_TMP_NEW_STATS,
+					   PROFILE_TMP_MERGED_STATS };
+	char *dir = profile_dir();
+	for (size_t i = 0; i < ARRAY_LEN(tmp); i++) {
+		char *p = xasprintf("%s/%s", dir, tmp[i]);
+		unlink(p);
+		free(p);
+	}
+	free(dir);
+}
+
 int profile_convert_complete(struct session *s, struct strbuf *msg)
 {
 	char *dir = profile_dir();

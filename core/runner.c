@@ -90,6 +90,8 @@ static void finish(struct runner *r, enum runner_result res, const char *msg)
 	else
 		r->message = xstrdup(msg);
 	msg = r->message;
+	if (res != RUNNER_OK && r->id == STEP_CONVERT)
+		profile_convert_abandon();
 	session_step_set(r->s, r->id, res == RUNNER_OK ? STATUS_DONE : STATUS_FAILED, msg);
 	if (r->log_path)
 		session_set(&r->s->artifacts.logs[r->id], r->log_path);

@@ -401,6 +401,8 @@ static void test_bad_inputs(void **state)
 	assert_int_equal(runner_run(s, STEP_CONVERT, NULL, &cause), RUNNER_FAILED);
 	assert_non_null(strstr(cause, "Unrecognized sample profile encoding format"));
 	assert_string_equal(s->artifacts.profile, old);
+	/* The failed step's temporary names (.convert-new.afdo, its stats) are gone. */
+	assert_int_not_equal(test_sh("ls -A %s/data/kfdo/profiles | grep '^\\.convert-' >&2", dir), 0);
 	struct profile_stats st;
 	assert_int_equal(profile_stats_run(NULL, junk, -1, &st, &cause), -1);
 	assert_non_null(strstr(cause, "llvm-profdata rejects"));
