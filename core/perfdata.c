@@ -176,18 +176,28 @@ static void parse_cmdline(struct perfdata_info *pd, const unsigned char *buf, si
 }
 
 /* The feature sections follow the data: one struct section per set bit, in
- * bit order. They are optional; a damaged one is skipped, not fatal. */
-static void read_features(int fd, struct perfdata_info *pd, const uint64_t bits[4])
+ * bit order. A damaged one is skipped, not fatal; but a file that ends
+ * before its feature table or a section it lists was cut short (a copy, a
+ * full disk): -1 with *need, the size the header says the file has at least. */
+static int read_features(int fd, struct perfdata_info *pd, const uint64_t bits[4], uint64_t *need)
 {
 	uint64_t at = pd->data_offset + pd->data_size;
 	for (int bit = 1; bit < FEAT_BITS; bit++) {
 		if (!(bits[bit / 64] >> (bit % 64) & 1))
 			continue;
 		unsigned char raw[16];
-		if (at + 16 > pd->file_size || !read_at(fd, raw, 16, at))
-			return;
+		if (at + 16 > pd->file_size || !read_at(fd, raw, 16, at)) {
+			*need = at + 16;
+			return -1;
+		}
 		at += 16;
 		struct section s = { get64(raw), get64(raw + 8) };
+		/* perf writes the sections after the table: one past the end means a cut, not damage. */
+		if (s.offset >= at && s.offset <= UINT64_MAX - s.size && s.offset + s.size > pd->file_size &&
+		    s.size <= SECTION_MAX) {
+			*need = s.offset + s.size;
+			return -1;
+		}
 		if (bit != FEAT_BUILD_ID && bit != FEAT_OSRELEASE && bit != FEAT_VERSION && bit != FEAT_CMDLINE)
 			continue;
 		unsigned char *buf = read_section(fd, pd, s);
@@ -204,6 +214,7 @@ static void read_features(int fd, struct perfdata_info *pd, const uint64_t bits[
 			pd->perf_version = header_string(buf, s.size, &used);
 		free(buf);
 	}
+	return 0;
 }
 
 /* With a data size of 0, what follows the header is either the feature
@@ -235,9 +246,12 @@ static int open_data(const char *path, struct perfdata_info *pd, char **cause, i
 		pd->path = xasprintf("%s/data", path);
 	else
 		pd->path = xstrdup(path);
-	int fd = open(pd->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer. */
+	int fd = open(pd->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		pd->err = errno;
 		return fail(pd, PERFDATA_UNREADABLE, cause, _("cannot open %s: %s"), pd->path, strerror(errno));
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return fail(pd, PERFDATA_UNREADABLE, cause, _("%s is not a regular file"), pd->path);
@@ -255,8 +269,10 @@ static int read_header(int fd, struct perfdata_info *pd, char **cause)
 		return fail(pd, PERFDATA_EMPTY, cause,
 			    _("%s is empty (0 bytes): perf wrote nothing into it; record again"), p);
 	size_t head = pd->file_size < 16 ? (size_t)pd->file_size : 16;
-	if (!read_at(fd, h, head, 0))
+	if (!read_at(fd, h, head, 0)) {
+		pd->err = errno;
 		return fail(pd, PERFDATA_UNREADABLE, cause, _("cannot read %s: %s"), p, strerror(errno));
+	}
 	/* The start of the magic and nothing more: cut short, not some other file. */
 	if (head < 16 && memcmp(h, "PERFILE2", head < 8 ? head : 8) == 0)
 		return fail(pd, PERFDATA_TRUNCATED, cause,
@@ -338,7 +354,15 @@ int perfdata_read(const char *path, struct perfdata_info *pd, char **cause)
 		     (unsigned long long)(pd->data_offset + pd->data_size), fs);
 		goto out;
 	}
-	read_features(fd, pd, bits);
+	uint64_t need;
+	if (read_features(fd, pd, bits, &need) < 0) {
+		fail(pd, PERFDATA_TRUNCATED, cause,
+		     _("%s is truncated: its samples are whole, but it ends inside its feature section (the "
+		       "build-ids, the kernel release), which needs at least %llu bytes and the file has %llu "
+		       "(a copy cut short, or the disk filled up); record again"), p,
+		     (unsigned long long)need, fs);
+		goto out;
+	}
 	if (pd->data_size == 0) {
 		fail(pd, PERFDATA_NO_SAMPLES, cause,
 		     _("%s holds no samples: perf recorded nothing (was the workload over at once?)"), p);

@@ -35,6 +35,7 @@ struct perfdata_build_id {
 
 struct perfdata_info {
 	enum perfdata_problem problem;
+	int err;		/* PERFDATA_UNREADABLE: errno of the open or read, 0 for a non-regular file */
 	char *path;		/* the file read (PATH/data for a directory-format recording) */
 	uint64_t file_size;
 	uint64_t data_offset, data_size;

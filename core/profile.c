@@ -306,8 +306,11 @@ int profile_plan(const struct session *s, struct plan *p, char **cause)
 			strv_push(&v, m[i]);
 		strv_push(&v, merged);
 		strv_push(&v, out);
-		for (size_t i = 0; in[i]; i++)
-			strv_push(&v, in[i]);
+		for (size_t i = 0; in[i]; i++) {
+			char *arg = path_as_arg(in[i]);
+			strv_push(&v, arg);
+			free(arg);
+		}
 		plan_add(p, _("Merge it with the earlier profiles (they are kept)"), v);
 		stats = in_profiles(PROFILE_TMP_MERGED_STATS);
 		plan_add(p, _("Check the merged profile"), profile_stats_argv(profdata, merged, stats));

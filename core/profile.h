@@ -37,6 +37,11 @@
 #define PROFILE_SMALL_BYTES (64 * 1024)
 #define PROFILE_SMALL_FUNCTIONS 100
 #define PROFILE_HOT_SHOWN 10
+/* A kernel's profile is a few MB, merged ones too: a file far larger is not
+ * one, and llvm-profdata would spend minutes and gigabytes on it. */
+#define PROFILE_MAX_BYTES 256000000ull
+/* What `llvm-profdata show` prints for kfdo is a few KB; more is not its summary. */
+#define PROFILE_STATS_MAX 16000000ull
 /* Where the convert step's commands write, in the profiles directory, until
  * profile_convert_complete() names the results (the dot hides them). */
 #define PROFILE_TMP_NEW ".convert-new.afdo"
@@ -104,9 +109,14 @@ char **profile_stats_argv(const char *profdata, const char *profile, const char 
 /* Parses that output. 0, or -1 with cause when it is not llvm-profdata's. */
 int profile_stats_parse(const char *text, struct profile_stats *st, char **cause);
 /* Runs the stats job to its end (logged like every job) and parses it; for
- * `kfdo profile stats` and front ends. 0, or -1 with cause (llvm-profdata's
- * own message when it rejects the file). */
-int profile_stats_run(const struct toggles *t, const char *profile, struct profile_stats *st, char **cause);
+ * `kfdo profile stats` and front ends. Only a regular file of at most
+ * PROFILE_MAX_BYTES is handed over. When cancel_fd (-1: none) becomes
+ * readable, a signal in the front end, the job is cancelled with its whole
+ * group; the front end reads the fd itself afterwards. The temporary output
+ * is removed on every path. 0, -ECANCELED after a cancel, or -1 with cause
+ * (llvm-profdata's own message when it rejects the file). */
+int profile_stats_run(const struct toggles *t, const char *profile, int cancel_fd, struct profile_stats *st,
+		      char **cause);
 /* NULL, or a malloc'd warning: an empty profile (with google/autofdo#256's
  * Zen 4 story) or a suspiciously small one. */
 char *profile_stats_warning(const struct profile_stats *st);
@@ -119,6 +129,11 @@ char *profile_stats_line(const struct profile_stats *st, size_t max_hot);
  * one), writes their records, sets artifacts.profile, says what was made in
  * msg. An empty profile is kept under its name but not used: -1. */
 int profile_convert_complete(struct session *s, struct strbuf *msg);
+
+/* After the convert step failed or was cancelled: removes what its commands
+ * left under the temporary names (a new profile without its merge, stats, a
+ * half-written merge), which nothing would ever name or use. */
+void profile_convert_abandon(void);
 
 /* The record beside a profile (PROFILE.json). */
 struct profile_record {

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,6 @@
 /* A function name that matches nothing, so `show` prints the summary and
  * the hot list, not every function of the kernel. */
 #define NO_FUNCTION "--function=kfdo-stats-only"
-#define STATS_MAX (16u << 20)
 
 char **profile_stats_argv(const char *profdata, const char *profile, const char *out)
 {
@@ -32,7 +32,9 @@ char **profile_stats_argv(const char *profdata, const char *profile, const char 
 	strv_push(&v, NO_FUNCTION);
 	strv_pushf(&v, "--topn=%d", PROFILE_HOT_SHOWN);
 	strv_pushf(&v, "--output=%s", out);
-	strv_push(&v, profile);
+	char *arg = path_as_arg(profile);
+	strv_push(&v, arg);
+	free(arg);
 	return v;
 }
 
@@ -104,9 +106,14 @@ static uint64_t file_size(const char *path)
 
 static int stats_from_file(const char *profile, const char *stats_path, struct profile_stats *st, char **cause)
 {
-	char *text = file_read(stats_path, STATS_MAX, NULL);
+	char *text = file_read(stats_path, PROFILE_STATS_MAX, NULL);
 	if (!text) {
-		cause_set(cause, _("cannot read llvm-profdata's output %s: %s"), stats_path, strerror(errno));
+		char max[32];
+		record_fmt_size(max, sizeof(max), PROFILE_STATS_MAX);
+		if (errno == EFBIG)
+			cause_set(cause, _("llvm-profdata's output is over %s: not the summary kfdo asked for"), max);
+		else
+			cause_set(cause, _("cannot read llvm-profdata's output %s: %s"), stats_path, strerror(errno));
 		return -1;
 	}
 	int rc = profile_stats_parse(text, st, cause);
@@ -116,9 +123,77 @@ static int stats_from_file(const char *profile, const char *stats_path, struct p
 	return rc;
 }
 
-int profile_stats_run(const struct toggles *t, const char *profile, struct profile_stats *st, char **cause)
+/* What llvm-profdata may be given: a regular file of a profile's size. A
+ * device (/dev/zero) or a FIFO would be read without end. */
+static int stats_input_check(const char *profile, char **cause)
+{
+	struct stat st;
+	if (stat(profile, &st) < 0) {
+		int e = errno;
+		cause_set(cause, _("cannot read %s: %s"), profile, strerror(e));
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cause_set(cause, _("%s is not a regular file (%s): give the profile's file"), profile,
+			  S_ISDIR(st.st_mode) ? _("a directory") : _("a device, FIFO or socket"));
+		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > PROFILE_MAX_BYTES) {
+		char size[32], max[32];
+		record_fmt_size(size, sizeof(size), (uint64_t)st.st_size);
+		record_fmt_size(max, sizeof(max), PROFILE_MAX_BYTES);
+		cause_set(cause, _("%s is %s: more than any AutoFDO profile of a kernel (a few MB); kfdo reads at "
+				   "most %s"), profile, size, max);
+		return -EFBIG;
+	}
+	return 0;
+}
+
+/* job_wait() with two ways out besides the job's end: cancel_fd readable
+ * (the front end got a signal) and an output file past PROFILE_STATS_MAX.
+ * Either cancels the job, and the wait goes on until its group is empty, so
+ * that nothing is left running. */
+static void stats_wait(struct job *j, int cancel_fd, const char *out, bool *cancelled, bool *too_big)
+{
+	for (;;) {
+		job_reap(j);
+		int64_t now = job_now();
+		job_tick(j, now);
+		if (job_done(j))
+			return;
+		struct stat st;
+		if (!job_cancelling(j) && stat(out, &st) == 0 && (uint64_t)st.st_size > PROFILE_STATS_MAX) {
+			*too_big = true;
+			job_cancel(j, now);
+		}
+		/* Polled often: the job's end is seen by job_reap(), and the output's size by stat(). */
+		int t = job_timeout(j, now);
+		if (t < 0 || t > 50)
+			t = 50;
+		struct pollfd pfd[2];
+		nfds_t n = 0;
+		int watch_cancel = cancel_fd >= 0 && !*cancelled;
+		if (watch_cancel)
+			pfd[n++] = (struct pollfd){ .fd = cancel_fd, .events = POLLIN };
+		if (job_fd(j) >= 0)
+			pfd[n++] = (struct pollfd){ .fd = job_fd(j), .events = POLLIN };
+		if (poll(pfd, n, t) <= 0)
+			continue;
+		if (watch_cancel && pfd[0].revents) {
+			*cancelled = true;
+			job_cancel(j, job_now());
+		}
+		if (job_fd(j) >= 0 && pfd[n - 1].revents)
+			job_read(j, NULL, NULL);
+	}
+}
+
+int profile_stats_run(const struct toggles *t, const char *profile, int cancel_fd, struct profile_stats *st,
+		      char **cause)
 {
 	memset(st, 0, sizeof(*st));
+	if (stats_input_check(profile, cause) < 0)
+		return -1;
 	const struct profile_tools *pt = profile_tools(t);
 	const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char *out = xasprintf("%s/kfdo-stats-XXXXXX", tmpdir);
@@ -133,11 +208,20 @@ int profile_stats_run(const struct toggles *t, const char *profile, struct profi
 	char *log = job_default_log_path("profile-stats");
 	struct job_spec spec = { .argv = (const char *const *)argv, .log_path = log };
 	struct job *j;
+	bool cancelled = false, too_big = false;
 	int rc = job_start(&j, &spec, cause);
 	if (rc == 0) {
-		job_wait(j, -1, NULL, NULL);
+		stats_wait(j, cancel_fd, out, &cancelled, &too_big);
 		int status = job_status(j);
-		if (status != 0) {
+		if (cancelled) {
+			cause_set(cause, _("cancelled"));
+			rc = -ECANCELED;
+		} else if (too_big) {
+			char max[32];
+			record_fmt_size(max, sizeof(max), PROFILE_STATS_MAX);
+			cause_set(cause, _("llvm-profdata's output is over %s: not the summary kfdo asked for"), max);
+			rc = -1;
+		} else if (status != 0) {
 			size_t len;
 			const struct ring *r = job_ring(j);
 			cause_set(cause, _("llvm-profdata rejects %s: %s"), profile,
@@ -152,7 +236,7 @@ int profile_stats_run(const struct toggles *t, const char *profile, struct profi
 	free(out);
 	free(log);
 	strv_free(argv);
-	return rc < 0 ? -1 : 0;
+	return rc == -ECANCELED ? rc : rc < 0 ? -1 : 0;
 }
 
 bool profile_stats_empty(const struct profile_stats *st)
@@ -441,6 +525,19 @@ static char **merged_inputs(const struct session *s, const char *tmp_new)
 		}
 	plan_free(&p);
 	return in;
+}
+
+void profile_convert_abandon(void)
+{
+	static const char *const tmp[] = { PROFILE_TMP_NEW, PROFILE_TMP_MERGED, PROFILE_TMP_NEW_STATS,
+					   PROFILE_TMP_MERGED_STATS };
+	char *dir = profile_dir();
+	for (size_t i = 0; i < ARRAY_LEN(tmp); i++) {
+		char *p = xasprintf("%s/%s", dir, tmp[i]);
+		unlink(p);
+		free(p);
+	}
+	free(dir);
 }
 
 int profile_convert_complete(struct session *s, struct strbuf *msg)

@@ -90,11 +90,13 @@ static void finish(struct runner *r, enum runner_result res, const char *msg)
 	else
 		r->message = xstrdup(msg);
 	msg = r->message;
+	if (res != RUNNER_OK && r->id == STEP_CONVERT)
+		profile_convert_abandon();
 	session_step_set(r->s, r->id, res == RUNNER_OK ? STATUS_DONE : STATUS_FAILED, msg);
 	if (r->log_path)
 		session_set(&r->s->artifacts.logs[r->id], r->log_path);
 	char *cause = NULL;
-	if (state_save(r->s, &cause) < 0) {
+	if (state_save_outcome(r->s, &cause) < 0) {
 		/* The step's outcome stands; say that it could not be remembered. */
 		char *m = xasprintf(_("%s (the session could not be saved: %s)"), r->message, cause);
 		free(r->message);
@@ -440,6 +442,7 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 	session_step_set(s, id, STATUS_RUNNING, NULL);
 	recover_claim(&s->steps[id].owner);
 	state_save(s, NULL);
+	state_reserve(s);
 	start_next(r, job_now());
 	return 0;
 }

@@ -292,7 +292,52 @@ static int fsync_dir(const char *dir)
 	return r;
 }
 
-int state_save(const struct session *s, char **cause)
+/* One save: temp file, write, fsync, rename, fsync the directory. 0, or the
+ * errno of the step that failed, with cause. */
+static int save_text(const char *dir, const char *text, char **cause)
+{
+	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, STATE_FILE);
+	char *path = xasprintf("%s/%s", dir, STATE_FILE);
+	int e = 0;
+	/* mkstemp creates 0600; fchmod anyway so a strange umask cannot widen it. */
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		e = errno;
+		cause_set(cause, _("cannot create a temporary file in %s: %s"), dir, strerror(e));
+		goto out;
+	}
+	if (fchmod(fd, 0600) < 0 || write_all(fd, text, strlen(text)) < 0 ||
+	    write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
+		e = errno;
+		cause_set(cause, _("cannot write %s: %s"), tmp, strerror(e));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	/* close() can report a delayed write error (NFS): check it too. */
+	if (close(fd) < 0) {
+		e = errno;
+		cause_set(cause, _("cannot write %s: %s"), tmp, strerror(e));
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		e = errno;
+		cause_set(cause, _("cannot rename %s to %s: %s"), tmp, path, strerror(e));
+		unlink(tmp);
+		goto out;
+	}
+	if (fsync_dir(dir) < 0) {
+		e = errno;
+		cause_set(cause, _("cannot sync %s: %s"), dir, strerror(e));
+	}
+out:
+	free(tmp);
+	free(path);
+	return e;
+}
+
+static int save(const struct session *s, bool use_reserve, char **cause)
 {
 	char *dir = state_dir();
 	/* 0700: the XDG spec's mode for what it creates. */
@@ -303,44 +348,59 @@ int state_save(const struct session *s, char **cause)
 	json_object *root = session_to_json(s);
 	const char *text = json_object_to_json_string_ext(
 		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
-	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, STATE_FILE);
-	char *path = xasprintf("%s/%s", dir, STATE_FILE);
-	int rc = -1;
-	/* mkstemp creates 0600; fchmod anyway so a strange umask cannot widen it. */
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		cause_set(cause, _("cannot create a temporary file in %s: %s"), dir, strerror(errno));
-		goto out;
+	char *first = NULL;
+	int e = save_text(dir, text, &first);
+	/* The disk filled up during the step (its build log, its objects): the
+	 * space held in reserve since the step started lets its outcome be saved. */
+	char *reserve = xasprintf("%s/%s", dir, STATE_RESERVE);
+	if (use_reserve && (e == ENOSPC || e == EDQUOT) && unlink(reserve) == 0) {
+		free(first);
+		first = NULL;
+		e = save_text(dir, text, &first);
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, text, strlen(text)) < 0 ||
-	    write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
-		cause_set(cause, _("cannot write %s: %s"), tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	/* close() can report a delayed write error (NFS): check it too. */
-	if (close(fd) < 0) {
-		cause_set(cause, _("cannot write %s: %s"), tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		cause_set(cause, _("cannot rename %s to %s: %s"), tmp, path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (fsync_dir(dir) < 0) {
-		cause_set(cause, _("cannot sync %s: %s"), dir, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
+	if (e)
+		cause_set(cause, "%s", first);
+	free(first);
+	free(reserve);
 	json_object_put(root);
-	free(tmp);
+	free(dir);
+	return e ? -1 : 0;
+}
+
+int state_save(const struct session *s, char **cause)
+{
+	return save(s, false, cause);
+}
+
+int state_save_outcome(const struct session *s, char **cause)
+{
+	return save(s, true, cause);
+}
+
+void state_reserve(const struct session *s)
+{
+	char *dir = state_dir();
+	char *path = xasprintf("%s/%s", dir, STATE_RESERVE);
+	json_object *root = session_to_json(s);
+	size_t len = strlen(json_object_to_json_string_ext(
+		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	/* Room for a few saves of a session that grows a little (a message, a log path). */
+	off_t want = (off_t)(len * 4 > STATE_RESERVE_MIN ? len * 4 : STATE_RESERVE_MIN);
+	struct stat st;
+	if (stat(path, &st) == 0 && st.st_size >= want)
+		goto out;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	/* Blocks really allocated (not a sparse file), or no reserve at all. */
+	int err = posix_fallocate(fd, 0, want);
+	close(fd);
+	if (err)
+		unlink(path);
+out:
 	free(path);
 	free(dir);
-	return rc;
 }
 
 /* Renames path to path.corrupt-YYYYmmdd-HHMMSS[-N] without ever replacing an
@@ -385,6 +445,9 @@ enum state_load_result state_load(struct session **out, char **cause)
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	if (len == 0)
 		why = xstrdup(_("empty file"));
+	else if (!root && jerr == json_tokener_success)
+		/* json-c parses "null" to no object and no error. */
+		why = xstrdup(_("it holds JSON null, not a session object"));
 	else if (!root)
 		why = xasprintf(_("not valid JSON (%s)"), json_tokener_error_desc(jerr));
 	else if ((size_t)json_tokener_get_parse_end(tok) < len &&

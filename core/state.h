@@ -190,6 +190,17 @@ char *state_dir(void);
 /* Writes the session atomically (temp file 0600 in the same directory, fsync,
  * rename, fsync the directory). 0, or -1 with cause. */
 int state_save(const struct session *s, char **cause);
+/* Space held in the state directory (STATE_RESERVE, allocated blocks) while a
+ * step runs, so that the step's outcome can still be saved when its build or
+ * its log fills the disk: without it the session would keep the step
+ * "running" and the next start would call the run killed. Best effort. */
+#define STATE_RESERVE ".space-reserve"
+#define STATE_RESERVE_MIN (64 * 1024)
+void state_reserve(const struct session *s);
+/* state_save() for a step's outcome: on a full disk it gives up the reserve
+ * and tries once more. Only the outcome may use it: a save in the middle of
+ * the step would leave none for the end. */
+int state_save_outcome(const struct session *s, char **cause);
 
 enum state_load_result {
 	STATE_ERROR = -1,	/* could not read or could not set aside: cause says why, nothing moved */

@@ -200,7 +200,7 @@ bool steps_profile_usable(const char *prof, char **why)
 	/* A profile kfdo did not make: llvm-profdata reads it now, not clang 30 minutes into the build. */
 	struct profile_stats st;
 	char *cause = NULL;
-	bool ok = profile_stats_run(NULL, prof, &st, &cause) == 0 && !profile_stats_empty(&st);
+	bool ok = profile_stats_run(NULL, prof, -1, &st, &cause) == 0 && !profile_stats_empty(&st);
 	if (!ok && !cause)
 		cause = profile_stats_warning(&st);
 	ok ? why_set(why, true, _("profile %s (%" PRIu64 " functions)"), prof, st.functions) : why_set(why, false, "%s", cause);

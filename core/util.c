@@ -260,6 +260,11 @@ bool str_has_word(const char *list, const char *word)
 	return false;
 }
 
+char *path_as_arg(const char *path)
+{
+	return path[0] == '-' ? xasprintf("./%s", path) : xstrdup(path);
+}
+
 char *path_find_exe(const char *name)
 {
 	if (strchr(name, '/'))

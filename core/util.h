@@ -69,5 +69,8 @@ char *file_move_fresh(const char *from, const char *prefix, const char *suffix);
 
 /* Searches PATH for an executable; returns a malloc'd full path or NULL. */
 char *path_find_exe(const char *name);
+/* A user's path as a tool's argument: "-x" becomes "./-x", so that no tool
+ * reads a file name for an option (not every tool takes "--"). malloc'd. */
+char *path_as_arg(const char *path);
 
 #endif

@@ -41,6 +41,7 @@ const char *branch_sampling_id(enum branch_sampling bs)
 	case BS_INTEL_ARCH_LBR: return "intel_arch_lbr";
 	case BS_AMD_BRS: return "amd_brs";
 	case BS_AMD_LBR_V2: return "amd_lbr_v2";
+	case BS_UNKNOWN: return "unknown";
 	case BS_NONE: break;
 	}
 	return "none";
@@ -53,6 +54,7 @@ const char *branch_sampling_label(enum branch_sampling bs)
 	case BS_INTEL_ARCH_LBR: return "Intel arch LBR";
 	case BS_AMD_BRS: return "AMD BRS";
 	case BS_AMD_LBR_V2: return "AMD LbrExtV2";
+	case BS_UNKNOWN: return _("unknown");
 	case BS_NONE: break;
 	}
 	return _("none");
@@ -146,7 +148,11 @@ void cpu_classify(struct cpu_info *cpu)
 	cpu->lbr_freeze = -1;
 	cpu->branch_sampling = BS_NONE;
 	cpu->uarch = uarch_lookup(cpu->vendor, cpu->family, cpu->model);
-	if (cpu->vendor == CPU_INTEL)
+	if (cpu->missing_leaf) {
+		cpu->branch_sampling = BS_UNKNOWN;
+		set_reason(cpu, _("the dump lacks leaf 0x%x, which says what this CPU has (the dump was cut short, "
+				  "or saved by a cpuid_tool that stops before that leaf)"), cpu->missing_leaf);
+	} else if (cpu->vendor == CPU_INTEL)
 		classify_intel(cpu);
 	else if (cpu->vendor == CPU_AMD)
 		classify_amd(cpu);
@@ -293,13 +299,23 @@ static int cpu_from_raw(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr, 
 	return 0;
 }
 
-static void fix_codename(struct cpu_info *cpu)
+/* brand_known: the dump has the brand string leaves. Without them libcpuid
+ * guesses the brand part of its codename ("Ryzen 9 (Raphael)" for a 7700X):
+ * only the part in parentheses, which comes from the model, is kept. */
+static void fix_codename(struct cpu_info *cpu, bool brand_known)
 {
+	char *open = strchr(cpu->codename, '(');
+	if (!brand_known && open) {
+		char *inner = xstrdup(open + 1);
+		inner[strcspn(inner, ")")] = '\0';
+		snprintf(cpu->codename, sizeof(cpu->codename), "%s", inner);
+		free(inner);
+	}
 	const struct uarch *u = uarch_lookup(cpu->vendor, cpu->family, cpu->model);
 	if (!u || !u->codename)
 		return;
 	/* libcpuid 0.6.2 names a 9950X "Ryzen 9 (Rembrandt)": keep its brand part, fix the rest. */
-	char *open = strchr(cpu->codename, '(');
+	open = strchr(cpu->codename, '(');
 	if (open && open > cpu->codename) {
 		char *prefix = xasprintf("%.*s", (int)(open - cpu->codename), cpu->codename);
 		snprintf(cpu->codename, sizeof(cpu->codename), "%s(%s)", prefix, u->codename);
@@ -307,6 +323,30 @@ static void fix_codename(struct cpu_info *cpu)
 	} else {
 		snprintf(cpu->codename, sizeof(cpu->codename), "%s", u->codename);
 	}
+}
+
+/* The first leaf the verdict reads that the dump lacks, 0 when none: a dump
+ * cut short, or one saved by an older cpuid_tool (libcpuid's stop at
+ * 0x8000001F) from a CPU that reports more. */
+static uint32_t dump_missing_leaf(const struct cpu_info *cpu, const struct cpudump *d, size_t i)
+{
+	uint32_t r[4];
+	if (cpu->vendor == CPU_INTEL)
+		return cpu->max_basic >= 7 && cpu->max_basic < 0x1000 && !cpudump_get(d, i, 7, 0, r) ? 7 : 0;
+	/* Before Zen 3 the family alone says there is nothing to read. */
+	if (cpu->vendor != CPU_AMD || cpu->family < 0x19)
+		return 0;
+	if (!cpudump_get(d, i, 0x80000000u, 0, r))
+		return 0x80000000u;
+	bool sane = cpu->max_ext < 0x80001000u;
+	if (sane && cpu->max_ext >= 0x80000022u && !cpudump_get(d, i, 0x80000022u, 0, r))
+		return 0x80000022u;
+	/* BRS is read only without LbrExtV2, and only on family 19h. */
+	bool lbr_v2 = bit(&cpu->ext22, EAX, 1) && bit(&cpu->ext22, EAX, 0);
+	if (!lbr_v2 && cpu->family == 0x19 && sane && cpu->max_ext >= 0x80000008u &&
+	    !cpudump_get(d, i, 0x80000008u, 0, r))
+		return 0x80000008u;
+	return 0;
 }
 
 int cpu_read_dump(struct cpu_info *cpu, const char *path, char **cause)
@@ -351,14 +391,17 @@ int cpu_read_dump(struct cpu_info *cpu, const char *path, char **cause)
 	if (r == 0) {
 		/* Leaf 7 and 0x80000022 straight from the dump lines of the chosen core. */
 		uint32_t regs[4];
-		if (cpu->leaf7.valid && cpudump_get(&d, d.legacy ? 0 : core, 7, 0, regs))
+		size_t ci = d.legacy ? 0 : core;
+		if (cpu->leaf7.valid && cpudump_get(&d, ci, 7, 0, regs))
 			memcpy(cpu->leaf7.r, regs, sizeof(regs));
 		if (cpu->max_ext >= 0x80000022u && cpu->max_ext < 0x80001000u &&
-		    cpudump_get(&d, d.legacy ? 0 : core, 0x80000022u, 0, regs)) {
+		    cpudump_get(&d, ci, 0x80000022u, 0, regs)) {
 			memcpy(cpu->ext22.r, regs, sizeof(regs));
 			cpu->ext22.valid = true;
 		}
-		fix_codename(cpu);
+		bool brand = cpudump_get(&d, ci, 0x80000002u, 0, regs) && cpudump_get(&d, ci, 0x80000004u, 0, regs);
+		fix_codename(cpu, brand);
+		cpu->missing_leaf = dump_missing_leaf(cpu, &d, ci);
 		cpu_classify(cpu);
 	}
 	cpudump_free(&d);
@@ -411,7 +454,7 @@ int cpu_read_live(struct cpu_info *cpu, char **cause)
 		cpu->ext22.r[EAX] = a, cpu->ext22.r[EBX] = b, cpu->ext22.r[ECX] = c, cpu->ext22.r[EDX] = d;
 		cpu->ext22.valid = true;
 	}
-	fix_codename(cpu);
+	fix_codename(cpu, true);
 	cpu_classify(cpu);
 	return 0;
 }

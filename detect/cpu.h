@@ -14,6 +14,8 @@ enum branch_sampling {
 	BS_INTEL_ARCH_LBR,
 	BS_AMD_BRS,
 	BS_AMD_LBR_V2,
+	/* A CPUID dump without a leaf that would say (never for the live CPU). */
+	BS_UNKNOWN,
 };
 
 struct cpu_regs {
@@ -44,6 +46,11 @@ struct cpu_info {
 	struct cpu_regs ext8;   /* 0x80000008 */
 	struct cpu_regs ext22;  /* 0x80000022: beyond libcpuid 0.6.2's struct, read by kfdo */
 
+	/* A dump that lacks a leaf the verdict reads: that leaf (0: none lacking;
+	 * leaf 0 itself is always there). libcpuid reads a missing leaf as zeros,
+	 * which would pass for "no such feature". */
+	uint32_t missing_leaf;
+
 	enum branch_sampling branch_sampling;
 	int lbr_freeze; /* AMD LBR PMC freeze: 1, 0, or -1 where it does not apply */
 	char *reason;   /* one sentence: why branch_sampling is what it is */
@@ -55,7 +62,7 @@ int cpu_read_dump(struct cpu_info *cpu, const char *path, char **cause);
 void cpu_classify(struct cpu_info *cpu);
 void cpu_info_free(struct cpu_info *cpu);
 
-const char *branch_sampling_id(enum branch_sampling bs);    /* "amd_lbr_v2" */
+const char *branch_sampling_id(enum branch_sampling bs);    /* "amd_lbr_v2", "unknown" */
 const char *branch_sampling_label(enum branch_sampling bs); /* "AMD LbrExtV2" */
 const char *cpu_vendor_name(const struct cpu_info *cpu);    /* "AMD", "Intel", or CPUID's string */
 

@@ -1,5 +1,7 @@
 #include "detect/kernel.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,14 @@
 
 static void read_pmu(struct kernel_info *k, const char *sysroot)
 {
+	/* An unreadable directory is not a kernel without PMUs: say which it is. */
+	char *path = sysroot_path(sysroot, PMU_DIR);
+	DIR *d = opendir(path);
+	if (d)
+		closedir(d);
+	else if (errno != ENOENT || !sysroot_exists(sysroot, "/sys/bus"))
+		k->pmu_dir_errno = errno;
+	free(path);
 	/* Hybrids have cpu_core and cpu_atom and no cpu; AutoFDO records on the P-cores. */
 	static const char *const names[] = { "cpu_core", "cpu" };
 	k->hybrid_pmus = sysroot_exists(sysroot, PMU_DIR "cpu_core") && sysroot_exists(sysroot, PMU_DIR "cpu_atom");
@@ -39,6 +49,7 @@ static void read_cpuinfo(struct kernel_info *k, const char *sysroot)
 {
 	char *path = sysroot_path(sysroot, "/proc/cpuinfo");
 	char *text = file_read(path, 64u << 20, NULL);
+	k->cpuinfo_errno = text ? 0 : errno;
 	free(path);
 	if (!text)
 		return;
@@ -118,14 +129,38 @@ static void read_config(struct kernel_info *k, const char *sysroot)
 	free(text);
 }
 
+/* A sysctl: its value, or why there is none (the read's errno, or the text
+ * that is not a number). */
+static bool read_sysctl(const char *sysroot, const char *path, long *value, int *err, char **text)
+{
+	errno = 0;
+	char *line = sysroot_read_line(sysroot, path);
+	if (!line) {
+		*err = errno ? errno : EIO;
+		return false;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(line, &end, 10);
+	if (errno || end == line || *end) {
+		*text = line;
+		return false;
+	}
+	free(line);
+	*value = v;
+	return true;
+}
+
 void kernel_read(struct kernel_info *k, const char *sysroot)
 {
 	memset(k, 0, sizeof(*k));
 	k->release = sysroot_read_line(sysroot, "/proc/sys/kernel/osrelease");
 	read_pmu(k, sysroot);
 	read_cpuinfo(k, sysroot);
-	k->paranoid_known = sysroot_read_long(sysroot, "/proc/sys/kernel/perf_event_paranoid", &k->perf_event_paranoid);
-	k->kptr_known = sysroot_read_long(sysroot, "/proc/sys/kernel/kptr_restrict", &k->kptr_restrict);
+	k->paranoid_known = read_sysctl(sysroot, "/proc/sys/kernel/perf_event_paranoid", &k->perf_event_paranoid,
+					&k->paranoid_errno, &k->paranoid_text);
+	k->kptr_known = read_sysctl(sysroot, "/proc/sys/kernel/kptr_restrict", &k->kptr_restrict, &k->kptr_errno,
+				    &k->kptr_text);
 	read_config(k, sysroot);
 }
 
@@ -135,5 +170,7 @@ void kernel_info_free(struct kernel_info *k)
 	free(k->pmu);
 	free(k->pmu_name);
 	free(k->config_source);
+	free(k->paranoid_text);
+	free(k->kptr_text);
 	memset(k, 0, sizeof(*k));
 }

@@ -1,6 +1,7 @@
 #include "detect/report.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,10 +9,11 @@
 #include "core/util.h"
 
 /* Failures no command can fix on this machine make the verdict "unsupported";
- * the others (a sysctl, perf missing, a BIOS update) make it "fixable". */
+ * the others (a sysctl, perf missing, a BIOS update) make it "fixable"; what
+ * an incomplete CPUID dump cannot tell makes it "unknown". */
 struct tally {
-	int hard, fixable;
-	char *first_hard;
+	int hard, fixable, unknown;
+	char *first_hard, *first_unknown;
 };
 
 static void add(struct detect_report *r, struct tally *t, bool hard, const char *id, enum check_status st,
@@ -41,6 +43,7 @@ const char *verdict_name(enum verdict v)
 	switch (v) {
 	case VERDICT_READY: return N_("ready");
 	case VERDICT_FIXABLE: return N_("fixable");
+	case VERDICT_UNKNOWN: return N_("unknown");
 	case VERDICT_UNSUPPORTED: break;
 	}
 	return N_("unsupported");
@@ -68,7 +71,15 @@ static void check_cpu(struct detect_report *r, struct tally *t, const char *dump
 	    c->brand[0] ? c->brand : cpu_vendor_name(c), c->family, c->model, c->uarch ? c->uarch->name : "",
 	    c->uarch ? ", " : "", c->codename, c->hypervisor ? _(", virtual CPU") : "");
 
-	if (c->branch_sampling != BS_NONE) {
+	if (c->branch_sampling == BS_UNKNOWN) {
+		/* Neither a failure of the machine nor a fix on it: the dump cannot say. */
+		check_add(&r->checks, "cpu.branch_sampling", CHECK_FAIL,
+			  _("save a complete dump on that machine (cpuid_tool --save=FILE from a libcpuid that keeps "
+			    "every leaf the CPU reports), or run kfdo detect there"),
+			  _("unknown: %s"), c->reason);
+		if (!t->unknown++)
+			t->first_unknown = xstrdup(c->reason);
+	} else if (c->branch_sampling != BS_NONE) {
 		add(r, t, false, "cpu.branch_sampling", CHECK_OK, NULL, "%s: %s",
 		    branch_sampling_label(c->branch_sampling), c->reason);
 	} else {
@@ -96,7 +107,14 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 	const struct kernel_info *k = &r->kernel;
 	enum branch_sampling bs = r->cpu_ok ? r->cpu.branch_sampling : BS_NONE;
 
-	if (!k->pmu) {
+	if (!k->pmu && k->pmu_dir_errno) {
+		/* Unknown, not missing: no kernel rebuild to suggest. */
+		add(r, t, false, "kernel.pmu", CHECK_FAIL,
+		    _("check that sysfs is mounted at /sys and readable, then check again"),
+		    _("cannot read /sys/bus/event_source/devices: %s, so the kernel's PMUs are unknown"),
+		    strerror(k->pmu_dir_errno));
+		add(r, t, false, "kernel.branch_stack", CHECK_SKIP, NULL, _("the kernel's PMUs are unknown"));
+	} else if (!k->pmu) {
 		if (is_vm(r))
 			add(r, t, true, "kernel.pmu", CHECK_FAIL, _(VM_REMEDY),
 			    _("this is a VM whose PMU is not passed through: no hardware PMU (cpu or cpu_core) in "
@@ -117,16 +135,16 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 		} else if (bs == BS_NONE) {
 			add(r, t, true, "kernel.branch_stack", CHECK_FAIL, NULL,
 			    _("no branch stack: the CPU has no branch sampling hardware"));
-		} else if (is_vm(r)) {
+		} else if (is_vm(r) && bs != BS_UNKNOWN) {
 			add(r, t, true, "kernel.branch_stack", CHECK_FAIL, _(VM_REMEDY),
 			    _("the VM's PMU has no branch stack: the hypervisor does not pass %s through"),
 			    branch_sampling_label(bs));
-		} else if (bs == BS_AMD_LBR_V2 && !k->flag_amd_lbr_v2) {
+		} else if (bs == BS_AMD_LBR_V2 && k->cpuinfo_read && !k->flag_amd_lbr_v2) {
 			add(r, t, false, "kernel.branch_stack", CHECK_FAIL,
 			    _("boot Linux 6.1 or newer (LbrExtV2 support arrived in 6.1)"),
 			    _("the running kernel (%s) does not drive LbrExtV2: no amd_lbr_v2 in /proc/cpuinfo"),
 			    k->release ? k->release : "?");
-		} else if (bs == BS_INTEL_ARCH_LBR && !k->flag_arch_lbr) {
+		} else if (bs == BS_INTEL_ARCH_LBR && k->cpuinfo_read && !k->flag_arch_lbr) {
 			add(r, t, false, "kernel.branch_stack", CHECK_FAIL,
 			    _("boot Linux 5.13 or newer (arch LBR support arrived in 5.13)"),
 			    _("the running kernel (%s) does not drive arch LBR: no arch_lbr in /proc/cpuinfo"),
@@ -143,9 +161,18 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 		}
 	}
 
-	if (!k->paranoid_known)
+	if (!k->cpuinfo_read)
+		add(r, t, false, "kernel.cpuinfo", CHECK_WARN, NULL,
+		    _("cannot read /proc/cpuinfo: %s, so the CPU flags the running kernel reports (hypervisor, "
+		      "amd_lbr_v2, arch_lbr, brs) are unknown"), strerror(k->cpuinfo_errno));
+
+	if (!k->paranoid_known && k->paranoid_text)
 		add(r, t, false, "kernel.perf_event_paranoid", CHECK_WARN, NULL,
-		    _("cannot read /proc/sys/kernel/perf_event_paranoid"));
+		    _("%s holds '%.40s', which is not a number"), "/proc/sys/kernel/perf_event_paranoid",
+		    k->paranoid_text);
+	else if (!k->paranoid_known)
+		add(r, t, false, "kernel.perf_event_paranoid", CHECK_WARN, NULL, _("cannot read %s: %s"),
+		    "/proc/sys/kernel/perf_event_paranoid", strerror(k->paranoid_errno));
 	else if (k->perf_event_paranoid <= 0)
 		add(r, t, false, "kernel.perf_event_paranoid", CHECK_OK, NULL, "perf_event_paranoid = %ld",
 		    k->perf_event_paranoid);
@@ -157,8 +184,12 @@ static void check_kernel(struct detect_report *r, struct tally *t)
 		      "less (or CAP_PERFMON)"),
 		    k->perf_event_paranoid);
 
-	if (!k->kptr_known)
-		add(r, t, false, "kernel.kptr_restrict", CHECK_WARN, NULL, _("cannot read /proc/sys/kernel/kptr_restrict"));
+	if (!k->kptr_known && k->kptr_text)
+		add(r, t, false, "kernel.kptr_restrict", CHECK_WARN, NULL, _("%s holds '%.40s', which is not a number"),
+		    "/proc/sys/kernel/kptr_restrict", k->kptr_text);
+	else if (!k->kptr_known)
+		add(r, t, false, "kernel.kptr_restrict", CHECK_WARN, NULL, _("cannot read %s: %s"),
+		    "/proc/sys/kernel/kptr_restrict", strerror(k->kptr_errno));
 	else if (k->kptr_restrict == 0)
 		add(r, t, false, "kernel.kptr_restrict", CHECK_OK, NULL, "kptr_restrict = 0");
 	else
@@ -243,6 +274,10 @@ int detect_run(struct detect_report *r, const struct detect_opts *o, char **caus
 		r->verdict = VERDICT_UNSUPPORTED;
 		r->summary = xasprintf(_("This machine cannot record kernel branch profiles for AutoFDO: %s."),
 				       t.first_hard);
+	} else if (t.unknown) {
+		r->verdict = VERDICT_UNKNOWN;
+		r->summary = xasprintf(_("Whether this machine can record kernel branch profiles is unknown: %s."),
+				       t.first_unknown);
 	} else if (t.fixable) {
 		r->verdict = VERDICT_FIXABLE;
 		/* "marked fail", not "listed above": the wizard shows the table below it. */
@@ -256,6 +291,7 @@ int detect_run(struct detect_report *r, const struct detect_opts *o, char **caus
 		r->summary = xstrdup(_("This machine can record kernel branch profiles for AutoFDO."));
 	}
 	free(t.first_hard);
+	free(t.first_unknown);
 	if (ret < 0)
 		cause_set(cause, "%s", dump_error);
 	free(dump_error);

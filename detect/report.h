@@ -15,7 +15,9 @@
 #include "detect/kernel.h"
 #include "detect/perf.h"
 
-enum verdict { VERDICT_READY, VERDICT_FIXABLE, VERDICT_UNSUPPORTED };
+/* UNKNOWN: a CPUID dump too incomplete to say what the CPU can do, and
+ * nothing known rules the machine out. */
+enum verdict { VERDICT_READY, VERDICT_FIXABLE, VERDICT_UNSUPPORTED, VERDICT_UNKNOWN };
 
 struct detect_opts {
 	const char *sysroot;    /* "/" by default */
@@ -42,7 +44,7 @@ struct detect_report {
 int detect_run(struct detect_report *r, const struct detect_opts *o, char **cause);
 void detect_report_free(struct detect_report *r);
 
-const char *verdict_name(enum verdict v); /* "ready", "fixable", "unsupported" */
+const char *verdict_name(enum verdict v); /* "ready", "fixable", "unsupported", "unknown" */
 json_object *detect_to_json(const struct detect_report *r);
 /* A check list as a JSON array of {id, status, message, remedy}, and as lines. */
 json_object *checks_to_json(const struct check_list *list);

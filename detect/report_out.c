@@ -167,7 +167,7 @@ void detect_print(FILE *out, const struct detect_report *r, bool color)
 	checks_print(out, &r->checks, color);
 	fprintf(out, "\n%s%s: %s%s\n", bold, _("Verdict"), _(verdict_name(r->verdict)), reset);
 	fprintf(out, "%s\n", r->summary);
-	if (r->event_ok && r->verdict != VERDICT_UNSUPPORTED)
+	if (r->event_ok && (r->verdict == VERDICT_READY || r->verdict == VERDICT_FIXABLE))
 		fprintf(out, "\n%s\n  perf record %s %s -a -N -b -c 500009 -o perf.data -- WORKLOAD\n",
 			_("Record with:"), r->event.perf_args[0], r->event.perf_args[1]);
 }

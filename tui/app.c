@@ -50,9 +50,11 @@ void tui_ask(struct tui *t, const char *title, const char *text, bool default_ye
 void tui_save(struct tui *t)
 {
 	char *cause = NULL;
+	free(t->save_error);
+	t->save_error = NULL;
 	if (state_save(t->s, &cause) < 0) {
 		tui_note(t, ROLE_BAD, _("The session could not be saved: %s"), cause);
-		free(cause);
+		t->save_error = cause;
 	}
 }
 
@@ -98,8 +100,8 @@ void tui_detect_hardware(struct tui *t)
 			strv_push(&s->perf_event, t->hw.event.perf_args[i]);
 	}
 	/* Building needs no PMU: only recording does, and its step says so. */
-	session_step_set(s, STEP_HARDWARE, t->hw.verdict == VERDICT_UNSUPPORTED ? STATUS_FAILED : STATUS_DONE,
-			 t->hw.summary);
+	bool can = t->hw.verdict == VERDICT_READY || t->hw.verdict == VERDICT_FIXABLE;
+	session_step_set(s, STEP_HARDWARE, can ? STATUS_DONE : STATUS_FAILED, t->hw.summary);
 	tui_save(t);
 }
 

@@ -72,6 +72,9 @@ struct session *cli_session_open(const struct cli_session_opts *o, const char *c
 /* The usage error for what getopt_long returned (':' missing value, '?' unknown):
  * names the option as the user wrote it. Returns EXIT_USAGE. */
 int cli_bad_option(const char *command, int c, char **argv);
+/* "SIGINT (Ctrl-C)", "SIGTERM", "SIGHUP (the terminal closed)": the signal
+ * that cancelled something, for messages. */
+const char *cli_signal_name(int sig);
 /* Prints "kfdo: MESSAGE (see kfdo COMMAND --help)" and returns EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -1,5 +1,6 @@
 /* kfdo detect [--json] [--sysroot DIR] [--cpuid-dump FILE] [--pmu NAME] */
 #include <getopt.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
 #include <errno.h>
@@ -43,6 +44,10 @@ int cli_hw_check(const char *command, int argc, char **argv, const struct detect
 {
 	if (optind < argc)
 		return cli_usage_error(command, _("unexpected argument '%s'"), argv[optind]);
+	struct stat st;
+	/* A file would fail access(X_OK) with "Permission denied", which says the wrong thing. */
+	if (stat(o->sysroot, &st) == 0 && !S_ISDIR(st.st_mode))
+		return cli_usage_error(command, _("the sysroot %s is not a directory"), o->sysroot);
 	if (access(o->sysroot, R_OK | X_OK) < 0)
 		return cli_usage_error(command, _("cannot read the sysroot %s: %s"), o->sysroot, strerror(errno));
 	char *cause = NULL;
@@ -97,7 +102,8 @@ int cli_detect(int argc, char **argv)
 		print_json(&r);
 	else
 		detect_print(stdout, &r, cli_color);
-	int code = r.verdict == VERDICT_READY ? 0 : EXIT_NO;
+	/* Unknown: the input (a CPUID dump) is too incomplete to answer, as an unreadable one is. */
+	int code = r.verdict == VERDICT_READY ? 0 : r.verdict == VERDICT_UNKNOWN ? EXIT_USAGE : EXIT_NO;
 	detect_report_free(&r);
 	return code;
 }

@@ -4,7 +4,9 @@
  * Signals reach it through kfdo run's signal pipe (cli_run.c). */
 #include "tui/cli_run_int.h"
 
+#include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "core/job.h"
 #include "core/record.h"
 #include "core/util.h"
+#include "tui/cli.h"
 
 struct view {
 	bool tty;
@@ -175,12 +178,22 @@ enum runner_result cli_run_step(struct session *s, enum step_id id, bool tty, in
 				/* A recording ends cleanly first: what perf recorded so far is kept. */
 				if (!stopped && runner_stop(r, now)) {
 					stopped = true;
-					printf(_("kfdo: stopping the recording: perf writes perf.data (Ctrl-C again to "
-						 "cancel)\n"));
+					if (b[i] == SIGINT)
+						printf(_("kfdo: stopping the recording: perf writes perf.data (Ctrl-C "
+							 "again to cancel)\n"));
+					else
+						printf(_("kfdo: %s: stopping the recording (perf writes perf.data), then "
+							 "the run ends\n"), cli_signal_name(b[i]));
 					continue;
 				}
-				printf(signals++ ? _("kfdo: cancelling harder\n")
-						 : _("kfdo: cancelling (the whole build gets SIGINT; Ctrl-C again to hurry)\n"));
+				/* Only Ctrl-C is named as Ctrl-C: a SIGTERM or SIGHUP came from elsewhere. */
+				if (signals++)
+					printf(_("kfdo: cancelling harder\n"));
+				else if (b[i] == SIGINT)
+					printf(_("kfdo: cancelling (the whole build gets SIGINT; Ctrl-C again to hurry)\n"));
+				else
+					printf(_("kfdo: cancelling on %s (the whole build gets SIGINT, then SIGTERM and "
+						 "SIGKILL)\n"), cli_signal_name(b[i]));
 				runner_cancel(r, now);
 			}
 		}

@@ -43,6 +43,16 @@ static void on_signal(int sig)
 	errno = e;
 }
 
+const char *cli_signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT: return _("SIGINT (Ctrl-C)");
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return _("SIGHUP (the terminal closed)");
+	}
+	return strsignal(sig);
+}
+
 /* 1 run it, 0 no, -1 a signal came (Ctrl-C at the question). */
 static int confirm(const struct session *s, enum step_id id, bool yes)
 {
@@ -143,7 +153,8 @@ static bool step_hardware(struct session *s)
 			strv_push(&s->perf_event, r.event.perf_args[i]);
 	}
 	/* Building needs no PMU: an unsupported machine can still build; recording needs it. */
-	session_step_set(s, STEP_HARDWARE, r.verdict == VERDICT_UNSUPPORTED ? STATUS_FAILED : STATUS_DONE, r.summary);
+	bool can = r.verdict == VERDICT_READY || r.verdict == VERDICT_FIXABLE;
+	session_step_set(s, STEP_HARDWARE, can ? STATUS_DONE : STATUS_FAILED, r.summary);
 	printf("  %s %s\n", r.verdict == VERDICT_READY ? "ok  " : r.verdict == VERDICT_FIXABLE ? "warn" : "fail",
 	       r.summary);
 	if (r.verdict != VERDICT_READY)

@@ -203,8 +203,13 @@ static int number(const char *command, const char *opt, const char *arg, long lo
 static char *existing_file(const char *command, const char *opt, const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-		cli_usage_error(command, _("%s %s: no such file"), opt, path);
+	if (stat(path, &st) < 0) {
+		cli_usage_error(command, "%s %s: %s", opt, path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_usage_error(command, S_ISDIR(st.st_mode) ? _("%s %s: is a directory, not a file")
+							     : _("%s %s: not a regular file"), opt, path);
 		return NULL;
 	}
 	return abs_file(path);

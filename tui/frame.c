@@ -34,8 +34,9 @@ static char *cpu_words(const struct tui *t)
 		return xstrdup(_("CPU not identified"));
 	const struct cpu_info *c = &t->hw.cpu;
 	const char *name = c->uarch ? c->uarch->name : c->codename[0] ? c->codename : cpu_vendor_name(c);
-	const char *bs = c->branch_sampling != BS_NONE ? branch_sampling_label(c->branch_sampling)
-						       : _("no branch sampling");
+	const char *bs = c->branch_sampling == BS_UNKNOWN ? _("branch sampling unknown")
+			 : c->branch_sampling != BS_NONE ? branch_sampling_label(c->branch_sampling)
+							 : _("no branch sampling");
 	return xasprintf("%s: %s%s", name, bs, c->hypervisor ? _(", in a VM") : "");
 }
 

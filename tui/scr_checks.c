@@ -236,8 +236,9 @@ static int checks_key(struct tui *t, struct checkview *v, int key)
 	case KEY_HOME: v->sel = 0; return RE_REDRAW | RE_HANDLED;
 	case KEY_END: v->sel = l->n ? l->n - 1 : 0; return RE_REDRAW | RE_HANDLED;
 	case 'r': case KEY_F(5):
-		redetect(t, v);
+		/* The note first: a failed save while checking again replaces it. */
 		tui_note(t, ROLE_NORMAL, _("Checked again."));
+		redetect(t, v);
 		return RE_REDRAW | RE_HANDLED | RE_STEPS;
 	case 'f': {
 		const char *what = NULL;
@@ -286,9 +287,9 @@ static void hw_draw(struct tui *t, struct rect r)
 	/* The verdict and its summary say what the header's state line would. */
 	int y = draw_step_title(t, r);
 	const struct detect_report *h = &t->hw;
-	enum role role = h->verdict == VERDICT_READY ? ROLE_GOOD : h->verdict == VERDICT_FIXABLE ? ROLE_WARN : ROLE_BAD;
-	const char *word = h->verdict == VERDICT_READY ? _("ready") : h->verdict == VERDICT_FIXABLE ? _("fixable")
-												 : _("unsupported");
+	enum role role = h->verdict == VERDICT_READY ? ROLE_GOOD
+			 : h->verdict == VERDICT_UNSUPPORTED ? ROLE_BAD : ROLE_WARN;
+	const char *word = _(verdict_name(h->verdict));
 	char *v = xasprintf(_("Verdict: %s"), word);
 	text_put(r.y + y, r.x, v, r.w, role, true);
 	free(v);

@@ -135,6 +135,37 @@ static void stderr_back(bool report)
 		fprintf(stderr, _("kfdo: messages written while the screen was up are in %s\n"), stderr_path);
 }
 
+static bool has_cap(const char *name)
+{
+	const char *v = tigetstr(name);
+	return v && v != (const char *)-1 && *v;
+}
+
+int term_check(char **cause)
+{
+	const char *term = getenv("TERM");
+	int err = 0;
+	/* setupterm() with &err reports instead of exiting; newterm() would take
+	 * "dumb" and then draw nothing but its last row. */
+	if (!term || !*term || setupterm((char *)term, STDOUT_FILENO, &err) != OK) {
+		if (!term || !*term)
+			cause_set(cause, _("TERM is not set"));
+		else if (err < 0)
+			cause_set(cause, _("TERM=%s: the terminfo database cannot be found"), term);
+		else
+			cause_set(cause, _("TERM=%s is a terminal type terminfo does not know, or a generic one"), term);
+		return -1;
+	}
+	bool ok = has_cap("cup") && (has_cap("clear") || has_cap("ed")) && tigetflag("hc") <= 0 &&
+		  tigetflag("gn") <= 0;
+	del_curterm(cur_term);
+	if (!ok) {
+		cause_set(cause, _("TERM=%s cannot move the cursor or clear the screen"), term);
+		return -1;
+	}
+	return 0;
+}
+
 int term_start(struct tui *t, char **cause)
 {
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {

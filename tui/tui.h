@@ -143,6 +143,9 @@ struct tui {
 	int plan_page;		/* rows of the plan the last draw showed: PgDn's step */
 	char *note;		/* one line above the key bar */
 	enum role note_role;
+	/* Why the last save failed, NULL once one succeeds: quitting must not
+	 * then say "the session is saved". */
+	char *save_error;
 
 	/* The text cursor the drawn screen wants (an input field), -1: hidden. */
 	int cursor_y, cursor_x;
@@ -259,6 +262,9 @@ extern const struct screen_ops screen_hardware, screen_toolchain, screen_source,
 
 /* ---- term.c ---- */
 /* Puts the terminal into curses mode with the handlers that restore it on every exit path. */
+/* Whether the terminal TERM names can draw the wizard: terminfo knows it and
+ * it can move the cursor and clear (dumb cannot). 0, or -1 with a cause. */
+int term_check(char **cause);
 int term_start(struct tui *t, char **cause);
 void term_stop(void);
 /* Async-signal-safe restore (fatal signals, the xmalloc hook). */

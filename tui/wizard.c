@@ -37,6 +37,7 @@ static void free_tui(struct tui *t)
 	for (int i = 0; i < STEP_COUNT; i++)
 		free(t->why[i]);
 	free(t->note);
+	free(t->save_error);
 	free(t->dialog.title);
 	free(t->dialog.text);
 }
@@ -81,6 +82,16 @@ int tui_main(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	char *why = NULL;
+	if (term_check(&why) < 0) {
+		fprintf(stderr, _("kfdo: the wizard needs a terminal that can move the cursor, and this one cannot "
+				  "(%s).\n"
+				  "kfdo: without such a terminal, kfdo run --yes walks the same steps as plain lines "
+				  "(kfdo --help lists every command).\n"), why);
+		free(why);
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	if ((lock = cli_lock_session()) < 0) {
 		ret = EXIT_NO;
 		goto out;
@@ -102,6 +113,19 @@ int tui_main(int argc, char **argv)
 	tui_run_session(&t);
 	term_stop();
 	ret = t.exit_code;
+	/* A save failed (a full disk, a read-only state directory): one more try,
+	 * then say so where it stays, and no "the session is saved". */
+	if (t.save_error) {
+		free(t.save_error);
+		t.save_error = NULL;
+		if (state_save(s, &t.save_error) < 0) {
+			fprintf(stderr, _("kfdo: the session could not be saved: %s\n"
+					  "kfdo: the next kfdo starts from the last session that was saved.\n"),
+				t.save_error);
+			if (!ret)
+				ret = EXIT_NO;
+		}
+	}
 	if (!ret) {
 		/* Said on the normal screen, where it stays after kfdo is gone. */
 		const struct step_def *next = step_get(tui_resume_step(s));

@@ -129,6 +129,18 @@ run run --yes --until build --make-var STEP_DELAY=0
 expect_rc "after Ctrl-C the next run builds" 0
 expect_out "after Ctrl-C the build runs again" "built in .*30 steps"
 
+# SIGTERM cancels the same way, and the message names it rather than Ctrl-C.
+fresh_tree
+"$KFDO" $RUN --tree "$T/tree" --make-var STEP_DELAY=1 >"$T/out" 2>"$T/err" &
+pid=$!
+wait_until 60 compiling || not_ok "the build compiles" "$(tail -3 "$T/out")"
+kill -TERM $pid
+wait_until 30 ended || { not_ok "SIGTERM ends kfdo run" "still running after 30 s"; kill -9 $pid; }
+wait $pid; rc=$?
+expect_rc "SIGTERM exits 130" 130
+expect_out "SIGTERM: the cancel names the signal" "kfdo: cancelling on SIGTERM"
+if grep -q "Ctrl-C" "$T/out"; then not_ok "SIGTERM: no word of Ctrl-C" "$(grep Ctrl-C "$T/out")"; else ok "SIGTERM: no word of Ctrl-C"; fi
+
 # One run per session: a second one waits for nothing and says why.
 fresh_tree
 "$KFDO" $RUN --tree "$T/tree" --make-var STEP_DELAY=1 >/dev/null 2>&1 &

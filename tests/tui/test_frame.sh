@@ -73,3 +73,24 @@ expect "the session resumes at the first step not done" "Step 3 of 11: Get the k
 keys F10
 wait_exit 5
 [ "$rc" = 0 ] && ok "F10 quits" || { not_ok "F10 quits" "rc=$rc"; dump; }
+
+# A save that fails (the state directory replaced by a file under kfdo's
+# feet, as a full or read-only disk would make it fail): the screen says so,
+# and quitting says so again on the normal screen and exits non-zero rather
+# than "the session is saved".
+typ "clear"; keys Enter
+kfdo
+expect "started again" "Step 3 of 11: Get the kernel source"
+mv "$XDG_STATE_HOME/kfdo" "$XDG_STATE_HOME/kfdo.away"
+: >"$XDG_STATE_HOME/kfdo"
+keys F2; keys F2
+expect "at the hardware step" "Step 1 of 11: Check the hardware"
+keys r
+expect "the screen says the save failed" "could not be saved" 10
+keys q
+wait_exit 5
+[ "$rc" != 0 ] && [ "$rc" != -1 ] && ok "a failed save: quitting exits non-zero ($rc)" ||
+    { not_ok "a failed save: quitting exits non-zero" "rc=$rc"; dump; }
+expect "a failed save: said on the normal screen" "^kfdo: the session could not be saved: "
+expect_not "a failed save: not 'the session is saved'" "the session is saved"
+rm -f "$XDG_STATE_HOME/kfdo"; mv "$XDG_STATE_HOME/kfdo.away" "$XDG_STATE_HOME/kfdo"

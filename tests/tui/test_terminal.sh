@@ -96,3 +96,16 @@ shell_line "$KFDO | cat"
 wait_exit 5
 [ "$rc" = 2 ] && ok "stdout not a terminal: exits 2" || { not_ok "stdout not a terminal: exits 2" "rc=$rc"; dump; }
 expect "stdout not a terminal: says so" "the wizard needs a terminal, and stdout is not one"
+
+# A terminal that cannot move the cursor (dumb, a type terminfo does not know,
+# no TERM at all) is refused like no terminal, before the screen is touched.
+for term in dumb kfdo-no-such-terminal ""; do
+    name=${term:-unset}
+    typ "clear"; keys Enter
+    if [ -n "$term" ]; then shell_line "TERM=$term $KFDO"; else shell_line "env -u TERM $KFDO"; fi
+    wait_exit 5
+    [ "$rc" = 2 ] && ok "TERM=$name: exits 2" || { not_ok "TERM=$name: exits 2" "rc=$rc"; dump; keys q; }
+    expect "TERM=$name: says the terminal cannot" "the wizard needs a terminal that can move the cursor"
+    expect "TERM=$name: points at kfdo run" "kfdo run --yes walks the same steps"
+    [ "$(pane alternate_on)" = 0 ] && ok "TERM=$name: the screen was never taken" || not_ok "TERM=$name: the screen was never taken"
+done

@@ -318,6 +318,34 @@ static void test_walk_remembered(void **state)
 	free(f);
 }
 
+/* A copy cut exactly where the feature section starts (the end of the samples),
+ * or inside it: the samples are whole, but the build-ids and the rest are gone. */
+static void test_cut_at_features(void **state)
+{
+	(void)state;
+	char *f = in_dir("feat.data"), *t = in_dir("feat-cut.data"), *cause = NULL;
+	assert_int_equal(test_sh("%s/gen_perfdata -o %s --samples 5 --kernel-build-id %s", tools(), f,
+				 "0123456789abcdef0123456789abcdef01234567"), 0);
+	struct perfdata_info pd;
+	assert_int_equal(perfdata_read(f, &pd, &cause), 0);
+	assert_non_null(pd.kernel_build_id);
+	uint64_t features = pd.data_offset + pd.data_size;
+	assert_true(features < pd.file_size);
+	perfdata_info_free(&pd);
+	uint64_t cuts[] = { features, features + 8, features + 16 + 8 };
+	for (size_t i = 0; i < ARRAY_LEN(cuts); i++) {
+		assert_int_equal(test_sh("head -c %llu %s > %s", (unsigned long long)cuts[i], f, t), 0);
+		assert_int_equal(perfdata_check(t, &pd, &cause), -1);
+		assert_int_equal(pd.problem, PERFDATA_TRUNCATED);
+		assert_non_null(strstr(cause, "is truncated"));
+		assert_non_null(strstr(cause, "feature"));
+		perfdata_info_free(&pd);
+	}
+	free(cause);
+	free(f);
+	free(t);
+}
+
 static void test_written_without_branches(void **state)
 {
 	(void)state;
@@ -346,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_branch_stack_written),
 		cmocka_unit_test(test_written_without_branches),
 		cmocka_unit_test(test_walk_remembered),
+		cmocka_unit_test(test_cut_at_features),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
