@@ -13,10 +13,8 @@ REAL_PATH=$PATH
 ended() { ! kill -0 "$1" 2>/dev/null; }
 
 # A real sample profile, small: llvm-profdata writes it from its text form.
-PROFDATA=$(command -v llvm-profdata-19 || command -v llvm-profdata)
-if [ -z "$PROFDATA" ]; then
-    echo "# SKIP llvm-profdata is not installed"; exit 0
-fi
+need llvm-profdata-19
+PROFDATA=$(command -v llvm-profdata-19)
 printf 'main:100:10\n 1: 10\n 2: 90\nfoo:50:5\n 1: 50\n' >"$T/prof.txt"
 "$PROFDATA" merge --sample --extbinary -o "$T/small.afdo" "$T/prof.txt" || { not_ok "make a sample profile"; exit 1; }
 
