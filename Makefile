@@ -16,8 +16,10 @@ endif
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DKFDO_VERSION='"$(VERSION)"' \
 	-DLOCALEDIR='"$(PREFIX)/share/locale"' -I. $(PKG_CFLAGS) $(CFLAGS)
 
-LIB_SRC  := $(sort $(wildcard core/*.c detect/*.c))
-TUI_SRC  := $(sort $(wildcard tui/*.c))
+# The layers, lowest first (README, Layout): base, proc, detect and engine build into
+# libkfdo.a; tui (the wizard, the only curses code) and cli (main and the command line) link it.
+LIB_SRC  := $(sort $(wildcard base/*.c proc/*.c detect/*.c engine/*.c))
+TUI_SRC  := $(sort $(wildcard tui/*.c cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 

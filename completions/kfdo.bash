@@ -4,7 +4,7 @@
 # checks that every option each command's --help prints is offered.
 
 _kfdo_commands="detect doctor plan run status profile packages tui"
-# core/steps.c's table, in the flow's order (the test compares it with kfdo run --help).
+# engine/steps.c's table, in the flow's order (the test compares it with kfdo run --help).
 _kfdo_steps="hardware toolchain source configure build install reboot profile convert final-build finish"
 _kfdo_session_options="--tree --output --config-from --jobs --no-autofdo --autofdo --no-thin-lto
  --thin-lto --full-lto --no-full-lto --propeller --no-propeller --llvm --arch --target --enable

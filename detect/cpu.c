@@ -14,8 +14,8 @@
 
 #include <libcpuid/libcpuid.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 #include "detect/cpudump.h"
 
 #define EAX 0

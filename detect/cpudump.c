@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/util.h"
+#include "base/util.h"
 
 /* Legacy arrays and the leaf each index stands for. */
 static const struct {

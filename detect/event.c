@@ -9,8 +9,8 @@
 #include <linux/perf_event.h>
 #include <perfmon/pfmlib_perf_event.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 
 /* Taken-branch encodings for CPUs libpfm4 4.13 has no table for. */
 struct table_event {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "core/util.h"
+#include "base/util.h"
 
 #define PMU_DIR "/sys/bus/event_source/devices/"
 

@@ -9,8 +9,9 @@
 
 #include <json-c/json.h>
 
-#include "core/util.h"
-#include "detect/run.h"
+#include "base/paths.h"
+#include "base/util.h"
+#include "proc/capture.h"
 
 void perf_parse_build_options(struct perf_info *p, const char *text)
 {
@@ -49,7 +50,7 @@ static json_object *perf_key(const char *path, const struct stat *st)
 
 static char *cache_path(void)
 {
-	char *dir = xdg_kfdo_dir("XDG_CACHE_HOME", ".cache");
+	char *dir = paths_cache_dir();
 	char *f = xasprintf("%s/perf-probe.json", dir);
 	free(dir);
 	return f;

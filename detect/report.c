@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 
 /* Failures no command can fix on this machine make the verdict "unsupported";
  * the others (a sysctl, perf missing, a BIOS update) make it "fixable"; what

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 #include "detect/report.h"
 
 static json_object *str_or_null(const char *s)

@@ -10,8 +10,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 
 static bool meminfo_field(const char *text, const char *name, uint64_t *out)
 {

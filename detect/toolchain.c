@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 #include "detect/pkgowner.h"
-#include "detect/run.h"
+#include "proc/capture.h"
 
 /* Minimum versions from the kernel's Documentation/process/changes.rst, and
  * clang 17 for AUTOFDO_CLANG (arch/Kconfig). */

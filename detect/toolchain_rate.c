@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 
 /* The LLVM the remedies ask for: clang 19 does AutoFDO and Propeller. */
 #define LLVM_WANTED_MAJOR 19

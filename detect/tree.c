@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 
 /* Where Kconfig symbols for the compiler features live: arch/Kconfig
  * upstream; the others catch backports that put them elsewhere. */

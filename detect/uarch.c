@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "core/util.h"
+#include "base/util.h"
 
 #define I(lo, hi, name, lbr, pmu, det) { CPU_INTEL, 6, lo, hi, name, NULL, lbr, false, pmu, det }
 #define IA(lo, hi, name, lbr, pmu, det) { CPU_INTEL, 6, lo, hi, name, NULL, lbr, true, pmu, det }

@@ -302,7 +302,7 @@ echo "kfdo bench: $MODE mode took $((SECS / 60))m$((SECS % 60))s; load average $
     echo "  /dev/null; the median wall time, against \`/bin/true\` run the same way."
     echo "- **Log throughput**: tests/tools/jobflood.c runs \`floodlog --bytes SIZE --from"
     echo "  tests/fixtures/kbuild/tinyconfig-thinlto.log\` (a real log cycled) as a kfdo job, the way"
-    echo "  core/runner.c feeds a build: core/job with its log file and ring, every line into core/kbuild."
+    echo "  engine/runner.c feeds a build: proc/job with its log file and ring, every line into engine/kbuild."
     echo "  The baseline is the same floodlog piped through \`cat\` into a file. Ratio: kfdo's rate over cat's."
     echo "  Peak RSS is jobflood's own (ru_maxrss) at each size: flat means it does not grow with the log."
     echo "- **TUI under a flood**: a synthetic flood, not a build: a fake \`make\` on PATH execs floodlog for"

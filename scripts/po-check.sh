@@ -15,7 +15,7 @@ if ! cmp -s "$tmp" po/kfdo.pot; then
     exit 1
 fi
 # Every source file with _() must be listed, or its messages never reach translators.
-missing=$(grep -lE '\b_\("|N_\("' core/*.c detect/*.c tui/*.c 2>/dev/null | grep -vxFf po/POTFILES.in || true)
+missing=$(grep -lE '\b_\("|N_\("' base/*.c proc/*.c detect/*.c engine/*.c tui/*.c cli/*.c 2>/dev/null | grep -vxFf po/POTFILES.in || true)
 if [ -n "$missing" ]; then
     echo "po-check: not in po/POTFILES.in: $missing" >&2
     exit 1

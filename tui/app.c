@@ -13,10 +13,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "core/i18n.h"
-#include "core/job.h"
-#include "core/recover.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "proc/job.h"
+#include "engine/recover.h"
+#include "base/util.h"
 #include "tui/tui.h"
 
 /* Quitting waits this long for a cancelled step to end; job_free then kills what is left. */
@@ -452,7 +452,7 @@ enum step_id tui_resume_step(const struct session *s)
 }
 
 /* A step that was running when kfdo last stopped did not finish: what is left
- * of its job is stopped and the step can run again (core/recover, as kfdo run
+ * of its job is stopped and the step can run again (engine/recover, as kfdo run
  * does); the reboot is done once the running kernel is the built one (the
  * engine's check: release and build-id). Returns true when that reboot was
  * just noticed. */

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 #include "tui/tui.h"
 
 void draw_hline(int y, int x, int w, enum role role)

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <wchar.h>
 
-#include "core/util.h"
+#include "base/util.h"
 #include "tui/input.h"
 
 static void reserve(struct input *in, size_t n)

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <wchar.h>
 
-#include "core/plan.h"
+#include "engine/plan.h"
 #include "tui/tui.h"
 
 struct input {

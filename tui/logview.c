@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/kbuild.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "engine/kbuild.h"
+#include "base/util.h"
 
 /* Paging before the first draw has told the widget its height. */
 #define DEFAULT_ROWS 20

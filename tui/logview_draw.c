@@ -9,8 +9,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 
 #define TAB_STOP 8
 /* A character and the combining ones drawn over it (curses keeps up to 5). */

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "core/ring.h"
+#include "base/ring.h"
 #include "tui/logview.h"
 
 /* Lines are numbered from 0 since the last clear, dropped ones included: a

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/job.h"
-#include "core/kbuild.h"
-#include "core/profile.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "proc/job.h"
+#include "engine/kbuild.h"
+#include "engine/profile.h"
+#include "base/util.h"
 #include "tui/plan_screen.h"
 
 static bool mine(const struct tui *t)

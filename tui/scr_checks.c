@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "core/i18n.h"
-#include "core/job.h"
-#include "core/plan.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "proc/job.h"
+#include "engine/plan.h"
+#include "base/util.h"
 #include "tui/tui.h"
 
 struct fix {

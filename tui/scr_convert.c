@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/elfid.h"
-#include "core/i18n.h"
-#include "core/perfdata.h"
-#include "core/profile.h"
-#include "core/record.h"
-#include "core/util.h"
+#include "engine/elfid.h"
+#include "base/i18n.h"
+#include "engine/perfdata.h"
+#include "engine/profile.h"
+#include "engine/record.h"
+#include "base/util.h"
 #include "tui/plan_screen.h"
 
 enum merge_mode { MERGE_NONE, MERGE_ALL, MERGE_PICK };

@@ -4,7 +4,7 @@
  * installs (sudo pacman -U, or libalpm into a root in root mode), then after
  * the run what the package database says and the vmlinux, release and
  * build-id the engine recorded. Finish adds the profile the kernel was built
- * with and, once done, the flow's summary (core/summary.h, the words kfdo run
+ * with and, once done, the flow's summary (engine/summary.h, the words kfdo run
  * prints too).
  *
  * Reading a real vmlinux out of its debug package takes seconds, so that
@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/pkg.h"
-#include "core/plan.h"
-#include "core/profile.h"
-#include "core/summary.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "engine/pkg.h"
+#include "engine/plan.h"
+#include "engine/profile.h"
+#include "engine/summary.h"
+#include "base/util.h"
 #include "tui/plan_screen.h"
 
 static struct {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "base/util.h"
 #include "tui/plan_screen.h"
 
 void plan_screen_draw(struct tui *t, struct rect r, plan_block_fn block)

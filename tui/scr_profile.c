@@ -11,11 +11,11 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "core/i18n.h"
-#include "core/job.h"
-#include "core/plan.h"
-#include "core/record.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "proc/job.h"
+#include "engine/plan.h"
+#include "engine/record.h"
+#include "base/util.h"
 #include "tui/input.h"
 #include "tui/plan_screen.h"
 

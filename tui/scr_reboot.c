@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
-#include "core/summary.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "engine/summary.h"
+#include "base/util.h"
 #include "tui/plan_screen.h"
 
 static struct {

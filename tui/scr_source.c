@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/i18n.h"
-#include "core/job.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "proc/job.h"
+#include "base/util.h"
 #include "tui/input.h"
 #include "tui/tui.h"
 

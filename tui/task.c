@@ -1,4 +1,4 @@
-/* The step that runs: a core/runner driven from the wizard's poll loop, its
+/* The step that runs: a engine/runner driven from the wizard's poll loop, its
  * output into the log widget. One at a time; it stays after it ends so the
  * screen can still show its counts, its outcome and its log. */
 #include <limits.h>
@@ -6,9 +6,9 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/i18n.h"
-#include "core/job.h"
-#include "core/util.h"
+#include "base/i18n.h"
+#include "proc/job.h"
+#include "base/util.h"
 #include "tui/tui.h"
 
 static void on_command(void *arg, size_t index, size_t count, const char *display, const char *log_path)

@@ -14,9 +14,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "core/i18n.h"
-#include "core/job.h"
-#include "core/util.h"
+#include "base/paths.h"
+#include "base/i18n.h"
+#include "proc/job.h"
+#include "base/util.h"
 #include "tui/tui.h"
 
 #include <term.h>
@@ -104,7 +105,7 @@ static void handlers_reset(void)
 /* stderr into a file while curses owns the screen (libraries' warnings). */
 static void stderr_divert(void)
 {
-	char *dir = state_dir();
+	char *dir = paths_state_dir();
 	if (mkdir_p(dir, 0700, NULL) == 0) {
 		static bool truncated;
 		free(stderr_path);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/util.h"
+#include "base/util.h"
 #include "tui/tui.h"
 
 #define TAB_STOP 8

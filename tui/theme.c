@@ -1,7 +1,7 @@
 /* Colours by role, each with a mono variant (ncdu's UI_COLORS table): the
  * screens name what a thing is (a failed check, the current step), never a
  * colour. Mono when the terminal has no colours, --no-color or NO_COLOR. */
-#include "core/util.h"
+#include "base/util.h"
 #include "tui/tui.h"
 
 struct role_style {

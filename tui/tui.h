@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "core/runner.h"
-#include "core/state.h"
-#include "core/steps.h"
+#include "engine/runner.h"
+#include "engine/session.h"
+#include "engine/steps.h"
 #include "detect/report.h"
 #include "detect/toolchain.h"
 #include "detect/tree.h"
@@ -77,7 +77,7 @@ struct keyhint {
 	const char *label;	/* N_() */
 };
 
-/* The step running through core/runner, and what the screens show of it. */
+/* The step running through engine/runner, and what the screens show of it. */
 struct task {
 	enum step_id step;
 	struct runner *r;	/* kept after it is done, for its counts */

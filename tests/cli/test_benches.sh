@@ -1,5 +1,5 @@
 # The benchmark workloads' commands, run by the real tools. kfdo writes each
-# one's argv itself (core/record.c) for tools it does not ship, and an option a
+# one's argv itself (engine/record.c) for tools it does not ship, and an option a
 # tool does not take would otherwise only show when a user records with it.
 # Each command, as `kfdo plan` shows it after `perf record ... --`, runs for two
 # seconds under timeout: still running then means the tool took its options (a

@@ -89,7 +89,7 @@ expect_out "status: root mode" "^Install +into $R \(root mode"
 expect_out "status: the installed kernel" "^Installed +kernel 6.13.0-fake, vmlinux $VM, build-id $id2"
 
 # System mode: whether pacman runs through sudo is decided in one place
-# (core/plan.c): as root it runs itself; as a user through sudo, asked first
+# (engine/plan.c): as root it runs itself; as a user through sudo, asked first
 # with sudo -n -v when there is no terminal. Stand-in pacman and sudo record
 # what they are run with (the real ones would change this machine); the
 # database check after them then fails, since nothing was installed.

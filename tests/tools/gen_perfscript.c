@@ -37,8 +37,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/job.h"
-#include "core/util.h"
+#include "proc/job.h"
+#include "base/util.h"
 
 #define INTERRUPT_ONE_IN 256 /* taken branches per interrupt */
 

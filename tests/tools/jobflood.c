@@ -1,5 +1,5 @@
-/* jobflood: runs a command as a kfdo job exactly the way core/runner.c feeds a
- * build (core/job with its log file and ring, every line into core/kbuild's
+/* jobflood: runs a command as a kfdo job exactly the way engine/runner.c feeds a
+ * build (proc/job with its log file and ring, every line into engine/kbuild's
  * progress model), for the log throughput benchmark (scripts/bench.sh).
  *
  *   jobflood LOG CMD [ARG...]
@@ -15,9 +15,9 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-#include "core/job.h"
-#include "core/kbuild.h"
-#include "core/util.h"
+#include "proc/job.h"
+#include "engine/kbuild.h"
+#include "base/util.h"
 
 struct feed {
 	struct kbuild_progress *kb;

@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "core/util.h"
+#include "base/util.h"
 
 static char *read_all(const char *path)
 {

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/util.h"
+#include "base/util.h"
 #include "tui/curses.h"
 #include "tui/logview.h"
 

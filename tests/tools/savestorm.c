@@ -1,5 +1,5 @@
 /* savestorm: saves the session over and over, for the kill -9 test of
- * core/state.c's atomic save (tests/cli/test_faults.sh), and checks what a
+ * engine/session.c's atomic save (tests/cli/test_faults.sh), and checks what a
  * kill left behind.
  *
  *   savestorm save DIR    saves forever in DIR: session N has tree "/tree/N"
@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/state.h"
-#include "core/util.h"
+#include "engine/session.h"
+#include "base/paths.h"
+#include "base/util.h"
 
 /* Step i's message in session n: a length that changes with n. */
 static char *message_for(long n, int i)
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: savestorm save|check DIR\n");
 		return 2;
 	}
-	state_set_dir(argv[2]);
+	paths_set_state_dir(argv[2]);
 	if (strcmp(argv[1], "check") == 0)
 		return check();
 	for (long n = 1;; n++) {

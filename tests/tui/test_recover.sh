@@ -1,5 +1,5 @@
 # The wizard after a kfdo that was killed (kill -9) in the middle of a build:
-# it says so, stops what is left of that build (core/recover, as kfdo run
+# it says so, stops what is left of that build (engine/recover, as kfdo run
 # does) and offers the step again. The build runs the real make on the stand-in
 # tree; its 30 s "link" keeps it running after kfdo is gone.
 . tests/tui/lib.sh

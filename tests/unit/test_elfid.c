@@ -1,4 +1,4 @@
-/* core/elfid against real ELF files that the test links with the system's cc
+/* engine/elfid against real ELF files that the test links with the system's cc
  * (a kernel-like image with _text/_stext, its stripped copy, one without a
  * build-id, a truncated copy), the raw notes objcopy cuts out of one, and the
  * running kernel's /sys/kernel/notes. Build-ids are checked against what
@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/elfid.h"
-#include "core/util.h"
+#include "engine/elfid.h"
+#include "base/util.h"
 
 extern char **environ;
 

@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/job.h"
-#include "core/util.h"
+#include "proc/job.h"
+#include "base/util.h"
 
 /* ---- helpers ---- */
 

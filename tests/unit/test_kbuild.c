@@ -1,6 +1,6 @@
 /* Kbuild progress model against real kernel build logs (tests/fixtures/kbuild). */
-#include "core/kbuild.h"
-#include "core/util.h"
+#include "engine/kbuild.h"
+#include "base/util.h"
 #include "testlib.h"
 
 #include <errno.h>

@@ -6,8 +6,8 @@
 #include <locale.h>
 #include <wchar.h>
 
-#include "core/kbuild.h"
-#include "core/util.h"
+#include "engine/kbuild.h"
+#include "base/util.h"
 #include "tui/logview.h"
 
 #define KBUILD_FIXTURES FIXTURES "/kbuild"

@@ -1,4 +1,4 @@
-/* core/perfdata against real perf.data files that real perf records here with
+/* engine/perfdata against real perf.data files that real perf records here with
  * a software event (cpu-clock: this VM has no hardware PMU, so nothing with
  * branch stacks), their truncated copy, one whose perf was SIGKILLed, one in
  * pipe mode, an empty file and a text file. A perf.data WITH branch stacks
@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/perfdata.h"
-#include "core/util.h"
+#include "engine/perfdata.h"
+#include "base/util.h"
 
 static char dir[] = "/tmp/kfdo-perfdata-XXXXXX";
 static bool have_real; /* perf could record here */

@@ -1,4 +1,4 @@
-/* core/pkg on real packages: real makepkg builds them at test time from
+/* engine/pkg on real packages: real makepkg builds them at test time from
  * small PKGBUILDs laid out like the kernel's (tests/tools/mkkernelpkgs, as
  * nobody when the tests run as root), libalpm reads them, and libalpm
  * installs them into a temporary root and package database. The vmlinux in
@@ -14,10 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/pkg.h"
-#include "core/plan.h"
-#include "core/state.h"
-#include "core/util.h"
+#include "engine/pkg.h"
+#include "engine/plan.h"
+#include "engine/session.h"
+#include "base/util.h"
 
 extern char **environ;
 

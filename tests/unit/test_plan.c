@@ -10,9 +10,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "core/plan.h"
-#include "core/state.h"
-#include "core/util.h"
+#include "engine/plan.h"
+#include "engine/session.h"
+#include "base/util.h"
 
 #define CONFIG_FIXTURES FIXTURES "/config"
 

@@ -1,4 +1,4 @@
-/* core/profile and the convert step, with the real llvm-profgen-19 and
+/* engine/profile and the convert step, with the real llvm-profgen-19 and
  * llvm-profdata-19 on a real ELF: a small kernel-like image built here by cc
  * with -g, _text and _stext (tests/fixtures/minikernel), and the LBR samples
  * tests/tools/gen_perfscript generates from its own instructions, since this
@@ -12,13 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/elfid.h"
-#include "core/perfdata.h"
-#include "core/profile.h"
-#include "core/record.h"
-#include "core/runner.h"
-#include "core/steps.h"
-#include "core/util.h"
+#include "engine/elfid.h"
+#include "engine/perfdata.h"
+#include "engine/profile.h"
+#include "engine/record.h"
+#include "engine/runner.h"
+#include "engine/steps.h"
+#include "base/util.h"
 
 static char dir[] = "/tmp/kfdo-profile-XXXXXX";
 static char *saved_state, *saved_data, *saved_path;

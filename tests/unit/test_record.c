@@ -1,4 +1,4 @@
-/* core/record and the profile step in core/runner: the workloads' commands,
+/* engine/record and the profile step in engine/runner: the workloads' commands,
  * the sysctl check and its fix, the figures of a recording, and the
  * recording's life with REAL perf: start, perf.data grows, a stop on request
  * and a stop at the disk floor both leave a valid perf.data.
@@ -14,13 +14,13 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "core/elfid.h"
-#include "core/job.h"
-#include "core/perfdata.h"
-#include "core/record.h"
-#include "core/runner.h"
-#include "core/steps.h"
-#include "core/util.h"
+#include "engine/elfid.h"
+#include "proc/job.h"
+#include "engine/perfdata.h"
+#include "engine/record.h"
+#include "engine/runner.h"
+#include "engine/steps.h"
+#include "base/util.h"
 
 static char dir[] = "/tmp/kfdo-record-XXXXXX";
 static char *saved_path, *saved_state, *saved_data, *saved_cache;

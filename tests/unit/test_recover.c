@@ -1,4 +1,4 @@
-/* core/recover: a step left running by a kfdo that is gone, told apart from
+/* engine/recover: a step left running by a kfdo that is gone, told apart from
  * one whose kfdo still runs, and a leftover job group stopped only when it is
  * really that job's. Real processes: this test forks the "job". */
 #include "tests/unit/testlib.h"
@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/recover.h"
-#include "core/state.h"
-#include "core/util.h"
+#include "engine/recover.h"
+#include "engine/session.h"
+#include "base/util.h"
 
 static char tmpdir[64];
 

@@ -1,4 +1,4 @@
-/* core/repeat: the report and the exit code of the repeater, with real
+/* proc/repeat: the report and the exit code of the repeater, with real
  * processes. repeat_run() blocks signals and makes its caller a subreaper, so
  * each case runs it in a forked child that writes its report to a pipe. The
  * command line, signals from outside and orphans are tests/cli/test_repeat.sh's. */
@@ -8,7 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "core/repeat.h"
+#include "proc/repeat.h"
 
 static char dir[] = "/tmp/kfdo-repeat-XXXXXX";
 static bool child_ignores_sigchld; /* the forked repeater starts with SIGCHLD ignored */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ring.h"
+#include "base/ring.h"
 
 static void push_str(struct ring *r, const char *s)
 {

@@ -10,10 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/plan.h"
-#include "core/state.h"
-#include "core/steps.h"
-#include "core/util.h"
+#include "engine/plan.h"
+#include "engine/session.h"
+#include "engine/steps.h"
+#include "base/paths.h"
+#include "base/util.h"
 
 static char tmpdir[64];
 
@@ -24,7 +25,7 @@ static int setup(void **state)
 	if (!mkdtemp(tmpdir))
 		return -1;
 	char *dir = xasprintf("%s/kfdo", tmpdir);
-	state_set_dir(dir);
+	paths_set_state_dir(dir);
 	free(dir);
 	return 0;
 }
@@ -32,7 +33,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	state_set_dir(NULL);
+	paths_set_state_dir(NULL);
 	test_rm_rf(tmpdir);
 	return 0;
 }
@@ -271,7 +272,7 @@ static void test_save_unwritable(void **state)
 	/* A state "directory" that is a file: the save fails with a cause. */
 	char *blocker = xasprintf("%s/blocker", tmpdir);
 	write_file(blocker, "x", 1);
-	state_set_dir(blocker);
+	paths_set_state_dir(blocker);
 	struct session *s = session_new();
 	char *cause = NULL;
 	assert_int_equal(state_save(s, &cause), -1);
@@ -409,12 +410,12 @@ static void test_set_aside_never_overwrites(void **state)
 static void test_xdg_dir(void **state)
 {
 	(void)state;
-	state_set_dir(NULL);
+	paths_set_state_dir(NULL);
 	char *old_xdg = test_env_save("XDG_STATE_HOME");
 	char *old_home = test_env_save("HOME");
 
 	setenv("XDG_STATE_HOME", tmpdir, 1);
-	char *d = state_dir();
+	char *d = paths_state_dir();
 	char *want = xasprintf("%s/kfdo", tmpdir);
 	assert_string_equal(d, want);
 	free(d);
@@ -429,11 +430,11 @@ static void test_xdg_dir(void **state)
 	/* A relative XDG_STATE_HOME is invalid by the spec: fall back to HOME. */
 	setenv("XDG_STATE_HOME", "relative/state", 1);
 	setenv("HOME", "/home/tester", 1);
-	d = state_dir();
+	d = paths_state_dir();
 	assert_string_equal(d, "/home/tester/.local/state/kfdo");
 	free(d);
 	unsetenv("XDG_STATE_HOME");
-	d = state_dir();
+	d = paths_state_dir();
 	assert_string_equal(d, "/home/tester/.local/state/kfdo");
 	free(d);
 

@@ -1,13 +1,13 @@
-/* kfdo status --json's object (core/status.c) on sessions built in memory:
+/* kfdo status --json's object (engine/status.c) on sessions built in memory:
  * the fields a script reads, null where nothing is known, ISO 8601 times, the
  * reboot and killed-run readings. tests/cli/test_status.sh reads it after a
  * real kfdo run. */
 #include "tests/unit/testlib.h"
 
-#include "core/recover.h"
-#include "core/state.h"
-#include "core/status.h"
-#include "core/steps.h"
+#include "engine/recover.h"
+#include "engine/session.h"
+#include "engine/status.h"
+#include "engine/steps.h"
 
 static char tmpdir[64];
 

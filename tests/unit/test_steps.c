@@ -9,11 +9,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "core/elfid.h"
-#include "core/plan.h"
-#include "core/state.h"
-#include "core/steps.h"
-#include "core/util.h"
+#include "engine/elfid.h"
+#include "engine/plan.h"
+#include "engine/session.h"
+#include "engine/pkg.h"
+#include "engine/steps.h"
+#include "base/util.h"
 
 static char tmpdir[64];
 static char *saved_state;
@@ -121,7 +122,7 @@ static void test_table(void **state)
 	assert_int_equal(n, ARRAY_LEN(order));
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(t[i].id, (enum step_id)i);
-		assert_string_equal(t[i].name, order[i]);
+		assert_string_equal(step_name(t[i].id), order[i]);
 		assert_string_equal(step_name((enum step_id)i), order[i]);
 		assert_ptr_equal(step_by_name(order[i]), &t[i]);
 		assert_ptr_equal(step_get((enum step_id)i), &t[i]);
@@ -340,14 +341,14 @@ static void test_build_post_packages(void **state)
 	struct timespec after = { 2000, 0 };
 	char **pkgs = NULL;
 	char *dir = xasprintf("%s/linux", tmpdir);
-	assert_int_equal(steps_find_packages(dir, &after, &pkgs), 2);
+	assert_int_equal(pkg_find_files(dir, &after, &pkgs), 2);
 	char *want = xasprintf("%s/linux/linux-upstream-6.13.0-2-x86_64.pkg.tar.zst", tmpdir);
 	assert_string_equal(pkgs[0], want);
 	assert_null(pkgs[2]);
 	strv_free(pkgs);
-	assert_int_equal(steps_find_packages(dir, NULL, &pkgs), 3);
+	assert_int_equal(pkg_find_files(dir, NULL, &pkgs), 3);
 	strv_free(pkgs);
-	assert_int_equal(steps_find_packages("/nonexistent-kfdo", NULL, &pkgs), -1);
+	assert_int_equal(pkg_find_files("/nonexistent-kfdo", NULL, &pkgs), -1);
 	assert_null(pkgs);
 	free(want);
 	free(dir);

@@ -13,11 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/util.h"
+#include "base/util.h"
 #include "detect/check.h"
 #include "detect/pkgowner.h"
 #include "detect/resources.h"
-#include "detect/run.h"
+#include "proc/capture.h"
 #include "detect/toolchain.h"
 #include "detect/toolchain_int.h"
 

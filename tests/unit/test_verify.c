@@ -1,4 +1,4 @@
-/* What the build steps check after the build (core/steps_verify.c), through
+/* What the build steps check after the build (engine/verify.c), through
  * the step table's hooks and postconditions: .config read back against the
  * toggles, and kbuild's saved commands (.cmd files) for AutoFDO's flags and
  * the profile. The objtrees are written here; their .cmd lines are the real
@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/state.h"
-#include "core/steps.h"
-#include "core/util.h"
+#include "engine/session.h"
+#include "engine/steps.h"
+#include "base/util.h"
 
 static char tmpdir[64];
 static char *saved_state, *saved_data;

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/util.h"
+#include "base/util.h"
 
 #define FIXTURES "tests/fixtures"
 #define CPUID_FIXTURES FIXTURES "/cpuid"

@@ -1,0 +1,204 @@
+/* kfdo profile: the profiles and recordings on their own, outside the flow.
+ *   kfdo profile stats FILE     what llvm-profdata says about a profile, with kfdo's warnings
+ *   kfdo profile perfdata FILE  what a perf.data holds: complete, branch stacks, build-ids
+ *   kfdo profile list           the profiles kfdo made, with where they came from */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+#include "engine/perfdata.h"
+#include "engine/profile.h"
+#include "engine/record.h"
+#include "engine/session.h"
+#include "base/util.h"
+#include "cli/cli.h"
+
+static void usage(void)
+{
+	printf(_("Usage: kfdo profile stats FILE | perfdata FILE | list\n"
+		 "  stats FILE     functions, samples and the hottest functions of an AutoFDO profile\n"
+		 "                 (llvm-profdata show), and whether it looks too small or empty\n"
+		 "  perfdata FILE  whether a perf.data is complete and usable for AutoFDO: samples, branch\n"
+		 "                 stacks (perf record -b), the kernel's build-id, how it was recorded\n"
+		 "  list           the profiles in %s, with where each came from\n\n"
+		 "Exit status: 0 fine, 1 unusable (empty profile, perf.data without branch stacks...),\n"
+		 "2 bad usage or a file that cannot be read, 130 cancelled (Ctrl-C, SIGTERM, SIGHUP).\n"),
+	       "$XDG_DATA_HOME/kfdo/profiles");
+}
+
+/* A signal while llvm-profdata runs: its byte goes to the pipe that
+ * profile_stats_run() watches, which stops the job before kfdo exits. */
+static int sig_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	unsigned char b = (unsigned char)sig;
+	int e = errno;
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* Full pipe: a cancel is already pending. */
+	}
+	errno = e;
+}
+
+/* profile_stats_run() with SIGINT, SIGTERM and SIGHUP turned into a cancel:
+ * 0 done, -1 failed (cause set), or the signal that cancelled it. */
+static int stats_run_cancellable(const char *file, struct profile_stats *st, char **cause)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal }, old[ARRAY_LEN(sigs)];
+	sigemptyset(&sa.sa_mask);
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		cause_set(cause, _("cannot make a pipe: %s"), strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	int rc = profile_stats_run(NULL, file, sig_pipe[0], st, cause);
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	unsigned char b;
+	/* A signal that came after llvm-profdata ended cancels too: the user asked to stop. */
+	if (read(sig_pipe[0], &b, 1) == 1) {
+		if (rc == 0)
+			profile_stats_free(st);
+		rc = b;
+	} else if (rc < 0) {
+		rc = -1;
+	}
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+	return rc;
+}
+
+static int stats(const char *file)
+{
+	struct profile_stats st;
+	char *cause = NULL;
+	int rc = stats_run_cancellable(file, &st, &cause);
+	if (rc > 0) {
+		fprintf(stderr, _("kfdo: cancelled by %s: llvm-profdata was stopped\n"), cli_signal_name(rc));
+		free(cause);
+		return EXIT_CANCEL;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "kfdo: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	char size[32];
+	record_fmt_size(size, sizeof(size), st.size);
+	printf(_("Profile    %s\n"), file);
+	printf(_("Size       %s\n"), size);
+	printf(_("Functions  %" PRIu64 " (%" PRIu64 " hot)\n"), st.functions, st.hot_functions);
+	printf(_("Samples    %" PRIu64 "\n"), st.total_samples);
+	for (size_t i = 0; i < st.n_hot; i++)
+		printf(_("%s %5.1f%%  %-40s %" PRIu64 " samples\n"), i ? "          " : _("Hottest   "), st.hot[i].share,
+		       st.hot[i].name, st.hot[i].samples);
+	char *sum = profile_summary(file);
+	printf(_("Source     %s\n"), sum);
+	free(sum);
+	struct profile_record rec;
+	if (profile_record_read(file, &rec, NULL) == 0 && rec.perf_data) {
+		record_fmt_size(size, sizeof(size), rec.perf_data_size);
+		printf(_("Recording  %s (%s)\n"), rec.perf_data, size);
+	}
+	profile_record_free(&rec);
+	char *warn = profile_stats_warning(&st);
+	if (warn)
+		printf(_("warning: %s\n"), warn);
+	int ret = profile_stats_empty(&st) ? EXIT_NO : 0;
+	free(warn);
+	profile_stats_free(&st);
+	return ret;
+}
+
+static int perfdata(const char *file)
+{
+	struct perfdata_info pd;
+	char *cause = NULL;
+	int rc = perfdata_check(file, &pd, &cause);
+	char size[32];
+	record_fmt_size(size, sizeof(size), pd.file_size);
+	/* An unreadable file has no size to show: "(0 B)" would say it is empty. */
+	char *what = pd.problem != PERFDATA_UNREADABLE ? xstrdup(size)
+		     : pd.err ? xasprintf(_("unreadable: %s"), strerror(pd.err)) : xstrdup(_("unreadable"));
+	printf(_("perf.data  %s (%s)\n"), pd.path ? pd.path : file, what);
+	free(what);
+	if (pd.problem == PERFDATA_OK || pd.problem == PERFDATA_NO_BRANCH_STACK || pd.problem == PERFDATA_NO_SAMPLES) {
+		printf(_("Samples    %llu of %llu events%s\n"), (unsigned long long)pd.samples,
+		       (unsigned long long)pd.records, pd.compressed ? _(" (compressed events not counted)") : "");
+		printf(_("Branches   %s\n"), pd.branch_stack ? _("yes (recorded with -b)") : _("no (recorded without -b)"));
+		printf(_("Kernel     %s, build-id %s\n"), pd.os_release ? pd.os_release : "?",
+		       pd.kernel_build_id ? pd.kernel_build_id : _("not noted"));
+		if (pd.cmdline)
+			printf(_("Command    %s\n"), pd.cmdline);
+	}
+	if (rc < 0)
+		printf(_("Problem    %s: %s\n"), perfdata_problem_name(pd.problem), cause);
+	else
+		printf(_("Usable     yes: complete, with samples and branch stacks\n"));
+	int ret = rc == 0 ? 0 : pd.problem == PERFDATA_UNREADABLE ? EXIT_USAGE : EXIT_NO;
+	free(cause);
+	perfdata_info_free(&pd);
+	return ret;
+}
+
+static int list(void)
+{
+	char **all = profile_list();
+	char *dir = profile_dir();
+	if (!all)
+		printf(_("No profiles in %s yet.\n"), dir);
+	for (size_t i = 0; all && all[i]; i++) {
+		char *sum = profile_summary(all[i]);
+		printf("%s\n", sum);
+		free(sum);
+	}
+	strv_free(all);
+	free(dir);
+	return 0;
+}
+
+int cli_profile(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage();
+			return 0;
+		}
+		return cli_bad_option("profile", c, argv);
+	}
+	const char *what = optind < argc ? argv[optind] : NULL;
+	int rest = argc - optind - 1;
+	if (what && strcmp(what, "list") == 0 && rest == 0)
+		return list();
+	if (what && (strcmp(what, "stats") == 0 || strcmp(what, "perfdata") == 0)) {
+		char **files = argv + optind + 1;
+		/* "--" ends the options as anywhere: `stats -- -weird` names the file "-weird". */
+		if (rest == 2 && strcmp(files[0], "--") == 0) {
+			files++;
+			rest--;
+		}
+		if (rest != 1)
+			return cli_usage_error("profile", _("%s wants one FILE"), what);
+		return strcmp(what, "stats") == 0 ? stats(files[0]) : perfdata(files[0]);
+	}
+	if (!what)
+		return cli_usage_error("profile", _("say what: stats FILE, perfdata FILE or list"));
+	return cli_usage_error("profile", _("unknown subcommand '%s'"), what);
+}
