@@ -87,12 +87,12 @@ int cli_plan(int argc, char **argv)
 	}
 	fill_placeholders(s);
 	size_t n;
-	const struct step_def *steps = steps_table(&n);
+	const struct step_def *const *steps = steps_table(&n);
 	printf(_("# kfdo plan for %s (LLVM=%s%s%s%s)\n"), s->tree, s->toggles.llvm ? s->toggles.llvm : "1",
 	       s->toggles.autofdo ? ", AutoFDO" : "", s->toggles.thin_lto ? ", ThinLTO" : "",
 	       s->toggles.full_lto ? ", full LTO" : "");
 	for (size_t i = 0; i < n; i++) {
-		const struct step_def *st = &steps[i];
+		const struct step_def *st = steps[i];
 		printf("\n# %zu. %s\n", i + 1, _(st->title));
 		if (!st->plan) {
 			printf(_("#    (kfdo checks this itself: nothing to run)\n"));

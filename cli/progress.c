@@ -147,13 +147,49 @@ static void on_line(void *arg, const char *line, size_t len)
 	}
 }
 
+/* The step's outcome: its FAIL and WARN notes, the status line, then what it
+ * has to say under it (the hottest functions, the summary of a stop). */
+static void print_outcome(enum runner_result res, const struct step_report *rep, const char *msg)
+{
+	for (size_t i = 0; i < rep->n_notes; i++)
+		if (rep->notes[i].level == NOTE_FAIL || rep->notes[i].level == NOTE_WARN)
+			printf("  %s %s\n", rep->notes[i].level == NOTE_FAIL ? "fail" : "warn", rep->notes[i].text);
+	switch (res) {
+	case RUNNER_OK:
+		if (rep->warn)
+			printf("  %s %s\n", cli_color ? "\033[33mwarn\033[0m" : "warn", msg);
+		else
+			printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", msg);
+		break;
+	case RUNNER_WAITING:
+		printf("  %s\n", msg);
+		break;
+	case RUNNER_CANCELLED:
+		printf(_("  cancelled: nothing of the build is left running.\n"));
+		break;
+	case RUNNER_FAILED:
+		printf("  %s %s\n", cli_color ? "\033[31mfail\033[0m" : "fail", msg);
+		break;
+	}
+	for (size_t i = 0; i < rep->n_notes; i++) {
+		const struct step_note *n = &rep->notes[i];
+		if (n->level == NOTE_DETAIL)
+			printf("       %s\n", n->text);
+		else if (n->level == NOTE_PARA)
+			printf(*n->text ? "  %s\n" : "%s\n", n->text);
+	}
+}
+
 enum runner_result cli_run_step(struct session *s, enum step_id id, bool tty, int sig_fd,
-				volatile sig_atomic_t *got_signal, char **cause)
+				volatile sig_atomic_t *got_signal)
 {
 	struct view v = { .tty = tty, .step = id };
 	struct runner_hooks hooks = { .arg = &v, .on_command = on_command, .on_line = on_line };
 	struct runner *r;
-	if (runner_start(&r, s, id, &hooks, cause) < 0) {
+	char *cause = NULL;
+	if (runner_start(&r, s, id, &hooks, &cause) < 0) {
+		printf("  %s %s\n", cli_color ? "\033[31mfail\033[0m" : "fail", cause ? cause : "");
+		free(cause);
 		runner_free(r);
 		return RUNNER_FAILED;
 	}
@@ -207,8 +243,8 @@ enum runner_result cli_run_step(struct session *s, enum step_id id, bool tty, in
 	/* Ctrl-C that only ended a recording: the run goes on to convert it. */
 	if (stopped && !signals && only_int && res == RUNNER_OK)
 		*got_signal = 0;
-	cause_set(cause, "%s", m ? m : "");
-	if (res != RUNNER_OK && runner_log_path(r))
+	print_outcome(res, runner_report(r), m ? m : "");
+	if ((res == RUNNER_FAILED || res == RUNNER_CANCELLED) && runner_log_path(r))
 		printf(_("        log: %s\n"), runner_log_path(r));
 	runner_free(r);
 	return res;

@@ -60,15 +60,18 @@ static int confirm(const struct session *s, enum step_id id, bool yes)
 	const struct step_def *def = step_get(id);
 	struct plan p = { 0 };
 	char *cause = NULL;
-	if (def->plan && def->plan(s, &p, &cause) == 0)
-		for (size_t i = 0; i < p.n; i++) {
-			char *line = plan_format_command(&p.cmds[i]);
-			printf("    %s\n", line);
-			free(line);
-		}
+	bool planned = def->plan && def->plan(s, &p, &cause) == 0;
+	for (size_t i = 0; planned && i < p.n; i++) {
+		char *line = plan_format_command(&p.cmds[i]);
+		printf("    %s\n", line);
+		free(line);
+	}
 	free(cause);
+	/* A step that runs nothing (a check, the reboot, a tree already on disk) is
+	 * not asked about; one whose plan fails is, and the runner says why. */
+	bool runs_nothing = planned && p.n == 0;
 	plan_free(&p);
-	if (yes)
+	if (yes || runs_nothing || (!def->plan))
 		return 1;
 	printf(_("  Run this? [Y/n] "));
 	fflush(stdout);
@@ -140,81 +143,12 @@ int cli_lock_session(void)
 	return fd;
 }
 
-static bool step_hardware(struct session *s)
-{
-	struct detect_opts o = { .sysroot = session_sysroot(s) };
-	struct detect_report r;
-	char *cause = NULL;
-	detect_run(&r, &o, &cause);
-	free(cause);
-	if (r.event_ok) {
-		strv_free(s->perf_event);
-		s->perf_event = NULL;
-		for (size_t i = 0; i < r.event.nargs; i++)
-			strv_push(&s->perf_event, r.event.perf_args[i]);
-	}
-	/* Building needs no PMU: an unsupported machine can still build; recording needs it. */
-	bool can = r.verdict == VERDICT_READY || r.verdict == VERDICT_FIXABLE;
-	session_step_set(s, STEP_HARDWARE, can ? STATUS_DONE : STATUS_FAILED, r.summary);
-	printf("  %s %s\n", r.verdict == VERDICT_READY ? "ok  " : r.verdict == VERDICT_FIXABLE ? "warn" : "fail",
-	       r.summary);
-	if (r.verdict != VERDICT_READY)
-		printf(_("       (kfdo detect tells why; building goes on, recording will need it fixed)\n"));
-	detect_report_free(&r);
-	return true;
-}
-
-static bool step_toolchain(struct session *s)
-{
-	struct toolchain tc;
-	struct toolchain_opts o = { .no_owners = true, .work_dir = s->tree };
-	char *cause = NULL;
-	if (toolchain_detect(&o, &tc, &cause) < 0) {
-		printf("  fail %s\n", cause);
-		session_step_set(s, STEP_TOOLCHAIN, STATUS_FAILED, cause);
-		free(cause);
-		return false;
-	}
-	struct check_list l = { 0 };
-	toolchain_checks(&tc, &l);
-	bool ok = true;
-	for (size_t i = 0; i < l.n; i++)
-		if (l.v[i].status == CHECK_FAIL) {
-			ok = false;
-			printf("  fail %s: %s\n", l.v[i].id, l.v[i].message);
-		}
-	char *install = toolchain_install_command(&tc);
-	if (!ok && install)
-		printf(_("       to install what is missing: %s\n"), install);
-	char *msg = ok ? xasprintf(_("every required tool is there (make %s)"), tc.make_llvm_arg ? tc.make_llvm_arg : "")
-		       : xstrdup(_("required tools are missing (kfdo doctor lists them)"));
-	printf("  %s %s\n", ok ? "ok  " : "fail", msg);
-	session_step_set(s, STEP_TOOLCHAIN, ok ? STATUS_DONE : STATUS_FAILED, msg);
-	free(msg);
-	free(install);
-	check_list_free(&l);
-	toolchain_free(&tc);
-	return ok;
-}
-
-/* The hottest functions of the profile just made, from its record. */
-static void print_hottest(const char *profile)
-{
-	struct profile_record rec;
-	if (!profile || profile_record_read(profile, &rec, NULL) < 0)
-		return;
-	for (size_t i = 0; i < rec.n_hot; i++)
-		printf(_("       %5.1f%%  %-40s %llu samples\n"), rec.hot[i].share, rec.hot[i].name,
-		       (unsigned long long)rec.hot[i].samples);
-	profile_record_free(&rec);
-}
-
-/* Runs the sysctl fixes as jobs: through sudo unless kfdo is root. */
+/* Runs a step's fixes as jobs (through sudo unless kfdo is root). */
 static bool run_fixes(const struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		char **argv = plan_cmd_argv(&p->cmds[i]);
-		char *log = job_default_log_path("sysctl"), *cause = NULL;
+		char *log = job_default_log_path("fix"), *cause = NULL;
 		struct job_spec spec = { .argv = (const char *const *)argv, .log_path = log };
 		struct job *j;
 		bool ok = job_start(&j, &spec, &cause) == 0;
@@ -237,26 +171,23 @@ static bool run_fixes(const struct plan *p)
 	return true;
 }
 
-/* Right before recording: the PMU event (from the hardware check when the
- * session has none), then perf_event_paranoid and kptr_restrict, with their
- * fix offered as sudo commands shown first. 0, or the exit status. */
-static int before_profile(struct session *s, bool yes)
+/* What blocks the step that kfdo can fix (the recording's sysctls): the
+ * problems, the fix shown first, then run on the user's word (or --yes) and
+ * checked. 0 go on, else the exit status. */
+static int offer_fixes(const struct session *s, const struct step_def *def, bool yes)
 {
-	if (!s->perf_event) {
-		printf(_("  the session has no PMU event yet: checking the hardware\n"));
-		step_hardware(s);
-		state_save(s, NULL);
-	}
-	struct record_sysctls rs;
-	if (record_sysctls_check(&rs, session_sysroot(s)) == 0) {
-		record_sysctls_free(&rs);
+	char **problems = NULL;
+	struct plan p = { 0 };
+	if (!def->fixes || def->fixes(s, &problems, &p) <= 0) {
+		strv_free(problems);
+		plan_free(&p);
 		return 0;
 	}
-	for (size_t i = 0; rs.problems[i]; i++)
-		printf("  fail %s\n", rs.problems[i]);
-	struct plan p = { 0 };
-	record_sysctls_plan(&rs, &p);
-	printf(_("  The fix (until the next boot; to keep it, put the settings in /etc/sysctl.d/99-kfdo.conf):\n"));
+	for (size_t i = 0; problems[i]; i++)
+		printf("  fail %s\n", problems[i]);
+	strv_free(problems);
+	problems = NULL;
+	printf("  %s\n", _(def->fix_intro));
 	for (size_t i = 0; i < p.n; i++) {
 		char *line = plan_format_command(&p.cmds[i]);
 		printf("    %s\n", line);
@@ -275,50 +206,17 @@ static int before_profile(struct session *s, bool yes)
 	fflush(stdout);
 	if (!ret && (!go || !run_fixes(&p)))
 		ret = EXIT_NO;
-	record_sysctls_free(&rs);
-	if (!ret && record_sysctls_check(&rs, session_sysroot(s)) > 0) {
-		printf(_("  fail the settings did not change: %s\n"), rs.problems[0]);
+	plan_free(&p);
+	if (!ret && def->fixes(s, &problems, &p) > 0) {
+		printf(_("  fail the settings did not change: %s\n"), problems[0]);
 		ret = EXIT_NO;
 	} else if (!ret) {
-		printf(_("  ok   perf_event_paranoid and kptr_restrict allow recording the kernel\n"));
+		printf("  ok   %s\n", _(def->fix_done));
 	}
 	if (ret == EXIT_NO && !go)
-		printf(_("  not run: recording the kernel needs these settings.\n"));
-	record_sysctls_free(&rs);
+		printf(_("  not run: %s\n"), _(def->fix_needed));
+	strv_free(problems);
 	plan_free(&p);
-	return ret;
-}
-
-/* A stop of the flow in the words the wizard uses too (engine/summary.h). */
-static void print_summary(char **paras)
-{
-	for (size_t i = 0; paras && paras[i]; i++)
-		printf("  %s\n", paras[i]);
-	strv_free(paras);
-}
-
-/* The reboot step runs nothing: the running kernel is the built one, or the
- * session is saved and the user told what to do. 0 go on, else the exit status. */
-static int step_reboot(struct session *s)
-{
-	const struct step_def *def = step_get(STEP_REBOOT);
-	char *why = NULL;
-	int ret = 0;
-	if (!def->precondition(s, &why)) {
-		printf("  fail %s\n", why ? why : "");
-		session_step_set(s, STEP_REBOOT, STATUS_FAILED, why);
-		ret = EXIT_NO;
-	} else if (def->postcondition(s, &why)) {
-		printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", why);
-		session_step_set(s, STEP_REBOOT, STATUS_DONE, why);
-	} else {
-		session_step_set(s, STEP_REBOOT, STATUS_PENDING, why);
-		printf("  %s\n", why);
-		print_summary(summary_reboot(s));
-		ret = EXIT_REBOOT;
-	}
-	state_save(s, NULL);
-	free(why);
 	return ret;
 }
 
@@ -469,8 +367,8 @@ int cli_run(int argc, char **argv)
 			ret = EXIT_CANCEL;
 			break;
 		}
-		if (!again && def->postcondition && def->postcondition(s, &why) && id != STEP_HARDWARE &&
-		    id != STEP_TOOLCHAIN) {
+		/* A check judges the machine as it is now: it runs whatever was recorded. */
+		if (!again && !(def->flags & STEP_RECHECK) && def->postcondition(s, &why)) {
 			printf(_("%s%2d. %s: already done (%s)%s\n"), cli_color ? "\033[2m" : "", id + 1, _(def->title),
 			       why ? why : "", cli_color ? "\033[0m" : "");
 			if (s->steps[id].status != STATUS_DONE) {
@@ -483,36 +381,16 @@ int cli_run(int argc, char **argv)
 		free(why);
 		printf("%s%2d. %s%s\n", cli_color ? "\033[1m" : "", id + 1, _(def->title), cli_color ? "\033[0m" : "");
 		fflush(stdout);
-		if (id == STEP_HARDWARE) {
-			step_hardware(s);
-			state_save(s, NULL);
-			continue;
+		/* What kfdo sets up itself comes first (the PMU event a recording needs),
+		 * so that the commands shown are the ones that run; the runner does it
+		 * again and says so when it fails. */
+		if (def->prepare) {
+			char *err = NULL;
+			def->prepare(s, &err);
+			free(err);
 		}
-		if (id == STEP_TOOLCHAIN) {
-			if (!step_toolchain(s))
-				ret = EXIT_NO;
-			state_save(s, NULL);
-			continue;
-		}
-		if (id == STEP_REBOOT) {
-			if ((ret = step_reboot(s)))
-				break;
-			continue;
-		}
-		if (id == STEP_PROFILE && (ret = before_profile(s, yes)) != 0)
+		if ((ret = offer_fixes(s, def, yes)) != 0)
 			break;
-		if (id == STEP_SOURCE && !s->clone_url) {
-			/* Nothing to run: the tree is there or it is not. */
-			char *w = NULL;
-			bool ok = def->postcondition(s, &w);
-			printf("  %s %s\n", ok ? "ok  " : "fail", w ? w : "");
-			session_step_set(s, id, ok ? STATUS_DONE : STATUS_FAILED, w);
-			state_save(s, NULL);
-			free(w);
-			if (!ok)
-				ret = EXIT_NO;
-			continue;
-		}
 		int ok = confirm(s, id, yes);
 		if (ok <= 0 || got_signal) {
 			printf(ok < 0 || got_signal ? _("\n  cancelled: not run.\n") : _("  not run.\n"));
@@ -523,24 +401,14 @@ int cli_run(int argc, char **argv)
 			ret = got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
-		cause = NULL;
-		enum runner_result res = cli_run_step(s, id, tty, sig_pipe[0], &got_signal, &cause);
-		if (res == RUNNER_OK) {
-			printf("  %s %s\n", cli_color ? "\033[32mok\033[0m  " : "ok  ", cause ? cause : "");
-			if (id == STEP_CONVERT)
-				print_hottest(s->artifacts.profile);
-			if (id == STEP_FINISH) {
-				printf("\n");
-				print_summary(summary_finish(s));
-			}
-		} else if (res == RUNNER_CANCELLED) {
-			printf(_("  cancelled: nothing of the build is left running.\n"));
+		enum runner_result res = cli_run_step(s, id, tty, sig_pipe[0], &got_signal);
+		if (res == RUNNER_CANCELLED)
 			ret = EXIT_CANCEL;
-		} else {
-			printf("  %s %s\n", cli_color ? "\033[31mfail\033[0m" : "fail", cause ? cause : "");
+		else if (res == RUNNER_WAITING)
+			ret = EXIT_REBOOT;
+		/* An advisory check that failed holds nothing up: building goes on without a PMU. */
+		else if (res == RUNNER_FAILED && !(def->flags & STEP_ADVISORY))
 			ret = EXIT_NO;
-		}
-		free(cause);
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -13,8 +13,9 @@
  * status line. sig_fd is the read end of kfdo run's signal pipe: a signal
  * first stops a recording (perf writes perf.data), then cancels the step.
  * Clears *got_signal when one Ctrl-C did nothing but end a recording, so the
- * run goes on to convert it. *cause gets the step's message. */
+ * run goes on to convert it. Prints the step's outcome: the status line, its
+ * notes, the log of a failed command. */
 enum runner_result cli_run_step(struct session *s, enum step_id id, bool tty, int sig_fd,
-				volatile sig_atomic_t *got_signal, char **cause);
+				volatile sig_atomic_t *got_signal);
 
 #endif

@@ -104,12 +104,12 @@ static void print_text(const struct session *s, const char *dir)
 		printf("\n");
 	}
 	size_t n;
-	const struct step_def *steps = steps_table(&n);
+	const struct step_def *const *steps = steps_table(&n);
 	for (size_t i = 0; i < n; i++) {
 		const struct step_state *ss = &s->steps[i];
 		char at[32];
 		when(at, sizeof(at), ss->finished ? ss->finished : ss->started);
-		printf("%s %2zu. %-11s %-8s %-16s %s\n", next == &steps[i] ? ">" : " ", i + 1, step_name(steps[i].id),
+		printf("%s %2zu. %-11s %-8s %-16s %s\n", next == steps[i] ? ">" : " ", i + 1, step_name(steps[i]->id),
 		       step_status_name(ss->status), at, ss->message ? ss->message : "");
 		if (s->artifacts.logs[i])
 			printf("%20s %s %s\n", "", _("log:"), s->artifacts.logs[i]);

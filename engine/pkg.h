@@ -4,7 +4,7 @@
  * names the last <base>-dbg), checked for one build and an unstripped
  * vmlinux, installed, and confirmed in the package database.
  *
- * Installing goes two ways (plan_install builds either):
+ * Installing goes two ways (pkg_install_plan builds either):
  *  - the system: `sudo pacman -U`, so the user's pacman.conf, signature
  *    policy and hooks (mkinitcpio, the boot loader) apply;
  *  - root mode (session->install_root): libalpm itself installs into another
@@ -147,5 +147,13 @@ int pkg_record_install(struct session *s, char **summary, char **cause);
  * any), as sorted paths in *out. Returns how many, -1 when dir is unreadable.
  * The build step records them in the artifacts. */
 int pkg_find_files(const char *dir, const struct timespec *after, char ***out);
+
+/* The install and finish steps' commands: the packages read by kfdo's own
+ * binary first (one build, its release, an unstripped vmlinux; a job of its
+ * own, before sudo is asked for), then pacman -U through sudo, or kfdo
+ * packages install in root mode; the -api-headers package left out. 0, or -1
+ * with cause when no packages are recorded. */
+struct plan;
+int pkg_install_plan(const struct session *s, struct plan *p, char **cause);
 
 #endif

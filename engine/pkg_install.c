@@ -15,6 +15,7 @@
 #include "base/i18n.h"
 #include "base/strv.h"
 #include "base/util.h"
+#include "engine/plan.h"
 
 /* The handle of the transaction running, for pkg_install_interrupt(). */
 static alpm_handle_t *volatile running;
@@ -336,4 +337,57 @@ out:
 	free(dbpath);
 	pkg_set_free(&set);
 	return rc;
+}
+
+/* Both install steps' commands (the install and the finish step). */
+int pkg_install_plan(const struct session *s, struct plan *p, char **cause)
+{
+	char **all = s->artifacts.packages, **install = NULL;
+	for (size_t i = 0; all && all[i]; i++) {
+		char *name = pkg_name_from_filename(all[i]);
+		/* The -api-headers package would replace the system's linux-api-headers. */
+		if (!name || !str_ends(name, "-api-headers"))
+			strv_push(&install, all[i]);
+		free(name);
+	}
+	if (!install) {
+		cause_set(cause, _("no built packages recorded yet"));
+		return -1;
+	}
+	/* The check runs as a job of its own before anything is installed: reading a
+	 * real vmlinux out of its package takes seconds, and a stripped one or a
+	 * mixed set must stop the step before sudo is asked for. */
+	char *self = plan_self_exe();
+	char **v = NULL;
+	strv_push(&v, self);
+	strv_push(&v, "packages");
+	for (size_t i = 0; all[i]; i++)
+		strv_push(&v, all[i]);
+	plan_add(p, _("Read the packages: one build, its kernel release, an unstripped vmlinux"), v);
+	v = NULL;
+	struct plan_cmd *c;
+	if (s->install_root && *s->install_root) {
+		char *dbpath = pkg_session_dbpath(s);
+		strv_push(&v, self);
+		strv_push(&v, "packages");
+		strv_push(&v, "install");
+		strv_push(&v, "--root");
+		strv_push(&v, s->install_root);
+		strv_push(&v, "--dbpath");
+		strv_push(&v, dbpath);
+		free(dbpath);
+		c = plan_add(p, _("Install the kernel packages into another root (libalpm, root mode)"), v);
+	} else {
+		strv_push(&v, "pacman");
+		strv_push(&v, "-U");
+		/* The job's output goes through a pipe: pacman cannot ask there. */
+		strv_push(&v, "--noconfirm");
+		c = plan_add(p, _("Install the kernel packages (pacman, through sudo)"), v);
+		c->needs_root = true;
+	}
+	for (size_t i = 0; install[i]; i++)
+		strv_push(&c->argv, install[i]);
+	strv_free(install);
+	free(self);
+	return 0;
 }

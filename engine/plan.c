@@ -1,6 +1,6 @@
-/* Plan data: string vectors, commands, display quoting, and the one command
+/* Plan data: commands, display quoting, and the one command
  * kfdo performs itself (copying a base config). The plans of each step are in
- * plan_kernel.c. */
+ * the step files (engine/step_*.c). */
 #include "engine/plan.h"
 
 #include <errno.h>
@@ -258,4 +258,19 @@ out:
 		unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+char *plan_self_exe(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return xstrdup("kfdo");
+	buf[n] = '\0';
+	/* Rebuilt while it runs: the new binary at the same path is the one to run. */
+	static const char deleted[] = " (deleted)";
+	size_t len = (size_t)n, dl = sizeof(deleted) - 1;
+	if (len > dl && strcmp(buf + len - dl, deleted) == 0)
+		buf[len - dl] = '\0';
+	return xstrdup(buf);
 }

@@ -8,7 +8,6 @@
 #include <stddef.h>
 
 #include "base/strv.h"
-#include "engine/session.h"
 
 enum plan_kind {
 	PLAN_RUN,		/* run argv as a job */
@@ -62,40 +61,9 @@ char *plan_format_command(const struct plan_cmd *c);
  * temp file and rename. 0, or -1 with cause. */
 int plan_copy_run(const struct plan_cmd *c, char **cause);
 
-/* Plans for the steps (plan_kernel.c). Each appends to p and returns 0, or
- * -1 with cause when the session does not hold what the plan needs yet. */
-int plan_source(const struct session *s, struct plan *p, char **cause);
-int plan_configure(const struct session *s, struct plan *p, char **cause);
-int plan_build(const struct session *s, struct plan *p, char **cause);
-int plan_install(const struct session *s, struct plan *p, char **cause);
-int plan_profile(const struct session *s, struct plan *p, char **cause);
-int plan_convert(const struct session *s, struct plan *p, char **cause);
-int plan_final_build(const struct session *s, struct plan *p, char **cause);
-
 /* The kfdo binary running now (readlink /proc/self/exe), for the commands a
  * plan runs through kfdo itself (kfdo packages): the line shown is one a user
  * can paste. malloc'd; "kfdo" when it cannot be read. */
 char *plan_self_exe(void);
-
-/* make LLVM=.. LLVM_IAS=1 [ARCH=..] [O=objdir] [the session's make vars] [extra_var] -C tree:
- * every make kfdo runs, the build steps' and the kbuild workload's. */
-char **plan_make_argv(const struct session *s, const char *tree, const char *objdir, const char *extra_var);
-/* make -jN: the session's jobs, else the online CPUs. */
-long plan_jobs(const struct session *s);
-
-/* The base config kfdo copies for CONFIG_RUNNING: /proc/config.gz, else
- * /boot/config-RELEASE when that exists. malloc'd. */
-char *plan_running_config(void);
-/* An LLVM tool named as kbuild would with this LLVM= value
- * ("-19" -> llvm-profgen-19, "/opt/llvm/bin/" -> /opt/llvm/bin/llvm-profgen). */
-char *plan_llvm_tool(const struct toggles *t, const char *tool);
-
-/* Reads .config back and lists, by name, every toggle of t that did not
- * stick: "AUTOFDO_CLANG (asked: y, got: not set)". *not_stuck is NULL when all
- * stuck. 0, or -1 with cause when the file cannot be read. */
-int config_readback(const char *config_path, const struct toggles *t, char ***not_stuck,
-		    char **cause);
-/* The scripts/config operations the toggles ask for, in order: "-e", "AUTOFDO_CLANG", ... */
-char **config_toggle_args(const struct toggles *t);
 
 #endif

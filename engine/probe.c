@@ -1,8 +1,8 @@
-/* What the step checks read of the machine (steps.c has the table and the
- * checks themselves): the packages or images a build left newer than
- * .config, the installed and the running kernel with their build-ids,
- * perf.data and the profile. */
-#include "engine/steps_int.h"
+/* What the steps' checks read of the machine, shared by the step files (each
+ * has its own checks): the tree, .config, the packages or images a build left
+ * newer than .config and what it really built, the installed and the running
+ * kernel with their build-ids, perf.data and the profile. */
+#include "engine/probe.h"
 
 #include <dirent.h>
 #include <inttypes.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "engine/elfid.h"
 #include "base/i18n.h"
@@ -19,6 +20,9 @@
 #include "engine/profile.h"
 #include "engine/record.h"
 #include "base/util.h"
+#include "detect/tree.h"
+#include "engine/step.h"
+#include "engine/verify.h"
 
 static bool stat_mtime(const char *path, struct timespec *ts)
 {
@@ -37,7 +41,7 @@ static bool nonempty_file(const char *path)
 
 /* The build's output newer than .config: packages for pacman-pkg, else the
  * boot image or vmlinux (plain-make trees in tests). */
-bool steps_build_output_done(const struct session *s, char **why)
+bool probe_build_output(const struct session *s, char **why)
 {
 	char *obj = session_objtree(s);
 	if (!obj)
@@ -83,7 +87,7 @@ bool steps_build_output_done(const struct session *s, char **why)
  * has the build-id recorded at install time. Cheap (only the ELF notes are
  * read), and it stays true after the final build, whose packages replace
  * artifacts.packages before the finish step installs them. */
-bool steps_installed_kernel_ok(const struct session *s, char **why)
+bool probe_installed_kernel(const struct session *s, char **why)
 {
 	const struct artifacts *a = &s->artifacts;
 	if (!a->vmlinux || !a->build_id || !a->kernel_release)
@@ -113,7 +117,7 @@ static char *running_release(const char *sysroot)
 	return rel;
 }
 
-void steps_running_kernel(const struct session *s, char **release, char **build_id, char **cause)
+void probe_running_kernel(const struct session *s, char **release, char **build_id, char **cause)
 {
 	const char *sysroot = session_sysroot(s);
 	*build_id = NULL;
@@ -134,7 +138,7 @@ void steps_running_kernel(const struct session *s, char **release, char **build_
 }
 
 /* A complete perf.data (or the perf script tests stand in for one). */
-bool steps_recording_usable(const char *path, char **why)
+bool probe_recording_usable(const char *path, char **why)
 {
 	if (!path || !*path)
 		return why_set(why, false, _("no perf.data recorded yet"));
@@ -157,7 +161,7 @@ bool steps_recording_usable(const char *path, char **why)
 }
 
 /* A non-empty profile that kfdo's record (when there is one) does not call empty. */
-bool steps_profile_usable(const char *prof, char **why)
+bool probe_profile_usable(const char *prof, char **why)
 {
 	if (!prof || prof[0] != '/' || !nonempty_file(prof))
 		return why_set(why, false, _("no usable profile yet (an absolute path to a non-empty file)%s%s"),
@@ -178,5 +182,106 @@ bool steps_profile_usable(const char *prof, char **why)
 	ok ? why_set(why, true, _("profile %s (%" PRIu64 " functions)"), prof, st.functions) : why_set(why, false, "%s", cause);
 	profile_stats_free(&st);
 	free(cause);
+	return ok;
+}
+
+/* The session's tree is a kernel tree with every option its toggles ask for
+ * (the source step's postcondition, and what configure needs first). */
+bool probe_tree(const struct session *s, char **why)
+{
+	if (!s->tree || !*s->tree)
+		return why_set(why, false, _("no kernel tree chosen yet"));
+	const char *need[] = { "Makefile", "scripts/config", "arch/Kconfig" };
+	for (size_t i = 0; i < ARRAY_LEN(need); i++) {
+		char *p = xasprintf("%s/%s", s->tree, need[i]);
+		bool ok = access(p, F_OK) == 0;
+		free(p);
+		if (!ok)
+			return why_set(why, false, _("%s has no %s: not a kernel tree"), s->tree, need[i]);
+	}
+	char *kpath = xasprintf("%s/arch/Kconfig", s->tree);
+	char *kconfig = file_read(kpath, 16u << 20, NULL);
+	free(kpath);
+	if (!kconfig)
+		return why_set(why, false, _("cannot read %s/arch/Kconfig"), s->tree);
+	const struct toggles *t = &s->toggles;
+	const char *sym = t->autofdo && !tree_kconfig_defines(kconfig, "AUTOFDO_CLANG")   ? "AUTOFDO_CLANG"
+			  : t->propeller && !tree_kconfig_defines(kconfig, "PROPELLER_CLANG") ? "PROPELLER_CLANG"
+			  : t->thin_lto && !tree_kconfig_defines(kconfig, "LTO_CLANG_THIN")   ? "LTO_CLANG_THIN"
+			  : t->full_lto && !tree_kconfig_defines(kconfig, "LTO_CLANG_FULL")   ? "LTO_CLANG_FULL"
+										    : NULL;
+	free(kconfig);
+	if (sym)
+		return why_set(why, false,
+			       _("this tree has no CONFIG_%s (AutoFDO and Propeller need Linux "
+				 "6.13 or later)"), sym);
+	return why_set(why, true, _("%s is a kernel tree with the options asked for"), s->tree);
+}
+
+/* The objtree has a .config (configured; the builds need it first). */
+bool probe_configured(const struct session *s, char **why)
+{
+	char *config = session_config_path(s);
+	bool ok = config && access(config, F_OK) == 0;
+	why_set(why, ok, ok ? _("%s exists") : _("%s does not exist: configure first"),
+		config ? config : ".config");
+	free(config);
+	return ok;
+}
+
+/* The output is there and the build did what was asked: a build whose
+ * syncconfig dropped a toggle, or without AutoFDO's flags, is not done. */
+bool probe_built(const struct session *s, bool final, char **why)
+{
+	if (!probe_build_output(s, why))
+		return false;
+	char *note = NULL;
+	int rc = verify_build(s, final, &note);
+	if (rc < 0)
+		why_set(why, false, "%s", note);
+	else if (why)
+		why_set(why, true, "%s; %s", *why, note);
+	free(note);
+	return rc >= 0;
+}
+
+/* The packages the last build recorded are all still there (both installs need them). */
+bool probe_packages(const struct session *s, char **why)
+{
+	char **pkgs = s->artifacts.packages;
+	if (!pkgs)
+		return why_set(why, false, _("no built packages recorded yet"));
+	for (size_t i = 0; pkgs[i]; i++)
+		if (access(pkgs[i], R_OK) != 0)
+			return why_set(why, false, _("%s is gone: build again"), pkgs[i]);
+	return why_set(why, true, _("%zu packages to install"), strv_len(pkgs));
+}
+
+/* The release alone would take an older build of the same version for the
+ * new one (the first and the final build share it): the build-id decides. */
+bool probe_running_built(const struct session *s, char **why)
+{
+	const struct artifacts *a = &s->artifacts;
+	if (!a->kernel_release || !*a->kernel_release || !a->build_id)
+		return why_set(why, false, _("the built kernel is not installed yet"));
+	char *running, *id, *err = NULL;
+	bool ok = false;
+	probe_running_kernel(s, &running, &id, &err);
+	if (!running)
+		why_set(why, false, "%s", err);
+	else if (strcmp(running, a->kernel_release) != 0)
+		why_set(why, false, _("running %s, built %s: reboot into %s"), running, a->kernel_release,
+			a->kernel_release);
+	else if (!id)
+		why_set(why, false, _("running %s, but its build-id cannot be read: %s"), running, err);
+	else if (strcmp(id, a->build_id) != 0)
+		why_set(why, false, _("running %s, the same release but a different build-id (%s, built %s): an "
+				      "older build of the same version is running; reboot into the new one"),
+			running, id, a->build_id);
+	else
+		ok = why_set(why, true, _("running %s, the kernel kfdo built (build-id %s)"), running, id);
+	free(running);
+	free(id);
+	free(err);
 	return ok;
 }

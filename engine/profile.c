@@ -323,18 +323,10 @@ int profile_plan(const struct session *s, struct plan *p, char **cause)
 	return 0;
 }
 
-int profile_prepare(const struct session *s, enum step_id id, char **cause)
+int profile_prepare_dir(char **cause)
 {
-	char *dir = NULL;
-	if (id == STEP_PROFILE) {
-		char *out = record_output_path(s);
-		char *slash = strrchr(out, '/');
-		dir = slash && slash != out ? strndup(out, (size_t)(slash - out)) : NULL;
-		free(out);
-	} else if (id == STEP_CONVERT) {
-		dir = profile_dir();
-	}
-	int rc = dir ? mkdir_p(dir, 0700, cause) : 0;
+	char *dir = profile_dir();
+	int rc = mkdir_p(dir, 0700, cause);
 	free(dir);
 	return rc < 0 ? -1 : 0;
 }

@@ -87,8 +87,8 @@ int profile_check_inputs(const struct session *s, char **note, char **cause);
  * directory): the converter, the merge when asked, `llvm-profdata show` for
  * the stats. 0, or -1 with cause. */
 int profile_plan(const struct session *s, struct plan *p, char **cause);
-/* Creates the directories the profile and convert steps write into. */
-int profile_prepare(const struct session *s, enum step_id id, char **cause);
+/* Creates the profiles directory the convert step writes into. 0, or -1 with cause. */
+int profile_prepare_dir(char **cause);
 
 /* What `llvm-profdata show --sample --topn` says about a profile. */
 struct profile_hot {

@@ -15,6 +15,7 @@
 
 #include "base/paths.h"
 #include "base/i18n.h"
+#include "engine/kmake.h"
 #include "engine/perfdata.h"
 
 /* The growth rate is measured over this window, so one burst of writes does
@@ -124,7 +125,7 @@ static int push_bench(const struct session *s, char ***v, char **cause)
 	} else {
 		strv_push(v, "sysbench");
 		strv_push(v, "threads");
-		strv_pushf(v, "--threads=%ld", 2 * plan_jobs(s));
+		strv_pushf(v, "--threads=%ld", 2 * kmake_jobs(s));
 		strv_pushf(v, "--time=%d", secs);
 		strv_push(v, "run");
 	}
@@ -134,7 +135,7 @@ static int push_bench(const struct session *s, char ***v, char **cause)
 /* The make the build steps run, on the workload's tree and [objdir], then [target]. */
 static char **make_argv(const struct session *s, const char *tree, const char *objdir, const char *target)
 {
-	char **v = plan_make_argv(s, tree, objdir, NULL);
+	char **v = kmake_argv(s, tree, objdir, NULL);
 	if (target)
 		strv_push(&v, target);
 	return v;
@@ -144,7 +145,7 @@ static char **make_argv(const struct session *s, const char *tree, const char *o
 static void push_build(const struct session *s, char ***v, const char *tree, const char *objdir)
 {
 	char **m = make_argv(s, tree, objdir, NULL);
-	strv_pushf(&m, "-j%ld", plan_jobs(s));
+	strv_pushf(&m, "-j%ld", kmake_jobs(s));
 	for (size_t i = 0; m[i]; i++)
 		strv_push(v, m[i]);
 	strv_free(m);
@@ -602,4 +603,15 @@ int record_complete(struct session *s, const char *perf_data, int status, enum r
 		sb_add(msg, _("; warning: without branch stacks (no -b), which llvm-profgen cannot use"));
 	perfdata_info_free(&pd);
 	return 0;
+}
+
+int record_prepare_dir(const struct session *s, char **cause)
+{
+	char *out = record_output_path(s);
+	char *slash = strrchr(out, '/');
+	char *dir = slash && slash != out ? strndup(out, (size_t)(slash - out)) : NULL;
+	free(out);
+	int rc = dir ? mkdir_p(dir, 0700, cause) : 0;
+	free(dir);
+	return rc < 0 ? -1 : 0;
 }

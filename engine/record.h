@@ -133,4 +133,7 @@ int record_complete(struct session *s, const char *perf_data, int status, enum r
 /* "812 KB", "45.1 MB", "2.3 GB" (1000-based, as disk tools show). */
 void record_fmt_size(char *buf, size_t n, uint64_t bytes);
 
+/* Creates the directory the recording goes into. 0, or -1 with cause. */
+int record_prepare_dir(const struct session *s, char **cause);
+
 #endif

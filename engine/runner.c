@@ -14,7 +14,6 @@
 #include "base/i18n.h"
 #include "proc/job.h"
 #include "engine/pkg.h"
-#include "engine/profile.h"
 #include "engine/record.h"
 #include "engine/recover.h"
 #include "engine/steps.h"
@@ -49,6 +48,7 @@ struct runner {
 	char *log_error_path;
 	enum runner_result result;
 	char *message;
+	struct step_report report; /* what the step said: its message as built, its notes */
 	/* The recording (perf record) of the profile step: its figures, and what it made. */
 	struct record_watch *rec;
 	const char *rec_path; /* in the plan's argv */
@@ -91,9 +91,12 @@ static void finish(struct runner *r, enum runner_result res, const char *msg)
 	else
 		r->message = xstrdup(msg);
 	msg = r->message;
-	if (res != RUNNER_OK && r->id == STEP_CONVERT)
-		profile_convert_abandon();
-	session_step_set(r->s, r->id, res == RUNNER_OK ? STATUS_DONE : STATUS_FAILED, msg);
+	const struct step_def *def = step_get(r->id);
+	if ((res == RUNNER_FAILED || res == RUNNER_CANCELLED) && def->abandon)
+		def->abandon(r->s);
+	/* Waiting is no failure: the step is still to do, once the world changed. */
+	enum step_status st = res == RUNNER_OK ? STATUS_DONE : res == RUNNER_WAITING ? STATUS_PENDING : STATUS_FAILED;
+	session_step_set(r->s, r->id, st, msg);
 	if (r->log_path)
 		session_set(&r->s->artifacts.logs[r->id], r->log_path);
 	char *cause = NULL;
@@ -163,14 +166,14 @@ static void complete_build(struct runner *r, int64_t now, struct strbuf *msg)
 static void complete(struct runner *r, int64_t now)
 {
 	const struct step_def *def = step_get(r->id);
-	struct strbuf msg = { 0 };
-	if (r->id == STEP_PROFILE && r->rec_msg)
-		sb_add(&msg, r->rec_msg);
+	struct strbuf *msg = &r->report.msg;
+	if (r->rec_msg)
+		sb_add(msg, r->rec_msg);
 	if (r->kb)
-		complete_build(r, now, &msg);
-	if (def->complete && def->complete(r->s, &msg) < 0) {
-		finish(r, RUNNER_FAILED, msg.s);
-		sb_free(&msg);
+		complete_build(r, now, msg);
+	int rc = def->complete ? def->complete(r->s, &r->report) : 0;
+	if (rc < 0 || rc == STEP_WAIT) {
+		finish(r, rc < 0 ? RUNNER_FAILED : RUNNER_WAITING, msg->s ? msg->s : "");
 		return;
 	}
 	/* Every command ran to its end: as far as the session goes the step is
@@ -179,15 +182,14 @@ static void complete(struct runner *r, int64_t now)
 	char *why = NULL;
 	bool ok = !def->postcondition || def->postcondition(r->s, &why);
 	if (!ok) {
-		if (msg.len)
-			sb_add(&msg, "; ");
-		sb_add(&msg, why ? why : _("its result is not there"));
-	} else if (!msg.len) {
-		sb_add(&msg, why ? why : _("done"));
+		if (msg->len)
+			sb_add(msg, "; ");
+		sb_add(msg, why ? why : _("its result is not there"));
+	} else if (!msg->len) {
+		sb_add(msg, why ? why : _("done"));
 	}
-	finish(r, ok ? RUNNER_OK : RUNNER_FAILED, msg.s);
+	finish(r, ok ? RUNNER_OK : RUNNER_FAILED, msg->s);
 	free(why);
-	sb_free(&msg);
 }
 
 static void start_next(struct runner *r, int64_t now)
@@ -416,6 +418,12 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 		r->hooks = *hooks;
 	*out = r;
 	char *why = NULL, *err = NULL;
+	if (def->prepare && def->prepare(s, &err) < 0) {
+		finish(r, RUNNER_FAILED, err);
+		cause_set(cause, "%s", r->message);
+		free(err);
+		return -1;
+	}
 	if (def->precondition && !def->precondition(s, &why)) {
 		finish(r, RUNNER_FAILED, why ? why : _("its precondition does not hold"));
 		cause_set(cause, "%s", r->message);
@@ -429,14 +437,7 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 		free(err);
 		return -1;
 	}
-	if ((id == STEP_PROFILE || id == STEP_CONVERT) && profile_prepare(s, id, &err) < 0) {
-		finish(r, RUNNER_FAILED, err);
-		cause_set(cause, "%s", r->message);
-		free(err);
-		return -1;
-	}
-	bool build = id == STEP_BUILD || id == STEP_FINAL_BUILD;
-	if (build)
+	if (def->flags & STEP_BUILDS)
 		setup_build(r);
 	for (size_t i = 0; i < r->plan.n; i++)
 		add_cmd(r, RC_PLAN, &r->plan.cmds[i], NULL);
@@ -500,6 +501,11 @@ bool runner_recording(const struct runner *r)
 	return r->recording && !r->done;
 }
 
+const struct step_report *runner_report(const struct runner *r)
+{
+	return &r->report;
+}
+
 enum runner_result runner_result(const struct runner *r, const char **message)
 {
 	if (message)
@@ -561,6 +567,7 @@ void runner_free(struct runner *r)
 	free(r->log_error_path);
 	free(r->config_hash);
 	free(r->message);
+	step_report_free(&r->report);
 	record_watch_free(r->rec);
 	free(r->rec_msg);
 	free(r);

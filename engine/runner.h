@@ -17,6 +17,7 @@
 #include "engine/plan.h"
 #include "engine/record.h"
 #include "engine/session.h"
+#include "engine/step.h"
 
 struct runner;
 
@@ -29,7 +30,9 @@ struct runner_hooks {
 	void (*on_line)(void *arg, const char *line, size_t len);
 };
 
-enum runner_result { RUNNER_OK = 0, RUNNER_FAILED = -1, RUNNER_CANCELLED = -2 };
+/* WAITING: the step waits for something outside kfdo (the reboot into the
+ * built kernel) and stays pending; kfdo run exits with status 3. */
+enum runner_result { RUNNER_OK = 0, RUNNER_FAILED = -1, RUNNER_CANCELLED = -2, RUNNER_WAITING = -3 };
 
 /* Starts the step. Returns 0, or -1 with cause when it cannot start (its
  * precondition does not hold, or its plan cannot be made); the session then
@@ -58,6 +61,9 @@ bool runner_recording(const struct runner *r);
 bool runner_record_figures(const struct runner *r, int64_t now, struct record_figures *f);
 /* After runner_done: the outcome and a one-line message (owned by the runner). */
 enum runner_result runner_result(const struct runner *r, const char **message);
+/* After runner_done: what the step reported (its notes, whether it is done
+ * with something left to fix); owned by the runner. */
+const struct step_report *runner_report(const struct runner *r);
 /* The build's progress (NULL for steps that build nothing), and the estimate now. */
 const struct kbuild_progress *runner_progress(const struct runner *r);
 bool runner_estimate(const struct runner *r, int64_t now, struct kbuild_estimate *e);

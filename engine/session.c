@@ -128,6 +128,8 @@ void session_free(struct session *s)
 	free(s->install_root);
 	free(s->install_dbpath);
 	free(s->sysroot);
+	free(s->cpuid_dump);
+	free(s->pmu);
 	strv_free(s->artifacts.packages);
 	free(s->artifacts.vmlinux);
 	free(s->artifacts.perf_data);

@@ -142,6 +142,9 @@ struct session {
 	/* Where the reboot check reads /proc and /sys (a test's fixture tree);
 	 * NULL: "/". Given for one run, never saved. */
 	char *sysroot;
+	/* The hardware check's other inputs for one run (kfdo detect's --cpuid-dump
+	 * and --pmu: a CPUID dump and a libpfm4 PMU), never saved; NULL: this machine. */
+	char *cpuid_dump, *pmu;
 	struct artifacts artifacts;
 	struct step_state steps[STEP_COUNT];
 	struct build_history *history;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "engine/probe.h"
 #include "engine/recover.h"
 #include "engine/steps.h"
 #include "engine/summary.h"
@@ -98,13 +99,13 @@ static json_object *workload_json(const struct workload *w)
 static json_object *steps_json(const struct session *s)
 {
 	size_t n;
-	const struct step_def *table = steps_table(&n);
+	const struct step_def *const *table = steps_table(&n);
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct step_state *ss = &s->steps[i];
 		json_object *o = json_object_new_object();
-		put_str(o, "name", step_name(table[i].id));
-		put_str(o, "title", _(table[i].title));
+		put_str(o, "name", step_name(table[i]->id));
+		put_str(o, "title", _(table[i]->title));
 		put_str(o, "status", step_status_name(ss->status));
 		put_str(o, "message", ss->message);
 		put_time(o, "started", ss->started);
@@ -189,7 +190,7 @@ static void kernels_json(json_object *root, const struct session *s)
 {
 	const struct artifacts *a = &s->artifacts;
 	char *release = NULL, *id = NULL;
-	steps_running_kernel(s, &release, &id, NULL);
+	probe_running_kernel(s, &release, &id, NULL);
 	json_object_object_add(root, "running_kernel", kernel_json(release, id));
 	free(release);
 	free(id);

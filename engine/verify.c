@@ -2,8 +2,8 @@
  * (make's syncconfig quietly turns a toggle off when a Kconfig dependency
  * changed since configure, another clang for instance) and the compile and
  * link commands kbuild saves in .cmd files (the AutoFDO flags, the profile).
- * The build steps' hooks and postconditions in steps.c ask it. */
-#include "engine/steps_int.h"
+ * The build steps' hooks and postconditions ask it (through probe_built). */
+#include "engine/verify.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "base/i18n.h"
-#include "engine/plan.h"
+#include "engine/kmake.h"
 #include "base/util.h"
 #include "detect/tree.h"
 
@@ -171,7 +171,7 @@ static int verify_config(const struct session *s, const char *objtree, struct st
 {
 	char *path = xasprintf("%s/.config", objtree);
 	char **dropped = NULL, *cause = NULL;
-	int rc = config_readback(path, &s->toggles, &dropped, &cause);
+	int rc = kmake_config_readback(path, &s->toggles, &dropped, &cause);
 	free(path);
 	if (rc < 0) {
 		cause_set(fail, _("cannot read .config back after the build: %s"), cause);
@@ -194,7 +194,7 @@ static int verify_config(const struct session *s, const char *objtree, struct st
 		strv_free(dropped);
 		return -1;
 	}
-	char **ops = config_toggle_args(&s->toggles);
+	char **ops = kmake_toggle_args(&s->toggles);
 	struct strbuf on = { 0 };
 	for (size_t i = 0; ops && ops[i] && ops[i + 1]; i += 2)
 		if (strcmp(ops[i], "-e") == 0)
@@ -296,7 +296,7 @@ static int verify_flags(const struct session *s, bool final, const char *objtree
 	return rc;
 }
 
-int steps_verify_build(const struct session *s, bool final, char **note)
+int verify_build(const struct session *s, bool final, char **note)
 {
 	char *objtree = session_objtree(s);
 	if (!objtree) {

@@ -9,6 +9,7 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "engine/kmake.h"
 #include "tui/input.h"
 #include "tui/tui.h"
 
@@ -97,7 +98,7 @@ static void readback_load(struct tui *t)
 		free(path);
 		return;
 	}
-	char **ops = config_toggle_args(&t->s->toggles);
+	char **ops = kmake_toggle_args(&t->s->toggles);
 	for (size_t i = 0; ops && ops[i] && ops[i + 1]; i += 2) {
 		bool enable = strcmp(ops[i], "-e") == 0;
 		const char *v = tree_config_get(&cfg, ops[i + 1]);

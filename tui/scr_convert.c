@@ -14,6 +14,7 @@
 #include "engine/elfid.h"
 #include "base/i18n.h"
 #include "engine/perfdata.h"
+#include "engine/probe.h"
 #include "engine/profile.h"
 #include "engine/record.h"
 #include "base/util.h"
@@ -94,7 +95,7 @@ static void check(struct tui *t)
 	st.checked = true;
 	if (a->vmlinux)
 		elfid_build_id(a->vmlinux, &st.vm_id, &st.vm_err);
-	steps_running_kernel(t->s, &st.run_release, &st.run_id, &st.run_err);
+	probe_running_kernel(t->s, &st.run_release, &st.run_id, &st.run_err);
 	st.pd_script = profile_is_perfscript(a->perf_data);
 	if (a->perf_data && !st.pd_script) {
 		struct perfdata_info pd;

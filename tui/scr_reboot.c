@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "engine/probe.h"
 #include "engine/summary.h"
 #include "base/util.h"
 #include "tui/plan_screen.h"
@@ -30,7 +31,7 @@ static void running_free(void)
 static void check(struct tui *t)
 {
 	running_free();
-	steps_running_kernel(t->s, &st.release, &st.build_id, &st.cause);
+	probe_running_kernel(t->s, &st.release, &st.build_id, &st.cause);
 	st.ok = step_get(STEP_REBOOT)->postcondition(t->s, &st.verdict);
 }
 

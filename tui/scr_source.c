@@ -1,5 +1,5 @@
 /* The source screen: an existing kernel tree (a path, Tab completes it) or a
- * clone (URL, branch, where to), run as plan_source's `git clone --progress`
+ * clone (URL, branch, where to), run as the source step's `git clone --progress`
  * with git's progress meter shown live. A tree too old for a toggle (6.12 has
  * no AUTOFDO_CLANG) is taken with that toggle off, and the screen says so. */
 #include <errno.h>
@@ -228,7 +228,7 @@ static void draw_clone_progress(struct tui *t, struct rect r)
 	text_putn(r.y + 1, r.x, now, n, r.w, ROLE_NORMAL);
 }
 
-/* The clone command the fields make, shown before it runs (plan_source on a
+/* The clone command the fields make, shown before it runs (the source step's plan on a
  * shallow copy of the session with the fields in it). */
 static void draw_clone_plan(struct tui *t, struct rect r)
 {
@@ -239,7 +239,7 @@ static void draw_clone_plan(struct tui *t, struct rect r)
 	tmp.clone_branch = *branch ? branch : NULL;
 	tmp.tree = where;
 	struct plan p = { 0 };
-	if (*url && where && plan_source(&tmp, &p, NULL) == 0 && p.n) {
+	if (*url && where && step_get(STEP_SOURCE)->plan(&tmp, &p, NULL) == 0 && p.n) {
 		text_put(r.y, r.x, _("The command that will run:"), r.w, ROLE_HEADING, true);
 		char *cmd = plan_format_command(&p.cmds[0]);
 		char *line = xasprintf("$ %s", cmd);

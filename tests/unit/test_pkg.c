@@ -290,7 +290,7 @@ static void test_api_headers_left_out(void **state)
 	s->artifacts.packages = strv_dup(paths);
 	struct plan p = { 0 };
 	char *cause = NULL;
-	assert_int_equal(plan_install(s, &p, &cause), 0);
+	assert_int_equal(pkg_install_plan(s, &p, &cause), 0);
 	assert_int_equal(p.n, 2);
 	char *self = plan_self_exe();
 	assert_string_equal(p.cmds[0].argv[0], self);

@@ -10,7 +10,13 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "engine/kmake.h"
+#include "engine/pkg.h"
 #include "engine/plan.h"
+#include "engine/profile.h"
+#include "engine/record.h"
+#include "engine/step.h"
+#include "engine/steps.h"
 #include "engine/session.h"
 #include "base/util.h"
 
@@ -46,7 +52,7 @@ static void test_configure_running_llvm1(void **state)
 	struct session *s = base_session();
 	struct plan p = { 0 };
 	char *cause = NULL;
-	assert_int_equal(plan_configure(s, &p, &cause), 0);
+	assert_int_equal(step_get(STEP_CONFIGURE)->plan(s, &p, &cause), 0);
 	assert_null(cause);
 	assert_int_equal(p.n, 4);
 
@@ -82,7 +88,7 @@ static void test_configure_tiny_llvm19_output(void **state)
 	strv_push(&s->toggles.config_enable, "64BIT");
 	strv_push(&s->toggles.config_disable, "DEBUG_INFO");
 	struct plan p = { 0 };
-	assert_int_equal(plan_configure(s, &p, NULL), 0);
+	assert_int_equal(step_get(STEP_CONFIGURE)->plan(s, &p, NULL), 0);
 	assert_int_equal(p.n, 3);
 	const char *tiny[] = { "make", "LLVM=-19", "LLVM_IAS=1", "ARCH=x86_64", "O=/build/out",
 			       "-C", "/src/linux", "tinyconfig", NULL };
@@ -106,7 +112,7 @@ static void test_configure_file_and_defconfig(void **state)
 	struct plan p = { 0 };
 	char *cause = NULL;
 	/* No file chosen: refused, nothing planned. */
-	assert_int_equal(plan_configure(s, &p, &cause), -1);
+	assert_int_equal(step_get(STEP_CONFIGURE)->plan(s, &p, &cause), -1);
 	assert_non_null(cause);
 	assert_int_equal(p.n, 0);
 	free(cause);
@@ -115,7 +121,7 @@ static void test_configure_file_and_defconfig(void **state)
 	s->toggles.thin_lto = false;
 	s->toggles.full_lto = true;
 	s->toggles.propeller = true;
-	assert_int_equal(plan_configure(s, &p, &cause), 0);
+	assert_int_equal(step_get(STEP_CONFIGURE)->plan(s, &p, &cause), 0);
 	assert_int_equal(p.n, 4);
 	assert_int_equal(p.cmds[0].kind, PLAN_COPY);
 	assert_string_equal(p.cmds[0].src, "/home/me/my.config");
@@ -128,7 +134,7 @@ static void test_configure_file_and_defconfig(void **state)
 	/* No toggle at all: no scripts/config, no second olddefconfig. */
 	s->config_source = CONFIG_DEFCONFIG;
 	s->toggles.autofdo = s->toggles.full_lto = s->toggles.propeller = false;
-	assert_int_equal(plan_configure(s, &p, NULL), 0);
+	assert_int_equal(step_get(STEP_CONFIGURE)->plan(s, &p, NULL), 0);
 	assert_int_equal(p.n, 1);
 	const char *def[] = { "make", "LLVM=1", "LLVM_IAS=1", "-C", "/src/linux", "defconfig", NULL };
 	assert_argv(&p.cmds[0], def);
@@ -143,17 +149,17 @@ static void test_refusals(void **state)
 	struct plan p = { 0 };
 	char *cause = NULL;
 	s->toggles.full_lto = true;
-	assert_int_equal(plan_configure(s, &p, &cause), -1);
+	assert_int_equal(step_get(STEP_CONFIGURE)->plan(s, &p, &cause), -1);
 	assert_non_null(strstr(cause, "LTO"));
 	s->toggles.full_lto = false;
 	session_set(&s->tree, "src/linux");
-	assert_int_equal(plan_build(s, &p, &cause), -1);
+	assert_int_equal(step_get(STEP_BUILD)->plan(s, &p, &cause), -1);
 	assert_non_null(strstr(cause, "src/linux"));
 	session_set(&s->tree, NULL);
-	assert_int_equal(plan_build(s, &p, &cause), -1);
+	assert_int_equal(step_get(STEP_BUILD)->plan(s, &p, &cause), -1);
 	session_set(&s->tree, "/src/linux");
 	session_set(&s->output_dir, "out");
-	assert_int_equal(plan_build(s, &p, &cause), -1);
+	assert_int_equal(step_get(STEP_BUILD)->plan(s, &p, &cause), -1);
 	assert_non_null(strstr(cause, "out"));
 	assert_int_equal(p.n, 0);
 	free(cause);
@@ -165,7 +171,7 @@ static void test_build(void **state)
 	(void)state;
 	struct session *s = base_session();
 	struct plan p = { 0 };
-	assert_int_equal(plan_build(s, &p, NULL), 0);
+	assert_int_equal(step_get(STEP_BUILD)->plan(s, &p, NULL), 0);
 	assert_int_equal(p.n, 1);
 	const char *b1[] = { "make", "LLVM=1", "LLVM_IAS=1", "-C", "/src/linux", "-j4", "pacman-pkg", NULL };
 	assert_argv(&p.cmds[0], b1);
@@ -177,7 +183,7 @@ static void test_build(void **state)
 	strv_push(&s->toggles.make_vars, "MAKEPKGOPTS=--nodeps");
 	session_set(&s->target, "bzImage");
 	s->toggles.jobs = 2;
-	assert_int_equal(plan_build(s, &p, NULL), 0);
+	assert_int_equal(step_get(STEP_BUILD)->plan(s, &p, NULL), 0);
 	const char *b2[] = { "make", "LLVM=-19", "LLVM_IAS=1", "O=/build/out", "MAKEPKGOPTS=--nodeps",
 			     "-C", "/src/linux", "-j2", "bzImage", NULL };
 	assert_argv(&p.cmds[0], b2);
@@ -185,7 +191,7 @@ static void test_build(void **state)
 
 	/* jobs 0: the number of CPUs, never -j0. */
 	s->toggles.jobs = 0;
-	assert_int_equal(plan_build(s, &p, NULL), 0);
+	assert_int_equal(step_get(STEP_BUILD)->plan(s, &p, NULL), 0);
 	char **argv = p.cmds[0].argv;
 	const char *j = argv[strv_len(argv) - 2];
 	assert_true(str_starts(j, "-j"));
@@ -200,10 +206,10 @@ static void test_final_build(void **state)
 	struct session *s = base_session();
 	struct plan p = { 0 };
 	char *cause = NULL;
-	assert_int_equal(plan_final_build(s, &p, &cause), -1);
+	assert_int_equal(step_get(STEP_FINAL_BUILD)->plan(s, &p, &cause), -1);
 	assert_non_null(strstr(cause, "profile"));
 	session_set(&s->artifacts.profile, "kernel.afdo");
-	assert_int_equal(plan_final_build(s, &p, &cause), -1);
+	assert_int_equal(step_get(STEP_FINAL_BUILD)->plan(s, &p, &cause), -1);
 	assert_non_null(strstr(cause, "absolute"));
 	assert_non_null(strstr(cause, "kernel.afdo"));
 	assert_int_equal(p.n, 0);
@@ -211,7 +217,7 @@ static void test_final_build(void **state)
 	cause = NULL;
 
 	session_set(&s->artifacts.profile, "/data/kfdo/profiles/kernel.afdo");
-	assert_int_equal(plan_final_build(s, &p, &cause), 0);
+	assert_int_equal(step_get(STEP_FINAL_BUILD)->plan(s, &p, &cause), 0);
 	assert_null(cause);
 	const char *want[] = { "make", "LLVM=1", "LLVM_IAS=1",
 			       "CLANG_AUTOFDO_PROFILE=/data/kfdo/profiles/kernel.afdo",
@@ -227,11 +233,11 @@ static void test_install_profile_convert(void **state)
 	struct session *s = base_session();
 	struct plan p = { 0 };
 	char *cause = NULL;
-	assert_int_equal(plan_install(s, &p, &cause), -1);
+	assert_int_equal(pkg_install_plan(s, &p, &cause), -1);
 	strv_push(&s->artifacts.packages, "/o/linux-upstream-6.13.0-1-x86_64.pkg.tar.zst");
 	strv_push(&s->artifacts.packages, "/o/linux-upstream-api-headers-6.13.0-1-x86_64.pkg.tar.zst");
 	strv_push(&s->artifacts.packages, "/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst");
-	assert_int_equal(plan_install(s, &p, &cause), 0);
+	assert_int_equal(pkg_install_plan(s, &p, &cause), 0);
 	assert_int_equal(p.n, 2);
 	/* kfdo's own binary reads all of them first (it says why one is left out)... */
 	char *self = plan_self_exe();
@@ -273,7 +279,7 @@ static void test_install_profile_convert(void **state)
 
 	/* Root mode: kfdo installs through libalpm into the root, never through sudo. */
 	session_set(&s->install_root, "/tmp/r");
-	assert_int_equal(plan_install(s, &p, &cause), 0);
+	assert_int_equal(pkg_install_plan(s, &p, &cause), 0);
 	const char *rooted[] = { self, "packages", "install", "--root", "/tmp/r", "--dbpath", "/tmp/r/var/lib/pacman",
 				 "/o/linux-upstream-6.13.0-1-x86_64.pkg.tar.zst",
 				 "/o/linux-upstream-debug-6.13.0-1-x86_64.pkg.tar.zst", NULL };
@@ -284,39 +290,39 @@ static void test_install_profile_convert(void **state)
 	plan_set_euid(-1);
 	plan_free(&p);
 	session_set(&s->install_dbpath, "/tmp/db");
-	assert_int_equal(plan_install(s, &p, &cause), 0);
+	assert_int_equal(pkg_install_plan(s, &p, &cause), 0);
 	assert_string_equal(p.cmds[1].argv[6], "/tmp/db");
 	plan_free(&p);
 	session_set(&s->install_root, NULL);
 	session_set(&s->install_dbpath, NULL);
 	free(self);
 
-	assert_int_equal(plan_profile(s, &p, &cause), -1);
+	assert_int_equal(record_plan(s, &p, &cause), -1);
 	strv_push(&s->perf_event, "-e");
 	strv_push(&s->perf_event, "rc4:k");
 	session_set(&s->artifacts.perf_data, "/data/perf.data");
 	s->workload.kind = WORKLOAD_TIMED;
 	s->workload.minutes = 2;
-	assert_int_equal(plan_profile(s, &p, &cause), 0);
+	assert_int_equal(record_plan(s, &p, &cause), 0);
 	const char *rec[] = { "perf", "record", "-e", "rc4:k", "-a", "-N", "-b", "-c", "500009",
 			      "-o", "/data/perf.data", "--", "sleep", "120", NULL };
 	assert_argv(&p.cmds[0], rec);
 	plan_free(&p);
 	s->workload.kind = WORKLOAD_COMMAND;
 	session_set(&s->workload.command, "make -C ~/src/foo -j8");
-	assert_int_equal(plan_profile(s, &p, &cause), 0);
+	assert_int_equal(record_plan(s, &p, &cause), 0);
 	char **argv = p.cmds[0].argv;
 	size_t n = strv_len(argv);
 	assert_string_equal(argv[n - 3], "sh");
 	assert_string_equal(argv[n - 1], "make -C ~/src/foo -j8");
 	plan_free(&p);
 
-	assert_int_equal(plan_convert(s, &p, &cause), -1);
+	assert_int_equal(profile_plan(s, &p, &cause), -1);
 	session_set(&s->artifacts.vmlinux, "/usr/src/debug/linux-upstream/vmlinux");
 	session_set(&s->toggles.llvm, "-19");
 	char *saved = test_env_save("XDG_DATA_HOME");
 	setenv("XDG_DATA_HOME", "/data", 1);
-	assert_int_equal(plan_convert(s, &p, &cause), 0);
+	assert_int_equal(profile_plan(s, &p, &cause), 0);
 	/* Into a temporary name: the step gives the result its own when it is done.
 	 * llvm-profgen is whichever of LLVM 19 or later the toolchain check finds. */
 	assert_non_null(strstr(p.cmds[0].argv[0], "llvm-profgen"));
@@ -332,7 +338,7 @@ static void test_install_profile_convert(void **state)
 	plan_free(&p);
 	/* A perf script input (the tests' stand-in for an LBR recording) goes in with --perfscript. */
 	session_set(&s->artifacts.perf_data, "/data/trace.perfscript");
-	assert_int_equal(plan_convert(s, &p, &cause), 0);
+	assert_int_equal(profile_plan(s, &p, &cause), 0);
 	assert_string_equal(p.cmds[0].argv[3], "--perfscript=/data/trace.perfscript");
 	plan_free(&p);
 	test_env_restore("XDG_DATA_HOME", saved);
@@ -345,37 +351,16 @@ static void test_source(void **state)
 	(void)state;
 	struct session *s = base_session();
 	struct plan p = { 0 };
-	assert_int_equal(plan_source(s, &p, NULL), 0);
+	assert_int_equal(step_get(STEP_SOURCE)->plan(s, &p, NULL), 0);
 	assert_int_equal(p.n, 0);
 	session_set(&s->clone_url, "https://example.org/linux.git");
 	session_set(&s->clone_branch, "v6.13");
-	assert_int_equal(plan_source(s, &p, NULL), 0);
+	assert_int_equal(step_get(STEP_SOURCE)->plan(s, &p, NULL), 0);
 	const char *clone[] = { "git", "clone", "--progress", "--depth=1", "--branch", "v6.13", "--",
 				"https://example.org/linux.git", "/src/linux", NULL };
 	assert_argv(&p.cmds[0], clone);
 	plan_free(&p);
 	session_free(s);
-}
-
-static void test_llvm_tool(void **state)
-{
-	(void)state;
-	struct toggles t = { 0 };
-	char *x = plan_llvm_tool(&t, "llvm-profdata");
-	assert_string_equal(x, "llvm-profdata");
-	free(x);
-	t.llvm = "1";
-	x = plan_llvm_tool(&t, "llvm-profgen");
-	assert_string_equal(x, "llvm-profgen");
-	free(x);
-	t.llvm = "-19";
-	x = plan_llvm_tool(&t, "llvm-profgen");
-	assert_string_equal(x, "llvm-profgen-19");
-	free(x);
-	t.llvm = "/usr/lib/llvm-19/bin/";
-	x = plan_llvm_tool(&t, "llvm-profgen");
-	assert_string_equal(x, "/usr/lib/llvm-19/bin/llvm-profgen");
-	free(x);
 }
 
 static void test_quoting(void **state)
@@ -441,7 +426,7 @@ static char *readback(const char *fixture, const struct toggles *t)
 	char *path = xasprintf("%s/%s", CONFIG_FIXTURES, fixture);
 	char **bad = (char **)1;
 	char *cause = NULL;
-	assert_int_equal(config_readback(path, t, &bad, &cause), 0);
+	assert_int_equal(kmake_config_readback(path, t, &bad, &cause), 0);
 	assert_null(cause);
 	struct strbuf sb = { 0 };
 	sb_add(&sb, "");
@@ -491,7 +476,7 @@ static void test_readback(void **state)
 	struct toggles none = { 0 };
 	char **bad = NULL;
 	char *cause = NULL;
-	assert_int_equal(config_readback("/nonexistent/.config", &none, &bad, &cause), -1);
+	assert_int_equal(kmake_config_readback("/nonexistent/.config", &none, &bad, &cause), -1);
 	assert_non_null(strstr(cause, "/nonexistent/.config"));
 	assert_null(bad);
 	free(cause);
@@ -590,7 +575,6 @@ int main(void)
 		cmocka_unit_test(test_final_build),
 		cmocka_unit_test(test_install_profile_convert),
 		cmocka_unit_test(test_source),
-		cmocka_unit_test(test_llvm_tool),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_readback),
 		cmocka_unit_test(test_copy_run),
