@@ -100,11 +100,14 @@ asan:
 
 # A sub-make, so pkg-config sees what deps just installed on a fresh machine.
 # Real kernel builds (Debian's linux-source-6.12, tinyconfig, clang-19): minutes.
+# One test at a time: each build already uses every core, they share one tree
+# and its build directories, and test_build checks that nothing of its own
+# kernel build is left running, which a neighbour's build would contradict.
 check-e2e: deps deps-test
 	@scripts/deps.sh e2e
 	@$(MAKE) --no-print-directory $(KFDO)
 	@$(MAKE) --no-print-directory $(KFDO) $(TOOLS) locales
-	@KFDO=$(abspath $(KFDO)) KFDO_TOOLS=$(abspath $(BUILD))/tools KFDO_LOCALEDIR=$(abspath $(BUILD))/locale \
+	@KFDO_TEST_JOBS=1 KFDO=$(abspath $(KFDO)) KFDO_TOOLS=$(abspath $(BUILD))/tools KFDO_LOCALEDIR=$(abspath $(BUILD))/locale \
 		E2E_DIR=$(abspath $(BUILD))/e2e scripts/run-tests.sh cli $(sort $(wildcard tests/e2e/test_*.sh))
 
 # The README's two commands (make run, make check) on a fresh Debian root made with

@@ -19,8 +19,20 @@ KFDO_DEPS_LEVEL=e2e
 E2E_PATCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/autofdo-6.12.patch
 E2E_PATCHED_FILES="Makefile arch/Kconfig arch/x86/Kconfig scripts/Makefile.lib tools/objtool/check.c"
 
+# One test at a time unpacks the tree: two tests started together would remove
+# each other's half-unpacked copy. flock is util-linux's, on every Debian root.
 e2e_tree() {
-    mkdir -p "$E2E_DIR"
+    local lk rc
+    mkdir -p "$E2E_DIR" || return 1
+    exec {lk}>"$E2E_DIR/.tree.lock" || return 1
+    flock "$lk"
+    e2e_tree_locked
+    rc=$?
+    exec {lk}>&-
+    return "$rc"
+}
+
+e2e_tree_locked() {
     tree=$E2E_DIR/linux-6.12
     unpatched=$E2E_DIR/linux-6.12-unpatched
     local tarball sum
