@@ -64,7 +64,8 @@ static void test_time_up(void **state)
 	assert_int_equal(rep.end, REPEAT_TIME_UP);
 	assert_int_equal(repeat_exit_code(&rep), 0);
 	assert_true(rep.runs >= 3);
-	/* Never two at once: start, end, start, end...; the last may have been stopped. */
+	/* Never two at once: start, end, start, end...; the last may have been
+	 * stopped, on a loaded machine before its shell wrote anything. */
 	size_t len;
 	char *s = file_read(log, 1 << 20, &len);
 	assert_non_null(s);
@@ -73,7 +74,7 @@ static void test_time_up(void **state)
 		assert_true(str_starts(p, "start\nend\n"));
 		p += strlen("start\nend\n");
 	}
-	assert_true(strcmp(p, "start\n") == 0 || strcmp(p, "start\nend\n") == 0);
+	assert_true(*p == '\0' || strcmp(p, "start\n") == 0 || strcmp(p, "start\nend\n") == 0);
 	assert_true(rep.seconds >= 1.5);
 	free(s);
 	free(script);
@@ -128,7 +129,9 @@ static void test_cannot_start(void **state)
 
 /* A command that succeeds at once is no benchmark: five such runs in a row
  * end the repeating (exit 1) long before the minute, instead of thousands of
- * starts filling the profile with fork and exec. */
+ * starts filling the profile with fork and exec. On a loaded machine a run of
+ * true can take longer than the quick limit and break the row, so the count
+ * is at least five, not exactly five. */
 static void test_too_quick(void **state)
 {
 	(void)state;
@@ -136,7 +139,7 @@ static void test_too_quick(void **state)
 	struct repeat_report rep;
 	run_forked(argv, 60000, &rep);
 	assert_int_equal(rep.end, REPEAT_TOO_QUICK);
-	assert_int_equal(rep.runs, 5);
+	assert_true(rep.runs >= 5);
 	assert_true(rep.seconds < 30);
 	assert_int_equal(repeat_exit_code(&rep), 1);
 }
@@ -156,7 +159,10 @@ static void test_sigchld_ignored(void **state)
 	child_ignores_sigchld = false;
 	assert_int_equal(rep.end, REPEAT_TIME_UP);
 	assert_true(rep.runs >= 3);
-	assert_int_equal(lines_in(log), rep.runs);
+	/* The run in flight at the deadline is stopped; on a loaded machine its
+	 * shell may not have written its line yet. */
+	int lines = lines_in(log);
+	assert_true(lines == (int)rep.runs || lines == (int)rep.runs - 1);
 	free(script);
 	free(log);
 }
