@@ -176,6 +176,8 @@ static void child_setup(const struct spawn_spec *spec, char **envp, int errw)
 		child_fail(errw, STAGE_SETUP, errno);
 	child_stdio(spec, errw);
 	child_close_fds(errw, spec->keep_fd);
+	if (spec->keep_fd > 2)
+		(void)fcntl(spec->keep_fd, F_SETFD, 0);  /* kept across exec too */
 	if (spec->cwd && chdir(spec->cwd) < 0)
 		child_fail(errw, STAGE_CHDIR, errno);
 	if (envp)
