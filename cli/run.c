@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "base/paths.h"
 #include "base/i18n.h"
 #include "proc/job.h"
+#include "proc/spawn.h"
 #include "engine/profile.h"
 #include "engine/record.h"
 #include "engine/recover.h"
@@ -238,9 +238,12 @@ static bool sudo_ready(const struct session *s, enum step_id id)
 	if (tty)
 		printf(_("  pacman -U needs root: sudo may ask for your password now.\n"));
 	fflush(stdout);
+	/* With a terminal, sudo asks on it; without, /dev/null. */
+	struct spawn_spec spec = { .argv = (const char *const *)argv, .terminal = tty,
+				   .out = SPAWN_IO_INHERIT, .err = SPAWN_IO_INHERIT };
 	pid_t pid;
 	int st = -1;
-	if (posix_spawnp(&pid, "sudo", NULL, NULL, argv, environ) == 0)
+	if (spawn(&pid, &spec, NULL) == 0)
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 	bool ok = st == 0;

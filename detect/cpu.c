@@ -17,6 +17,7 @@
 #include "base/i18n.h"
 #include "base/util.h"
 #include "detect/cpudump.h"
+#include "proc/spawn.h"
 
 #define EAX 0
 #define EBX 1
@@ -198,6 +199,24 @@ static int identify_all(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr)
 	return 0;
 }
 
+struct identify_call {
+	struct cpu_raw_data_array_t *arr;
+	int fd;
+};
+
+/* In the child: the core types, written whole to the pipe. Signals are at
+ * their defaults there, so a crash kills it rather than a handler inherited
+ * from the TUI or a test runner catching it. */
+static int identify_child(void *p)
+{
+	struct identify_call *c = p;
+	struct cpu_info out;
+	memset(&out, 0, sizeof(out));
+	int ok = identify_all(&out, c->arr) == 0;
+	ssize_t w = ok ? write(c->fd, &out, sizeof(out)) : 0;
+	return ok && w == (ssize_t)sizeof(out) ? 0 : 1;
+}
+
 /* The hybrid core types. For a dump it runs in a child: libcpuid 0.6.2 crashes on
  * some sparse dumps inside cpu_identify_all, and a bad file must not kill kfdo. */
 static int core_types(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr, bool isolate)
@@ -205,24 +224,15 @@ static int core_types(struct cpu_info *cpu, struct cpu_raw_data_array_t *arr, bo
 	if (!isolate)
 		return identify_all(cpu, arr);
 	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if (spawn_pipe(fds) < 0)
 		return -1;
-	pid_t pid = fork();
-	if (pid < 0) {
+	struct identify_call call = { arr, fds[1] };
+	struct spawn_spec spec = { .err = SPAWN_IO_INHERIT, .keep_fd = fds[1] };
+	pid_t pid;
+	if (spawn_fork(&pid, &spec, identify_child, &call, NULL) < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
-	}
-	if (pid == 0) {
-		/* Die of the crash: handlers inherited (the TUI's, a test runner's) must not catch it. */
-		static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
-		for (size_t i = 0; i < ARRAY_LEN(fatal); i++)
-			signal(fatal[i], SIG_DFL);
-		struct cpu_info out;
-		memset(&out, 0, sizeof(out));
-		int ok = identify_all(&out, arr) == 0;
-		ssize_t w = ok ? write(fds[1], &out, sizeof(out)) : 0;
-		_exit(ok && w == (ssize_t)sizeof(out) ? 0 : 1);
 	}
 	close(fds[1]);
 	struct cpu_info got;

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -12,31 +11,13 @@
 #include <unistd.h>
 
 #include "base/util.h"
-
-extern char **environ;
+#include "proc/spawn.h"
 
 static long long now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The caller's environment with LC_ALL=C: tools translate their messages and
- * we parse them. */
-static char **env_c_locale(void)
-{
-	size_t n = 0;
-	while (environ && environ[n])
-		n++;
-	char **env = xcalloc(n + 2, sizeof(*env));
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!str_starts(environ[i], "LC_ALL=") && !str_starts(environ[i], "LANGUAGE="))
-			env[k++] = environ[i];
-	env[k++] = "LC_ALL=C";
-	env[k] = NULL;
-	return env;
 }
 
 static void result_append(struct run_result *res, size_t *cap, const char *buf, size_t n)
@@ -55,31 +36,18 @@ static void result_append(struct run_result *res, size_t *cap, const char *buf, 
 	res->output[res->len] = '\0';
 }
 
-static int spawn_piped(const char *exe, const char *const argv[], int out_fd, pid_t *pid)
+/* stdout and stderr into out_fd; its own group, so a timeout kills whatever
+ * it started too; LC_ALL=C, since tools translate their messages and we
+ * parse them. */
+static int spawn_piped(const char *exe, const char *const argv[], int out_fd, pid_t *pid, char **cause)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t all, none;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
-	posix_spawnattr_init(&at);
-	/* An ignored SIGPIPE (the TUI's) would survive exec otherwise. */
-	sigfillset(&all);
-	sigemptyset(&none);
-	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setsigmask(&at, &none);
-	/* Its own group, so a timeout kills whatever it started too. */
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-					   POSIX_SPAWN_SETPGROUP);
-	char **env = env_c_locale();
-	int rc = posix_spawn(pid, exe, &fa, &at, (char *const *)argv, env);
-	free(env);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	return rc;
+	static const char *const c_locale[] = { "LC_ALL=C", "LANGUAGE", NULL };
+	struct spawn_spec spec = {
+		.argv = argv, .file = exe, .env = c_locale,
+		.out = SPAWN_IO_FD, .out_fd = out_fd, .err = SPAWN_IO_FD, .err_fd = out_fd,
+		.group = SPAWN_GROUP_NEW,
+	};
+	return spawn(pid, &spec, cause);
 }
 
 static int decode_status(int status)
@@ -112,13 +80,12 @@ int run_capture(const char *const argv[], int timeout_ms, struct run_result *res
 		return -e;
 	}
 	pid_t pid;
-	int rc = spawn_piped(exe, argv, fds[1], &pid);
+	int rc = spawn_piped(exe, argv, fds[1], &pid, cause);
 	close(fds[1]);
-	if (rc != 0) {
-		cause_set(cause, "%s: %s", exe, strerror(rc));
+	if (rc < 0) {
 		close(fds[0]);
 		free(exe);
-		return -rc;
+		return rc;
 	}
 	free(exe);
 

@@ -21,6 +21,7 @@
 #include "base/paths.h"
 #include "base/i18n.h"
 #include "base/util.h"
+#include "proc/spawn.h"
 
 #define READ_SIZE (256 << 10) /* one read(): a flood's read holds ~7000 lines, so most of
                                  them never need a copy into the ring */
@@ -33,7 +34,6 @@
 #define FREE_WAIT_MS 1000     /* job_free waits this long for a killed leader */
 
 enum { CANCEL_NONE, CANCEL_INT, CANCEL_TERM, CANCEL_KILL };
-enum { STAGE_SETUP, STAGE_CHDIR, STAGE_EXEC };
 
 struct job {
 	pid_t pid;            /* the leader, and the process group id */
@@ -55,12 +55,6 @@ struct job {
 	char *part;           /* JOB_LINE_MAX + 1: the line being assembled */
 	size_t part_len;
 	uint64_t lines, bytes;
-};
-
-/* What the child writes to the CLOEXEC error pipe when it cannot exec. */
-struct report {
-	int stage;
-	int err;
 };
 
 int64_t job_now(void)
@@ -147,124 +141,6 @@ char *job_default_log_path(const char *name)
 
 /* ---- starting ---- */
 
-/* The environment for the child: ours, with the caller's entries replacing
- * (or, for a bare "K", removing) ours. Built before fork so the child does
- * not allocate. */
-static size_t env_key_len(const char *s)
-{
-	const char *eq = strchr(s, '=');
-	return eq ? (size_t)(eq - s) : strlen(s);
-}
-
-static bool env_has_key(const char *const *list, const char *entry)
-{
-	size_t n = env_key_len(entry);
-	for (size_t i = 0; list && list[i]; i++)
-		if (env_key_len(list[i]) == n && strncmp(list[i], entry, n) == 0)
-			return true;
-	return false;
-}
-
-static char **env_build(const char *const *extra)
-{
-	size_t n = 0, m = 0;
-	for (char **e = environ; e && *e; e++)
-		n++;
-	while (extra[m])
-		m++;
-	char **out = xcalloc(n + m + 1, sizeof *out);
-	size_t k = 0;
-	for (char **e = environ; e && *e; e++)
-		if (!env_has_key(extra, *e))
-			out[k++] = *e;
-	for (size_t i = 0; i < m; i++)
-		/* The last of duplicate keys wins, as with env(1). */
-		if (strchr(extra[i], '=') && !env_has_key(extra + i + 1, extra[i]))
-			out[k++] = (char *)extra[i];
-	out[k] = NULL;
-	return out;
-}
-
-/* Pipes at fd 0-2 (when the caller closed its stdio) would be clobbered by
- * the child's dup2 onto stdin/stdout/stderr. */
-static int fd_above_stdio(int fd)
-{
-	if (fd > 2)
-		return fd;
-	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	close(fd);
-	return nfd;
-}
-
-static int pipe_above_stdio(int p[2])
-{
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	p[0] = fd_above_stdio(p[0]);
-	p[1] = fd_above_stdio(p[1]);
-	if (p[0] < 0 || p[1] < 0) {
-		int e = errno;
-		if (p[0] >= 0)
-			close(p[0]);
-		if (p[1] >= 0)
-			close(p[1]);
-		return -e;
-	}
-	return 0;
-}
-
-static void child_fail(int errw, int stage, int err) __attribute__((noreturn));
-static void child_fail(int errw, int stage, int err)
-{
-	struct report r = { stage, err };
-	ssize_t w = write(errw, &r, sizeof r);
-	(void)w;
-	_exit(127);
-}
-
-/* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void child_exec(const struct job_spec *spec, char **envp, int outw, int errw)
-	__attribute__((noreturn));
-static void child_exec(const struct job_spec *spec, char **envp, int outw, int errw)
-{
-	/* An ignored signal survives exec (SIGPIPE would break make's pipes), and
-	 * our handlers must not run here; the parent blocked everything for us.
-	 * (glibc keeps 32 and 33 for itself: sigaction fails on them, harmlessly.) */
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
-	if (setpgid(0, 0) < 0)
-		child_fail(errw, STAGE_SETUP, errno);
-	int nul = open("/dev/null", O_RDONLY);
-	if (nul < 0)
-		child_fail(errw, STAGE_SETUP, errno);
-	if (dup2(nul, 0) < 0 || dup2(outw, 1) < 0 || dup2(outw, 2) < 0)
-		child_fail(errw, STAGE_SETUP, errno);
-	/* Whatever else the parent has open (other jobs' pipes...) must not leak:
-	 * a leaked write end would keep another job from ever seeing EOF. */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		long max = sysconf(_SC_OPEN_MAX);
-		if (max < 0 || max > 65536)
-			max = 65536;
-		for (int fd = 3; fd < max; fd++)
-			if (fd != errw)
-				close(fd);
-	}
-	if (spec->cwd && chdir(spec->cwd) < 0)
-		child_fail(errw, STAGE_CHDIR, errno);
-	if (envp)
-		environ = envp;
-	execvp(spec->argv[0], (char *const *)spec->argv);
-	child_fail(errw, STAGE_EXEC, errno);
-}
-
 static void log_write(struct job *j, const char *s, size_t n)
 {
 	if (j->log_fd < 0 || j->log_err)
@@ -283,22 +159,12 @@ static void log_write(struct job *j, const char *s, size_t n)
 	}
 }
 
-static void start_failed(struct job *j, const struct job_spec *spec, const struct report *rep,
-			 char **cause)
+/* Why the job did not start goes into its log too, after the command. */
+static void start_failed(struct job *j, const char *msg)
 {
-	const char *prog = spec->argv[0];
-	char *msg;
-	if (rep->stage == STAGE_EXEC)
-		msg = xasprintf(_("cannot run '%s': %s"), prog, strerror(rep->err));
-	else if (rep->stage == STAGE_CHDIR)
-		msg = xasprintf(_("cannot run '%s' in '%s': %s"), prog, spec->cwd, strerror(rep->err));
-	else
-		msg = xasprintf(_("cannot start '%s': %s"), prog, strerror(rep->err));
 	log_write(j, "kfdo: ", 6);
 	log_write(j, msg, strlen(msg));
 	log_write(j, "\n", 1);
-	cause_set(cause, "%s", msg);
-	free(msg);
 }
 
 static void subreaper_once(void)
@@ -364,57 +230,31 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 		free(cmd);
 	}
 
-	int outp[2], errp[2], r;
-	if ((r = pipe_above_stdio(outp)) < 0) {
+	int outp[2], r;
+	if ((r = spawn_pipe(outp)) < 0) {
 		cause_set(cause, _("cannot start '%s': pipe: %s"), spec->argv[0], strerror(-r));
-		job_destroy(j);
-		return r;
-	}
-	if ((r = pipe_above_stdio(errp)) < 0) {
-		cause_set(cause, _("cannot start '%s': pipe: %s"), spec->argv[0], strerror(-r));
-		close(outp[0]);
-		close(outp[1]);
 		job_destroy(j);
 		return r;
 	}
 	(void)fcntl(outp[0], F_SETPIPE_SZ, PIPE_SIZE);
-	char **envp = spec->env ? env_build(spec->env) : NULL;
 
-	/* Blocked across fork so none of our handlers runs in the child. */
-	sigset_t all, old;
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	pid_t pid = fork();
-	if (pid == 0)
-		child_exec(spec, envp, outp[1], errp[1]);
-	int fork_err = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	free(envp);
+	/* A group of its own, so a cancel reaches everything the job started. */
+	struct spawn_spec sp = {
+		.argv = spec->argv, .cwd = spec->cwd, .env = spec->env,
+		.out = SPAWN_IO_FD, .out_fd = outp[1], .err = SPAWN_IO_FD, .err_fd = outp[1],
+		.group = SPAWN_GROUP_NEW,
+	};
+	pid_t pid;
+	char *why = NULL;
+	r = spawn(&pid, &sp, &why);
 	close(outp[1]);
-	close(errp[1]);
-	if (pid < 0) {
+	if (r < 0) {
 		close(outp[0]);
-		close(errp[0]);
-		cause_set(cause, _("cannot start '%s': %s"), spec->argv[0], strerror(fork_err));
+		start_failed(j, why);
+		cause_set(cause, "%s", why);
+		free(why);
 		job_destroy(j);
-		return -fork_err;
-	}
-
-	/* EOF here means exec succeeded (the CLOEXEC write end went away), and
-	 * also that the child's setpgid has happened: cancel can reach it. */
-	struct report rep;
-	ssize_t n;
-	do
-		n = read(errp[0], &rep, sizeof rep);
-	while (n < 0 && errno == EINTR);
-	close(errp[0]);
-	if (n == (ssize_t)sizeof rep) {
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		close(outp[0]);
-		start_failed(j, spec, &rep, cause);
-		job_destroy(j);
-		return -rep.err;
+		return r;
 	}
 
 	j->pid = pid;

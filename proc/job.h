@@ -1,5 +1,6 @@
-/* The job runner: every process kfdo starts goes through here (tmux job.c is
- * the model).
+/* The job runner: every command whose output kfdo logs and shows (builds,
+ * recordings, installs) runs as a job (tmux job.c is the model); proc/spawn
+ * starts its process.
  *
  * A job runs an argv (no shell) in a new process group, stdin from /dev/null,
  * stdout and stderr through one pipe. Output is read without blocking, split

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +16,8 @@
 
 #include "base/i18n.h"
 #include "proc/job.h"
+#include "proc/spawn.h"
 #include "base/util.h"
-
-extern char **environ;
 
 #define KILL_REPEAT_MS 100 /* SIGKILL again until no descendant is left */
 #define QUICK_RUN_MS 100   /* a run that succeeds faster than this is no benchmark... */
@@ -101,7 +99,6 @@ static void signal_descendants(pid_t child, int sig)
 struct rep_state {
 	char *const *argv;
 	FILE *notes;
-	posix_spawnattr_t attr;
 	pid_t child;
 	int64_t t0, run_t0, deadline, next_at;
 	bool stopping;
@@ -154,12 +151,18 @@ static void escalate(struct rep_state *r, int64_t now)
 
 static int start(struct rep_state *r, struct repeat_report *rep, int64_t now)
 {
+	/* The runs stay in our process group, the job's: every stop that reaches
+	 * perf reaches them. Their output is the job's log. */
+	struct spawn_spec spec = { .argv = (const char *const *)r->argv, .out = SPAWN_IO_INHERIT,
+				   .err = SPAWN_IO_INHERIT };
 	pid_t pid;
-	int e = posix_spawnp(&pid, r->argv[0], NULL, &r->attr, r->argv, environ);
-	if (e) {
+	char *cause = NULL;
+	int e = spawn(&pid, &spec, &cause);
+	if (e < 0) {
 		rep->end = REPEAT_NO_START;
-		rep->err = e;
-		note(r, _("cannot run '%s': %s"), r->argv[0], strerror(e));
+		rep->err = -e;
+		note(r, "%s", cause);
+		free(cause);
 		return -1;
 	}
 	r->child = pid;
@@ -216,7 +219,7 @@ void repeat_run(char *const argv[], int64_t ms, FILE *notes, struct repeat_repor
 	signal(SIGCHLD, SIG_DFL);
 	/* Orphans of a run (its parent killed first) become ours: still found and stopped. */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	sigset_t set, old, dfl;
+	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGINT);
@@ -224,16 +227,9 @@ void repeat_run(char *const argv[], int64_t ms, FILE *notes, struct repeat_repor
 	sigaddset(&set, SIGHUP);
 	/* Blocked and taken with sigtimedwait: no handler, no race between a
 	 * signal and the next start. */
-	sigprocmask(SIG_BLOCK, &set, &old);
-	/* The runs get the signal mask and dispositions a workload expects, not ours. */
-	sigemptyset(&dfl);
-	const int reset[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
-	for (size_t i = 0; i < ARRAY_LEN(reset); i++)
-		sigaddset(&dfl, reset[i]);
-	posix_spawnattr_init(&r.attr);
-	posix_spawnattr_setsigmask(&r.attr, &old);
-	posix_spawnattr_setsigdefault(&r.attr, &dfl);
-	posix_spawnattr_setflags(&r.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* The runs get the signal mask and dispositions a workload expects, not
+	 * ours: spawn() resets both. */
 
 	int64_t now = job_now();
 	r.t0 = now;
@@ -287,7 +283,6 @@ void repeat_run(char *const argv[], int64_t ms, FILE *notes, struct repeat_repor
 		}
 	}
 	rep->seconds = (double)(job_now() - r.t0) / 1000.0;
-	posix_spawnattr_destroy(&r.attr);
 }
 
 int repeat_exit_code(const struct repeat_report *rep)

@@ -33,7 +33,7 @@ struct repeat_report {
 	unsigned runs;   /* runs started */
 	int status;      /* REPEAT_FAILED: the failed run's wait status */
 	int signal;      /* REPEAT_SIGNALLED: the first signal received */
-	int err;         /* REPEAT_NO_START: the errno of posix_spawnp */
+	int err;         /* REPEAT_NO_START: the errno spawn() failed with */
 	double seconds;  /* from the first start to the last descendant's end */
 };
 

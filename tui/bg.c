@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "proc/spawn.h"
 #include "tui/tui.h"
 
 struct bg {
@@ -34,32 +35,38 @@ static void write_all(int fd, const char *s, size_t n)
 	}
 }
 
+struct bg_call {
+	char *(*fn)(void *arg);
+	void *arg;
+	int fd;
+};
+
+static int bg_child(void *p)
+{
+	struct bg_call *c = p;
+	char *text = c->fn(c->arg);
+	if (text)
+		write_all(c->fd, text, strlen(text));
+	return 0;
+}
+
 struct bg *bg_start(char *(*fn)(void *arg), void *arg)
 {
 	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (spawn_pipe(p) < 0)
 		return NULL;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		/* The wizard's handlers and its terminal hook are not the child's. */
-		for (int sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		util_set_fatal_hook(NULL);
-		close(p[0]);
-		char *text = fn(arg);
-		if (text)
-			write_all(p[1], text, strlen(text));
-		_exit(0);
-	}
+	/* The wizard's handlers, its terminal hook and its fds are not the
+	 * child's: spawn_fork resets them. stdout to /dev/null, so that nothing
+	 * reaches the screen; stderr stays the wizard's file. */
+	struct bg_call call = { fn, arg, p[1] };
+	struct spawn_spec spec = { .err = SPAWN_IO_INHERIT, .keep_fd = p[1] };
+	pid_t pid;
+	int r = spawn_fork(&pid, &spec, bg_child, &call, NULL);
 	close(p[1]);
+	if (r < 0) {
+		close(p[0]);
+		return NULL;
+	}
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	struct bg *b = xcalloc(1, sizeof(*b));
 	b->pid = pid;

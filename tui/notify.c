@@ -3,9 +3,6 @@
  * installed it also shows a desktop notification, for the user who walked
  * away from an hour-long build. notify-send runs from an argv, as the user, in
  * its own session with its output to /dev/null; kfdo never waits for it. */
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,9 +10,8 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "proc/spawn.h"
 #include "tui/tui.h"
-
-extern char **environ;
 
 static bool set(const char *var)
 {
@@ -70,35 +66,12 @@ pid_t notify_desktop(const char *summary, const char *body, bool failed)
 	char *text = markup_escape(body);
 	const char *argv[] = { exe, "--app-name=kfdo", failed ? "--urgency=critical" : "--urgency=normal",
 			       "--", summary, text, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	pid_t pid = -1;
-	if (posix_spawn_file_actions_init(&fa) != 0)
-		goto out;
-	if (posix_spawnattr_init(&at) != 0)
-		goto out_fa;
-	/* Its own session, default signals and none blocked: the wizard's
-	 * terminal and its signal handling are not the notification's. No fd of
-	 * kfdo's but /dev/null on 0, 1 and 2. */
-	sigset_t none, all;
-	sigemptyset(&none);
-	sigfillset(&all);
-	if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
-	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) != 0 ||
-	    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) != 0 ||
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
-	    posix_spawn_file_actions_addclosefrom_np(&fa, 3) != 0 ||
-#endif
-	    posix_spawnattr_setsigmask(&at, &none) != 0 || posix_spawnattr_setsigdefault(&at, &all) != 0 ||
-	    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0)
-		goto out_at;
-	if (posix_spawn(&pid, exe, &fa, &at, (char *const *)argv, environ) != 0)
+	/* Its own session: the wizard's terminal and its signals are not the
+	 * notification's. /dev/null on 0, 1 and 2, no other fd of kfdo's. */
+	struct spawn_spec spec = { .argv = argv, .group = SPAWN_SESSION_NEW };
+	pid_t pid;
+	if (spawn(&pid, &spec, NULL) < 0)
 		pid = -1;
-out_at:
-	posix_spawnattr_destroy(&at);
-out_fa:
-	posix_spawn_file_actions_destroy(&fa);
-out:
 	free(text);
 	free(exe);
 	return pid;

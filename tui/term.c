@@ -17,6 +17,7 @@
 #include "base/paths.h"
 #include "base/i18n.h"
 #include "proc/job.h"
+#include "proc/spawn.h"
 #include "base/util.h"
 #include "tui/tui.h"
 
@@ -268,20 +269,11 @@ int term_run_interactive(const char *const *argv, char **cause)
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
 	int status = -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		for (int s = 1; s < NSIG; s++)
-			signal(s, SIG_DFL);
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, _("kfdo: cannot run '%s': %s\n"), argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (pid < 0) {
-		cause_set(cause, _("cannot start '%s': %s"), argv[0], strerror(errno));
-	} else {
+	/* The terminal is handed over: stdin, stdout and stderr are the user's. */
+	struct spawn_spec spec = { .argv = argv, .terminal = true, .out = SPAWN_IO_INHERIT,
+				   .err = SPAWN_IO_INHERIT };
+	pid_t pid;
+	if (spawn(&pid, &spec, cause) == 0) {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
