@@ -149,6 +149,8 @@ fresh_run() { # root|user
     [ "$who" = user ] && name=$user
     local envv=(env -i HOME="$home" USER="$name" LOGNAME="$name" SHELL=/bin/bash
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+    # Except CI's -Werror in the root run: .ci/run runs make check only here.
+    [ "$who" = root ] && [ -n "${CI:-}" ] && envv+=(CI="$CI")
     # make run without a terminal: the hardware check, whose verdict it prints.
     if step "$who: make run </dev/null" "$dir/logs/$who-run.log" \
         inside "$root" "${as[@]}" "${envv[@]}" /bin/sh -c 'cd "$1" && exec make run </dev/null' run "$home/kfdo"; then
