@@ -55,9 +55,11 @@ wait_log() { wait_until 60 log_has "$@" || not_ok "the build log reaches /$1/" "
 
 # kill -9 while the build is in a silent phase (the stand-in's 30 s "link"):
 # the build goes on without kfdo. The next status says so; the next run stops
-# it, marks the step interrupted and builds again.
+# it, marks the step interrupted and builds again. The "link" lasts far longer
+# than the test needs (the next run stops it): on a loaded machine 30 s ran out
+# before that run came to it.
 fresh_tree
-"$KFDO" $RUN --make-var LINK_DELAY=30 >"$T/out1" 2>&1 &
+"$KFDO" $RUN --make-var LINK_DELAY=600 >"$T/out1" 2>&1 &
 pid=$!
 wait_log 'LD      vmlinux.o'
 kill -9 $pid; wait $pid 2>/dev/null
