@@ -4,36 +4,49 @@
 
 #include <stdbool.h>
 
-/* Exit codes: 0 success (detect: ready), 1 the answer is "no" or a step failed,
- * 2 usage or unreadable input, 3 (kfdo run) waiting for a reboot into the
- * built kernel, 130 cancelled. */
-enum { EXIT_NO = 1, EXIT_USAGE = 2, EXIT_REBOOT = 3, EXIT_CANCEL = 130 };
+#include "cli/args.h"
 
 extern bool cli_color; /* stdout is a terminal and neither --no-color nor NO_COLOR */
 extern bool cli_no_color; /* --no-color or NO_COLOR */
 
-int cli_detect(int argc, char **argv);
-/* The hardware options detect and doctor share: --sysroot 's', --cpuid-dump 'd',
- * --pmu 'p' (cli_hw_option takes one), and their checks once parsed (extra
- * arguments, an unreadable sysroot, a PMU libpfm4 lacks): 0 or EXIT_USAGE. */
+/* The command table (commands.c): kfdo, its commands and their subcommands. */
+extern const struct cli_command cli_root;
+
+/* What each command runs once its words are read (struct cli_args: its options
+ * in order, its arguments). The return value is kfdo's exit status. */
+int cli_detect(const struct cli_args *a);
+int cli_doctor(const struct cli_args *a);
+int cli_plan(const struct cli_args *a);
+int cli_run(const struct cli_args *a);
+int cli_status(const struct cli_args *a);
+int cli_profile_stats(const struct cli_args *a);
+int cli_profile_perfdata(const struct cli_args *a);
+int cli_profile_list(const struct cli_args *a);
+int cli_packages(const struct cli_args *a);
+int cli_packages_install(const struct cli_args *a);
+/* kfdo __repeat SECONDS -- ARGV...: internal, the benchmark workloads' timer (repeat.c). */
+int cli_repeat(const struct cli_args *a);
+/* `kfdo` and `kfdo tui`: the full-screen wizard (wizard.c: it opens the session, tui/ runs it). */
+int cli_tui(const struct cli_args *a);
+
+/* The hardware inputs detect, doctor and tui share (--sysroot, --cpuid-dump,
+ * --pmu), taken from what was read, and their checks (an unreadable sysroot, a
+ * PMU libpfm4 lacks): 0 or EXIT_USAGE. */
 struct detect_opts;
-bool cli_hw_option(struct detect_opts *o, int c, const char *arg);
-int cli_hw_check(const char *command, int argc, char **argv, const struct detect_opts *o);
-int cli_doctor(int argc, char **argv);
-int cli_plan(int argc, char **argv);
-int cli_run(int argc, char **argv);
-int cli_status(int argc, char **argv);
-int cli_profile(int argc, char **argv);
-int cli_packages(int argc, char **argv);
-/* kfdo __repeat SECONDS -- ARGV...: internal, the benchmark workloads' timer (cli_repeat.c). */
-int cli_repeat(int argc, char **argv);
-/* The full-screen wizard (cli/wizard.c). */
-int tui_main(int argc, char **argv);
+void cli_hw_opts_take(struct detect_opts *o, const struct cli_args *a);
+int cli_hw_check(const char *command, const struct detect_opts *o);
 /* Takes the session's lock (one kfdo at work per session): the fd to keep
  * open, or -1 after saying why on stderr. */
 int cli_lock_session(void);
 
-/* Options shared by plan and run (cli_session.c). */
+/* Option ids (struct cli_opt's id): kfdo's own and the commands'. */
+enum {
+	OPT_VERSION = 1, OPT_NO_COLOR, OPT_JSON, OPT_LLVM_DIR, OPT_YES, OPT_UNTIL, OPT_FROM,
+	/* The hardware group (detect, doctor, tui). */
+	OPT_HW_SYSROOT, OPT_CPUID_DUMP, OPT_PMU,
+};
+
+/* The session group: options shared by plan, run and tui (session.c applies them). */
 enum {
 	OPT_TREE = 1000, OPT_OUTPUT, OPT_CONFIG_FROM, OPT_JOBS, OPT_NO_AUTOFDO, OPT_AUTOFDO, OPT_NO_THIN_LTO,
 	OPT_FULL_LTO, OPT_PROPELLER, OPT_LLVM, OPT_ARCH, OPT_TARGET, OPT_ENABLE, OPT_DISABLE, OPT_MAKE_VAR,
@@ -56,26 +69,17 @@ struct cli_session_opts {
 	char **merge;
 	bool no_merge;
 };
-struct option;
 struct session;
-extern const struct option cli_session_long_options[];
-extern const char *const cli_session_help;
 void cli_session_opts_init(struct cli_session_opts *o);
 void cli_session_opts_free(struct cli_session_opts *o);
-/* Takes one parsed option if it is a session option. */
-bool cli_session_option(struct cli_session_opts *o, int c, const char *arg);
+/* Takes the session options among what was read, in the order given (a
+ * repeated --enable adds, --no-merge forgets the --merge before it). */
+void cli_session_opts_take(struct cli_session_opts *o, const struct cli_args *a);
 /* The saved session (or a new one) with the options applied; NULL after
  * printing why (a bad option value, an unreadable state directory). */
-/* own's options followed by the session options, NULL-terminated; free() it. */
-struct option *cli_options_merge(const struct option *own);
 struct session *cli_session_open(const struct cli_session_opts *o, const char *command, bool *loaded);
-/* The usage error for what getopt_long returned (':' missing value, '?' unknown):
- * names the option as the user wrote it. Returns EXIT_USAGE. */
-int cli_bad_option(const char *command, int c, char **argv);
 /* "SIGINT (Ctrl-C)", "SIGTERM", "SIGHUP (the terminal closed)": the signal
  * that cancelled something, for messages. */
 const char *cli_signal_name(int sig);
-/* Prints "kfdo: MESSAGE (see kfdo COMMAND --help)" and returns EXIT_USAGE. */
-int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

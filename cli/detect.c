@@ -1,5 +1,4 @@
 /* kfdo detect [--json] [--sysroot DIR] [--cpuid-dump FILE] [--pmu NAME] */
-#include <getopt.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
@@ -11,17 +10,6 @@
 #include "detect/report.h"
 #include "cli/cli.h"
 
-static void detect_usage(void)
-{
-	printf(_("Usage: kfdo detect [--json] [--sysroot DIR] [--cpuid-dump FILE] [--pmu NAME]\n"
-		 "Can this machine record kernel branch profiles for AutoFDO, and if not, why and what to do.\n\n"
-		 "  --json             one JSON object (fields documented in the README)\n"
-		 "  --sysroot DIR      read /proc and /sys below DIR instead of / (for tests and bug reports)\n"
-		 "  --cpuid-dump FILE  identify the CPU from a libcpuid raw dump (cpuid_tool --save=FILE)\n"
-		 "  --pmu NAME         encode the event for this libpfm4 PMU (LIBPFM_FORCE_PMU), e.g. amd64_fam19h_zen4\n\n"
-		 "Exit status: 0 ready, 1 fixable or unsupported, 2 bad usage or unreadable input.\n"));
-}
-
 static void print_json(const struct detect_report *r)
 {
 	json_object *j = detect_to_json(r);
@@ -30,20 +18,20 @@ static void print_json(const struct detect_report *r)
 	json_object_put(j);
 }
 
-bool cli_hw_option(struct detect_opts *o, int c, const char *arg)
+void cli_hw_opts_take(struct detect_opts *o, const struct cli_args *a)
 {
-	switch (c) {
-	case 's': o->sysroot = arg; return true;
-	case 'd': o->cpuid_dump = arg; return true;
-	case 'p': o->pmu = arg; return true;
+	for (size_t i = 0; i < a->n_opt; i++) {
+		const char *v = a->opt[i].value;
+		switch (a->opt[i].id) {
+		case OPT_HW_SYSROOT: o->sysroot = v; break;
+		case OPT_CPUID_DUMP: o->cpuid_dump = v; break;
+		case OPT_PMU: o->pmu = v; break;
+		}
 	}
-	return false;
 }
 
-int cli_hw_check(const char *command, int argc, char **argv, const struct detect_opts *o)
+int cli_hw_check(const char *command, const struct detect_opts *o)
 {
-	if (optind < argc)
-		return cli_usage_error(command, _("unexpected argument '%s'"), argv[optind]);
 	struct stat st;
 	/* A file would fail access(X_OK) with "Permission denied", which says the wrong thing. */
 	if (stat(o->sysroot, &st) == 0 && !S_ISDIR(st.st_mode))
@@ -59,30 +47,12 @@ int cli_hw_check(const char *command, int argc, char **argv, const struct detect
 	return 0;
 }
 
-int cli_detect(int argc, char **argv)
+int cli_detect(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "sysroot", required_argument, NULL, 's' },
-		{ "cpuid-dump", required_argument, NULL, 'd' },
-		{ "pmu", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct detect_opts o = { .sysroot = "/" };
-	bool json = false;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': detect_usage(); return 0;
-		default:
-			if (!cli_hw_option(&o, c, optarg))
-				return cli_bad_option("detect", c, argv);
-		}
-	}
-	int bad = cli_hw_check("detect", argc, argv, &o);
+	cli_hw_opts_take(&o, a);
+	bool json = cli_args_flag(a, OPT_JSON);
+	int bad = cli_hw_check("detect", &o);
 	if (bad)
 		return bad;
 	char *cause = NULL;

@@ -1,6 +1,5 @@
 /* kfdo doctor: the hardware check, the toolchain with the machine's disk,
  * RAM and CPUs, and the kernel tree: everything checkable before a build. */
-#include <getopt.h>
 #include <unistd.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,15 +13,6 @@
 #include "detect/toolchain.h"
 #include "detect/tree.h"
 #include "cli/cli.h"
-
-static void usage(void)
-{
-	printf(_("Usage: kfdo doctor [--json] [--tree DIR] [--llvm-dir DIR] [--sysroot DIR] [--cpuid-dump FILE] "
-		 "[--pmu NAME]\n"
-		 "Everything kfdo can check before a build: the hardware (as kfdo detect), the toolchain,\n"
-		 "free disk, RAM and CPUs, and the kernel tree (--tree, or the saved session's).\n\n"
-		 "Exit status: 0 nothing failed, 1 something failed, 2 bad usage.\n"));
-}
 
 static json_object *toolchain_json(const struct toolchain *tc)
 {
@@ -73,35 +63,13 @@ static void section(const char *title, const struct check_list *l, bool color)
 	checks_print(stdout, l, color);
 }
 
-int cli_doctor(int argc, char **argv)
+int cli_doctor(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "tree", required_argument, NULL, 't' },
-		{ "llvm-dir", required_argument, NULL, 'l' },
-		{ "sysroot", required_argument, NULL, 's' },
-		{ "cpuid-dump", required_argument, NULL, 'd' },
-		{ "pmu", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct detect_opts dopts = { .sysroot = "/" };
-	const char *tree_path = NULL, *llvm_dir = NULL;
-	bool json = false;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 't': tree_path = optarg; break;
-		case 'l': llvm_dir = optarg; break;
-		case 'h': usage(); return 0;
-		default:
-			if (!cli_hw_option(&dopts, c, optarg))
-				return cli_bad_option("doctor", c, argv);
-		}
-	}
-	int bad = cli_hw_check("doctor", argc, argv, &dopts);
+	cli_hw_opts_take(&dopts, a);
+	const char *tree_path = cli_args_value(a, OPT_TREE), *llvm_dir = cli_args_value(a, OPT_LLVM_DIR);
+	bool json = cli_args_flag(a, OPT_JSON);
+	int bad = cli_hw_check("doctor", &dopts);
 	if (bad)
 		return bad;
 

@@ -3,7 +3,6 @@
  * both as jobs through kfdo's own binary, so each line `kfdo run` shows is a
  * command a user can paste. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,41 +115,20 @@ static void on_signal(int sig)
 	pkg_install_interrupt();
 }
 
-static int install(int argc, char **argv)
+int cli_packages_install(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "dbpath", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *root = NULL, *dbpath_opt = NULL;
-	int c;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'r')
-			root = optarg;
-		else if (c == 'b')
-			dbpath_opt = optarg;
-		else if (c == 'h') {
-			printf(_("Usage: kfdo packages install --root DIR [--dbpath DIR] PKG...\n"
-				 "Install a kernel build's packages into another root through libalpm (no hooks run).\n"
-				 "The running system's packages go through sudo pacman -U instead.\n"));
-			return 0;
-		} else
-			return cli_bad_option("packages", c, argv);
-	}
+	const char *root = cli_args_value(a, OPT_ROOT), *dbpath_opt = cli_args_value(a, OPT_DBPATH);
 	if (!root || root[0] != '/')
 		return cli_usage_error("packages", _("install wants --root with an absolute directory"));
-	if (optind >= argc)
+	/* Checked here, not by the table's argument count: a missing --root is told first. */
+	if (a->n_pos == 0)
 		return cli_usage_error("packages", _("install wants the packages to install"));
 	char *dbpath = dbpath_opt ? xstrdup(dbpath_opt) : xasprintf("%s%s", root, PKG_SYSTEM_DBPATH);
 	struct pkg_set set;
 	char *cause = NULL;
 	char **todo = NULL;
 	int ret = EXIT_NO;
-	if (pkg_set_load(&set, argv + optind, 0, &cause) < 0)
+	if (pkg_set_load(&set, a->pos, 0, &cause) < 0)
 		goto out;
 	for (size_t i = 0; i < set.n; i++)
 		if (set.pkgs[i].role == PKG_API_HEADERS)
@@ -186,28 +164,7 @@ out:
 	return ret;
 }
 
-int cli_packages(int argc, char **argv)
+int cli_packages(const struct cli_args *a)
 {
-	if (argc > 1 && strcmp(argv[1], "install") == 0)
-		return install(argc - 1, argv + 1);
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf(_("Usage: kfdo packages [DIR | PKG...]\n"
-				 "       kfdo packages install --root DIR [--dbpath DIR] PKG...\n"
-				 "What a kernel build's packages hold, read with libalpm: each package, the one left out "
-				 "and why,\nthe kernel release, and the vmlinux AutoFDO will use (read out of its package "
-				 "and checked).\nA directory gives its newest build; no argument, the session's last "
-				 "build.\n\nExit status: 0 usable, 1 refused (the message says why), 2 bad usage, 130 "
-				 "interrupted.\n"));
-			return 0;
-		}
-		return cli_bad_option("packages", c, argv);
-	}
-	return list(argv + optind);
+	return list(a->pos);
 }

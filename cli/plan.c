@@ -1,7 +1,6 @@
 /* kfdo plan: every command the wizard would run, in order, for the saved
  * session or the given options: the how-to this project automates, written
  * out for this machine (its LLVM, its CPU's perf event). Changes nothing. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,35 +45,12 @@ static void fill_placeholders(struct session *s)
 	free(data);
 }
 
-static void usage(void)
+int cli_plan(const struct cli_args *a)
 {
-	printf(_("Usage: kfdo plan [OPTIONS]\n"
-		 "Print every command the wizard would run, in order, without running anything.\n"
-		 "Paths that later steps will find (packages, vmlinux) are shown as their likely place.\n\n"));
-	fputs(_(cli_session_help), stdout);
-}
-
-int cli_plan(int argc, char **argv)
-{
-	static const struct option own[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct option *opts = cli_options_merge(own);
 	struct cli_session_opts so;
 	cli_session_opts_init(&so);
-	int c, ret = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage();
-			goto out;
-		}
-		if (cli_session_option(&so, c, optarg))
-			continue;
-		ret = cli_bad_option("plan", c, argv);
-		goto out;
-	}
+	cli_session_opts_take(&so, a);
+	int ret = 0;
 	struct session *s = cli_session_open(&so, "plan", NULL);
 	if (!s) {
 		ret = EXIT_USAGE;
@@ -115,6 +91,5 @@ int cli_plan(int argc, char **argv)
 	session_free(s);
 out:
 	cli_session_opts_free(&so);
-	free(opts);
 	return ret;
 }

@@ -4,7 +4,6 @@
  *   kfdo profile list           the profiles kfdo made, with where they came from */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,19 +19,6 @@
 #include "engine/session.h"
 #include "base/util.h"
 #include "cli/cli.h"
-
-static void usage(void)
-{
-	printf(_("Usage: kfdo profile stats FILE | perfdata FILE | list\n"
-		 "  stats FILE     functions, samples and the hottest functions of an AutoFDO profile\n"
-		 "                 (llvm-profdata show), and whether it looks too small or empty\n"
-		 "  perfdata FILE  whether a perf.data is complete and usable for AutoFDO: samples, branch\n"
-		 "                 stacks (perf record -b), the kernel's build-id, how it was recorded\n"
-		 "  list           the profiles in %s, with where each came from\n\n"
-		 "Exit status: 0 fine, 1 unusable (empty profile, perf.data without branch stacks...),\n"
-		 "2 bad usage or a file that cannot be read, 130 cancelled (Ctrl-C, SIGTERM, SIGHUP).\n"),
-	       "$XDG_DATA_HOME/kfdo/profiles");
-}
 
 /* A signal while llvm-profdata runs: its byte goes to the pipe that
  * profile_stats_run() watches, which stops the job before kfdo exits. */
@@ -168,37 +154,18 @@ static int list(void)
 	return 0;
 }
 
-int cli_profile(int argc, char **argv)
+int cli_profile_stats(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage();
-			return 0;
-		}
-		return cli_bad_option("profile", c, argv);
-	}
-	const char *what = optind < argc ? argv[optind] : NULL;
-	int rest = argc - optind - 1;
-	if (what && strcmp(what, "list") == 0 && rest == 0)
-		return list();
-	if (what && (strcmp(what, "stats") == 0 || strcmp(what, "perfdata") == 0)) {
-		char **files = argv + optind + 1;
-		/* "--" ends the options as anywhere: `stats -- -weird` names the file "-weird". */
-		if (rest == 2 && strcmp(files[0], "--") == 0) {
-			files++;
-			rest--;
-		}
-		if (rest != 1)
-			return cli_usage_error("profile", _("%s wants one FILE"), what);
-		return strcmp(what, "stats") == 0 ? stats(files[0]) : perfdata(files[0]);
-	}
-	if (!what)
-		return cli_usage_error("profile", _("say what: stats FILE, perfdata FILE or list"));
-	return cli_usage_error("profile", _("unknown subcommand '%s'"), what);
+	return stats(a->pos[0]);
+}
+
+int cli_profile_perfdata(const struct cli_args *a)
+{
+	return perfdata(a->pos[0]);
+}
+
+int cli_profile_list(const struct cli_args *a)
+{
+	(void)a;
+	return list();
 }

@@ -4,7 +4,6 @@
  * Signals reach it through kfdo run's signal pipe (cli_run.c). */
 #include "cli/run_int.h"
 
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>

@@ -3,7 +3,6 @@
  * the minutes the user chose (proc/repeat.h). Internal: not in kfdo --help,
  * but shown as it is in `kfdo plan`, and it can be pasted from there. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,22 +26,25 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-int cli_repeat(int argc, char **argv)
+int cli_repeat(const struct cli_args *a)
 {
-	if (argc < 2)
+	/* The table gives every word as it is (no options): SECONDS -- COMMAND [ARG...]. */
+	int argc = a->n_pos;
+	char **argv = a->pos;
+	if (argc < 1)
 		return usage_error("%s", _("how long to repeat, in seconds, is missing"));
 	char *end;
 	errno = 0;
-	long secs = strtol(argv[1], &end, 10);
-	if (errno || end == argv[1] || *end || secs < 1 || secs > REPEAT_MAX_S)
-		return usage_error(_("SECONDS is a whole number of seconds from 1 to 604800, not '%s'"), argv[1]);
-	if (argc < 3 || strcmp(argv[2], "--") != 0)
+	long secs = strtol(argv[0], &end, 10);
+	if (errno || end == argv[0] || *end || secs < 1 || secs > REPEAT_MAX_S)
+		return usage_error(_("SECONDS is a whole number of seconds from 1 to 604800, not '%s'"), argv[0]);
+	if (argc < 2 || strcmp(argv[1], "--") != 0)
 		return usage_error("%s", _("'--' must come between SECONDS and the command"));
-	if (argc < 4)
+	if (argc < 3)
 		return usage_error("%s", _("no command to repeat after '--'"));
 	fflush(stdout);
 	struct repeat_report rep;
-	repeat_run(argv + 3, (int64_t)secs * 1000, stderr, &rep);
+	repeat_run(argv + 2, (int64_t)secs * 1000, stderr, &rep);
 	int code = repeat_exit_code(&rep);
 	if (code >= 0)
 		return code;

@@ -4,7 +4,6 @@
  * lines otherwise) and records the outcome; Ctrl-C cancels the whole build. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,69 +252,19 @@ static bool sudo_ready(const struct session *s, enum step_id id)
 	return ok;
 }
 
-static void usage(void)
+int cli_run(const struct cli_args *a)
 {
-	printf(_("Usage: kfdo run [--yes] [--until STEP] [--from STEP] [OPTIONS]\n"
-		 "Walk the flow without the TUI. Steps already done are skipped (--from STEP runs it again).\n"
-		 "Steps: hardware toolchain source configure build install reboot profile convert final-build finish\n\n"
-		 "  --yes          run without asking (needed when stdin is not a terminal)\n"
-		 "  --until STEP   stop after STEP;  --from STEP  start at STEP\n"));
-	fputs(_(cli_session_help), stdout);
-	printf(_("\nCtrl-C cancels a build. During a recording the first Ctrl-C ends it cleanly (perf writes\n"
-		 "perf.data, and the run goes on to convert it); a second one cancels.\n"
-		 "Exit status: 0 done, 1 a step failed or cannot run yet, 2 bad usage, 3 waiting for a reboot\n"
-		 "into the built kernel (run kfdo again after it), 130 cancelled.\n"));
-}
-
-static int parse_step(const char *name, enum step_id *out)
-{
-	const struct step_def *d = step_by_name(name);
-	if (!d)
-		return cli_usage_error("run", _("unknown step '%s'"), name);
-	*out = d->id;
-	return 0;
-}
-
-int cli_run(int argc, char **argv)
-{
-	static const struct option own[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct option *opts = cli_options_merge(own);
 	struct cli_session_opts so;
 	cli_session_opts_init(&so);
-	bool yes = false, has_from = false;
-	enum step_id from = STEP_HARDWARE, until = STEP_FINISH;
-	int c, ret = 0, lock = -1;
+	cli_session_opts_take(&so, a);
+	/* The table checked the step names as it read them. */
+	const char *from_name = cli_args_value(a, OPT_FROM), *until_name = cli_args_value(a, OPT_UNTIL);
+	bool yes = cli_args_flag(a, OPT_YES), has_from = from_name != NULL;
+	enum step_id from = has_from ? step_by_name(from_name)->id : STEP_HARDWARE;
+	enum step_id until = until_name ? step_by_name(until_name)->id : STEP_FINISH;
+	int ret = 0, lock = -1;
 	struct session *s = NULL;
 	got_signal = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hy", opts, NULL)) != -1) {
-		if (c == 'y') {
-			yes = true;
-		} else if (c == 'u') {
-			if ((ret = parse_step(optarg, &until)))
-				goto out;
-		} else if (c == 'f') {
-			if ((ret = parse_step(optarg, &from)))
-				goto out;
-			has_from = true;
-		} else if (c == 'h') {
-			usage();
-			goto out;
-		} else if (!cli_session_option(&so, c, optarg)) {
-			ret = cli_bad_option("run", c, argv);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		ret = cli_usage_error("run", _("unexpected argument '%s'"), argv[optind]);
-		goto out;
-	}
 	if (from > until) {
 		ret = cli_usage_error("run", _("--from %s comes after --until %s"), step_name(from), step_name(until));
 		goto out;
@@ -424,6 +373,5 @@ out:
 		close(lock);
 	session_free(s);
 	cli_session_opts_free(&so);
-	free(opts);
 	return ret;
 }

@@ -1,7 +1,7 @@
-/* The options that choose and change the session, shared by `kfdo plan` and
- * `kfdo run`, and loading the saved session with them applied. */
+/* The options that choose and change the session, shared by `kfdo plan`,
+ * `kfdo run` and `kfdo tui` (their table is commands.c's session group), and
+ * loading the saved session with them applied. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,82 +16,11 @@
 #include "detect/toolchain.h"
 #include "cli/cli.h"
 
-const struct option cli_session_long_options[] = {
-	{ "tree", required_argument, NULL, OPT_TREE },
-	{ "output", required_argument, NULL, OPT_OUTPUT },
-	{ "config-from", required_argument, NULL, OPT_CONFIG_FROM },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "no-autofdo", no_argument, NULL, OPT_NO_AUTOFDO },
-	{ "autofdo", no_argument, NULL, OPT_AUTOFDO },
-	{ "no-thin-lto", no_argument, NULL, OPT_NO_THIN_LTO },
-	{ "thin-lto", no_argument, NULL, OPT_THIN_LTO },
-	{ "full-lto", no_argument, NULL, OPT_FULL_LTO },
-	{ "no-full-lto", no_argument, NULL, OPT_NO_FULL_LTO },
-	{ "propeller", no_argument, NULL, OPT_PROPELLER },
-	{ "no-propeller", no_argument, NULL, OPT_NO_PROPELLER },
-	{ "llvm", required_argument, NULL, OPT_LLVM },
-	{ "arch", required_argument, NULL, OPT_ARCH },
-	{ "target", required_argument, NULL, OPT_TARGET },
-	{ "enable", required_argument, NULL, OPT_ENABLE },
-	{ "disable", required_argument, NULL, OPT_DISABLE },
-	{ "make-var", required_argument, NULL, OPT_MAKE_VAR },
-	{ "workload", required_argument, NULL, OPT_WORKLOAD },
-	{ "command", required_argument, NULL, OPT_COMMAND },
-	{ "minutes", required_argument, NULL, OPT_MINUTES },
-	{ "bench", required_argument, NULL, OPT_BENCH },
-	{ "workload-tree", required_argument, NULL, OPT_WORKLOAD_TREE },
-	{ "perf-data", required_argument, NULL, OPT_PERF_DATA },
-	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
-	{ "profile", required_argument, NULL, OPT_PROFILE },
-	{ "merge", required_argument, NULL, OPT_MERGE },
-	{ "no-merge", no_argument, NULL, OPT_NO_MERGE },
-	{ "disk-floor", required_argument, NULL, OPT_DISK_FLOOR },
-	{ "root", required_argument, NULL, OPT_ROOT },
-	{ "dbpath", required_argument, NULL, OPT_DBPATH },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-	{ NULL, 0, NULL, 0 },
-};
-
-const char *const cli_session_help =
-	N_("  --tree DIR           the kernel source tree\n"
-	   "  --output DIR         build in DIR (make O=DIR)\n"
-	   "  --config-from SRC    base config: running (default), defconfig, tinyconfig, or a file\n"
-	   "  --jobs N             make -jN (default: what the CPUs and RAM carry)\n"
-	   "  --no-autofdo         build without CONFIG_AUTOFDO_CLANG (trees older than 6.13); --autofdo again\n"
-	   "  --no-thin-lto        no ThinLTO (--thin-lto again);  --full-lto  full LTO instead (--no-full-lto)\n"
-	   "  --propeller          also CONFIG_PROPELLER_CLANG (--no-propeller)\n"
-	   "  --llvm VALUE         make LLVM=VALUE: 1, -19, or a directory ending in / (default: found)\n"
-	   "  --arch ARCH          make ARCH=ARCH\n"
-	   "  --target TARGET      make target (default pacman-pkg)\n"
-	   "  --enable SYM, --disable SYM   extra scripts/config toggles (repeatable; kept in the session)\n"
-	   "  --make-var K=V       an extra make variable (repeatable; K= removes K from the session)\n"
-	   "Profile (what perf records while it runs):\n"
-	   "  --workload KIND      kbuild (rebuild a kernel tree, the how-to's choice), command (your own,\n"
-	   "                       run through sh -c), timed (everything the system does for --minutes),\n"
-	   "                       bench (a benchmark tool)\n"
-	   "  --command 'CMD'      the command workload (implies --workload command)\n"
-	   "  --minutes N          length of a timed capture or a benchmark (repeated until then)\n"
-	   "  --bench NAME         perf (perf bench, always there), stress-ng, sysbench or hackbench\n"
-	   "  --workload-tree DIR  the tree the kbuild workload rebuilds (default: the session's, built in\n"
-	   "                       kfdo's scratch directory, never in place)\n"
-	   "  --perf-data FILE     where to record (a new file), or an existing recording to convert\n"
-	   "  --disk-floor MB      stop the recording cleanly below this much free disk (default 2048)\n"
-	   "Convert and final build:\n"
-	   "  --vmlinux FILE       the unstripped vmlinux of the recorded kernel (when the packages do not\n"
-	   "                       give it)\n"
-	   "  --merge FILE|all     merge the new profile with FILE (repeatable), or with every earlier\n"
-	   "                       profile of the same kernel build; --no-merge forgets them\n"
-	   "  --profile FILE       build the final kernel with this existing profile\n"
-	   "Install:\n"
-	   "  --root DIR           install into DIR through libalpm instead of sudo pacman -U on the\n"
-	   "                       running system (tests, images; no hooks run); --root / goes back\n"
-	   "  --dbpath DIR         with --root: its package database (default DIR/var/lib/pacman)\n"
-	   "  --sysroot DIR        read the running kernel's /proc and /sys below DIR (tests; not saved)\n");
-
-bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
+/* One option, when it is a session option (the others are the command's own). */
+static void session_option(struct cli_session_opts *o, int c, const char *arg)
 {
 	if (c < OPT_TREE || c >= OPT_SESSION_END)
-		return false;
+		return;
 	o->any = true;
 	switch (c) {
 	case OPT_TREE: o->tree = arg; break;
@@ -127,7 +56,12 @@ bool cli_session_option(struct cli_session_opts *o, int c, const char *arg)
 	case OPT_DBPATH: o->dbpath = arg; break;
 	case OPT_SYSROOT: o->sysroot = arg; break;
 	}
-	return true;
+}
+
+void cli_session_opts_take(struct cli_session_opts *o, const struct cli_args *a)
+{
+	for (size_t i = 0; i < a->n_opt; i++)
+		session_option(o, a->opt[i].id, a->opt[i].value);
 }
 
 void cli_session_opts_init(struct cli_session_opts *o)
@@ -446,17 +380,4 @@ struct session *cli_session_open(const struct cli_session_opts *o, const char *c
 	if (lr != STATE_LOADED)
 		pick_llvm(s, o);
 	return s;
-}
-
-struct option *cli_options_merge(const struct option *own)
-{
-	size_t a = 0, b = 0;
-	while (own[a].name)
-		a++;
-	while (cli_session_long_options[b].name)
-		b++;
-	struct option *all = xcalloc(a + b + 1, sizeof(*all));
-	memcpy(all, own, a * sizeof(*all));
-	memcpy(all + a, cli_session_long_options, b * sizeof(*all));
-	return all;
 }

@@ -1,6 +1,5 @@
 /* kfdo status: where the saved session stands. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,15 +50,6 @@ static void print_profile(const struct session *s)
 		printf(_("Profile    %s\n"), rest ? rest + 1 : sum);
 		free(sum);
 	}
-}
-
-static void usage(void)
-{
-	printf(_("Usage: kfdo status [--json] [--sysroot DIR]\n"
-		 "Where the saved session stands: the tree, the toggles, each step, the artifacts and the logs.\n\n"
-		 "  --json         one JSON object for scripts and bug reports (fields documented in the README)\n"
-		 "  --sysroot DIR  read the running kernel's /proc and /sys below DIR (tests)\n\n"
-		 "Exit status: 0 shown (also when there is no session), 1 the session cannot be read, 2 bad usage.\n"));
 }
 
 /* The JSON form (engine/status.c): the whole object on stdout in every case, so
@@ -137,35 +127,10 @@ static void print_text(const struct session *s, const char *dir)
 	print_profile(s);
 }
 
-int cli_status(int argc, char **argv)
+int cli_status(const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "sysroot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	bool json = false;
-	const char *sysroot = NULL;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage();
-			return 0;
-		case 'j':
-			json = true;
-			break;
-		case 's':
-			sysroot = optarg;
-			break;
-		default:
-			return cli_bad_option("status", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
+	bool json = cli_args_flag(a, OPT_JSON);
+	const char *sysroot = cli_args_value(a, OPT_SYSROOT);
 	char *root = NULL;
 	if (sysroot && !(root = realpath(sysroot, NULL)))
 		return cli_usage_error("status", _("cannot read the sysroot %s: %s"), sysroot, strerror(errno));

@@ -1,7 +1,6 @@
 /* `kfdo` and `kfdo tui [OPTIONS]`: the full-screen wizard. Everything that
  * can fail in plain words happens before curses starts (a terminal, the
  * session lock, the saved session), so the messages land on a normal screen. */
-#include <getopt.h>
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,18 +11,6 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "tui/tui.h"
-
-static void usage(void)
-{
-	printf(_("Usage: kfdo [--no-color] [tui [OPTIONS]]\n"
-		 "The full-screen wizard: every step from the hardware check to the optimized kernel, resumable.\n"
-		 "It needs a terminal; kfdo run walks the same flow as plain lines.\n\n"
-		 "Keys: F1 or ? help, F2/Esc and F3 move between steps, F10 or q quits.\n\n"
-		 "  --sysroot DIR, --cpuid-dump FILE, --pmu NAME   the hardware check's inputs, as for kfdo detect;\n"
-		 "                 --sysroot is also where the running kernel is read (tests; not saved)\n\n"
-		 "Options that change the saved session before the wizard opens:\n"));
-	fputs(_(cli_session_help), stdout);
-}
 
 static void free_tui(struct tui *t)
 {
@@ -42,33 +29,16 @@ static void free_tui(struct tui *t)
 	free(t->dialog.text);
 }
 
-int tui_main(int argc, char **argv)
+int cli_tui(const struct cli_args *a)
 {
-	static const struct option own[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "sysroot", required_argument, NULL, 's' },
-		{ "cpuid-dump", required_argument, NULL, 'd' },
-		{ "pmu", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct option *opts = cli_options_merge(own);
 	struct cli_session_opts so;
 	cli_session_opts_init(&so);
-	int c, ret = 0, lock = -1;
+	cli_session_opts_take(&so, a);
+	int ret = 0, lock = -1;
 	struct session *s = NULL;
 	struct detect_opts hw = { .sysroot = "/" };
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage();
-			goto out;
-		}
-		if (!cli_hw_option(&hw, c, optarg) && !cli_session_option(&so, c, optarg)) {
-			ret = cli_bad_option("tui", c, argv);
-			goto out;
-		}
-	}
-	if ((ret = cli_hw_check("tui", argc, argv, &hw)))
+	cli_hw_opts_take(&hw, a);
+	if ((ret = cli_hw_check("tui", &hw)))
 		goto out;
 	/* One fixture machine: its /proc and /sys are the hardware check's and the
 	 * running kernel's (the reboot check, the sysctls), as for kfdo run --sysroot. */
@@ -140,6 +110,5 @@ out:
 		close(lock);
 	session_free(s);
 	cli_session_opts_free(&so);
-	free(opts);
 	return ret;
 }

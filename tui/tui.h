@@ -171,8 +171,6 @@ void tui_save(struct tui *t);
 enum step_id tui_resume_step(const struct session *s);
 /* Runs the wizard on the session until the user quits (terminal already up). */
 void tui_run_session(struct tui *t);
-/* `kfdo` and `kfdo tui [OPTIONS]` (wizard.c). */
-int tui_main(int argc, char **argv);
 
 /* ---- task.c ---- */
 /* Starts a step through the runner (asks sudo for its password first when a
