@@ -66,19 +66,6 @@ int64_t job_now(void)
 
 /* ---- quoting and paths ---- */
 
-static bool shell_safe(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("_@%+=:,./-", c)))
-			return false;
-	}
-	return true;
-}
-
 char *job_quote_argv(const char *const *argv)
 {
 	struct strbuf sb = {0};
@@ -87,15 +74,7 @@ char *job_quote_argv(const char *const *argv)
 		const char *a = argv[i];
 		if (i)
 			sb_add(&sb, " ");
-		if (shell_safe(a)) {
-			sb_add(&sb, a);
-			continue;
-		}
-		sb_add(&sb, "'");
-		for (const char *q; (q = strchr(a, '\'')); a = q + 1)
-			sb_addf(&sb, "%.*s'\\''", (int)(q - a), a);
-		sb_add(&sb, a);
-		sb_add(&sb, "'");
+		sb_add_quoted(&sb, a);
 	}
 	return sb.s;
 }
