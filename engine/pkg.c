@@ -372,11 +372,6 @@ struct build_group {
 	struct timespec newest;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int pkg_find_files(const char *dir, const struct timespec *after, char ***out)
 {
 	*out = NULL;
@@ -394,10 +389,8 @@ int pkg_find_files(const char *dir, const struct timespec *after, char ***out)
 		free(path);
 	}
 	closedir(d);
-	size_t n = strv_len(*out);
-	if (n)
-		qsort(*out, n, sizeof(**out), cmp_str);
-	return (int)n;
+	strv_sort(*out);
+	return (int)strv_len(*out);
 }
 
 int pkg_find_newest(const char *dir, char ***paths, char **older, char **cause)

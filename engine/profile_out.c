@@ -104,11 +104,6 @@ void profile_record_free(struct profile_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **profile_list(void)
 {
 	char *dir = profile_dir();
@@ -122,8 +117,7 @@ char **profile_list(void)
 	}
 	if (d)
 		closedir(d);
-	if (v)
-		qsort(v, strv_len(v), sizeof(*v), cmp_str);
+	strv_sort(v);
 	free(dir);
 	return v;
 }
