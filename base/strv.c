@@ -15,6 +15,18 @@ size_t strv_len(char *const *v)
 	return n;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **v)
+{
+	size_t n = strv_len(v);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_str);
+}
+
 void strv_push(char ***v, const char *s)
 {
 	size_t n = strv_len(*v);

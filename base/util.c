@@ -129,6 +129,32 @@ void sb_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+static bool shell_safe(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("_@%+=:,./-", c)))
+			return false;
+	}
+	return true;
+}
+
+void sb_add_quoted(struct strbuf *sb, const char *s)
+{
+	if (shell_safe(s)) {
+		sb_add(sb, s);
+		return;
+	}
+	sb_add(sb, "'");
+	for (const char *q; (q = strchr(s, '\'')); s = q + 1)
+		sb_addf(sb, "%.*s'\\''", (int)(q - s), s);
+	sb_add(sb, s);
+	sb_add(sb, "'");
+}
+
 char *file_read(const char *path, size_t max, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

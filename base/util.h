@@ -30,6 +30,9 @@ struct strbuf {
 void sb_add(struct strbuf *sb, const char *s);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_free(struct strbuf *sb);
+/* Appends s shell-quoted for display ('it'\''s'; bare when only safe characters,
+ * '' when empty). The one quoting rule of job and plan lines. */
+void sb_add_quoted(struct strbuf *sb, const char *s);
 
 /* Whole file into a NUL-terminated buffer (at most max bytes; -1 on error with errno). */
 char *file_read(const char *path, size_t max, size_t *len);

@@ -16,7 +16,6 @@
 #endif
 
 /* Lines of the clang excerpt kept after the first error (source line, caret, ...). */
-#define EXTRACT_LINES 4
 
 struct kbuild_progress *kbuild_new(void)
 {
@@ -52,8 +51,6 @@ void kbuild_free(struct kbuild_progress *p)
 		free(p->lines[i].s);
 	diag_clear(&p->first_error);
 	diag_clear(&p->first_make);
-	diag_clear(&p->last_warning);
-	sb_free(&p->extract);
 	for (size_t i = 0; i < p->n_silences; i++)
 		free(p->silences[i].label);
 	free(p->silences);
@@ -356,27 +353,19 @@ static void diag_move(struct kbuild_diag *dst, struct kbuild_diag *src)
 	memset(src, 0, sizeof(*src));
 }
 
-static void take_diag(struct kbuild_progress *p, struct kbuild_diag *d, const char *line)
+static void take_diag(struct kbuild_progress *p, struct kbuild_diag *d)
 {
 	d->line_no = p->counts.lines;
 	if (d->kind == KBUILD_DIAG_WARNING) {
 		p->counts.warnings++;
-		diag_move(&p->last_warning, d);
 	} else if (d->kind == KBUILD_DIAG_ERROR) {
 		p->counts.errors++;
-		if (p->counts.errors == 1) {
+		if (p->counts.errors == 1)
 			diag_move(&p->first_error, d);
-			sb_free(&p->extract);
-			sb_add(&p->extract, line);
-			p->extract_left = EXTRACT_LINES - 1;
-		}
 	} else {
 		p->counts.make_errors++;
 		if (p->counts.make_errors == 1)
 			diag_move(&p->first_make, d);
-		/* Without a compiler error (a failing script), make's line is the news. */
-		if (p->counts.make_errors == 1 && !p->counts.errors)
-			sb_add(&p->extract, line);
 	}
 	diag_clear(d);
 }
@@ -437,25 +426,16 @@ void kbuild_feed_n(struct kbuild_progress *p, const char *line, size_t n, double
 	struct kbuild_diag d;
 	switch (kbuild_line_parse(s, n, &kl)) {
 	case KBUILD_LINE_STEP:
-		p->extract_left = 0;
 		step_add(p, at, &kl, t);
 		check_distrust(p, t);
 		break;
 	case KBUILD_LINE_WARNING:
 	case KBUILD_LINE_ERROR:
 	case KBUILD_LINE_MAKE_ERROR:
-		p->extract_left = 0;
 		diag_from_line(s, &kl, &d);
-		take_diag(p, &d, s);
-		break;
-	case KBUILD_LINE_EXCERPT:
-		if (p->extract_left > 0) {
-			sb_addf(&p->extract, "\n%s", s);
-			p->extract_left--;
-		}
+		take_diag(p, &d);
 		break;
 	default:
-		p->extract_left = 0;
 		break;
 	}
 }
@@ -483,12 +463,6 @@ size_t kbuild_tag_count(const struct kbuild_progress *p, const char *tag)
 	return 0;
 }
 
-size_t kbuild_tags(const struct kbuild_progress *p, const struct kbuild_tag_count **tags)
-{
-	*tags = p->tags;
-	return p->n_tags;
-}
-
 const char *kbuild_current_dir(const struct kbuild_progress *p)
 {
 	/* The directory is a cache made on first use; p is never a const object. */
@@ -505,14 +479,4 @@ const struct kbuild_diag *kbuild_first_error(const struct kbuild_progress *p)
 	if (p->counts.errors)
 		return &p->first_error;
 	return p->counts.make_errors ? &p->first_make : NULL;
-}
-
-const struct kbuild_diag *kbuild_last_warning(const struct kbuild_progress *p)
-{
-	return p->counts.warnings ? &p->last_warning : NULL;
-}
-
-const char *kbuild_error_extract(const struct kbuild_progress *p)
-{
-	return p->extract.s ? p->extract.s : "";
 }

@@ -116,9 +116,6 @@ void kbuild_finish(struct kbuild_progress *p, double t);
 const struct kbuild_counts *kbuild_counts(const struct kbuild_progress *p);
 /* Steps seen with this tag ("CC" also counts "CC [M]"). */
 size_t kbuild_tag_count(const struct kbuild_progress *p, const char *tag);
-/* Every tag seen, in order of first appearance; returns how many. The array
- * (like every pointer these accessors return) is valid until the next feed. */
-size_t kbuild_tags(const struct kbuild_progress *p, const struct kbuild_tag_count **tags);
 /* Directory of the last CC/AS step ("kernel/sched"), "" before the first. */
 const char *kbuild_current_dir(const struct kbuild_progress *p);
 /* The last line fed, "" before the first. */
@@ -126,10 +123,6 @@ const char *kbuild_last_line(const struct kbuild_progress *p);
 /* The first compiler/linker error, or when there was none make's first "***"
  * line; NULL when the build printed no error. */
 const struct kbuild_diag *kbuild_first_error(const struct kbuild_progress *p);
-const struct kbuild_diag *kbuild_last_warning(const struct kbuild_progress *p);
-/* The first error's line and the source excerpt clang prints after it
- * (up to 4 lines, newline-separated); "" when there is no error. */
-const char *kbuild_error_extract(const struct kbuild_progress *p);
 
 /* The timing of a finished run, saved in the session to estimate the next one. */
 struct kbuild_point {

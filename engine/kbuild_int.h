@@ -59,9 +59,7 @@ struct kbuild_progress {
 	double t_last;		/* time of the last line (0 before any) */
 	double t_end;
 	bool finished;
-	struct kbuild_diag first_error, first_make, last_warning;
-	struct strbuf extract;
-	int extract_left;	/* lines still to take into the excerpt */
+	struct kbuild_diag first_error, first_make;
 	struct kbuild_silence *silences;
 	size_t n_silences, cap_silences;
 	size_t compiles;	/* CC and AS steps: the ones that take the time */

@@ -72,42 +72,6 @@ void plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static bool shell_safe(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      strchr("_@%+=:,./-", ch)))
-			return false;
-	}
-	return true;
-}
-
-static void quote_to(struct strbuf *sb, const char *s)
-{
-	if (shell_safe(s)) {
-		sb_add(sb, s);
-		return;
-	}
-	sb_add(sb, "'");
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			sb_add(sb, "'\\''");
-		else
-			sb_addf(sb, "%c", *p);
-	}
-	sb_add(sb, "'");
-}
-
-char *plan_quote_arg(const char *arg)
-{
-	struct strbuf sb = { 0 };
-	quote_to(&sb, arg);
-	return sb.s;
-}
-
 static long euid_override = -1;
 
 void plan_set_euid(long euid)
@@ -149,9 +113,9 @@ char *plan_format_command(const struct plan_cmd *c)
 		size_t n = strlen(c->src);
 		bool gz = n > 3 && strcmp(c->src + n - 3, ".gz") == 0;
 		sb_add(&sb, gz ? "zcat " : "cp ");
-		quote_to(&sb, c->src);
+		sb_add_quoted(&sb, c->src);
 		sb_add(&sb, gz ? " > " : " ");
-		quote_to(&sb, c->dst);
+		sb_add_quoted(&sb, c->dst);
 		return sb.s;
 	}
 	if (plan_cmd_sudo(c))
@@ -162,16 +126,16 @@ char *plan_format_command(const struct plan_cmd *c)
 		if (eq) {
 			sb_addf(&sb, "%.*s=", (int)(eq - c->env[i]), c->env[i]);
 			if (eq[1])
-				quote_to(&sb, eq + 1);
+				sb_add_quoted(&sb, eq + 1);
 		} else {
-			quote_to(&sb, c->env[i]);
+			sb_add_quoted(&sb, c->env[i]);
 		}
 		sb_add(&sb, " ");
 	}
 	for (size_t i = 0; c->argv && c->argv[i]; i++) {
 		if (i)
 			sb_add(&sb, " ");
-		quote_to(&sb, c->argv[i]);
+		sb_add_quoted(&sb, c->argv[i]);
 	}
 	if (!sb.s)
 		sb_add(&sb, "");

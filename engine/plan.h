@@ -50,8 +50,6 @@ char **plan_cmd_argv(const struct plan_cmd *c);
 /* Tests: decide as if kfdo ran with this effective uid (-1: the real one). */
 void plan_set_euid(long euid);
 
-/* Shell-quotes one word for display ('it'\''s'; bare when only safe characters). */
-char *plan_quote_arg(const char *arg);
 /* One display line: [sudo] [K='V' ...] argv..., quoted so that it could be
  * pasted into a shell (display only: kfdo never runs it through one). A copy
  * shows as its shell equivalent (zcat/cp). malloc'd. */

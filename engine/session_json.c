@@ -9,63 +9,40 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "base/json_out.h"
 #include "base/strv.h"
 #include "base/util.h"
 
 /* ---- encoding ---- */
 
-static void put_str(json_object *o, const char *key, const char *v)
-{
-	if (v)
-		json_object_object_add(o, key, json_object_new_string(v));
-}
-
-static void put_strv(json_object *o, const char *key, char *const *v)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	json_object_object_add(o, key, a);
-}
-
-static void put_int(json_object *o, const char *key, int64_t v)
-{
-	json_object_object_add(o, key, json_object_new_int64(v));
-}
-
-static void put_bool(json_object *o, const char *key, bool v)
-{
-	json_object_object_add(o, key, json_object_new_boolean(v));
-}
-
 static json_object *toggles_to_json(const struct toggles *t)
 {
 	json_object *o = json_object_new_object();
-	put_bool(o, "autofdo", t->autofdo);
-	put_bool(o, "thin_lto", t->thin_lto);
-	put_bool(o, "full_lto", t->full_lto);
-	put_bool(o, "propeller", t->propeller);
-	put_int(o, "jobs", t->jobs);
-	put_str(o, "llvm", t->llvm);
-	put_str(o, "arch", t->arch);
-	put_strv(o, "make_vars", t->make_vars);
-	put_strv(o, "config_enable", t->config_enable);
-	put_strv(o, "config_disable", t->config_disable);
+	json_put_bool(o, "autofdo", t->autofdo);
+	json_put_bool(o, "thin_lto", t->thin_lto);
+	json_put_bool(o, "full_lto", t->full_lto);
+	json_put_bool(o, "propeller", t->propeller);
+	json_put_int(o, "jobs", t->jobs);
+	json_put_str(o, "llvm", t->llvm);
+	json_put_str(o, "arch", t->arch);
+	json_put_strv(o, "make_vars", t->make_vars);
+	json_put_strv(o, "config_enable", t->config_enable);
+	json_put_strv(o, "config_disable", t->config_disable);
 	return o;
 }
 
 static json_object *artifacts_to_json(const struct artifacts *a)
 {
 	json_object *o = json_object_new_object();
-	put_strv(o, "packages", a->packages);
-	put_str(o, "vmlinux", a->vmlinux);
-	put_str(o, "perf_data", a->perf_data);
-	put_str(o, "profile", a->profile);
-	put_str(o, "kernel_release", a->kernel_release);
-	put_str(o, "build_id", a->build_id);
+	json_put_strv(o, "packages", a->packages);
+	json_put_str(o, "vmlinux", a->vmlinux);
+	json_put_str(o, "perf_data", a->perf_data);
+	json_put_str(o, "profile", a->profile);
+	json_put_str(o, "kernel_release", a->kernel_release);
+	json_put_str(o, "build_id", a->build_id);
 	json_object *logs = json_object_new_object();
 	for (int i = 0; i < STEP_COUNT; i++)
-		put_str(logs, session_step_key((enum step_id)i), a->logs[i]);
+		json_put_str(logs, session_step_key((enum step_id)i), a->logs[i]);
 	json_object_object_add(o, "logs", logs);
 	return o;
 }
@@ -76,15 +53,15 @@ static json_object *history_to_json(const struct session *s)
 	for (size_t i = 0; i < s->n_history; i++) {
 		const struct build_history *h = &s->history[i];
 		json_object *o = json_object_new_object();
-		put_str(o, "tree", h->tree);
-		put_str(o, "config_hash", h->config_hash);
+		json_put_str(o, "tree", h->tree);
+		json_put_str(o, "config_hash", h->config_hash);
 		json_object *runs = json_object_new_array();
 		for (size_t j = 0; j < h->n_runs; j++) {
 			const struct build_run *r = &h->runs[j];
 			json_object *ro = json_object_new_object();
-			put_int(ro, "when", (int64_t)r->when);
+			json_put_int(ro, "when", (int64_t)r->when);
 			json_object_object_add(ro, "duration_s", json_object_new_double(r->duration_s));
-			put_int(ro, "lines", r->lines);
+			json_put_int(ro, "lines", r->lines);
 			/* Shared, not copied: the session keeps its own reference. */
 			if (r->curve)
 				json_object_object_add(ro, "curve", json_object_get(r->curve));
@@ -99,38 +76,38 @@ static json_object *history_to_json(const struct session *s)
 json_object *session_to_json(const struct session *s)
 {
 	json_object *root = json_object_new_object();
-	put_str(root, "kfdo", STATE_MARKER);
-	put_int(root, "version", STATE_VERSION);
-	put_str(root, "tree", s->tree);
-	put_str(root, "output_dir", s->output_dir);
-	put_str(root, "clone_url", s->clone_url);
-	put_str(root, "clone_branch", s->clone_branch);
+	json_put_str(root, "kfdo", STATE_MARKER);
+	json_put_int(root, "version", STATE_VERSION);
+	json_put_str(root, "tree", s->tree);
+	json_put_str(root, "output_dir", s->output_dir);
+	json_put_str(root, "clone_url", s->clone_url);
+	json_put_str(root, "clone_branch", s->clone_branch);
 
 	json_object *cfg = json_object_new_object();
-	put_str(cfg, "source", config_source_name(s->config_source));
-	put_str(cfg, "file", s->config_file);
+	json_put_str(cfg, "source", config_source_name(s->config_source));
+	json_put_str(cfg, "file", s->config_file);
 	json_object_object_add(root, "config", cfg);
 
 	json_object_object_add(root, "toggles", toggles_to_json(&s->toggles));
-	put_str(root, "target", s->target);
-	put_strv(root, "perf_event", s->perf_event);
+	json_put_str(root, "target", s->target);
+	json_put_strv(root, "perf_event", s->perf_event);
 
 	json_object *wl = json_object_new_object();
-	put_str(wl, "kind", workload_kind_name(s->workload.kind));
-	put_str(wl, "command", s->workload.command);
-	put_int(wl, "minutes", s->workload.minutes);
-	put_str(wl, "tree", s->workload.tree);
-	put_str(wl, "bench", s->workload.bench);
+	json_put_str(wl, "kind", workload_kind_name(s->workload.kind));
+	json_put_str(wl, "command", s->workload.command);
+	json_put_int(wl, "minutes", s->workload.minutes);
+	json_put_str(wl, "tree", s->workload.tree);
+	json_put_str(wl, "bench", s->workload.bench);
 	json_object_object_add(root, "workload", wl);
 
 	json_object *po = json_object_new_object();
-	put_strv(po, "merge_with", s->profile.merge_with);
-	put_int(po, "disk_floor_mb", s->profile.disk_floor_mb);
+	json_put_strv(po, "merge_with", s->profile.merge_with);
+	json_put_int(po, "disk_floor_mb", s->profile.disk_floor_mb);
 	json_object_object_add(root, "profile", po);
 	if (s->install_root) {
 		json_object *in = json_object_new_object();
-		put_str(in, "root", s->install_root);
-		put_str(in, "dbpath", s->install_dbpath);
+		json_put_str(in, "root", s->install_root);
+		json_put_str(in, "dbpath", s->install_dbpath);
 		json_object_object_add(root, "install", in);
 	}
 
@@ -140,17 +117,17 @@ json_object *session_to_json(const struct session *s)
 	for (int i = 0; i < STEP_COUNT; i++) {
 		const struct step_state *ss = &s->steps[i];
 		json_object *o = json_object_new_object();
-		put_str(o, "status", step_status_name(ss->status));
-		put_str(o, "message", ss->message);
-		put_int(o, "started", (int64_t)ss->started);
-		put_int(o, "finished", (int64_t)ss->finished);
+		json_put_str(o, "status", step_status_name(ss->status));
+		json_put_str(o, "message", ss->message);
+		json_put_int(o, "started", (int64_t)ss->started);
+		json_put_int(o, "finished", (int64_t)ss->finished);
 		if (ss->owner.pid > 0) {
 			json_object *ow = json_object_new_object();
-			put_int(ow, "pid", ss->owner.pid);
-			put_int(ow, "start", (int64_t)ss->owner.start);
-			put_int(ow, "pgid", ss->owner.pgid);
-			put_int(ow, "pgid_start", (int64_t)ss->owner.pgid_start);
-			put_str(ow, "boot_id", ss->owner.boot_id);
+			json_put_int(ow, "pid", ss->owner.pid);
+			json_put_int(ow, "start", (int64_t)ss->owner.start);
+			json_put_int(ow, "pgid", ss->owner.pgid);
+			json_put_int(ow, "pgid_start", (int64_t)ss->owner.pgid_start);
+			json_put_str(ow, "boot_id", ss->owner.boot_id);
 			json_object_object_add(o, "owner", ow);
 		}
 		json_object_object_add(steps, session_step_key((enum step_id)i), o);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/i18n.h"
+#include "base/json_out.h"
 #include "engine/probe.h"
 #include "engine/recover.h"
 #include "engine/steps.h"
@@ -31,68 +32,44 @@ bool status_iso_time(char *buf, size_t n, time_t t)
 	return true;
 }
 
-/* A string, or null: json-c prints a NULL member as null. */
-static void put_str(json_object *o, const char *key, const char *v)
-{
-	json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
-}
-
 static void put_time(json_object *o, const char *key, time_t t)
 {
 	char buf[32];
-	put_str(o, key, status_iso_time(buf, sizeof(buf), t) ? buf : NULL);
-}
-
-static void put_strv(json_object *o, const char *key, char *const *v)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	json_object_object_add(o, key, a);
-}
-
-static void put_bool(json_object *o, const char *key, bool v)
-{
-	json_object_object_add(o, key, json_object_new_boolean(v));
-}
-
-static void put_int(json_object *o, const char *key, int64_t v)
-{
-	json_object_object_add(o, key, json_object_new_int64(v));
+	json_put_str_or_null(o, key, status_iso_time(buf, sizeof(buf), t) ? buf : NULL);
 }
 
 static json_object *kernel_json(const char *release, const char *build_id)
 {
 	json_object *o = json_object_new_object();
-	put_str(o, "release", release);
-	put_str(o, "build_id", build_id);
+	json_put_str_or_null(o, "release", release);
+	json_put_str_or_null(o, "build_id", build_id);
 	return o;
 }
 
 static json_object *toggles_json(const struct toggles *t)
 {
 	json_object *o = json_object_new_object();
-	put_bool(o, "autofdo", t->autofdo);
-	put_bool(o, "thin_lto", t->thin_lto);
-	put_bool(o, "full_lto", t->full_lto);
-	put_bool(o, "propeller", t->propeller);
-	put_int(o, "jobs", t->jobs);
-	put_str(o, "llvm", t->llvm);
-	put_str(o, "arch", t->arch);
-	put_strv(o, "make_vars", t->make_vars);
-	put_strv(o, "config_enable", t->config_enable);
-	put_strv(o, "config_disable", t->config_disable);
+	json_put_bool(o, "autofdo", t->autofdo);
+	json_put_bool(o, "thin_lto", t->thin_lto);
+	json_put_bool(o, "full_lto", t->full_lto);
+	json_put_bool(o, "propeller", t->propeller);
+	json_put_int(o, "jobs", t->jobs);
+	json_put_str_or_null(o, "llvm", t->llvm);
+	json_put_str_or_null(o, "arch", t->arch);
+	json_put_strv(o, "make_vars", t->make_vars);
+	json_put_strv(o, "config_enable", t->config_enable);
+	json_put_strv(o, "config_disable", t->config_disable);
 	return o;
 }
 
 static json_object *workload_json(const struct workload *w)
 {
 	json_object *o = json_object_new_object();
-	put_str(o, "kind", workload_kind_name(w->kind));
-	put_str(o, "command", w->command);
-	put_int(o, "minutes", w->minutes);
-	put_str(o, "bench", w->bench);
-	put_str(o, "tree", w->tree);
+	json_put_str_or_null(o, "kind", workload_kind_name(w->kind));
+	json_put_str_or_null(o, "command", w->command);
+	json_put_int(o, "minutes", w->minutes);
+	json_put_str_or_null(o, "bench", w->bench);
+	json_put_str_or_null(o, "tree", w->tree);
 	return o;
 }
 
@@ -104,13 +81,13 @@ static json_object *steps_json(const struct session *s)
 	for (size_t i = 0; i < n; i++) {
 		const struct step_state *ss = &s->steps[i];
 		json_object *o = json_object_new_object();
-		put_str(o, "name", step_name(table[i]->id));
-		put_str(o, "title", _(table[i]->title));
-		put_str(o, "status", step_status_name(ss->status));
-		put_str(o, "message", ss->message);
+		json_put_str_or_null(o, "name", step_name(table[i]->id));
+		json_put_str_or_null(o, "title", _(table[i]->title));
+		json_put_str_or_null(o, "status", step_status_name(ss->status));
+		json_put_str_or_null(o, "message", ss->message);
 		put_time(o, "started", ss->started);
 		put_time(o, "finished", ss->finished);
-		put_str(o, "log", s->artifacts.logs[i]);
+		json_put_str_or_null(o, "log", s->artifacts.logs[i]);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -119,12 +96,12 @@ static json_object *steps_json(const struct session *s)
 static json_object *artifacts_json(const struct artifacts *a)
 {
 	json_object *o = json_object_new_object();
-	put_strv(o, "packages", a->packages);
-	put_str(o, "vmlinux", a->vmlinux);
-	put_str(o, "perf_data", a->perf_data);
-	put_str(o, "profile", a->profile);
-	put_str(o, "kernel_release", a->kernel_release);
-	put_str(o, "build_id", a->build_id);
+	json_put_strv(o, "packages", a->packages);
+	json_put_str_or_null(o, "vmlinux", a->vmlinux);
+	json_put_str_or_null(o, "perf_data", a->perf_data);
+	json_put_str_or_null(o, "profile", a->profile);
+	json_put_str_or_null(o, "kernel_release", a->kernel_release);
+	json_put_str_or_null(o, "build_id", a->build_id);
 	return o;
 }
 
@@ -138,18 +115,18 @@ static json_object *next_json(const struct session *s, const struct step_def *ne
 	char *why = NULL;
 	bool ready = next->precondition(s, &why);
 	json_object *o = json_object_new_object();
-	put_str(o, "step", step_name(next->id));
-	put_str(o, "title", _(next->title));
-	put_bool(o, "ready", ready);
+	json_put_str_or_null(o, "step", step_name(next->id));
+	json_put_str_or_null(o, "title", _(next->title));
+	json_put_bool(o, "ready", ready);
 	if (ready && next->id == STEP_REBOOT) {
 		char **paras = summary_reboot(s);
-		put_str(o, "action", paras ? paras[0] : _(next->title));
+		json_put_str_or_null(o, "action", paras ? paras[0] : _(next->title));
 		strv_free(paras);
 	} else {
-		put_str(o, "action", ready || !why ? _(next->title) : why);
+		json_put_str_or_null(o, "action", ready || !why ? _(next->title) : why);
 	}
 	char *cmd = xasprintf("kfdo run --from %s", step_name(next->id));
-	put_str(o, "command", cmd);
+	json_put_str_or_null(o, "command", cmd);
 	free(cmd);
 	free(why);
 	return o;
@@ -165,18 +142,18 @@ static void runs_json(json_object *root, const struct session *s)
 	bool found = recover_find(s, &o);
 	if (found && o.owner_alive) {
 		active = json_object_new_object();
-		put_str(active, "step", step_name(o.step));
-		put_int(active, "pid", o.kfdo_pid);
+		json_put_str_or_null(active, "step", step_name(o.step));
+		json_put_int(active, "pid", o.kfdo_pid);
 	} else if (found) {
 		killed = json_object_new_object();
-		put_str(killed, "step", step_name(o.step));
+		json_put_str_or_null(killed, "step", step_name(o.step));
 		json_object_object_add(killed, "pid", o.kfdo_pid > 0 ? json_object_new_int(o.kfdo_pid) : NULL);
-		put_int(killed, "job_left", o.left > 0 ? o.left : 0);
+		json_put_int(killed, "job_left", o.left > 0 ? o.left : 0);
 		char *msg = xasprintf(o.left > 0 ? _("the last run ended during the %s step; its job is still running: "
 						     "kfdo run stops it and runs the step again")
 						  : _("the last run ended during the %s step; kfdo run runs the step again"),
 				      step_name(o.step));
-		put_str(killed, "message", msg);
+		json_put_str_or_null(killed, "message", msg);
 		free(msg);
 	}
 	json_object_object_add(root, "active_run", active);
@@ -196,7 +173,7 @@ static void kernels_json(json_object *root, const struct session *s)
 	free(id);
 	bool installed = a->kernel_release && a->build_id;
 	bool needed = installed && !step_get(STEP_REBOOT)->postcondition(s, NULL);
-	put_bool(root, "reboot_needed", needed);
+	json_put_bool(root, "reboot_needed", needed);
 	json_object_object_add(root, "expected_kernel", needed ? kernel_json(a->kernel_release, a->build_id) : NULL);
 }
 
@@ -206,14 +183,14 @@ static json_object *history_json(const struct session *s)
 	for (size_t i = 0; i < s->n_history; i++) {
 		const struct build_history *h = &s->history[i];
 		json_object *o = json_object_new_object();
-		put_str(o, "tree", h->tree);
-		put_str(o, "config_hash", h->config_hash);
+		json_put_str_or_null(o, "tree", h->tree);
+		json_put_str_or_null(o, "config_hash", h->config_hash);
 		json_object *runs = json_object_new_array();
 		for (size_t k = 0; k < h->n_runs; k++) {
 			json_object *r = json_object_new_object();
 			put_time(r, "when", h->runs[k].when);
 			json_object_object_add(r, "duration_s", json_object_new_double(h->runs[k].duration_s));
-			put_int(r, "lines", h->runs[k].lines);
+			json_put_int(r, "lines", h->runs[k].lines);
 			json_object_array_add(runs, r);
 		}
 		json_object_object_add(o, "runs", runs);
@@ -225,16 +202,16 @@ static json_object *history_json(const struct session *s)
 static json_object *session_json(const struct session *s)
 {
 	json_object *o = json_object_new_object();
-	put_str(o, "tree", s->tree);
-	put_str(o, "output_dir", s->output_dir);
-	put_str(o, "config_source", config_source_name(s->config_source));
-	put_str(o, "config_file", s->config_file);
-	put_str(o, "target", s->target);
+	json_put_str_or_null(o, "tree", s->tree);
+	json_put_str_or_null(o, "output_dir", s->output_dir);
+	json_put_str_or_null(o, "config_source", config_source_name(s->config_source));
+	json_put_str_or_null(o, "config_file", s->config_file);
+	json_put_str_or_null(o, "target", s->target);
 	json_object_object_add(o, "toggles", toggles_json(&s->toggles));
 	json_object_object_add(o, "workload", workload_json(&s->workload));
-	put_str(o, "install_root", s->install_root);
-	put_str(o, "install_dbpath", s->install_dbpath);
-	put_str(o, "stage", STATUS_STAGE_AUTOFDO);
+	json_put_str_or_null(o, "install_root", s->install_root);
+	json_put_str_or_null(o, "install_dbpath", s->install_dbpath);
+	json_put_str_or_null(o, "stage", STATUS_STAGE_AUTOFDO);
 	json_object_object_add(o, "next", next_json(s, step_next_pending(s)));
 	json_object_object_add(o, "steps", steps_json(s));
 	json_object_object_add(o, "artifacts", artifacts_json(&s->artifacts));
@@ -247,10 +224,10 @@ static json_object *session_json(const struct session *s)
 json_object *status_to_json(const struct session *s, const char *session_file, const char *error)
 {
 	json_object *root = json_object_new_object();
-	put_str(root, "kfdo_version", KFDO_VERSION);
-	put_str(root, "session_file", session_file);
+	json_put_str_or_null(root, "kfdo_version", KFDO_VERSION);
+	json_put_str_or_null(root, "session_file", session_file);
 	json_object_object_add(root, "session", s ? session_json(s) : NULL);
 	if (error)
-		put_str(root, "error", error);
+		json_put_str_or_null(root, "error", error);
 	return root;
 }

@@ -1,4 +1,8 @@
-#include "proc/job.h"
+/* A job (job.h): starting the child in its own process group with its output
+ * on a pipe, reaping it and the group, cancelling it step by step (SIGINT,
+ * SIGTERM, SIGKILL), and the small things around (quoting, log paths). What
+ * it prints is read in job_output.c; the state both use is in job_int.h. */
+#include "proc/job_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,48 +18,17 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "base/paths.h"
 #include "base/i18n.h"
 #include "base/util.h"
 #include "proc/spawn.h"
 
-#define READ_SIZE (256 << 10) /* one read(): a flood's read holds ~7000 lines, so most of
-                                 them never need a copy into the ring */
-#define READS_PER_CALL 4      /* then give the rest of the poll loop a turn */
 #define PIPE_SIZE (1 << 20)   /* fewer context switches when the child floods */
-#define BUF_SLACK 16          /* after a read: find_nl reads whole 16 bytes */
 #define KILL_REPEAT_MS 100    /* SIGKILL again until the group is empty */
 #define GROUP_POLL_MS 20      /* nothing wakes us when the last grandchild goes */
 #define REAP_POLL_MS 10       /* without a pidfd, how often job_wait looks */
 #define FREE_WAIT_MS 1000     /* job_free waits this long for a killed leader */
-
-enum { CANCEL_NONE, CANCEL_INT, CANCEL_TERM, CANCEL_KILL };
-
-struct job {
-	pid_t pid;            /* the leader, and the process group id */
-	int fd;               /* read end of the output pipe, -1 after EOF */
-	int pidfd;            /* lets job_wait sleep until the leader exits; -1 if none */
-	int log_fd;
-	int log_err;
-	bool eof, reaped, group_gone;
-	int status;
-	int stage;            /* CANCEL_* */
-	int64_t deadline;     /* next escalation */
-	int int_grace, term_grace;
-	struct ring *ring;
-	/* Lines of the current read still in buf, not yet in the ring: only the
-	 * newest ring_cap of them are copied there once the read is split. */
-	struct pending { const char *s; size_t len; } *pend;
-	size_t ring_cap, pend_n, pend_at;  /* pend_at: pend_n % ring_cap, kept without a division */
-	char *buf;            /* READ_SIZE + BUF_SLACK: a line is NUL-terminated in place */
-	char *part;           /* JOB_LINE_MAX + 1: the line being assembled */
-	size_t part_len;
-	uint64_t lines, bytes;
-};
 
 int64_t job_now(void)
 {
@@ -66,19 +39,6 @@ int64_t job_now(void)
 
 /* ---- quoting and paths ---- */
 
-static bool shell_safe(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("_@%+=:,./-", c)))
-			return false;
-	}
-	return true;
-}
-
 char *job_quote_argv(const char *const *argv)
 {
 	struct strbuf sb = {0};
@@ -87,15 +47,7 @@ char *job_quote_argv(const char *const *argv)
 		const char *a = argv[i];
 		if (i)
 			sb_add(&sb, " ");
-		if (shell_safe(a)) {
-			sb_add(&sb, a);
-			continue;
-		}
-		sb_add(&sb, "'");
-		for (const char *q; (q = strchr(a, '\'')); a = q + 1)
-			sb_addf(&sb, "%.*s'\\''", (int)(q - a), a);
-		sb_add(&sb, a);
-		sb_add(&sb, "'");
+		sb_add_quoted(&sb, a);
 	}
 	return sb.s;
 }
@@ -141,30 +93,12 @@ char *job_default_log_path(const char *name)
 
 /* ---- starting ---- */
 
-static void log_write(struct job *j, const char *s, size_t n)
-{
-	if (j->log_fd < 0 || j->log_err)
-		return;
-	while (n) {
-		ssize_t w = write(j->log_fd, s, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			/* Disk full: keep the job and the ring going, say so later. */
-			j->log_err = errno;
-			return;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
 /* Why the job did not start goes into its log too, after the command. */
 static void start_failed(struct job *j, const char *msg)
 {
-	log_write(j, "kfdo: ", 6);
-	log_write(j, msg, strlen(msg));
-	log_write(j, "\n", 1);
+	job_log_write(j, "kfdo: ", 6);
+	job_log_write(j, msg, strlen(msg));
+	job_log_write(j, "\n", 1);
 }
 
 static void subreaper_once(void)
@@ -224,9 +158,9 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 		}
 		/* The log starts with the command, so it can be rerun by hand. */
 		char *cmd = job_quote_argv(spec->argv);
-		log_write(j, "$ ", 2);
-		log_write(j, cmd, strlen(cmd));
-		log_write(j, "\n", 1);
+		job_log_write(j, "$ ", 2);
+		job_log_write(j, cmd, strlen(cmd));
+		job_log_write(j, "\n", 1);
 		free(cmd);
 	}
 
@@ -264,154 +198,6 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 	j->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 #endif
 	*out = j;
-	return 0;
-}
-
-/* ---- output ---- */
-
-/* Puts the pending lines into the ring: those the ring could not keep anyway
- * are only counted. */
-static void ring_flush(struct job *j)
-{
-	size_t keep = j->pend_n < j->ring_cap ? j->pend_n : j->ring_cap;
-	ring_skip(j->ring, j->pend_n - keep);
-	size_t at = (j->pend_at + j->ring_cap - keep) % j->ring_cap;
-	for (size_t i = 0; i < keep; i++) {
-		ring_push(j->ring, j->pend[at].s, j->pend[at].len);
-		at = at + 1 == j->ring_cap ? 0 : at + 1;
-	}
-	j->pend_n = j->pend_at = 0;
-}
-
-/* s has room for a NUL at s[len]. A line in the read buffer (in_buf) stays
- * there until the read is split; one in part goes to the ring at once, since
- * part is about to be reused. */
-static void line_emit(struct job *j, char *s, size_t len, bool complete, bool in_buf,
-		      job_line_fn cb, void *arg)
-{
-	if (complete && len && s[len - 1] == '\r')
-		len--;
-	s[len] = '\0';
-	if (in_buf) {
-		j->pend[j->pend_at] = (struct pending){ s, len };
-		j->pend_at = j->pend_at + 1 == j->ring_cap ? 0 : j->pend_at + 1;
-		j->pend_n++;
-	} else {
-		ring_flush(j);
-		ring_push(j->ring, s, len);
-	}
-	j->lines++;
-	if (cb)
-		cb(s, len, arg);
-}
-
-/* Adds to the line being assembled. A full buffer is delivered as a piece
- * only when more of the same line arrives, so a line of exactly
- * JOB_LINE_MAX bytes stays one line. */
-static void line_append(struct job *j, const char *s, size_t n, job_line_fn cb, void *arg)
-{
-	while (n) {
-		if (j->part_len == JOB_LINE_MAX) {
-			line_emit(j, j->part, j->part_len, false, false, cb, arg);
-			j->part_len = 0;
-		}
-		size_t k = JOB_LINE_MAX - j->part_len;
-		if (k > n)
-			k = n;
-		memcpy(j->part + j->part_len, s, k);
-		j->part_len += k;
-		s += k;
-		n -= k;
-	}
-	j->part[j->part_len] = '\0';
-}
-
-/* memchr(p, '\n', end - p) for a buffer with BUF_SLACK bytes after end: 16
- * bytes at a time inline, since a flood's lines are short and a call per
- * line cost more than the search. */
-static char *find_nl(char *p, char *end)
-{
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
-	for (; p < end; p += 16) {
-		unsigned hits = (unsigned)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), nl));
-		if (end - p < 16)
-			hits &= (1u << (end - p)) - 1;  /* not the slack */
-		if (hits)
-			return p + __builtin_ctz(hits);
-	}
-	return NULL;
-#else
-	return memchr(p, '\n', (size_t)(end - p));
-#endif
-}
-
-static void feed(struct job *j, char *p, char *end, job_line_fn cb, void *arg)
-{
-	while (p < end) {
-		char *nl = find_nl(p, end);
-		if (!nl) {
-			line_append(j, p, (size_t)(end - p), cb, arg);
-			break;
-		}
-		size_t len = (size_t)(nl - p);
-		if (j->part_len || len > JOB_LINE_MAX) {
-			line_append(j, p, len, cb, arg);
-			line_emit(j, j->part, j->part_len, true, false, cb, arg);
-			j->part_len = 0;
-			j->part[0] = '\0';
-		} else {
-			/* The common case: straight from the read buffer, no copy. */
-			line_emit(j, p, len, true, true, cb, arg);
-		}
-		p = nl + 1;
-	}
-	ring_flush(j);
-}
-
-static void job_eof(struct job *j, job_line_fn cb, void *arg)
-{
-	if (j->part_len) {
-		line_emit(j, j->part, j->part_len, true, false, cb, arg);
-		j->part_len = 0;
-		j->part[0] = '\0';
-	}
-	close(j->fd);
-	j->fd = -1;
-	j->eof = true;
-	if (j->log_fd >= 0) {
-		close(j->log_fd);
-		j->log_fd = -1;
-	}
-}
-
-int job_read(struct job *j, job_line_fn cb, void *arg)
-{
-	for (int i = 0; i < READS_PER_CALL && j->fd >= 0; i++) {
-		ssize_t n = read(j->fd, j->buf, READ_SIZE);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			int e = errno;
-			job_eof(j, cb, arg);
-			return -e;
-		}
-		if (n == 0) {
-			job_eof(j, cb, arg);
-			return 0;
-		}
-		j->bytes += (uint64_t)n;
-		/* Log first: feed() writes NULs into the buffer. */
-		log_write(j, j->buf, (size_t)n);
-		feed(j, j->buf, j->buf + n, cb, arg);
-		/* A short read means the pipe is (nearly) empty: poll again rather
-		 * than spend a read() on EAGAIN. */
-		if (n < READ_SIZE)
-			return 0;
-	}
 	return 0;
 }
 
@@ -613,29 +399,3 @@ pid_t job_pid(const struct job *j)
 	return j->pid;
 }
 
-const struct ring *job_ring(const struct job *j)
-{
-	return j->ring;
-}
-
-const char *job_partial(const struct job *j, size_t *len)
-{
-	if (len)
-		*len = j->part_len;
-	return j->part;
-}
-
-uint64_t job_lines(const struct job *j)
-{
-	return j->lines;
-}
-
-uint64_t job_bytes(const struct job *j)
-{
-	return j->bytes;
-}
-
-int job_log_error(const struct job *j)
-{
-	return j->log_err;
-}

@@ -772,6 +772,11 @@ static void test_quote_argv(void **state)
 	char *s = job_quote_argv(argv);
 	assert_string_equal(s, "make LLVM=1 -j8 'A B' 'it'\\''s' '' 'x;y'");
 	free(s);
+	/* Every character kept bare is one a shell takes as it is. */
+	const char *more[] = { "plain-word_1.2/x=y:z,@%+", "it's a \"test\"", "$HOME `x` *", NULL };
+	s = job_quote_argv(more);
+	assert_string_equal(s, "plain-word_1.2/x=y:z,@%+ 'it'\\''s a \"test\"' '$HOME `x` *'");
+	free(s);
 }
 
 static void test_default_log_path(void **state)

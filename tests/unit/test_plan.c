@@ -366,19 +366,6 @@ static void test_source(void **state)
 static void test_quoting(void **state)
 {
 	(void)state;
-	char *q = plan_quote_arg("plain-word_1.2/x=y:z,@%+");
-	assert_string_equal(q, "plain-word_1.2/x=y:z,@%+");
-	free(q);
-	q = plan_quote_arg("it's a \"test\"");
-	assert_string_equal(q, "'it'\\''s a \"test\"'");
-	free(q);
-	q = plan_quote_arg("");
-	assert_string_equal(q, "''");
-	free(q);
-	q = plan_quote_arg("$HOME `x` *");
-	assert_string_equal(q, "'$HOME `x` *'");
-	free(q);
-
 	struct plan p = { 0 };
 	char **argv = NULL;
 	strv_push(&argv, "make");
