@@ -146,7 +146,7 @@ void tui_inspect_tree(struct tui *t, bool force)
 
 /* ---- switching screens ---- */
 
-const struct screen_ops *screen_for(enum step_id id)
+static const struct screen_ops *screen_of(enum step_id id)
 {
 	static const struct screen_ops *const by_step[STEP_COUNT] = {
 		[STEP_HARDWARE] = &screen_hardware, [STEP_TOOLCHAIN] = &screen_toolchain,
@@ -164,7 +164,7 @@ static void go_to(struct tui *t, enum step_id id)
 	if (t->scr && t->scr->leave)
 		t->scr->leave(t);
 	t->cur = id;
-	t->scr = screen_for(id);
+	t->scr = screen_of(id);
 	t->help_scroll = 0;
 	t->plan_scroll = 0;
 	free(t->note);

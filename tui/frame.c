@@ -20,9 +20,9 @@ static int sidebar_width(void)
 	return w < 24 ? 24 : w > 34 ? 34 : w;
 }
 
-struct rect frame_area(const struct tui *t)
+/* The content area of the frame for the current size. */
+static struct rect content_area(void)
 {
-	(void)t;
 	int sw = sidebar_width();
 	return (struct rect){ 2, sw + 2, LINES - 5, COLS - sw - 3 };
 }
@@ -203,7 +203,7 @@ void frame_draw(struct tui *t)
 	}
 	draw_title(t);
 	draw_sidebar(t);
-	struct rect area = frame_area(t);
+	struct rect area = content_area();
 	if (t->help_open)
 		help_draw(t, area);
 	else

@@ -45,7 +45,8 @@ static void on_signal(int sig)
 	errno = e;
 }
 
-void term_emergency_restore(void)
+/* Async-signal-safe: the fatal signals' handler and the xmalloc hook call it. */
+static void emergency_restore(void)
 {
 	if (!active)
 		return;
@@ -61,7 +62,7 @@ void term_emergency_restore(void)
 
 static void on_fatal(int sig)
 {
-	term_emergency_restore();
+	emergency_restore();
 	signal(sig, SIG_DFL);
 	/* Blocked until the handler returns, then the default action (a core dump). */
 	raise(sig);
@@ -202,7 +203,7 @@ int term_start(struct tui *t, char **cause)
 	}
 	theme_init(t->color);
 	stderr_divert();
-	util_set_fatal_hook(term_emergency_restore);
+	util_set_fatal_hook(emergency_restore);
 	return 0;
 }
 

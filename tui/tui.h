@@ -232,8 +232,6 @@ char **text_wrap(const char *s, int width, size_t *n);
 int text_para(struct rect r, const char *s, enum role role);
 /* How many rows s takes wrapped to width columns. */
 int text_para_rows(const char *s, int width);
-/* s to its end on one row, newlines as spaces, cut with "…". */
-int text_put_rest(int y, int x, const char *s, int maxw, enum role role);
 void text_free_lines(char **lines, size_t n);
 /* The glyph for a state, UTF-8 or ASCII. */
 const char *text_glyph(const struct tui *t, const char *utf8, const char *ascii);
@@ -256,7 +254,6 @@ int draw_step_header(struct tui *t, struct rect r);
 int draw_task_status(struct tui *t, struct rect r);
 
 /* The screens (scr_*.c), by step. */
-const struct screen_ops *screen_for(enum step_id id);
 extern const struct screen_ops screen_hardware, screen_toolchain, screen_source, screen_configure,
 	screen_build, screen_install, screen_reboot, screen_profile, screen_convert, screen_finish;
 
@@ -267,8 +264,6 @@ extern const struct screen_ops screen_hardware, screen_toolchain, screen_source,
 int term_check(char **cause);
 int term_start(struct tui *t, char **cause);
 void term_stop(void);
-/* Async-signal-safe restore (fatal signals, the xmalloc hook). */
-void term_emergency_restore(void);
 int term_signal_fd(void);
 /* Reads the self-pipe: the signals that came (bit per signal number < 64). */
 uint64_t term_signals(void);
@@ -277,8 +272,6 @@ uint64_t term_signals(void);
 int term_run_interactive(const char *const *argv, char **cause);
 
 /* ---- frame.c: title, sidebar, key bar, dialog, too-small ---- */
-/* The content area of the frame for the current size. */
-struct rect frame_area(const struct tui *t);
 void frame_draw(struct tui *t);
 bool frame_too_small(void);
 /* The global keys, for the key bar and the help screen. */
