@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/bg.h"
 
 struct bg {
 	pid_t pid;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/notify.h"
 
 extern char **environ;
 

@@ -18,7 +18,9 @@
 #include "base/i18n.h"
 #include "proc/job.h"
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/state.h"
+#include "tui/term.h"
+#include "tui/theme.h"
 
 #include <term.h>
 

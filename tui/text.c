@@ -8,7 +8,8 @@
 #include <wchar.h>
 
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/state.h"
+#include "tui/text.h"
 
 #define TAB_STOP 8
 
