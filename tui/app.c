@@ -1,12 +1,13 @@
-/* The wizard's event loop and its state: one poll() over stdin, the running
- * step's output, the signal self-pipe and the redraw timer (redis's ae.c is
- * the model for size). Keys go to the open dialog or help, then to the
- * screen, then to the global bindings table. Redraws only when something
- * changed, at most every TUI_REDRAW_MS, with a 1 Hz tick for timers. */
+/* The wizard's event loop: one poll() over stdin, the running step's output,
+ * the signal self-pipe and the redraw timer (redis's ae.c is the model for
+ * size); the screen of each step, and the machine checks. Keys go to the open
+ * dialog or help, then to the screen, then to the global bindings (help.c).
+ * Redraws only when something changed, at most every REDRAW_MS, with a 1 Hz
+ * tick for timers. A redraw reads nothing: the screen scans on entering,
+ * after its keys and when the steps change (screen.h). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,75 +15,27 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "base/util.h"
 #include "proc/job.h"
 #include "engine/recover.h"
-#include "base/util.h"
-#include "tui/tui.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/frame.h"
+#include "tui/help.h"
+#include "tui/keys.h"
+#include "tui/screen.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/term.h"
 
+/* Redraws at most this often (~15 Hz), however fast a log floods. */
+#define REDRAW_MS 66
+/* Timers (elapsed, ETA) move once a second. */
+#define TICK_MS 1000
 /* Quitting waits this long for a cancelled step to end; job_free then kills what is left. */
 #define QUIT_GRACE_MS 6000
 
 static WINDOW *keywin;	/* keys are read here: wgetch on stdscr would refresh it behind our back */
-
-void tui_note(struct tui *t, enum role role, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	free(t->note);
-	t->note = xvasprintf(fmt, ap);
-	va_end(ap);
-	t->note_role = role;
-}
-
-void tui_ask(struct tui *t, const char *title, const char *text, bool default_yes,
-	     int (*answer)(struct tui *, bool))
-{
-	struct dialog *d = &t->dialog;
-	free(d->title);
-	free(d->text);
-	d->title = xstrdup(title);
-	d->text = xstrdup(text);
-	d->answer = answer;
-	d->default_yes = default_yes;
-	d->open = true;
-}
-
-void tui_save(struct tui *t)
-{
-	char *cause = NULL;
-	free(t->save_error);
-	t->save_error = NULL;
-	if (state_save(t->s, &cause) < 0) {
-		tui_note(t, ROLE_BAD, _("The session could not be saved: %s"), cause);
-		t->save_error = cause;
-	}
-}
-
-void tui_refresh_steps(struct tui *t)
-{
-	for (int i = 0; i < STEP_COUNT; i++) {
-		const struct step_def *d = step_get((enum step_id)i);
-		char *why = NULL;
-		enum side_state st;
-		/* The last run failing says more than older outputs still lying there (a
-		 * bzImage from the build before); the source step has no run to fail. */
-		bool failed = t->s->steps[i].status == STATUS_FAILED && i != STEP_SOURCE;
-		if (t->task.running && t->task.step == (enum step_id)i) {
-			st = SIDE_RUNNING;
-		} else if (failed) {
-			st = SIDE_FAILED;
-		} else if (d->postcondition(t->s, &why)) {
-			st = SIDE_DONE;
-		} else {
-			free(why);
-			why = NULL;
-			st = d->precondition && !d->precondition(t->s, &why) ? SIDE_LOCKED : SIDE_PENDING;
-		}
-		free(t->why[i]);
-		t->why[i] = why;
-		t->side[i] = st;
-	}
-}
 
 void tui_detect_hardware(struct tui *t)
 {
@@ -125,28 +78,9 @@ void tui_detect_toolchain(struct tui *t)
 	tui_save(t);
 }
 
-void tui_inspect_tree(struct tui *t, bool force)
-{
-	const char *path = t->s->tree;
-	bool same = t->tree_done && path && t->tree.path && strcmp(path, t->tree.path) == 0;
-	if (same && !force)
-		return;
-	if (t->tree_done)
-		tree_free(&t->tree);
-	free(t->tree_cause);
-	t->tree_cause = NULL;
-	t->tree_done = false;
-	if (!path || !*path)
-		return;
-	t->tree_rc = tree_inspect(path, &t->tree, &t->tree_cause);
-	if (!t->tree.path)
-		t->tree.path = xstrdup(path);
-	t->tree_done = true;
-}
-
 /* ---- switching screens ---- */
 
-const struct screen_ops *screen_for(enum step_id id)
+static const struct screen_ops *screen_of(enum step_id id)
 {
 	static const struct screen_ops *const by_step[STEP_COUNT] = {
 		[STEP_HARDWARE] = &screen_hardware, [STEP_TOOLCHAIN] = &screen_toolchain,
@@ -159,12 +93,30 @@ const struct screen_ops *screen_for(enum step_id id)
 	return by_step[id];
 }
 
+/* What the screen draws, read again: the step's plan, then the screen's own view. */
+static void scan(struct tui *t)
+{
+	draw_plan_scan(t);
+	if (t->scr->scan)
+		t->scr->scan(t);
+}
+
+static void screen_leave(struct tui *t)
+{
+	if (!t->scr)
+		return;
+	if (t->scr->leave)
+		t->scr->leave(t);
+	free(t->view);
+	t->view = NULL;
+}
+
 static void go_to(struct tui *t, enum step_id id)
 {
-	if (t->scr && t->scr->leave)
-		t->scr->leave(t);
+	screen_leave(t);
 	t->cur = id;
-	t->scr = screen_for(id);
+	t->scr = screen_of(id);
+	t->view = t->scr->view_size ? xcalloc(1, t->scr->view_size) : NULL;
 	t->help_scroll = 0;
 	t->plan_scroll = 0;
 	free(t->note);
@@ -173,16 +125,10 @@ static void go_to(struct tui *t, enum step_id id)
 		t->scr->enter(t);
 	/* After enter: a screen may have just run its checks. */
 	tui_refresh_steps(t);
+	scan(t);
 }
 
-/* ---- global actions (the bindings table) ---- */
-
-static int act_help(struct tui *t)
-{
-	t->help_open = true;
-	t->help_scroll = 0;
-	return RE_REDRAW;
-}
+/* ---- quitting ---- */
 
 static int answer_quit(struct tui *t, bool yes)
 {
@@ -212,58 +158,6 @@ static int act_quit(struct tui *t)
 	return RE_REDRAW;
 }
 
-static int act_prev(struct tui *t)
-{
-	if (t->cur > 0)
-		go_to(t, t->cur - 1);
-	return RE_REDRAW;
-}
-
-static int act_next(struct tui *t)
-{
-	if (t->cur + 1 < STEP_COUNT)
-		go_to(t, t->cur + 1);
-	return RE_REDRAW;
-}
-
-/* A plan longer than the screen scrolls (the screens with a log use these keys for it first). */
-static int act_plan_down(struct tui *t)
-{
-	t->plan_scroll += t->plan_page > 0 ? t->plan_page : 5;
-	return RE_REDRAW;
-}
-
-static int act_plan_up(struct tui *t)
-{
-	int page = t->plan_page > 0 ? t->plan_page : 5;
-	t->plan_scroll = t->plan_scroll > page ? t->plan_scroll - page : 0;
-	return RE_REDRAW;
-}
-
-static int act_redraw(struct tui *t)
-{
-	(void)t;
-	clearok(curscr, TRUE);
-	return RE_REDRAW;
-}
-
-const struct binding tui_bindings[] = {
-	{ KEY_F(1), "F1", N_("Help"), act_help },
-	{ '?', "?", NULL, act_help },
-	{ 'h', "h", NULL, act_help },
-	{ KEY_F(2), "F2", N_("Back"), act_prev },
-	{ '[', "[", NULL, act_prev },
-	{ 27, "Esc", NULL, act_prev },
-	{ KEY_F(3), "F3", N_("Next"), act_next },
-	{ ']', "]", NULL, act_next },
-	{ KEY_F(10), "F10", N_("Quit"), act_quit },
-	{ 'q', "q", NULL, act_quit },
-	{ KEY_NPAGE, "PgDn", N_("More of the commands"), act_plan_down },
-	{ KEY_PPAGE, "PgUp", N_("Back up the commands"), act_plan_up },
-	{ TUI_CTRL('l'), "^L", NULL, act_redraw },
-};
-const size_t tui_n_bindings = ARRAY_LEN(tui_bindings);
-
 /* ---- input ---- */
 
 static int dialog_key(struct tui *t, int key)
@@ -279,7 +173,8 @@ static int dialog_key(struct tui *t, int key)
 	else
 		return RE_NONE;
 	d->open = false;
-	return d->answer(t, yes) | RE_REDRAW;
+	/* An answer runs a fix or a step: what the screen shows may have changed. */
+	return d->answer(t, yes) | RE_REDRAW | RE_SCAN;
 }
 
 static int dispatch(struct tui *t, int key)
@@ -297,11 +192,16 @@ static int dispatch(struct tui *t, int key)
 	if (t->help_open)
 		return help_key(t, key);
 	int re = t->scr->on_key ? t->scr->on_key(t, key) : 0;
+	/* A key the screen took may have changed what it shows (a field, a
+	 * toggle, the session): it scans again. The global keys only move,
+	 * scroll or redraw. */
+	if (re)
+		re |= RE_SCAN;
 	if (re & RE_HANDLED)
 		return re;
-	for (size_t i = 0; i < tui_n_bindings; i++)
-		if (tui_bindings[i].key == key)
-			return re | tui_bindings[i].action(t);
+	for (size_t i = 0; i < help_n_bindings; i++)
+		if (help_bindings[i].key == key)
+			return re | help_bindings[i].action(t);
 	return re;
 }
 
@@ -330,9 +230,11 @@ static void apply(struct tui *t, int re, bool *dirty)
 		go_to(t, t->cur + 1);
 	else if ((re & RE_PREV) && t->cur > 0)
 		go_to(t, t->cur - 1);
+	else if (re & (RE_STEPS | RE_SCAN))
+		scan(t);
 	if (re & RE_QUIT)
 		act_quit(t);
-	if (re & (RE_REDRAW | RE_STEPS | RE_NEXT | RE_PREV | RE_HANDLED | RE_QUIT))
+	if (re & (RE_REDRAW | RE_STEPS | RE_SCAN | RE_NEXT | RE_PREV | RE_HANDLED | RE_QUIT))
 		*dirty = true;
 }
 
@@ -387,17 +289,17 @@ static void handle_signals(struct tui *t, bool *dirty)
 static void loop(struct tui *t)
 {
 	bool dirty = true;
-	int64_t last_draw = 0, next_tick = job_now() + TUI_TICK_MS, quit_deadline = 0;
+	int64_t last_draw = 0, next_tick = job_now() + TICK_MS, quit_deadline = 0;
 	while (!t->quit) {
 		int64_t now = job_now();
-		if (dirty && now - last_draw >= TUI_REDRAW_MS) {
+		if (dirty && now - last_draw >= REDRAW_MS) {
 			draw(t);
 			last_draw = now;
 			dirty = false;
 		}
 		int64_t wait = next_tick - now;
-		if (dirty && last_draw + TUI_REDRAW_MS - now < wait)
-			wait = last_draw + TUI_REDRAW_MS - now;
+		if (dirty && last_draw + REDRAW_MS - now < wait)
+			wait = last_draw + REDRAW_MS - now;
 		int tt = task_timeout(t, now);
 		if (tt >= 0 && tt < wait)
 			wait = tt;
@@ -428,7 +330,7 @@ static void loop(struct tui *t)
 		if ((tre & RE_STEPS) && t->scr->on_tick)
 			apply(t, t->scr->on_tick(t, now), &dirty);
 		if (now >= next_tick) {
-			next_tick = now + TUI_TICK_MS;
+			next_tick = now + TICK_MS;
 			if (t->scr->on_tick)
 				apply(t, t->scr->on_tick(t, now), &dirty);
 		}
@@ -442,14 +344,6 @@ static void loop(struct tui *t)
 }
 
 /* ---- start and end ---- */
-
-/* The step to resume at: the engine's next pending step (kfdo status shows
- * the same), or finish when the whole flow is done. */
-enum step_id tui_resume_step(const struct session *s)
-{
-	const struct step_def *next = step_next_pending(s);
-	return next ? next->id : STEP_FINISH;
-}
 
 /* A step that was running when kfdo last stopped did not finish: what is left
  * of its job is stopped and the step can run again (engine/recover, as kfdo run
@@ -510,8 +404,9 @@ void tui_run_session(struct tui *t)
 		t->note_role = ROLE_GOOD;
 	}
 	loop(t);
-	if (t->scr->leave)
-		t->scr->leave(t);
+	screen_leave(t);
+	t->scr = NULL;
+	draw_plan_free(t);
 	/* Whatever still runs (a quit deadline passed) is killed with its group here. */
 	task_free(&t->task);
 	delwin(keywin);

@@ -13,7 +13,7 @@
 
 #include "base/util.h"
 #include "proc/spawn.h"
-#include "tui/tui.h"
+#include "tui/bg.h"
 
 struct bg {
 	pid_t pid;

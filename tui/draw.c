@@ -1,12 +1,18 @@
 /* Pieces that several screens draw: boxes, the progress bar, a step's plan,
  * the "not in this version yet" notice, the header with the step's state and
- * the running command's status. Only called from the screens' draw. */
+ * the running command's status. Only called from the screens' draw, except
+ * draw_plan_scan, which reads the plan beforehand: the engine's plan
+ * functions look at files, and a redraw reads none. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/i18n.h"
 #include "base/util.h"
-#include "tui/tui.h"
+#include "engine/plan.h"
+#include "tui/draw.h"
+#include "tui/state.h"
+#include "tui/text.h"
+#include "tui/theme.h"
 
 void draw_hline(int y, int x, int w, enum role role)
 {
@@ -65,7 +71,69 @@ static int put_wrapped(struct rect r, int row, const char *s, int indent, enum r
 	return used;
 }
 
-/* The lines of a plan as drawn: text wrapped to the width, with a role and an indent. */
+/* The plan as read: paragraphs with a role and an indent, wrapped when drawn. */
+struct plan_view {
+	struct plan_para {
+		char *text;
+		enum role role;
+		int indent;
+	} *v;
+	size_t n;
+};
+
+static void para_add(struct plan_view *pv, const char *s, int indent, enum role role)
+{
+	pv->v = xrealloc(pv->v, (pv->n + 1) * sizeof(*pv->v));
+	pv->v[pv->n++] = (struct plan_para){ xstrdup(s), role, indent };
+}
+
+void draw_plan_free(struct tui *t)
+{
+	struct plan_view *pv = t->plan;
+	if (!pv)
+		return;
+	for (size_t i = 0; i < pv->n; i++)
+		free(pv->v[i].text);
+	free(pv->v);
+	free(pv);
+	t->plan = NULL;
+}
+
+void draw_plan_scan(struct tui *t)
+{
+	draw_plan_free(t);
+	struct plan_view *pv = t->plan = xcalloc(1, sizeof(*pv));
+	const struct step_def *def = step_get(t->cur);
+	if (!def->plan) {
+		para_add(pv, _("This step runs no command of its own."), 0, ROLE_DIM);
+		return;
+	}
+	struct plan p = { 0 };
+	char *cause = NULL;
+	if (def->plan(t->s, &p, &cause) < 0) {
+		char *m = xasprintf(_("No commands yet: %s"), cause ? cause : "");
+		para_add(pv, m, 0, ROLE_DIM);
+		free(m);
+	} else if (p.n == 0) {
+		para_add(pv, _("Nothing to run: the tree is used as it is."), 0, ROLE_DIM);
+	} else {
+		para_add(pv, _("Commands that will run, in order:"), 0, ROLE_HEADING);
+		for (size_t i = 0; i < p.n; i++) {
+			char *head = xasprintf("%zu. %s", i + 1, p.cmds[i].desc ? p.cmds[i].desc : "");
+			para_add(pv, head, 0, ROLE_NORMAL);
+			free(head);
+			char *cmd = plan_format_command(&p.cmds[i]);
+			char *line = xasprintf("$ %s", cmd);
+			para_add(pv, line, 3, ROLE_COMMAND);
+			free(line);
+			free(cmd);
+		}
+	}
+	free(cause);
+	plan_free(&p);
+}
+
+/* The lines of the plan as drawn: its paragraphs wrapped to the width. */
 struct plan_lines {
 	struct plan_line {
 		char *text;
@@ -75,54 +143,23 @@ struct plan_lines {
 	size_t n;
 };
 
-static void lines_add(struct plan_lines *pl, const char *s, int width, int indent, enum role role)
+static void lines_add(struct plan_lines *pl, const struct plan_para *p, int width)
 {
 	size_t n;
-	char **w = text_wrap(s, width - indent, &n);
+	char **w = text_wrap(p->text, width - p->indent, &n);
 	pl->v = xrealloc(pl->v, (pl->n + n) * sizeof(*pl->v));
 	for (size_t i = 0; i < n; i++)
-		pl->v[pl->n++] = (struct plan_line){ w[i], role, indent };
+		pl->v[pl->n++] = (struct plan_line){ w[i], p->role, p->indent };
 	free(w);
 }
 
-static void plan_lines_build(struct tui *t, enum step_id id, int width, struct plan_lines *pl)
+int draw_plan(struct tui *t, struct rect r)
 {
-	const struct step_def *def = step_get(id);
-	if (!def->plan) {
-		lines_add(pl, _("This step runs no command of its own."), width, 0, ROLE_DIM);
-		return;
-	}
-	struct plan p = { 0 };
-	char *cause = NULL;
-	if (def->plan(t->s, &p, &cause) < 0) {
-		char *m = xasprintf(_("No commands yet: %s"), cause ? cause : "");
-		lines_add(pl, m, width, 0, ROLE_DIM);
-		free(m);
-	} else if (p.n == 0) {
-		lines_add(pl, _("Nothing to run: the tree is used as it is."), width, 0, ROLE_DIM);
-	} else {
-		lines_add(pl, _("Commands that will run, in order:"), width, 0, ROLE_HEADING);
-		for (size_t i = 0; i < p.n; i++) {
-			char *head = xasprintf("%zu. %s", i + 1, p.cmds[i].desc ? p.cmds[i].desc : "");
-			lines_add(pl, head, width, 0, ROLE_NORMAL);
-			free(head);
-			char *cmd = plan_format_command(&p.cmds[i]);
-			char *line = xasprintf("$ %s", cmd);
-			lines_add(pl, line, width, 3, ROLE_COMMAND);
-			free(line);
-			free(cmd);
-		}
-	}
-	free(cause);
-	plan_free(&p);
-}
-
-int draw_plan(struct tui *t, struct rect r, enum step_id id)
-{
-	if (r.h <= 0 || r.w < 8)
+	if (r.h <= 0 || r.w < 8 || !t->plan)
 		return 0;
 	struct plan_lines pl = { 0 };
-	plan_lines_build(t, id, r.w, &pl);
+	for (size_t i = 0; i < t->plan->n; i++)
+		lines_add(&pl, &t->plan->v[i], r.w);
 	/* What does not fit scrolls with PgUp/PgDn; the last row says there is more. */
 	int rows = (int)pl.n <= r.h ? (int)pl.n : r.h - 1;
 	int max = (int)pl.n - rows;

@@ -7,11 +7,21 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/draw.h"
+#include "tui/frame.h"
+#include "tui/help.h"
+#include "tui/screen.h"
+#include "tui/state.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+
+/* Below this the frame does not fit: a "terminal too small" screen instead. */
+#define MIN_COLS 80
+#define MIN_ROWS 24
 
 bool frame_too_small(void)
 {
-	return COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS;
+	return COLS < MIN_COLS || LINES < MIN_ROWS;
 }
 
 static int sidebar_width(void)
@@ -20,9 +30,9 @@ static int sidebar_width(void)
 	return w < 24 ? 24 : w > 34 ? 34 : w;
 }
 
-struct rect frame_area(const struct tui *t)
+/* The content area of the frame for the current size. */
+static struct rect content_area(void)
 {
-	(void)t;
 	int sw = sidebar_width();
 	return (struct rect){ 2, sw + 2, LINES - 5, COLS - sw - 3 };
 }
@@ -181,7 +191,7 @@ static void draw_too_small(void)
 {
 	/* TRANSLATORS: these three lines must fit a 40-column terminal. */
 	char *a = xasprintf(_("The terminal is too small: %dx%d."), COLS, LINES);
-	char *b = xasprintf(_("kfdo needs at least %dx%d."), TUI_MIN_COLS, TUI_MIN_ROWS);
+	char *b = xasprintf(_("kfdo needs at least %dx%d."), MIN_COLS, MIN_ROWS);
 	const char *c = _("Make the window larger (q quits).");
 	const char *lines[] = { a, b, c };
 	int y = LINES / 2 - 1;
@@ -203,7 +213,7 @@ void frame_draw(struct tui *t)
 	}
 	draw_title(t);
 	draw_sidebar(t);
-	struct rect area = frame_area(t);
+	struct rect area = content_area();
 	if (t->help_open)
 		help_draw(t, area);
 	else

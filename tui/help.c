@@ -1,12 +1,85 @@
 /* F1 / ?: the current step in plain words, why it matters, and the keys. The
  * step table has a short help text; the "why" paragraphs live here because
- * they are for people, not for the plain command line. */
+ * they are for people, not for the plain command line. The global keys are a
+ * table here too: the help lists it, the loop looks keys up in it. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/i18n.h"
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/help.h"
+#include "tui/keys.h"
+#include "tui/screen.h"
+#include "tui/state.h"
+#include "tui/text.h"
+
+/* ---- the global keys ---- */
+
+static int act_help(struct tui *t)
+{
+	t->help_open = true;
+	t->help_scroll = 0;
+	return RE_REDRAW;
+}
+
+/* Moving and quitting are the loop's: quitting asks first when a step runs. */
+static int act_quit(struct tui *t)
+{
+	(void)t;
+	return RE_QUIT;
+}
+
+static int act_prev(struct tui *t)
+{
+	(void)t;
+	return RE_PREV | RE_REDRAW;
+}
+
+static int act_next(struct tui *t)
+{
+	(void)t;
+	return RE_NEXT | RE_REDRAW;
+}
+
+/* A plan longer than the screen scrolls (the screens with a log use these keys for it first). */
+static int act_plan_down(struct tui *t)
+{
+	t->plan_scroll += t->plan_page > 0 ? t->plan_page : 5;
+	return RE_REDRAW;
+}
+
+static int act_plan_up(struct tui *t)
+{
+	int page = t->plan_page > 0 ? t->plan_page : 5;
+	t->plan_scroll = t->plan_scroll > page ? t->plan_scroll - page : 0;
+	return RE_REDRAW;
+}
+
+static int act_redraw(struct tui *t)
+{
+	(void)t;
+	clearok(curscr, TRUE);
+	return RE_REDRAW;
+}
+
+const struct binding help_bindings[] = {
+	{ KEY_F(1), "F1", N_("Help"), act_help },
+	{ '?', "?", NULL, act_help },
+	{ 'h', "h", NULL, act_help },
+	{ KEY_F(2), "F2", N_("Back"), act_prev },
+	{ '[', "[", NULL, act_prev },
+	{ 27, "Esc", NULL, act_prev },
+	{ KEY_F(3), "F3", N_("Next"), act_next },
+	{ ']', "]", NULL, act_next },
+	{ KEY_F(10), "F10", N_("Quit"), act_quit },
+	{ 'q', "q", NULL, act_quit },
+	{ KEY_NPAGE, "PgDn", N_("More of the commands"), act_plan_down },
+	{ KEY_PPAGE, "PgUp", N_("Back up the commands"), act_plan_up },
+	{ TUI_CTRL('l'), "^L", NULL, act_redraw },
+};
+const size_t help_n_bindings = ARRAY_LEN(help_bindings);
+
+/* ---- the help ---- */
 
 static const char *const why[STEP_COUNT] = {
 	[STEP_HARDWARE] = N_("AutoFDO learns from samples of the branches the CPU really took. Only CPUs with a "
@@ -73,14 +146,14 @@ static char *help_text(struct tui *t)
 	sb_addf(&sb, HEAD "%s\n%s\n\n", _("Why it matters"), _(why[t->cur]));
 	sb_addf(&sb, HEAD "%s\n", _("Keys"));
 	/* The global keys from the bindings table: a key and its twins on one line. */
-	for (size_t i = 0; i < tui_n_bindings; i++) {
-		if (!tui_bindings[i].label)
+	for (size_t i = 0; i < help_n_bindings; i++) {
+		if (!help_bindings[i].label)
 			continue;
 		struct strbuf keys = { 0 };
-		for (size_t j = 0; j < tui_n_bindings; j++)
-			if (tui_bindings[j].action == tui_bindings[i].action)
-				sb_addf(&keys, "%s%s", keys.len ? ", " : "", tui_bindings[j].name);
-		sb_addf(&sb, "  %-18s %s\n", keys.s, _(tui_bindings[i].label));
+		for (size_t j = 0; j < help_n_bindings; j++)
+			if (help_bindings[j].action == help_bindings[i].action)
+				sb_addf(&keys, "%s%s", keys.len ? ", " : "", help_bindings[j].name);
+		sb_addf(&sb, "  %-18s %s\n", keys.s, _(help_bindings[i].label));
 		sb_free(&keys);
 	}
 	const struct keyhint *h = t->scr->hints ? t->scr->hints(t) : NULL;

@@ -11,6 +11,10 @@
 
 #include "base/util.h"
 #include "tui/input.h"
+#include "tui/keys.h"
+#include "tui/state.h"
+#include "tui/text.h"
+#include "tui/theme.h"
 
 static void reserve(struct input *in, size_t n)
 {

@@ -6,8 +6,7 @@
 #include <stddef.h>
 #include <wchar.h>
 
-#include "engine/plan.h"
-#include "tui/tui.h"
+struct tui;
 
 struct input {
 	wchar_t *buf;

@@ -11,7 +11,7 @@
 
 #include "base/util.h"
 #include "proc/spawn.h"
-#include "tui/tui.h"
+#include "tui/notify.h"
 
 static bool set(const char *var)
 {

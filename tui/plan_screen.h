@@ -3,7 +3,13 @@
 #ifndef KFDO_TUI_PLAN_SCREEN_H
 #define KFDO_TUI_PLAN_SCREEN_H
 
-#include "tui/tui.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tui/screen.h"
+#include "tui/text.h"
+
+struct tui;
 
 /* A screen's own block above the plan (packages, workload, build-ids,
  * figures); returns rows used. */
@@ -17,10 +23,6 @@ int plan_screen_key(struct tui *t, int key);
 int plan_screen_start(struct tui *t);
 int plan_screen_tick(struct tui *t, int64_t now);
 const struct keyhint *plan_screen_hints(struct tui *t);
-/* True once after each run of this screen's step ended (however short it
- * was): the moment to read again what the step changed. *seen keeps the end
- * time already answered for. */
-bool plan_screen_ended(struct tui *t, int64_t *seen);
 /* "label value" on row `row` of r; returns 1 when drawn. */
 int plan_screen_line(struct rect r, int row, const char *label, const char *value, enum role role);
 /* "label" then value wrapped under it, indented by the label's width, at

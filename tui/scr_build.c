@@ -14,16 +14,49 @@
 #include "engine/kbuild.h"
 #include "engine/profile.h"
 #include "base/util.h"
+#include "tui/draw.h"
 #include "tui/plan_screen.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/text.h"
 
 static bool mine(const struct tui *t)
 {
 	return t->task.r && t->task.step == t->cur;
 }
 
+/* The final build's profile as its record says (read by the scan). */
+struct build_view {
+	bool have_record;
+	char *stats;		/* the record's stats in one line */
+};
+
 static void build_enter(struct tui *t)
 {
 	tui_inspect_tree(t, false);
+}
+
+static void build_leave(struct tui *t)
+{
+	struct build_view *v = t->view;
+	free(v->stats);
+}
+
+static void build_scan(struct tui *t)
+{
+	struct build_view *v = t->view;
+	const char *prof = t->s->artifacts.profile;
+	free(v->stats);
+	v->stats = NULL;
+	v->have_record = false;
+	struct profile_record rec;
+	if (t->cur != STEP_FINAL_BUILD || !prof || profile_record_read(prof, &rec, NULL) < 0)
+		return;
+	struct profile_stats st = { .size = rec.size, .functions = rec.functions, .total_samples = rec.total_samples,
+				    .hot = rec.hot, .n_hot = rec.n_hot };
+	v->stats = profile_stats_line(&st, 3);
+	v->have_record = true;
+	profile_record_free(&rec);
 }
 
 /* "  CC      kernel/fork.o" -> "CC kernel/fork.o" */
@@ -144,18 +177,13 @@ static int profile_rows(struct tui *t, struct rect r)
 		text_put(r.y, r.x, _("Profile: none yet (the convert step makes it)"), r.w, ROLE_DIM, true);
 		return 1;
 	}
+	const struct build_view *v = t->view;
 	int row = plan_screen_wrapped(r, 0, _("Profile:"), prof, ROLE_NORMAL, 2);
-	struct profile_record rec;
-	if (profile_record_read(prof, &rec, NULL) < 0) {
+	if (!v->have_record) {
 		text_put(r.y + row, r.x + 2, _("(no kfdo record of where it came from)"), r.w - 2, ROLE_DIM, true);
 		return row + 1;
 	}
-	struct profile_stats st = { .size = rec.size, .functions = rec.functions, .total_samples = rec.total_samples,
-				    .hot = rec.hot, .n_hot = rec.n_hot };
-	char *line = profile_stats_line(&st, 3);
-	text_put(r.y + row, r.x + 2, line, r.w - 2, ROLE_NORMAL, true);
-	free(line);
-	profile_record_free(&rec);
+	text_put(r.y + row, r.x + 2, v->stats, r.w - 2, ROLE_NORMAL, true);
 	return row + 1;
 }
 
@@ -178,7 +206,7 @@ static void build_draw(struct tui *t, struct rect r)
 		}
 		rest.y++;
 		rest.h--;
-		draw_plan(t, rest, t->cur);
+		draw_plan(t, rest);
 		return;
 	}
 	int used = draw_progress(t, rest);
@@ -256,5 +284,6 @@ static const struct keyhint *hints(struct tui *t)
 }
 
 const struct screen_ops screen_build = {
-	.enter = build_enter, .draw = build_draw, .on_key = build_key, .on_tick = build_tick, .hints = hints,
+	.view_size = sizeof(struct build_view), .enter = build_enter, .leave = build_leave, .scan = build_scan,
+	.draw = build_draw, .on_key = build_key, .on_tick = build_tick, .hints = hints,
 };

@@ -12,7 +12,12 @@
 #include "proc/job.h"
 #include "engine/plan.h"
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/screen.h"
+#include "tui/state.h"
+#include "tui/term.h"
+#include "tui/text.h"
 
 struct fix {
 	const char *check_id;
@@ -27,24 +32,17 @@ static const struct fix known_fixes[] = {
 	  N_("Shows kernel addresses to perf so samples map to vmlinux, until the next boot.") },
 };
 
+/* Either screen's view: the table's selection, and the fix shown below it. */
 struct checkview {
 	size_t sel, top;
+	struct check_list tc_checks;	/* the toolchain's checks as rows (the hardware's are t->hw's) */
+	char *fix_line;		/* the selected row's fix as it would run, or NULL */
 	char **fix_argv;	/* the fix the open question is about */
 };
 
-static struct checkview hw_view, tc_view;
-static struct check_list tc_checks;
-
 static const struct check_list *view_list(struct tui *t, struct checkview *v)
 {
-	return v == &hw_view ? &t->hw.checks : &tc_checks;
-}
-
-static void rebuild_tc_checks(struct tui *t)
-{
-	check_list_free(&tc_checks);
-	if (t->tc_done)
-		toolchain_checks(&t->tc, &tc_checks);
+	return t->cur == STEP_HARDWARE ? &t->hw.checks : &v->tc_checks;
 }
 
 /* "sudo pacman -S --needed a b" -> {pacman, -S, --needed, a, b}: only the two
@@ -94,7 +92,7 @@ static char **fix_for(struct tui *t, struct checkview *v, const char **what)
 			argv = strv_dup((char *const *)known_fixes[i].argv);
 			*what = _(known_fixes[i].what);
 		}
-	if (!argv && v == &tc_view && str_starts(c->id, "tool.")) {
+	if (!argv && t->cur == STEP_TOOLCHAIN && str_starts(c->id, "tool.")) {
 		char *cmd = toolchain_install_command(&t->tc);
 		argv = install_argv(cmd);
 		free(cmd);
@@ -109,22 +107,46 @@ static char **fix_for(struct tui *t, struct checkview *v, const char **what)
 	return run;
 }
 
-static void redetect(struct tui *t, struct checkview *v)
+static void redetect(struct tui *t)
 {
-	if (v == &hw_view) {
+	if (t->cur == STEP_HARDWARE)
 		tui_detect_hardware(t);
-	} else {
+	else
 		tui_detect_toolchain(t);
-		rebuild_tc_checks(t);
+}
+
+/* The rows as detect left them, the selection kept on one, and its fix. */
+static void checks_scan(struct tui *t)
+{
+	struct checkview *v = t->view;
+	if (t->cur == STEP_TOOLCHAIN) {
+		check_list_free(&v->tc_checks);
+		if (t->tc_done)
+			toolchain_checks(&t->tc, &v->tc_checks);
 	}
 	const struct check_list *l = view_list(t, v);
 	if (v->sel >= l->n)
 		v->sel = l->n ? l->n - 1 : 0;
+	free(v->fix_line);
+	v->fix_line = NULL;
+	const char *what = NULL;
+	char **argv = fix_for(t, v, &what);
+	if (argv)
+		v->fix_line = job_quote_argv((const char *const *)argv);
+	strv_free(argv);
+}
+
+static void checks_leave(struct tui *t)
+{
+	struct checkview *v = t->view;
+	check_list_free(&v->tc_checks);
+	free(v->fix_line);
+	strv_free(v->fix_argv);
 }
 
 static int answer_fix(struct tui *t, bool yes)
 {
-	struct checkview *v = t->cur == STEP_HARDWARE ? &hw_view : &tc_view;
+	struct checkview *v = t->view;
 	char **argv = v->fix_argv;
 	v->fix_argv = NULL;
 	if (yes && argv) {
@@ -140,7 +162,7 @@ static int answer_fix(struct tui *t, bool yes)
 				 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 		free(line);
 		free(cause);
-		redetect(t, v);
+		redetect(t);
 	}
 	strv_free(argv);
 	return RE_REDRAW | RE_STEPS;
@@ -209,16 +231,11 @@ static void draw_checks(struct tui *t, struct checkview *v, struct rect r)
 		d.y += used;
 		d.h -= used;
 	}
-	const char *what = NULL;
-	char **argv = fix_for(t, v, &what);
-	if (argv && d.h > 1) {
-		char *line = job_quote_argv((const char *const *)argv);
-		char *m = xasprintf(_("f runs the fix: $ %s"), line);
+	if (v->fix_line && d.h > 1) {
+		char *m = xasprintf(_("f runs the fix: $ %s"), v->fix_line);
 		text_para((struct rect){ d.y + 1, d.x, d.h - 1, d.w }, m, ROLE_COMMAND);
 		free(m);
-		free(line);
 	}
-	strv_free(argv);
 }
 
 static int checks_key(struct tui *t, struct checkview *v, int key)
@@ -238,7 +255,7 @@ static int checks_key(struct tui *t, struct checkview *v, int key)
 	case 'r': case KEY_F(5):
 		/* The note first: a failed save while checking again replaces it. */
 		tui_note(t, ROLE_NORMAL, _("Checked again."));
-		redetect(t, v);
+		redetect(t);
 		return RE_REDRAW | RE_HANDLED | RE_STEPS;
 	case 'f': {
 		const char *what = NULL;
@@ -309,16 +326,17 @@ static void hw_draw(struct tui *t, struct rect r)
 	if (still)
 		y += text_para((struct rect){ r.y + y, r.x, still_h, r.w }, still, ROLE_DIM);
 	y++;
-	draw_checks(t, &hw_view, (struct rect){ r.y + y, r.x, r.h - y, r.w });
+	draw_checks(t, t->view, (struct rect){ r.y + y, r.x, r.h - y, r.w });
 }
 
-static int hw_key(struct tui *t, int key)
+static int checks_on_key(struct tui *t, int key)
 {
-	return checks_key(t, &hw_view, key);
+	return checks_key(t, t->view, key);
 }
 
 const struct screen_ops screen_hardware = {
-	.enter = hw_enter, .draw = hw_draw, .on_key = hw_key, .hints = hints,
+	.view_size = sizeof(struct checkview), .enter = hw_enter, .leave = checks_leave, .scan = checks_scan,
+	.draw = hw_draw, .on_key = checks_on_key, .hints = hints,
 };
 
 /* ---- toolchain ---- */
@@ -327,13 +345,6 @@ static void tc_enter(struct tui *t)
 {
 	if (!t->tc_done)
 		tui_detect_toolchain(t);
-	rebuild_tc_checks(t);
-}
-
-static void tc_leave(struct tui *t)
-{
-	(void)t;
-	check_list_free(&tc_checks);
 }
 
 static void tc_draw(struct tui *t, struct rect r)
@@ -347,14 +358,10 @@ static void tc_draw(struct tui *t, struct rect r)
 		free(m);
 	}
 	y++;
-	draw_checks(t, &tc_view, (struct rect){ r.y + y, r.x, r.h - y, r.w });
-}
-
-static int tc_key(struct tui *t, int key)
-{
-	return checks_key(t, &tc_view, key);
+	draw_checks(t, t->view, (struct rect){ r.y + y, r.x, r.h - y, r.w });
 }
 
 const struct screen_ops screen_toolchain = {
-	.enter = tc_enter, .leave = tc_leave, .draw = tc_draw, .on_key = tc_key, .hints = hints,
+	.view_size = sizeof(struct checkview), .enter = tc_enter, .leave = checks_leave, .scan = checks_scan,
+	.draw = tc_draw, .on_key = checks_on_key, .hints = hints,
 };

@@ -8,22 +8,26 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
-#include "base/util.h"
 #include "engine/kmake.h"
+#include "base/util.h"
+#include "tui/app.h"
+#include "tui/draw.h"
 #include "tui/input.h"
-#include "tui/tui.h"
+#include "tui/screen.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/text.h"
 
 enum item { I_AUTOFDO, I_THIN, I_FULL, I_PROPELLER, I_JOBS, I_BASE, I_BASEFILE, I_COUNT };
 
-static struct {
+struct configure_view {
 	enum item sel;
 	struct input file;
-	bool file_inited;
 	char **readback;	/* "CONFIG_X=y" lines with their verdict, after a run */
 	bool *readback_ok;
 	size_t n_readback;
-	bool was_running;
-} st;
+	long cpus;		/* online, for "auto" jobs */
+};
 
 static const enum config_source base_order[] = { CONFIG_RUNNING, CONFIG_FILE, CONFIG_DEFCONFIG, CONFIG_TINYCONFIG };
 
@@ -77,21 +81,22 @@ static bool visible(struct tui *t, enum item it)
 	return true;
 }
 
-static void readback_free(void)
+static void readback_free(struct configure_view *v)
 {
-	for (size_t i = 0; i < st.n_readback; i++)
-		free(st.readback[i]);
-	free(st.readback);
-	free(st.readback_ok);
-	st.readback = NULL;
-	st.readback_ok = NULL;
-	st.n_readback = 0;
+	for (size_t i = 0; i < v->n_readback; i++)
+		free(v->readback[i]);
+	free(v->readback);
+	free(v->readback_ok);
+	v->readback = NULL;
+	v->readback_ok = NULL;
+	v->n_readback = 0;
 }
 
 /* What .config says for every symbol the toggles set. */
 static void readback_load(struct tui *t)
 {
-	readback_free();
+	struct configure_view *v = t->view;
+	readback_free(v);
 	char *path = session_config_path(t->s);
 	struct kernel_config cfg;
 	if (!path || tree_config_read(path, &cfg, NULL) < 0) {
@@ -101,14 +106,14 @@ static void readback_load(struct tui *t)
 	char **ops = kmake_toggle_args(&t->s->toggles);
 	for (size_t i = 0; ops && ops[i] && ops[i + 1]; i += 2) {
 		bool enable = strcmp(ops[i], "-e") == 0;
-		const char *v = tree_config_get(&cfg, ops[i + 1]);
-		bool ok = enable ? v && strcmp(v, "y") == 0 : !v || strcmp(v, "n") == 0;
-		st.readback = xrealloc(st.readback, (st.n_readback + 1) * sizeof(*st.readback));
-		st.readback_ok = xrealloc(st.readback_ok, (st.n_readback + 1) * sizeof(*st.readback_ok));
-		const char *got = !v ? _("absent") : strcmp(v, "n") == 0 ? _("not set") : v;
-		st.readback[st.n_readback] = xasprintf("CONFIG_%s: %s  (%s %s)", ops[i + 1], got, _("asked:"),
+		const char *val = tree_config_get(&cfg, ops[i + 1]);
+		bool ok = enable ? val && strcmp(val, "y") == 0 : !val || strcmp(val, "n") == 0;
+		v->readback = xrealloc(v->readback, (v->n_readback + 1) * sizeof(*v->readback));
+		v->readback_ok = xrealloc(v->readback_ok, (v->n_readback + 1) * sizeof(*v->readback_ok));
+		const char *got = !val ? _("absent") : strcmp(val, "n") == 0 ? _("not set") : val;
+		v->readback[v->n_readback] = xasprintf("CONFIG_%s: %s  (%s %s)", ops[i + 1], got, _("asked:"),
 						       enable ? "y" : _("not set"));
-		st.readback_ok[st.n_readback++] = ok;
+		v->readback_ok[v->n_readback++] = ok;
 	}
 	strv_free(ops);
 	tree_config_free(&cfg);
@@ -117,34 +122,37 @@ static void readback_load(struct tui *t)
 
 static void changed(struct tui *t)
 {
+	struct configure_view *v = t->view;
 	tui_save(t);
-	readback_free();
+	readback_free(v);
 }
 
 static void cfg_enter(struct tui *t)
 {
+	struct configure_view *v = t->view;
 	tui_inspect_tree(t, false);
 	if (!t->tc_done)
 		tui_detect_toolchain(t);
-	if (!st.file_inited) {
-		st.file_inited = true;
-		st.file.path = true;
-		input_set(&st.file, t->s->config_file ? t->s->config_file : "");
-	}
+	v->file.path = true;
+	input_set(&v->file, t->s->config_file ? t->s->config_file : "");
+	/* sysconf reads /sys: once here, not on every draw. */
+	v->cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (t->side[STEP_CONFIGURE] == SIDE_DONE)
 		readback_load(t);
-	while (!visible(t, st.sel))
-		st.sel = (st.sel + 1) % I_COUNT;
+	while (!visible(t, v->sel))
+		v->sel = (v->sel + 1) % I_COUNT;
 }
 
 static void cfg_leave(struct tui *t)
 {
-	(void)t;
-	readback_free();
+	struct configure_view *v = t->view;
+	readback_free(v);
+	input_free(&v->file);
 }
 
 static void item_text(struct tui *t, enum item it, struct strbuf *sb)
 {
+	struct configure_view *v = t->view;
 	const struct toggles *g = &t->s->toggles;
 	const char *on = "[x] ", *off = "[ ] ";
 	switch (it) {
@@ -152,14 +160,12 @@ static void item_text(struct tui *t, enum item it, struct strbuf *sb)
 	case I_THIN: sb_addf(sb, "%s%s", g->thin_lto ? "(*) " : "( ) ", _("ThinLTO (CONFIG_LTO_CLANG_THIN)")); break;
 	case I_FULL: sb_addf(sb, "%s%s", g->full_lto ? "(*) " : "( ) ", _("full LTO (CONFIG_LTO_CLANG_FULL)")); break;
 	case I_PROPELLER: sb_addf(sb, "%s%s", g->propeller ? on : off, _("Propeller (CONFIG_PROPELLER_CLANG)")); break;
-	case I_JOBS: {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
+	case I_JOBS:
 		if (g->jobs > 0)
 			sb_addf(sb, _("Jobs: < %d >"), g->jobs);
 		else
-			sb_addf(sb, _("Jobs: < auto (%ld) >"), n > 0 ? n : 1);
+			sb_addf(sb, _("Jobs: < auto (%ld) >"), v->cpus > 0 ? v->cpus : 1);
 		break;
-	}
 	case I_BASE: sb_addf(sb, _("Base: < %s >"), base_label(t->s->config_source)); break;
 	case I_BASEFILE: sb_add(sb, _("File:")); break;
 	case I_COUNT: break;
@@ -168,6 +174,7 @@ static void item_text(struct tui *t, enum item it, struct strbuf *sb)
 
 static int draw_items(struct tui *t, struct rect r)
 {
+	struct configure_view *v = t->view;
 	int y = r.y;
 	for (enum item it = 0; it < I_COUNT && y < r.y + r.h; it++) {
 		if (!visible(t, it))
@@ -176,13 +183,13 @@ static int draw_items(struct tui *t, struct rect r)
 		const char *why = unavailable(t, it, &owned);
 		struct strbuf sb = { 0 };
 		item_text(t, it, &sb);
-		bool sel = st.sel == it;
+		bool sel = v->sel == it;
 		enum role role = sel ? ROLE_SELECTED : why ? ROLE_DIM : ROLE_NORMAL;
 		if (sel)
 			text_fill(y, r.x, r.w, ROLE_SELECTED);
 		int used = text_put(y, r.x + 1, sb.s, r.w - 1, role, true);
 		if (it == I_BASEFILE)
-			input_draw(t, &st.file, y, r.x + 2 + used, r.w - 2 - used, sel);
+			input_draw(t, &v->file, y, r.x + 2 + used, r.w - 2 - used, sel);
 		sb_free(&sb);
 		y++;
 		/* Why it is greyed, on its own line so that it is read whole. */
@@ -215,17 +222,17 @@ static int draw_items(struct tui *t, struct rect r)
 }
 
 /* The read-back, symbol by symbol, in the rectangle's top rows (moved past them). */
-static void draw_readback(struct rect *rest)
+static void draw_readback(const struct configure_view *v, struct rect *rest)
 {
-	if (!st.n_readback || rest->h < 2)
+	if (!v->n_readback || rest->h < 2)
 		return;
 	text_put(rest->y++, rest->x, _("Read back from .config:"), rest->w, ROLE_HEADING, true);
 	rest->h--;
-	for (size_t i = 0; i < st.n_readback && rest->h > 0; i++, rest->y++, rest->h--) {
-		bool ok = st.readback_ok[i];
+	for (size_t i = 0; i < v->n_readback && rest->h > 0; i++, rest->y++, rest->h--) {
+		bool ok = v->readback_ok[i];
 		text_put(rest->y, rest->x, check_status_name(ok ? CHECK_OK : CHECK_FAIL), 4, ok ? ROLE_OK : ROLE_FAIL,
 			 false);
-		text_put(rest->y, rest->x + 6, st.readback[i], rest->w - 6, ROLE_NORMAL, true);
+		text_put(rest->y, rest->x + 6, v->readback[i], rest->w - 6, ROLE_NORMAL, true);
 	}
 	rest->y++;
 	rest->h--;
@@ -233,6 +240,7 @@ static void draw_readback(struct rect *rest)
 
 static void cfg_draw(struct tui *t, struct rect r)
 {
+	struct configure_view *v = t->view;
 	int y = r.y + draw_step_header(t, r);
 	y += draw_items(t, (struct rect){ y, r.x, r.y + r.h - y, r.w });
 	y++;
@@ -243,35 +251,37 @@ static void cfg_draw(struct tui *t, struct rect r)
 		rest.y += used;
 		rest.h -= used;
 		if (!task_running(t))
-			draw_readback(&rest);
+			draw_readback(v, &rest);
 		if (rest.h > 3)
 			logview_draw(lv, stdscr, rest.y, rest.x, rest.h, rest.w);
 		return;
 	}
-	draw_readback(&rest);
-	draw_plan(t, rest, STEP_CONFIGURE);
+	draw_readback(v, &rest);
+	draw_plan(t, rest);
 }
 
 static void move_sel(struct tui *t, int dir)
 {
-	enum item it = st.sel;
+	struct configure_view *v = t->view;
+	enum item it = v->sel;
 	do
 		it = (enum item)(((int)it + dir + I_COUNT) % I_COUNT);
 	while (!visible(t, it));
-	st.sel = it;
+	v->sel = it;
 }
 
 static int toggle(struct tui *t, int dir)
 {
+	struct configure_view *v = t->view;
 	struct toggles *g = &t->s->toggles;
 	char *owned;
-	const char *why = unavailable(t, st.sel, &owned);
+	const char *why = unavailable(t, v->sel, &owned);
 	if (why) {
 		tui_note(t, ROLE_BAD, _("Cannot change this: %s."), why);
 		free(owned);
 		return RE_REDRAW;
 	}
-	switch (st.sel) {
+	switch (v->sel) {
 	case I_AUTOFDO: g->autofdo = !g->autofdo; break;
 	case I_THIN: g->thin_lto = !g->thin_lto; if (g->thin_lto) g->full_lto = false; break;
 	case I_FULL: g->full_lto = !g->full_lto; if (g->full_lto) g->thin_lto = false; break;
@@ -298,8 +308,9 @@ static int toggle(struct tui *t, int dir)
 
 static int run(struct tui *t)
 {
-	if (st.sel == I_BASEFILE || t->s->config_source == CONFIG_FILE) {
-		char *f = input_text(&st.file);
+	struct configure_view *v = t->view;
+	if (v->sel == I_BASEFILE || t->s->config_source == CONFIG_FILE) {
+		char *f = input_text(&v->file);
 		char *real = *f ? realpath(f, NULL) : NULL;
 		session_set(&t->s->config_file, real ? real : *f ? f : NULL);
 		free(real);
@@ -312,29 +323,28 @@ static int run(struct tui *t)
 		return RE_REDRAW | RE_STEPS;
 	}
 	free(why);
-	readback_free();
+	readback_free(v);
 	tui_save(t);
-	if (task_start(t, STEP_CONFIGURE) == 0) {
-		st.was_running = true;
+	if (task_start(t, STEP_CONFIGURE) == 0)
 		tui_note(t, ROLE_RUNNING, _("Configuring..."));
-	}
 	return RE_REDRAW | RE_STEPS;
 }
 
 static int cfg_key(struct tui *t, int key)
 {
+	struct configure_view *v = t->view;
 	struct logview *lv = task_log(t, STEP_CONFIGURE);
 	if (lv && logview_prompting(lv))
 		return tui_log_key(lv, key) ? RE_REDRAW | RE_HANDLED : RE_HANDLED;
-	if (st.sel == I_BASEFILE && key != KEY_UP && key != KEY_DOWN && key != '\r' && key != KEY_F(5) &&
-	    input_key(&st.file, key))
+	if (v->sel == I_BASEFILE && key != KEY_UP && key != KEY_DOWN && key != '\r' && key != KEY_F(5) &&
+	    input_key(&v->file, key))
 		return RE_REDRAW | RE_HANDLED;
 	switch (key) {
 	case KEY_UP: case 'k': move_sel(t, -1); return RE_REDRAW | RE_HANDLED;
 	case KEY_DOWN: case 'j': move_sel(t, 1); return RE_REDRAW | RE_HANDLED;
 	case ' ': return toggle(t, 1) | RE_HANDLED;
-	case KEY_RIGHT: case '+': return (st.sel == I_JOBS || st.sel == I_BASE ? toggle(t, 1) : 0) | RE_HANDLED;
-	case KEY_LEFT: case '-': return (st.sel == I_JOBS || st.sel == I_BASE ? toggle(t, -1) : 0) | RE_HANDLED;
+	case KEY_RIGHT: case '+': return (v->sel == I_JOBS || v->sel == I_BASE ? toggle(t, 1) : 0) | RE_HANDLED;
+	case KEY_LEFT: case '-': return (v->sel == I_JOBS || v->sel == I_BASE ? toggle(t, -1) : 0) | RE_HANDLED;
 	case '\r': case KEY_ENTER: case KEY_F(5):
 		if (task_running(t))
 			return RE_HANDLED;
@@ -348,8 +358,7 @@ static int cfg_key(struct tui *t, int key)
 static int cfg_tick(struct tui *t, int64_t now)
 {
 	(void)now;
-	if (st.was_running && !task_running(t)) {
-		st.was_running = false;
+	if (task_take_end(t, STEP_CONFIGURE)) {
 		readback_load(t);
 		return RE_REDRAW | RE_STEPS;
 	}
@@ -367,6 +376,6 @@ static const struct keyhint *hints(struct tui *t)
 }
 
 const struct screen_ops screen_configure = {
-	.enter = cfg_enter, .leave = cfg_leave, .draw = cfg_draw, .on_key = cfg_key, .on_tick = cfg_tick,
-	.hints = hints,
+	.view_size = sizeof(struct configure_view), .enter = cfg_enter, .leave = cfg_leave, .draw = cfg_draw,
+	.on_key = cfg_key, .on_tick = cfg_tick, .hints = hints,
 };

@@ -13,17 +13,21 @@
 
 #include "engine/elfid.h"
 #include "base/i18n.h"
-#include "engine/perfdata.h"
 #include "engine/probe.h"
+#include "engine/perfdata.h"
 #include "engine/profile.h"
 #include "engine/record.h"
 #include "base/util.h"
 #include "tui/plan_screen.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/text.h"
 
 enum merge_mode { MERGE_NONE, MERGE_ALL, MERGE_PICK };
 
-static struct {
-	bool checked;
+/* Read on entering, on r and after each run: the build-ids, the earlier
+ * profiles, the session's profile record. */
+struct convert_view {
 	char *vm_id, *run_id, *run_release, *pd_id;
 	char *vm_err, *run_err, *pd_err;
 	bool pd_script;		/* a perf script input: it notes no build-id */
@@ -36,98 +40,93 @@ static struct {
 	enum merge_mode mode;
 	bool rec_ok;
 	struct profile_record rec;	/* the session's profile */
-	int64_t ended;		/* the end of the last run read back */
-} st;
+	char pd_size[32];	/* perf.data's size, "" when it cannot be read */
+};
 
-static void view_free(void)
+static void view_free(struct convert_view *st)
 {
-	free(st.vm_id);
-	free(st.run_id);
-	free(st.run_release);
-	free(st.pd_id);
-	free(st.vm_err);
-	free(st.run_err);
-	free(st.pd_err);
-	free(st.verdict);
-	strv_free(st.earlier);
-	strv_free(st.earlier_desc);
-	free(st.picked);
-	if (st.rec_ok)
-		profile_record_free(&st.rec);
-	int64_t ended = st.ended;
-	memset(&st, 0, sizeof(st));
-	st.ended = ended;
+	free(st->vm_id);
+	free(st->run_id);
+	free(st->run_release);
+	free(st->pd_id);
+	free(st->vm_err);
+	free(st->run_err);
+	free(st->pd_err);
+	free(st->verdict);
+	strv_free(st->earlier);
+	strv_free(st->earlier_desc);
+	free(st->picked);
+	if (st->rec_ok)
+		profile_record_free(&st->rec);
+	memset(st, 0, sizeof(*st));
 }
 
 /* The profiles "--merge all" would take: made from one recording of this vmlinux's build. */
 static void earlier_load(struct tui *t)
 {
+	struct convert_view *st = t->view;
 	char **all = profile_list();
 	const char *profile = t->s->artifacts.profile;
 	for (size_t i = 0; all && all[i]; i++) {
 		struct profile_record rec;
-		if (profile_record_read(all[i], &rec, NULL) == 0 && !rec.empty && !rec.merged_from && st.vm_id &&
-		    rec.build_id && strcmp(rec.build_id, st.vm_id) == 0) {
+		if (profile_record_read(all[i], &rec, NULL) == 0 && !rec.empty && !rec.merged_from && st->vm_id &&
+		    rec.build_id && strcmp(rec.build_id, st->vm_id) == 0) {
 			char size[32];
 			record_fmt_size(size, sizeof(size), rec.size);
 			const char *base = strrchr(all[i], '/');
-			strv_push(&st.earlier, all[i]);
-			strv_pushf(&st.earlier_desc, _("%s (%s, %" PRIu64 " functions, workload %s)%s"), base ? base + 1 : all[i],
+			strv_push(&st->earlier, all[i]);
+			strv_pushf(&st->earlier_desc, _("%s (%s, %" PRIu64 " functions, workload %s)%s"), base ? base + 1 : all[i],
 				   size, rec.functions, rec.workload ? rec.workload : "?",
 				   profile && strcmp(profile, all[i]) == 0 ? _(", the session's") : "");
 		}
 		profile_record_free(&rec);
 	}
 	strv_free(all);
-	st.n_earlier = strv_len(st.earlier);
-	st.picked = xcalloc(st.n_earlier + 1, sizeof(*st.picked));
+	st->n_earlier = strv_len(st->earlier);
+	st->picked = xcalloc(st->n_earlier + 1, sizeof(*st->picked));
 	char **m = t->s->profile.merge_with;
-	st.mode = !m ? MERGE_NONE : strcmp(m[0], "all") == 0 ? MERGE_ALL : MERGE_PICK;
-	for (size_t i = 0; st.mode == MERGE_PICK && i < st.n_earlier; i++)
+	st->mode = !m ? MERGE_NONE : strcmp(m[0], "all") == 0 ? MERGE_ALL : MERGE_PICK;
+	for (size_t i = 0; st->mode == MERGE_PICK && i < st->n_earlier; i++)
 		for (size_t k = 0; m[k]; k++)
-			st.picked[i] |= strcmp(m[k], st.earlier[i]) == 0;
+			st->picked[i] |= strcmp(m[k], st->earlier[i]) == 0;
 }
 
 static void check(struct tui *t)
 {
-	view_free();
+	struct convert_view *st = t->view;
+	view_free(st);
 	const struct artifacts *a = &t->s->artifacts;
-	st.checked = true;
+	struct stat sb;
+	if (a->perf_data && stat(a->perf_data, &sb) == 0)
+		record_fmt_size(st->pd_size, sizeof(st->pd_size), (uint64_t)sb.st_size);
 	if (a->vmlinux)
-		elfid_build_id(a->vmlinux, &st.vm_id, &st.vm_err);
-	probe_running_kernel(t->s, &st.run_release, &st.run_id, &st.run_err);
-	st.pd_script = profile_is_perfscript(a->perf_data);
-	if (a->perf_data && !st.pd_script) {
+		elfid_build_id(a->vmlinux, &st->vm_id, &st->vm_err);
+	probe_running_kernel(t->s, &st->run_release, &st->run_id, &st->run_err);
+	st->pd_script = profile_is_perfscript(a->perf_data);
+	if (a->perf_data && !st->pd_script) {
 		struct perfdata_info pd;
-		if (perfdata_read(a->perf_data, &pd, &st.pd_err) == 0 && pd.kernel_build_id)
-			st.pd_id = xstrdup(pd.kernel_build_id);
+		if (perfdata_read(a->perf_data, &pd, &st->pd_err) == 0 && pd.kernel_build_id)
+			st->pd_id = xstrdup(pd.kernel_build_id);
 		perfdata_info_free(&pd);
 	}
 	char *note = NULL, *cause = NULL;
-	st.ok = profile_check_inputs(t->s, &note, &cause) == 0;
-	st.verdict = st.ok ? note : cause;
-	free(st.ok ? cause : note);
+	st->ok = profile_check_inputs(t->s, &note, &cause) == 0;
+	st->verdict = st->ok ? note : cause;
+	free(st->ok ? cause : note);
 	earlier_load(t);
-	if (a->profile && profile_record_read(a->profile, &st.rec, NULL) == 0)
-		st.rec_ok = true;
-}
-
-static void conv_enter(struct tui *t)
-{
-	check(t);
+	if (a->profile && profile_record_read(a->profile, &st->rec, NULL) == 0)
+		st->rec_ok = true;
 }
 
 static void conv_leave(struct tui *t)
 {
-	(void)t;
-	view_free();
-	st.checked = false;
+	view_free(t->view);
 }
 
 static int conv_tick(struct tui *t, int64_t now)
 {
 	int re = plan_screen_tick(t, now);
-	if (plan_screen_ended(t, &st.ended)) {
+	if (task_take_end(t, STEP_CONVERT)) {
 		check(t);
 		re |= RE_REDRAW;
 	}
@@ -147,12 +146,10 @@ static int id_row(struct rect r, int row, const char *label, const char *id, con
 
 static int build_id_rows(struct tui *t, struct rect r, int row)
 {
+	const struct convert_view *st = t->view;
 	const struct artifacts *a = &t->s->artifacts;
 	int start = row;
-	char size[32] = "";
-	struct stat sb;
-	if (a->perf_data && stat(a->perf_data, &sb) == 0)
-		record_fmt_size(size, sizeof(size), (uint64_t)sb.st_size);
+	const char *size = st->pd_size;
 	char *pd = a->perf_data ? xasprintf("%s%s%s%s", a->perf_data, *size ? " (" : "", size, *size ? ")" : "")
 				: xstrdup(_("none recorded yet"));
 	row += plan_screen_wrapped(r, row, _("perf.data:"), pd, a->perf_data ? ROLE_NORMAL : ROLE_DIM, 2);
@@ -168,20 +165,20 @@ static int build_id_rows(struct tui *t, struct rect r, int row)
 		int w = text_width(labels[i]);
 		lw = w > lw ? w : lw;
 	}
-	row += id_row(r, row, labels[0], st.vm_id, st.vm_err ? st.vm_err : _("no vmlinux"), lw);
-	char *run = st.run_err ? xasprintf(_("unknown: %s"), st.run_err) : NULL;
-	row += id_row(r, row, labels[1], st.run_id, run ? run : "?", lw);
+	row += id_row(r, row, labels[0], st->vm_id, st->vm_err ? st->vm_err : _("no vmlinux"), lw);
+	char *run = st->run_err ? xasprintf(_("unknown: %s"), st->run_err) : NULL;
+	row += id_row(r, row, labels[1], st->run_id, run ? run : "?", lw);
 	free(run);
-	const char *pd_missing = st.pd_script ? _("none noted (a perf script: the running kernel's stands in)")
-				 : st.pd_err	  ? st.pd_err
+	const char *pd_missing = st->pd_script ? _("none noted (a perf script: the running kernel's stands in)")
+				 : st->pd_err	  ? st->pd_err
 				 : a->perf_data	  ? _("none noted for [kernel.kallsyms]")
 						  : _("no perf.data");
-	row += id_row(r, row, labels[2], st.pd_id, pd_missing, lw);
-	if (st.ok)
-		row += plan_screen_wrapped(r, row, _("ok:"), st.verdict ? st.verdict : _("they belong together"),
+	row += id_row(r, row, labels[2], st->pd_id, pd_missing, lw);
+	if (st->ok)
+		row += plan_screen_wrapped(r, row, _("ok:"), st->verdict ? st->verdict : _("they belong together"),
 					   ROLE_GOOD, 3);
 	else
-		row += plan_screen_wrapped(r, row, _("stop:"), st.verdict ? st.verdict : "?", ROLE_BAD, 5);
+		row += plan_screen_wrapped(r, row, _("stop:"), st->verdict ? st->verdict : "?", ROLE_BAD, 5);
 	return row - start;
 }
 
@@ -192,24 +189,24 @@ static const char *mode_word(enum merge_mode m)
 
 static int merge_rows(struct tui *t, struct rect r, int row)
 {
-	(void)t;
+	const struct convert_view *st = t->view;
 	int start = row;
 	if (row >= r.h)
 		return 0;
-	char *m = st.n_earlier ? xasprintf(ngettext("< %s >  (%zu earlier profile of this build; m changes)",
-						    "< %s >  (%zu earlier profiles of this build; m changes)", st.n_earlier),
-					   mode_word(st.mode), st.n_earlier)
+	char *m = st->n_earlier ? xasprintf(ngettext("< %s >  (%zu earlier profile of this build; m changes)",
+						    "< %s >  (%zu earlier profiles of this build; m changes)", st->n_earlier),
+					   mode_word(st->mode), st->n_earlier)
 			       : xstrdup(_("none: no earlier profile of this build yet"));
-	row += plan_screen_line(r, row, _("Merge with:"), m, st.mode == MERGE_NONE ? ROLE_NORMAL : ROLE_HEADING);
+	row += plan_screen_line(r, row, _("Merge with:"), m, st->mode == MERGE_NONE ? ROLE_NORMAL : ROLE_HEADING);
 	free(m);
-	if (st.mode == MERGE_NONE)
+	if (st->mode == MERGE_NONE)
 		return row - start;
-	for (size_t i = 0; i < st.n_earlier && row < r.h && i < 5; i++, row++) {
-		bool on = st.mode == MERGE_ALL || st.picked[i];
-		bool sel = st.mode == MERGE_PICK && st.cursor == i;
+	for (size_t i = 0; i < st->n_earlier && row < r.h && i < 5; i++, row++) {
+		bool on = st->mode == MERGE_ALL || st->picked[i];
+		bool sel = st->mode == MERGE_PICK && st->cursor == i;
 		if (sel)
 			text_fill(r.y + row, r.x + 2, r.w - 2, ROLE_SELECTED);
-		char *line = xasprintf("[%s] %s", on ? "x" : " ", st.earlier_desc[i]);
+		char *line = xasprintf("[%s] %s", on ? "x" : " ", st->earlier_desc[i]);
 		text_put(r.y + row, r.x + 2, line, r.w - 2, sel ? ROLE_SELECTED : ROLE_NORMAL, true);
 		free(line);
 	}
@@ -219,7 +216,8 @@ static int merge_rows(struct tui *t, struct rect r, int row)
 /* The session's profile: sizes, counts, the hottest functions, the warning. */
 static int stats_rows(struct tui *t, struct rect r, int row)
 {
-	const struct profile_record *rec = &st.rec;
+	const struct convert_view *st = t->view;
+	const struct profile_record *rec = &st->rec;
 	int start = row;
 	row += plan_screen_wrapped(r, row, _("Profile:"), rec->profile, ROLE_GOOD, 2);
 	char pd[32], ps[32];
@@ -260,24 +258,22 @@ static int stats_rows(struct tui *t, struct rect r, int row)
 	if (warn)
 		row += plan_screen_wrapped(r, row, _("warning:"), warn, ROLE_WARN, 3);
 	free(warn);
-	(void)t;
 	return row - start;
 }
 
 static int convert_block(struct tui *t, struct rect r)
 {
-	if (!st.checked)
-		check(t);
+	const struct convert_view *st = t->view;
 	int row = 0;
-	bool done = st.rec_ok && t->s->steps[STEP_CONVERT].status == STATUS_DONE && !task_running(t);
+	bool done = st->rec_ok && t->s->steps[STEP_CONVERT].status == STATUS_DONE && !task_running(t);
 	if (done) {
 		row += stats_rows(t, r, row);
 		row++;
 		/* The log is what is left to see below: the checks shrink to their verdict. */
 		if (row < r.h)
-			row += plan_screen_wrapped(r, row, _("Build-ids:"), st.ok ? _("vmlinux, running kernel and perf.data agree")
-									 : st.verdict ? st.verdict : "?",
-						   st.ok ? ROLE_GOOD : ROLE_BAD, 2);
+			row += plan_screen_wrapped(r, row, _("Build-ids:"), st->ok ? _("vmlinux, running kernel and perf.data agree")
+									 : st->verdict ? st->verdict : "?",
+						   st->ok ? ROLE_GOOD : ROLE_BAD, 2);
 	} else {
 		row += build_id_rows(t, r, row);
 	}
@@ -294,37 +290,39 @@ static void conv_draw(struct tui *t, struct rect r)
 
 static void merge_apply(struct tui *t)
 {
+	const struct convert_view *st = t->view;
 	char ***m = &t->s->profile.merge_with;
 	strv_free(*m);
 	*m = NULL;
-	if (st.mode == MERGE_ALL)
+	if (st->mode == MERGE_ALL)
 		strv_push(m, "all");
-	for (size_t i = 0; st.mode == MERGE_PICK && i < st.n_earlier; i++)
-		if (st.picked[i])
-			strv_push(m, st.earlier[i]);
+	for (size_t i = 0; st->mode == MERGE_PICK && i < st->n_earlier; i++)
+		if (st->picked[i])
+			strv_push(m, st->earlier[i]);
 	tui_save(t);
 }
 
 static int conv_key(struct tui *t, int key)
 {
+	struct convert_view *st = t->view;
 	if (task_running(t))
 		return plan_screen_key(t, key);
-	if (key == 'm' && st.n_earlier) {
-		st.mode = st.mode == MERGE_NONE ? MERGE_ALL : st.mode == MERGE_ALL ? MERGE_PICK : MERGE_NONE;
+	if (key == 'm' && st->n_earlier) {
+		st->mode = st->mode == MERGE_NONE ? MERGE_ALL : st->mode == MERGE_ALL ? MERGE_PICK : MERGE_NONE;
 		merge_apply(t);
 		return RE_REDRAW | RE_HANDLED;
 	}
-	if (st.mode == MERGE_PICK) {
-		if (key == KEY_UP && st.cursor > 0) {
-			st.cursor--;
+	if (st->mode == MERGE_PICK) {
+		if (key == KEY_UP && st->cursor > 0) {
+			st->cursor--;
 			return RE_REDRAW | RE_HANDLED;
 		}
-		if (key == KEY_DOWN && st.cursor + 1 < st.n_earlier) {
-			st.cursor++;
+		if (key == KEY_DOWN && st->cursor + 1 < st->n_earlier) {
+			st->cursor++;
 			return RE_REDRAW | RE_HANDLED;
 		}
-		if (key == ' ' && st.cursor < st.n_earlier) {
-			st.picked[st.cursor] = !st.picked[st.cursor];
+		if (key == ' ' && st->cursor < st->n_earlier) {
+			st->picked[st->cursor] = !st->picked[st->cursor];
 			merge_apply(t);
 			return RE_REDRAW | RE_HANDLED;
 		}
@@ -346,12 +344,13 @@ static const struct keyhint pick_hints[] = {
 
 static const struct keyhint *conv_hints(struct tui *t)
 {
+	const struct convert_view *st = t->view;
 	if (task_running(t))
 		return plan_screen_hints(t);
-	return st.mode == MERGE_PICK ? pick_hints : idle_hints;
+	return st->mode == MERGE_PICK ? pick_hints : idle_hints;
 }
 
 const struct screen_ops screen_convert = {
-	.enter = conv_enter, .leave = conv_leave, .draw = conv_draw, .on_key = conv_key, .on_tick = conv_tick,
-	.hints = conv_hints,
+	.view_size = sizeof(struct convert_view), .enter = check, .leave = conv_leave, .draw = conv_draw,
+	.on_key = conv_key, .on_tick = conv_tick, .hints = conv_hints,
 };

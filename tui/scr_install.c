@@ -19,9 +19,13 @@
 #include "engine/profile.h"
 #include "engine/summary.h"
 #include "base/util.h"
+#include "tui/bg.h"
 #include "tui/plan_screen.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/text.h"
 
-static struct {
+struct install_view {
 	char **paths;		/* the packages the set below was read from */
 	struct pkg_set set;
 	bool loaded;
@@ -31,29 +35,33 @@ static struct {
 	bool vmlinux_ok;
 	bool db_ok;		/* the package database has every package at the built version */
 	char *db_text;
-	int64_t ended;		/* the end of the last run read back */
-} st;
+	/* Read by the scan: */
+	bool sudo;		/* the step's commands go through sudo */
+	bool recorded;		/* installed, and the engine recorded the kernel */
+	char *built_with;	/* finish: the profile's summary */
+};
 
-static void probe_stop(void)
+static void probe_stop(struct install_view *v)
 {
-	bg_free(st.probe);
-	st.probe = NULL;
+	bg_free(v->probe);
+	v->probe = NULL;
 }
 
-static void view_free(void)
+/* Forgets the packages read (and stops their probe). */
+static void set_free(struct install_view *v)
 {
-	probe_stop();
-	if (st.loaded)
-		pkg_set_free(&st.set);
-	memset(&st.set, 0, sizeof(st.set));
-	st.loaded = false;
-	strv_free(st.paths);
-	free(st.cause);
-	free(st.vmlinux);
-	free(st.db_text);
-	st.paths = NULL;
-	st.cause = st.vmlinux = st.db_text = NULL;
-	st.vmlinux_ok = st.db_ok = false;
+	probe_stop(v);
+	if (v->loaded)
+		pkg_set_free(&v->set);
+	memset(&v->set, 0, sizeof(v->set));
+	v->loaded = false;
+	strv_free(v->paths);
+	free(v->cause);
+	free(v->vmlinux);
+	free(v->db_text);
+	v->paths = NULL;
+	v->cause = v->vmlinux = v->db_text = NULL;
+	v->vmlinux_ok = v->db_ok = false;
 }
 
 /* In the child: the vmlinux check the install step's first command makes.
@@ -75,22 +83,23 @@ static char *probe_run(void *arg)
 	return out;
 }
 
-static void probe_start(void)
+static void probe_start(struct install_view *v)
 {
-	if (st.loaded && !st.cause && st.set.chosen && !st.probe && !st.vmlinux)
-		st.probe = bg_start(probe_run, st.paths);
+	if (v->loaded && !v->cause && v->set.chosen && !v->probe && !v->vmlinux)
+		v->probe = bg_start(probe_run, v->paths);
 }
 
 static void db_check(struct tui *t)
 {
-	free(st.db_text);
-	st.db_text = NULL;
-	st.db_ok = false;
-	if (!st.loaded || st.cause)
+	struct install_view *v = t->view;
+	free(v->db_text);
+	v->db_text = NULL;
+	v->db_ok = false;
+	if (!v->loaded || v->cause)
 		return;
 	char *cause = NULL, *dbpath = pkg_session_dbpath(t->s);
-	st.db_ok = pkg_check_installed(&st.set, pkg_session_root(t->s), dbpath, &cause) == 0;
-	st.db_text = st.db_ok ? xasprintf(_("%s, every package (package database %s)"), st.set.version, dbpath)
+	v->db_ok = pkg_check_installed(&v->set, pkg_session_root(t->s), dbpath, &cause) == 0;
+	v->db_text = v->db_ok ? xasprintf(_("%s, every package (package database %s)"), v->set.version, dbpath)
 			      : xasprintf(_("not installed yet: %s"), cause ? cause : "?");
 	free(cause);
 	free(dbpath);
@@ -99,48 +108,62 @@ static void db_check(struct tui *t)
 /* Reads the session's packages when they changed (the final build replaces them). */
 static void view_load(struct tui *t)
 {
+	struct install_view *v = t->view;
 	char **pkgs = t->s->artifacts.packages;
-	if (st.loaded && strv_eq(st.paths, pkgs))
+	if (v->loaded && strv_eq(v->paths, pkgs))
 		return;
-	view_free();
+	set_free(v);
 	if (!pkgs)
 		return;
-	st.paths = strv_dup(pkgs);
-	st.loaded = true;
-	if (pkg_set_load(&st.set, st.paths, 0, &st.cause) < 0 && !st.cause)
-		st.cause = xstrdup("?");
-	probe_start();
-	db_check(t);
-}
-
-static void inst_enter(struct tui *t)
-{
-	view_load(t);
-	probe_start();
-	/* Another kfdo (or pacman) may have changed the database meanwhile. */
+	v->paths = strv_dup(pkgs);
+	v->loaded = true;
+	if (pkg_set_load(&v->set, v->paths, 0, &v->cause) < 0 && !v->cause)
+		v->cause = xstrdup("?");
+	probe_start(v);
 	db_check(t);
 }
 
 static void inst_leave(struct tui *t)
 {
-	(void)t;
+	struct install_view *v = t->view;
 	/* An unfinished check is not left running behind the other screens; it starts again here. */
-	probe_stop();
+	set_free(v);
+	free(v->built_with);
+}
+
+/* What the packages, the plan and the engine say now: the final build
+ * replaces the packages, the install records the kernel. The view starts
+ * empty on entering, so the packages are read afresh then, and the package
+ * database asked: another kfdo (or pacman) may have changed it meanwhile. */
+static void inst_scan(struct tui *t)
+{
+	struct install_view *v = t->view;
+	const struct artifacts *a = &t->s->artifacts;
+	view_load(t);
+	struct plan p = { 0 };
+	v->sudo = step_get(t->cur)->plan(t->s, &p, NULL) == 0 && plan_needs_sudo(&p);
+	plan_free(&p);
+	char *why = NULL;
+	v->recorded = v->db_ok && a->vmlinux && step_get(STEP_INSTALL)->postcondition(t->s, &why);
+	free(why);
+	free(v->built_with);
+	v->built_with = t->cur == STEP_FINISH && a->profile ? profile_summary(a->profile) : NULL;
 }
 
 static int inst_tick(struct tui *t, int64_t now)
 {
+	struct install_view *v = t->view;
 	int re = plan_screen_tick(t, now);
 	char *text;
-	if (st.probe && bg_poll(st.probe, &text)) {
-		probe_stop();
-		free(st.vmlinux);
-		st.vmlinux_ok = text && text[0] == '1' && text[1] == '\n';
-		st.vmlinux = xstrdup(text && text[0] && text[1] ? text + 2 : _("the check ended without an answer"));
+	if (v->probe && bg_poll(v->probe, &text)) {
+		probe_stop(v);
+		free(v->vmlinux);
+		v->vmlinux_ok = text && text[0] == '1' && text[1] == '\n';
+		v->vmlinux = xstrdup(text && text[0] && text[1] ? text + 2 : _("the check ended without an answer"));
 		free(text);
 		re |= RE_REDRAW;
 	}
-	if (plan_screen_ended(t, &st.ended)) {
+	if (task_take_end(t, t->cur)) {
 		/* The step installed (or failed): ask the package database again. */
 		db_check(t);
 		re |= RE_REDRAW | RE_STEPS;
@@ -151,8 +174,8 @@ static int inst_tick(struct tui *t, int64_t now)
 /* name  version  size, one row per package; the one left out says why below. */
 static int packages_rows(struct tui *t, struct rect r, int row)
 {
-	(void)t;
-	const struct pkg_set *set = &st.set;
+	const struct install_view *v = t->view;
+	const struct pkg_set *set = &v->set;
 	int start = row;
 	char *head = xasprintf(_("Packages of %s %s (kernel %s), read with libalpm:"), set->base, set->version,
 			       set->release ? set->release : "?");
@@ -189,21 +212,21 @@ static int packages_rows(struct tui *t, struct rect r, int row)
 	return row - start;
 }
 
-static int vmlinux_rows(struct rect r, int row)
+static int vmlinux_rows(const struct install_view *v, struct rect r, int row)
 {
-	const struct pkg_vmlinux *v = st.set.chosen;
-	if (!v)
+	const struct pkg_vmlinux *vm = v->set.chosen;
+	if (!vm)
 		return 0;
 	char *text;
 	enum role role = ROLE_NORMAL;
-	if (st.vmlinux) {
-		text = xstrdup(st.vmlinux);
-		role = st.vmlinux_ok ? ROLE_GOOD : ROLE_BAD;
-	} else if (st.probe) {
-		text = xasprintf(_("%s in %s: reading it out of its package to check it..."), v->path, v->pkg->name);
+	if (v->vmlinux) {
+		text = xstrdup(v->vmlinux);
+		role = v->vmlinux_ok ? ROLE_GOOD : ROLE_BAD;
+	} else if (v->probe) {
+		text = xasprintf(_("%s in %s: reading it out of its package to check it..."), vm->path, vm->pkg->name);
 		role = ROLE_RUNNING;
 	} else {
-		text = pkg_vmlinux_describe(v);
+		text = pkg_vmlinux_describe(vm);
 	}
 	int used = plan_screen_wrapped(r, row, _("vmlinux:"), text, role, 3);
 	free(text);
@@ -213,12 +236,10 @@ static int vmlinux_rows(struct rect r, int row)
 /* How the step installs, in a sentence above its commands. */
 static const char *how_words(struct tui *t)
 {
+	const struct install_view *v = t->view;
 	if (t->s->install_root)
 		return _("Root mode: kfdo installs through libalpm into the root below (no sudo, no pacman hooks).");
-	struct plan p = { 0 };
-	bool sudo = step_get(t->cur)->plan(t->s, &p, NULL) == 0 && plan_needs_sudo(&p);
-	plan_free(&p);
-	return sudo ? _("pacman installs them through sudo; sudo asks for your password before the step starts "
+	return v->sudo ? _("pacman installs them through sudo; sudo asks for your password before the step starts "
 			"(the screen is set aside for it).")
 		    : _("kfdo runs as root: pacman runs without sudo.");
 }
@@ -226,13 +247,13 @@ static const char *how_words(struct tui *t)
 /* After the install: the database's answer, and what the engine recorded. */
 static int installed_rows(struct tui *t, struct rect r, int row)
 {
+	const struct install_view *v = t->view;
 	int start = row;
-	if (!st.db_text)
+	if (!v->db_text)
 		return 0;
-	row += plan_screen_wrapped(r, row, _("Installed:"), st.db_text, st.db_ok ? ROLE_GOOD : ROLE_DIM, st.db_ok ? 2 : 1);
+	row += plan_screen_wrapped(r, row, _("Installed:"), v->db_text, v->db_ok ? ROLE_GOOD : ROLE_DIM, v->db_ok ? 2 : 1);
 	const struct artifacts *a = &t->s->artifacts;
-	char *why = NULL;
-	if (st.db_ok && a->vmlinux && step_get(STEP_INSTALL)->postcondition(t->s, &why)) {
+	if (v->recorded) {
 		char *m = xasprintf(_("kernel %s, build-id %s"), a->kernel_release, a->build_id);
 		row += plan_screen_wrapped(r, row, _("Recorded:"), m, ROLE_NORMAL, 2);
 		free(m);
@@ -242,22 +263,22 @@ static int installed_rows(struct tui *t, struct rect r, int row)
 		free(pad);
 		free(m);
 	}
-	free(why);
 	return row - start;
 }
 
 static int packages_block(struct tui *t, struct rect r)
 {
+	const struct install_view *v = t->view;
 	int row = 0;
 	if (!t->s->artifacts.packages)
 		return plan_screen_line(r, row, _("Packages:"), _("none built yet (the build step records them)"),
 					ROLE_DIM) + 1;
-	if (st.cause) {
-		row += plan_screen_wrapped(r, row, _("Packages:"), st.cause, ROLE_BAD, 4);
+	if (v->cause) {
+		row += plan_screen_wrapped(r, row, _("Packages:"), v->cause, ROLE_BAD, 4);
 		return row + 1;
 	}
 	row += packages_rows(t, r, row);
-	row += vmlinux_rows(r, row);
+	row += vmlinux_rows(v, r, row);
 	row += installed_rows(t, r, row);
 	if (!task_log(t, t->cur) && row < r.h)
 		row += plan_screen_wrapped(r, row, NULL, how_words(t), ROLE_DIM, 2);
@@ -266,31 +287,29 @@ static int packages_block(struct tui *t, struct rect r)
 
 static void inst_draw(struct tui *t, struct rect r)
 {
-	view_load(t);
 	plan_screen_draw(t, r, packages_block);
 }
 
 const struct screen_ops screen_install = {
-	.enter = inst_enter, .leave = inst_leave, .draw = inst_draw, .on_key = plan_screen_key,
-	.on_tick = inst_tick, .hints = plan_screen_hints,
+	.view_size = sizeof(struct install_view), .leave = inst_leave, .scan = inst_scan,
+	.draw = inst_draw, .on_key = plan_screen_key, .on_tick = inst_tick, .hints = plan_screen_hints,
 };
 
 /* ---- finish: the optimized kernel's packages, the profile, the summary ---- */
 
 static int finish_block(struct tui *t, struct rect r)
 {
+	const struct install_view *v = t->view;
 	int row = 0;
 	const char *prof = t->s->artifacts.profile;
 	/* Done by this run, and the package database still says so. */
-	if (st.db_ok && !task_running(t) && t->s->steps[STEP_FINISH].status == STATUS_DONE) {
+	if (v->db_ok && !task_running(t) && t->s->steps[STEP_FINISH].status == STATUS_DONE) {
 		char **sum = summary_finish(t->s);
 		row += plan_screen_paras(r, row, sum, ROLE_GOOD);
 		strv_free(sum);
 		row++;
-	} else if (prof) {
-		char *sum = profile_summary(prof);
-		row += plan_screen_wrapped(r, row, _("Built with:"), sum, ROLE_NORMAL, 3);
-		free(sum);
+	} else if (prof && v->built_with) {
+		row += plan_screen_wrapped(r, row, _("Built with:"), v->built_with, ROLE_NORMAL, 3);
 	}
 	row += packages_block(t, (struct rect){ r.y + row, r.x, r.h - row, r.w });
 	return row;
@@ -298,11 +317,10 @@ static int finish_block(struct tui *t, struct rect r)
 
 static void finish_draw(struct tui *t, struct rect r)
 {
-	view_load(t);
 	plan_screen_draw(t, r, finish_block);
 }
 
 const struct screen_ops screen_finish = {
-	.enter = inst_enter, .leave = inst_leave, .draw = finish_draw, .on_key = plan_screen_key,
-	.on_tick = inst_tick, .hints = plan_screen_hints,
+	.view_size = sizeof(struct install_view), .leave = inst_leave, .scan = inst_scan,
+	.draw = finish_draw, .on_key = plan_screen_key, .on_tick = inst_tick, .hints = plan_screen_hints,
 };

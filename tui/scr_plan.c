@@ -8,7 +8,12 @@
 
 #include "base/i18n.h"
 #include "base/util.h"
+#include "tui/curses.h"
+#include "tui/draw.h"
 #include "tui/plan_screen.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/text.h"
 
 void plan_screen_draw(struct tui *t, struct rect r, plan_block_fn block)
 {
@@ -36,7 +41,7 @@ void plan_screen_draw(struct tui *t, struct rect r, plan_block_fn block)
 		rest.y += 2;
 		rest.h -= 2;
 	}
-	draw_plan(t, rest, t->cur);
+	draw_plan(t, rest);
 }
 
 static int answer_cancel(struct tui *t, bool yes)
@@ -90,15 +95,6 @@ static const struct keyhint run_hints[] = { { "c", N_("Cancel") }, { "/", N_("Se
 const struct keyhint *plan_screen_hints(struct tui *t)
 {
 	return task_running(t) && t->task.step == t->cur ? run_hints : idle_hints;
-}
-
-bool plan_screen_ended(struct tui *t, int64_t *seen)
-{
-	const struct task *k = &t->task;
-	if (!k->r || k->running || k->step != t->cur || k->finished == *seen)
-		return false;
-	*seen = k->finished;
-	return true;
 }
 
 int plan_screen_line(struct rect r, int row, const char *label, const char *value, enum role role)

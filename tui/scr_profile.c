@@ -18,20 +18,23 @@
 #include "base/util.h"
 #include "tui/input.h"
 #include "tui/plan_screen.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/term.h"
+#include "tui/text.h"
 
 static const enum workload_kind kinds[] = { WORKLOAD_KBUILD, WORKLOAD_COMMAND, WORKLOAD_TIMED, WORKLOAD_BENCHMARK };
 #define MINUTES_MAX (24 * 60)
 
-static struct {
+struct profile_view {
 	size_t sel;
 	struct input cmd, tree;
-	bool inited;
 	bool bench_on[8];	/* record_benches(): installed on PATH */
 	struct record_sysctls rs;
 	bool rs_known;
 	struct plan fix;	/* the sysctl fix the open question is about */
-	int64_t ended;		/* the end of the last run read back */
-} st;
+	char *out;		/* where the engine would put perf.data now (read by the scan) */
+};
 
 static const char *workload_tree(const struct session *s)
 {
@@ -40,14 +43,16 @@ static const char *workload_tree(const struct session *s)
 
 static void sysctls_check(struct tui *t)
 {
-	if (st.rs_known)
-		record_sysctls_free(&st.rs);
-	record_sysctls_check(&st.rs, session_sysroot(t->s));
-	st.rs_known = true;
+	struct profile_view *v = t->view;
+	if (v->rs_known)
+		record_sysctls_free(&v->rs);
+	record_sysctls_check(&v->rs, session_sysroot(t->s));
+	v->rs_known = true;
 }
 
 static void prof_enter(struct tui *t)
 {
+	struct profile_view *v = t->view;
 	struct workload *w = &t->s->workload;
 	if (w->minutes <= 0)
 		w->minutes = 10;
@@ -61,28 +66,39 @@ static void prof_enter(struct tui *t)
 		plan_free(&p);
 		tui_save(t);
 	}
-	if (!st.inited) {
-		st.inited = true;
-		st.tree.path = true;
-		input_set(&st.cmd, w->command ? w->command : "");
-		input_set(&st.tree, workload_tree(t->s) ? workload_tree(t->s) : "");
-	}
+	/* The fields start from the session: typing in them sets it at once. */
+	v->tree.path = true;
+	input_set(&v->cmd, w->command ? w->command : "");
+	input_set(&v->tree, workload_tree(t->s) ? workload_tree(t->s) : "");
 	size_t n;
 	const struct record_bench *b = record_benches(&n);
-	for (size_t i = 0; i < n && i < ARRAY_LEN(st.bench_on); i++)
-		st.bench_on[i] = record_bench_installed(b[i].name);
+	for (size_t i = 0; i < n && i < ARRAY_LEN(v->bench_on); i++)
+		v->bench_on[i] = record_bench_installed(b[i].name);
 	for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
 		if (kinds[i] == w->kind)
-			st.sel = i;
+			v->sel = i;
 	sysctls_check(t);
 }
 
 static void prof_leave(struct tui *t)
 {
+	struct profile_view *v = t->view;
 	tui_save(t);
-	if (st.rs_known)
-		record_sysctls_free(&st.rs);
-	st.rs_known = false;
+	if (v->rs_known)
+		record_sysctls_free(&v->rs);
+	plan_free(&v->fix);
+	input_free(&v->cmd);
+	input_free(&v->tree);
+	free(v->out);
+}
+
+/* The engine's choice of perf.data: a new file under recordings/, never over
+ * an earlier one, so it looks at what is there. */
+static void prof_scan(struct tui *t)
+{
+	struct profile_view *v = t->view;
+	free(v->out);
+	v->out = record_output_path(t->s);
 }
 
 /* The chosen benchmark's index in record_benches(), the first installed one by default. */
@@ -97,7 +113,7 @@ static size_t bench_index(const struct session *s)
 	return 0;
 }
 
-static void bench_step(struct session *s, int dir)
+static void bench_step(const struct profile_view *v, struct session *s, int dir)
 {
 	size_t n;
 	const struct record_bench *b = record_benches(&n);
@@ -105,7 +121,7 @@ static void bench_step(struct session *s, int dir)
 	/* Only the installed ones: the engine would refuse the others. */
 	for (size_t k = 0; k < n; k++) {
 		i = (i + n + (size_t)(dir < 0 ? n - 1 : 1)) % n;
-		if (i < ARRAY_LEN(st.bench_on) && st.bench_on[i])
+		if (i < ARRAY_LEN(v->bench_on) && v->bench_on[i])
 			break;
 	}
 	session_set(&s->workload.bench, b[i].name);
@@ -125,6 +141,7 @@ static const char *kind_label(enum workload_kind k)
 /* What the selected workload does, in one line under the choice. */
 static char *kind_detail(struct tui *t, enum workload_kind k)
 {
+	struct profile_view *v = t->view;
 	const struct session *s = t->s;
 	switch (k) {
 	case WORKLOAD_KBUILD: {
@@ -142,8 +159,8 @@ static char *kind_detail(struct tui *t, enum workload_kind k)
 		size_t n;
 		const struct record_bench *b = record_benches(&n);
 		struct strbuf missing = { 0 };
-		for (size_t i = 0; i < n && i < ARRAY_LEN(st.bench_on); i++)
-			if (!st.bench_on[i])
+		for (size_t i = 0; i < n && i < ARRAY_LEN(v->bench_on); i++)
+			if (!v->bench_on[i])
 				sb_addf(&missing, "%s%s", missing.len ? ", " : "", b[i].name);
 		char *m = missing.len ? xasprintf(_("%s. Not installed: %s."), _(b[bench_index(s)].what), missing.s)
 				      : xasprintf("%s.", _(b[bench_index(s)].what));
@@ -165,13 +182,14 @@ static char *kind_detail(struct tui *t, enum workload_kind k)
 
 static int workload_rows(struct tui *t, struct rect r, int row)
 {
+	struct profile_view *v = t->view;
 	const struct workload *w = &t->s->workload;
 	bool idle = !task_running(t);
 	int start = row;
 	text_put(r.y + row++, r.x, _("What should run while perf records?"), r.w, ROLE_HEADING, true);
 	for (size_t i = 0; i < ARRAY_LEN(kinds) && row < r.h; i++, row++) {
 		int y = r.y + row;
-		bool sel = st.sel == i, on = w->kind == kinds[i];
+		bool sel = v->sel == i, on = w->kind == kinds[i];
 		enum role role = sel ? ROLE_SELECTED : ROLE_NORMAL;
 		if (sel)
 			text_fill(y, r.x, r.w, ROLE_SELECTED);
@@ -181,9 +199,9 @@ static int workload_rows(struct tui *t, struct rect r, int row)
 		int x = r.x + 2 + used, fw = r.w - 2 - used;
 		char *m = NULL;
 		if (kinds[i] == WORKLOAD_KBUILD)
-			input_draw(t, &st.tree, y, x, fw, sel && idle);
+			input_draw(t, &v->tree, y, x, fw, sel && idle);
 		else if (kinds[i] == WORKLOAD_COMMAND)
-			input_draw(t, &st.cmd, y, x, fw, sel && idle);
+			input_draw(t, &v->cmd, y, x, fw, sel && idle);
 		else if (kinds[i] == WORKLOAD_TIMED)
 			m = xasprintf(_("< %d > minutes"), w->minutes);
 		else
@@ -193,7 +211,7 @@ static int workload_rows(struct tui *t, struct rect r, int row)
 			text_put(y, x, m, fw, role, true);
 		free(m);
 	}
-	char *d = kind_detail(t, kinds[st.sel]);
+	char *d = kind_detail(t, kinds[v->sel]);
 	row += plan_screen_wrapped(r, row, NULL, d, ROLE_DIM, 2);
 	free(d);
 	return row - start;
@@ -202,10 +220,10 @@ static int workload_rows(struct tui *t, struct rect r, int row)
 /* perf_event_paranoid and kptr_restrict, as the recording will meet them. */
 static int sysctl_rows(struct tui *t, struct rect r, int row)
 {
-	(void)t;
-	if (!st.rs_known)
+	const struct profile_view *v = t->view;
+	if (!v->rs_known)
 		return 0;
-	const struct record_sysctls *rs = &st.rs;
+	const struct record_sysctls *rs = &v->rs;
 	int start = row;
 	if (rs->privileged) {
 		row += plan_screen_wrapped(r, row, _("Kernel settings:"),
@@ -276,15 +294,12 @@ static int live_rows(struct tui *t, struct rect r, int row)
 
 static int profile_block(struct tui *t, struct rect r)
 {
+	struct profile_view *v = t->view;
 	int row = workload_rows(t, r, 0);
 	struct task *k = &t->task;
 	bool mine = k->step == STEP_PROFILE && k->r;
-	if (!mine || !runner_record_figures(k->r, job_now(), &(struct record_figures){ 0 })) {
-		/* The engine's choice: a new file under recordings/, never over an earlier one. */
-		char *out = record_output_path(t->s);
-		row += plan_screen_wrapped(r, row, _("perf.data:"), out, ROLE_NORMAL, 2);
-		free(out);
-	}
+	if (!mine || !runner_record_figures(k->r, job_now(), &(struct record_figures){ 0 }))
+		row += plan_screen_wrapped(r, row, _("perf.data:"), v->out ? v->out : "?", ROLE_NORMAL, 2);
 	if (!task_running(t))
 		row += sysctl_rows(t, r, row);
 	row += live_rows(t, r, row);
@@ -300,13 +315,14 @@ static void prof_draw(struct tui *t, struct rect r)
 
 static int answer_fix(struct tui *t, bool yes)
 {
+	struct profile_view *v = t->view;
 	if (!yes) {
 		tui_note(t, ROLE_BAD, _("Not recorded: perf cannot record the kernel with these settings."));
-		plan_free(&st.fix);
+		plan_free(&v->fix);
 		return RE_REDRAW;
 	}
-	for (size_t i = 0; i < st.fix.n; i++) {
-		char **argv = plan_cmd_argv(&st.fix.cmds[i]);
+	for (size_t i = 0; i < v->fix.n; i++) {
+		char **argv = plan_cmd_argv(&v->fix.cmds[i]);
 		char *cause = NULL, *line = job_quote_argv((const char *const *)argv);
 		int status = term_run_interactive((const char *const *)argv, &cause);
 		bool ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -317,15 +333,15 @@ static int answer_fix(struct tui *t, bool yes)
 		free(line);
 		strv_free(argv);
 		if (!ok) {
-			plan_free(&st.fix);
+			plan_free(&v->fix);
 			sysctls_check(t);
 			return RE_REDRAW | RE_STEPS;
 		}
 	}
-	plan_free(&st.fix);
+	plan_free(&v->fix);
 	sysctls_check(t);
-	if (st.rs.problems) {
-		tui_note(t, ROLE_BAD, _("The settings did not change: %s"), st.rs.problems[0]);
+	if (v->rs.problems) {
+		tui_note(t, ROLE_BAD, _("The settings did not change: %s"), v->rs.problems[0]);
 		return RE_REDRAW | RE_STEPS;
 	}
 	return plan_screen_start(t);
@@ -333,24 +349,25 @@ static int answer_fix(struct tui *t, bool yes)
 
 static int record(struct tui *t)
 {
+	struct profile_view *v = t->view;
 	tui_save(t);
 	sysctls_check(t);
-	if (!st.rs.problems)
+	if (!v->rs.problems)
 		return plan_screen_start(t);
 	/* Right before recording, as kfdo run does: the fix, shown, then run if asked. */
-	plan_free(&st.fix);
-	record_sysctls_plan(&st.rs, &st.fix);
+	plan_free(&v->fix);
+	record_sysctls_plan(&v->rs, &v->fix);
 	struct strbuf sb = { 0 };
-	for (size_t i = 0; st.rs.problems[i]; i++)
-		sb_addf(&sb, "%s\n", st.rs.problems[i]);
+	for (size_t i = 0; v->rs.problems[i]; i++)
+		sb_addf(&sb, "%s\n", v->rs.problems[i]);
 	sb_add(&sb, _("\nkfdo will run (until the next boot; to keep it, put the settings in "
 		      "/etc/sysctl.d/99-kfdo.conf):\n"));
-	for (size_t i = 0; i < st.fix.n; i++) {
-		char *line = plan_format_command(&st.fix.cmds[i]);
+	for (size_t i = 0; i < v->fix.n; i++) {
+		char *line = plan_format_command(&v->fix.cmds[i]);
 		sb_addf(&sb, "  $ %s\n", line);
 		free(line);
 	}
-	sb_add(&sb, plan_needs_sudo(&st.fix) ? _("\nThe screen is set aside while it runs, so that sudo can ask for "
+	sb_add(&sb, plan_needs_sudo(&v->fix) ? _("\nThe screen is set aside while it runs, so that sudo can ask for "
 						 "your password; then the recording starts.")
 					     : _("\nThe screen is set aside while it runs (kfdo runs as root: no sudo); "
 						 "then the recording starts."));
@@ -396,9 +413,10 @@ static int running_key(struct tui *t, int key)
 /* The text fields: typing chooses their workload. */
 static int field_key(struct tui *t, int key)
 {
+	struct profile_view *v = t->view;
 	struct workload *w = &t->s->workload;
-	enum workload_kind k = kinds[st.sel];
-	struct input *in = k == WORKLOAD_COMMAND ? &st.cmd : k == WORKLOAD_KBUILD ? &st.tree : NULL;
+	enum workload_kind k = kinds[v->sel];
+	struct input *in = k == WORKLOAD_COMMAND ? &v->cmd : k == WORKLOAD_KBUILD ? &v->tree : NULL;
 	if (!in || key == '\r' || key == KEY_ENTER || key == KEY_F(5) || !input_key(in, key))
 		return RE_NONE;
 	char *text = input_text(in);
@@ -407,8 +425,8 @@ static int field_key(struct tui *t, int key)
 	} else {
 		/* The engine wants an absolute tree; the session's own stays "none given". */
 		char *real = *text ? realpath(text, NULL) : NULL;
-		const char *v = real ? real : *text ? text : NULL;
-		session_set(&w->tree, v && t->s->tree && strcmp(v, t->s->tree) == 0 ? NULL : v);
+		const char *val = real ? real : *text ? text : NULL;
+		session_set(&w->tree, val && t->s->tree && strcmp(val, t->s->tree) == 0 ? NULL : val);
 		free(real);
 	}
 	w->kind = k;
@@ -418,16 +436,17 @@ static int field_key(struct tui *t, int key)
 
 static int prof_key(struct tui *t, int key)
 {
+	struct profile_view *v = t->view;
 	if (task_running(t))
 		return running_key(t, key);
 	struct workload *w = &t->s->workload;
-	enum workload_kind k = kinds[st.sel];
+	enum workload_kind k = kinds[v->sel];
 	switch (key) {
 	case KEY_UP:
-		st.sel = st.sel ? st.sel - 1 : ARRAY_LEN(kinds) - 1;
+		v->sel = v->sel ? v->sel - 1 : ARRAY_LEN(kinds) - 1;
 		return RE_REDRAW | RE_HANDLED;
 	case KEY_DOWN:
-		st.sel = (st.sel + 1) % ARRAY_LEN(kinds);
+		v->sel = (v->sel + 1) % ARRAY_LEN(kinds);
 		return RE_REDRAW | RE_HANDLED;
 	case '\r': case KEY_ENTER: case KEY_F(5):
 		return record(t) | RE_HANDLED;
@@ -451,7 +470,7 @@ static int prof_key(struct tui *t, int key)
 		return RE_REDRAW | RE_HANDLED;
 	}
 	if (dir && k == WORKLOAD_BENCHMARK) {
-		bench_step(t->s, dir);
+		bench_step(t->view, t->s, dir);
 		w->kind = k;
 		tui_save(t);
 		return RE_REDRAW | RE_HANDLED;
@@ -463,9 +482,9 @@ static int prof_tick(struct tui *t, int64_t now)
 {
 	int re = plan_screen_tick(t, now);
 	/* After a recording the settings may have changed (a reboot resets them). */
-	if (plan_screen_ended(t, &st.ended)) {
+	if (task_take_end(t, STEP_PROFILE)) {
 		sysctls_check(t);
-		re |= RE_REDRAW;
+		re |= RE_REDRAW | RE_SCAN;
 	}
 	return re;
 }
@@ -485,6 +504,6 @@ static const struct keyhint *prof_hints(struct tui *t)
 }
 
 const struct screen_ops screen_profile = {
-	.enter = prof_enter, .leave = prof_leave, .draw = prof_draw, .on_key = prof_key,
-	.on_tick = prof_tick, .hints = prof_hints,
+	.view_size = sizeof(struct profile_view), .enter = prof_enter, .leave = prof_leave, .scan = prof_scan,
+	.draw = prof_draw, .on_key = prof_key, .on_tick = prof_tick, .hints = prof_hints,
 };

@@ -11,39 +11,38 @@
 #include "engine/probe.h"
 #include "engine/summary.h"
 #include "base/util.h"
+#include "tui/draw.h"
 #include "tui/plan_screen.h"
+#include "tui/state.h"
+#include "tui/text.h"
 
-static struct {
+struct reboot_view {
 	char *release, *build_id, *cause;	/* the running kernel */
 	bool ok;
 	char *verdict;				/* the reboot check's words */
-} st;
+};
 
-static void running_free(void)
+static void running_free(struct reboot_view *v)
 {
-	free(st.release);
-	free(st.build_id);
-	free(st.cause);
-	free(st.verdict);
-	memset(&st, 0, sizeof(st));
+	free(v->release);
+	free(v->build_id);
+	free(v->cause);
+	free(v->verdict);
+	memset(v, 0, sizeof(*v));
 }
 
+/* The running kernel and the engine's reboot check: on entering and on r. */
 static void check(struct tui *t)
 {
-	running_free();
-	probe_running_kernel(t->s, &st.release, &st.build_id, &st.cause);
-	st.ok = step_get(STEP_REBOOT)->postcondition(t->s, &st.verdict);
-}
-
-static void reboot_enter(struct tui *t)
-{
-	check(t);
+	struct reboot_view *v = t->view;
+	running_free(v);
+	probe_running_kernel(t->s, &v->release, &v->build_id, &v->cause);
+	v->ok = step_get(STEP_REBOOT)->postcondition(t->s, &v->verdict);
 }
 
 static void reboot_leave(struct tui *t)
 {
-	(void)t;
-	running_free();
+	running_free(t->view);
 }
 
 /* "Running kernel: REL" and its build-id under it. */
@@ -75,17 +74,18 @@ static int kernel_rows(struct rect r, int row, const char *label, const char *re
 
 static int reboot_block(struct tui *t, struct rect r)
 {
+	const struct reboot_view *v = t->view;
 	const struct artifacts *a = &t->s->artifacts;
 	int row = 0;
-	row += kernel_rows(r, row, _("Running kernel:"), st.release, st.build_id, st.cause ? st.cause : "?");
+	row += kernel_rows(r, row, _("Running kernel:"), v->release, v->build_id, v->cause ? v->cause : "?");
 	row += kernel_rows(r, row, _("Built kernel:"), a->kernel_release, a->build_id,
 			   _("not installed yet (the install step records it)"));
 	row++;
-	if (st.verdict)
-		row += plan_screen_wrapped(r, row, st.ok ? _("Check: ok,") : _("Check: not yet,"), st.verdict,
-					   st.ok ? ROLE_GOOD : ROLE_BAD, 3);
+	if (v->verdict)
+		row += plan_screen_wrapped(r, row, v->ok ? _("Check: ok,") : _("Check: not yet,"), v->verdict,
+					   v->ok ? ROLE_GOOD : ROLE_BAD, 3);
 	row++;
-	if (!st.ok && a->kernel_release && a->build_id) {
+	if (!v->ok && a->kernel_release && a->build_id) {
 		char **what = summary_reboot(t->s);
 		row += plan_screen_paras((struct rect){ r.y, r.x, r.h, r.w }, row, what, ROLE_NORMAL);
 		strv_free(what);
@@ -111,17 +111,18 @@ static void reboot_draw(struct tui *t, struct rect r)
 
 static int reboot_key(struct tui *t, int key)
 {
+	const struct reboot_view *v = t->view;
 	if (key != 'r' && key != '\r' && key != KEY_ENTER && key != KEY_F(5))
 		return RE_NONE;
 	check(t);
-	if (st.ok) {
-		session_step_set(t->s, STEP_REBOOT, STATUS_DONE, st.verdict);
+	if (v->ok) {
+		session_step_set(t->s, STEP_REBOOT, STATUS_DONE, v->verdict);
 		tui_save(t);
-		tui_note(t, ROLE_GOOD, "%s", st.verdict);
+		tui_note(t, ROLE_GOOD, "%s", v->verdict);
 	} else {
-		tui_note(t, ROLE_BAD, _("Not yet: %s"), st.verdict ? st.verdict : "");
+		tui_note(t, ROLE_BAD, _("Not yet: %s"), v->verdict ? v->verdict : "");
 	}
-	return RE_REDRAW | RE_HANDLED | RE_STEPS | (st.ok ? RE_NEXT : 0);
+	return RE_REDRAW | RE_HANDLED | RE_STEPS | (v->ok ? RE_NEXT : 0);
 }
 
 static const struct keyhint reboot_hints[] = { { "r", N_("Check the running kernel") }, { NULL, NULL } };
@@ -133,6 +134,6 @@ static const struct keyhint *reboot_hints_fn(struct tui *t)
 }
 
 const struct screen_ops screen_reboot = {
-	.enter = reboot_enter, .leave = reboot_leave, .draw = reboot_draw, .on_key = reboot_key,
-	.hints = reboot_hints_fn,
+	.view_size = sizeof(struct reboot_view), .enter = check, .leave = reboot_leave, .draw = reboot_draw,
+	.on_key = reboot_key, .hints = reboot_hints_fn,
 };

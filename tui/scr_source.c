@@ -12,27 +12,31 @@
 #include "base/i18n.h"
 #include "proc/job.h"
 #include "base/util.h"
+#include "engine/plan.h"
+#include "tui/draw.h"
 #include "tui/input.h"
-#include "tui/tui.h"
+#include "tui/screen.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/text.h"
 
 enum field { F_MODE_TREE, F_PATH, F_MODE_CLONE, F_URL, F_BRANCH, F_DEST, F_COUNT };
 
-static struct {
-	bool inited;
+struct source_view {
 	bool clone;		/* the chosen mode */
 	enum field focus;
 	struct input path, url, branch, dest;
-	bool was_running;
 	char *fitted;		/* what taking the tree turned off, and why */
-} st;
+	char *clone_cmd;	/* the clone the fields make, as it would run, or NULL */
+};
 
-static struct input *field_input(enum field f)
+static struct input *field_input(struct source_view *v, enum field f)
 {
 	switch (f) {
-	case F_PATH: return &st.path;
-	case F_URL: return &st.url;
-	case F_BRANCH: return &st.branch;
-	case F_DEST: return &st.dest;
+	case F_PATH: return &v->path;
+	case F_URL: return &v->url;
+	case F_BRANCH: return &v->branch;
+	case F_DEST: return &v->dest;
 	default: return NULL;
 	}
 }
@@ -77,6 +81,7 @@ static bool fit_toggles(struct tui *t, struct strbuf *said)
 /* Takes the tree at path for the session: inspects it, fits the toggles, records the step. */
 static int use_tree(struct tui *t, const char *typed)
 {
+	struct source_view *v = t->view;
 	if (!*typed) {
 		tui_note(t, ROLE_BAD, _("Type the path of a kernel source tree (Tab completes)."));
 		return RE_REDRAW;
@@ -106,8 +111,8 @@ static int use_tree(struct tui *t, const char *typed)
 	session_set(&s->clone_branch, NULL);
 	struct strbuf said = { 0 };
 	bool off = fit_toggles(t, &said);
-	free(st.fitted);
-	st.fitted = off ? xstrdup(said.s + 1) : NULL;
+	free(v->fitted);
+	v->fitted = off ? xstrdup(said.s + 1) : NULL;
 	char *why = NULL;
 	bool ok = step_get(STEP_SOURCE)->postcondition(s, &why);
 	session_step_set(s, STEP_SOURCE, ok ? STATUS_DONE : STATUS_FAILED, why);
@@ -127,29 +132,28 @@ static int use_tree(struct tui *t, const char *typed)
 
 static int start_clone(struct tui *t)
 {
-	char *url = input_text(&st.url), *branch = input_text(&st.branch), *dest = input_text(&st.dest);
+	struct source_view *v = t->view;
+	char *url = input_text(&v->url), *branch = input_text(&v->branch), *dest = input_text(&v->dest);
 	char *where = *dest ? expand(dest) : NULL;
 	struct stat sb;
 	int re = RE_REDRAW;
 	if (!*url) {
 		tui_note(t, ROLE_BAD, _("Type the URL of a git repository to clone."));
-		st.focus = F_URL;
+		v->focus = F_URL;
 	} else if (!where) {
 		tui_note(t, ROLE_BAD, _("Type the directory to clone into."));
-		st.focus = F_DEST;
+		v->focus = F_DEST;
 	} else if (stat(where, &sb) == 0) {
 		tui_note(t, ROLE_BAD, _("%s already exists: choose a new directory (git clone makes it)."), where);
-		st.focus = F_DEST;
+		v->focus = F_DEST;
 	} else {
 		struct session *s = t->s;
 		session_set(&s->clone_url, url);
 		session_set(&s->clone_branch, *branch ? branch : NULL);
 		session_set(&s->tree, where);
 		tui_save(t);
-		if (task_start(t, STEP_SOURCE) == 0) {
-			st.was_running = true;
+		if (task_start(t, STEP_SOURCE) == 0)
 			tui_note(t, ROLE_RUNNING, _("Cloning %s..."), url);
-		}
 		re |= RE_STEPS;
 	}
 	free(where);
@@ -159,25 +163,58 @@ static int start_clone(struct tui *t)
 	return re;
 }
 
+/* The fields start from the session (a tree taken, a clone's URL and branch). */
 static void src_enter(struct tui *t)
 {
-	if (!st.inited) {
-		st.inited = true;
-		st.path.path = st.dest.path = true;
-		char cwd[PATH_MAX];
-		const char *here = getcwd(cwd, sizeof(cwd));
-		bool tree_here = here && access("Makefile", F_OK) == 0 && access("Kconfig", F_OK) == 0;
-		input_set(&st.path, t->s->tree ? t->s->tree : tree_here ? here : "");
-		input_set(&st.url, t->s->clone_url ? t->s->clone_url
-						   : "https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git");
-		input_set(&st.branch, t->s->clone_branch ? t->s->clone_branch : "");
-		char *dflt = here ? xasprintf("%s/linux", here) : xstrdup("");
-		input_set(&st.dest, dflt);
-		free(dflt);
-		st.clone = t->s->clone_url != NULL;
-	}
-	st.focus = st.clone ? F_URL : F_PATH;
+	struct source_view *v = t->view;
+	v->path.path = v->dest.path = true;
+	char cwd[PATH_MAX];
+	const char *here = getcwd(cwd, sizeof(cwd));
+	bool tree_here = here && access("Makefile", F_OK) == 0 && access("Kconfig", F_OK) == 0;
+	input_set(&v->path, t->s->tree ? t->s->tree : tree_here ? here : "");
+	input_set(&v->url, t->s->clone_url ? t->s->clone_url
+					   : "https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git");
+	input_set(&v->branch, t->s->clone_branch ? t->s->clone_branch : "");
+	char *dflt = here ? xasprintf("%s/linux", here) : xstrdup("");
+	input_set(&v->dest, dflt);
+	free(dflt);
+	v->clone = t->s->clone_url != NULL;
+	v->focus = v->clone ? F_URL : F_PATH;
 	tui_inspect_tree(t, false);
+}
+
+static void src_leave(struct tui *t)
+{
+	struct source_view *v = t->view;
+	input_free(&v->path);
+	input_free(&v->url);
+	input_free(&v->branch);
+	input_free(&v->dest);
+	free(v->fitted);
+	free(v->clone_cmd);
+}
+
+/* The clone command the fields make, shown before it runs (the source step's plan on a
+ * shallow copy of the session with the fields in it). */
+static void src_scan(struct tui *t)
+{
+	struct source_view *v = t->view;
+	free(v->clone_cmd);
+	v->clone_cmd = NULL;
+	char *url = input_text(&v->url), *branch = input_text(&v->branch), *dest = input_text(&v->dest);
+	char *where = *dest ? expand(dest) : NULL;
+	struct session tmp = *t->s;
+	tmp.clone_url = url;
+	tmp.clone_branch = *branch ? branch : NULL;
+	tmp.tree = where;
+	struct plan p = { 0 };
+	if (*url && where && step_get(STEP_SOURCE)->plan(&tmp, &p, NULL) == 0 && p.n)
+		v->clone_cmd = plan_format_command(&p.cmds[0]);
+	plan_free(&p);
+	free(where);
+	free(url);
+	free(branch);
+	free(dest);
 }
 
 static void draw_tree(struct tui *t, struct rect r)
@@ -228,69 +265,56 @@ static void draw_clone_progress(struct tui *t, struct rect r)
 	text_putn(r.y + 1, r.x, now, n, r.w, ROLE_NORMAL);
 }
 
-/* The clone command the fields make, shown before it runs (the source step's plan on a
- * shallow copy of the session with the fields in it). */
-static void draw_clone_plan(struct tui *t, struct rect r)
+static void draw_clone_plan(const struct source_view *v, struct rect r)
 {
-	char *url = input_text(&st.url), *branch = input_text(&st.branch), *dest = input_text(&st.dest);
-	char *where = *dest ? expand(dest) : NULL;
-	struct session tmp = *t->s;
-	tmp.clone_url = url;
-	tmp.clone_branch = *branch ? branch : NULL;
-	tmp.tree = where;
-	struct plan p = { 0 };
-	if (*url && where && step_get(STEP_SOURCE)->plan(&tmp, &p, NULL) == 0 && p.n) {
-		text_put(r.y, r.x, _("The command that will run:"), r.w, ROLE_HEADING, true);
-		char *cmd = plan_format_command(&p.cmds[0]);
-		char *line = xasprintf("$ %s", cmd);
-		text_para((struct rect){ r.y + 1, r.x + 3, r.h - 1, r.w - 3 }, line, ROLE_COMMAND);
-		free(line);
-		free(cmd);
-	}
-	plan_free(&p);
-	free(where);
-	free(url);
-	free(branch);
-	free(dest);
+	if (!v->clone_cmd)
+		return;
+	text_put(r.y, r.x, _("The command that will run:"), r.w, ROLE_HEADING, true);
+	char *line = xasprintf("$ %s", v->clone_cmd);
+	text_para((struct rect){ r.y + 1, r.x + 3, r.h - 1, r.w - 3 }, line, ROLE_COMMAND);
+	free(line);
 }
 
 static void field_row(struct tui *t, int y, int x, int w, const char *label, enum field f, bool enabled)
 {
+	struct source_view *v = t->view;
 	int lw = text_put(y, x, label, w, enabled ? ROLE_NORMAL : ROLE_DIM, true);
-	input_draw(t, field_input(f), y, x + lw + 1, w - lw - 1, enabled && st.focus == f && !task_running(t));
+	input_draw(t, field_input(v, f), y, x + lw + 1, w - lw - 1, enabled && v->focus == f && !task_running(t));
 }
 
 static void radio_row(struct tui *t, int y, int x, int w, const char *label, bool on, enum field f)
 {
+	struct source_view *v = t->view;
 	char *s = xasprintf("(%s) %s", on ? text_glyph(t, "\xe2\x80\xa2", "*") : " ", label);
-	text_put(y, x, s, w, st.focus == f ? ROLE_SELECTED : ROLE_NORMAL, true);
+	text_put(y, x, s, w, v->focus == f ? ROLE_SELECTED : ROLE_NORMAL, true);
 	free(s);
 }
 
 static void src_draw(struct tui *t, struct rect r)
 {
+	struct source_view *v = t->view;
 	int y = r.y + draw_step_header(t, r);
 	int x = r.x, w = r.w;
-	radio_row(t, y++, x, w, _("Use a kernel tree on disk"), !st.clone, F_MODE_TREE);
-	field_row(t, y++, x + 4, w - 4, _("Path:"), F_PATH, !st.clone);
-	if (st.path.cands && !st.clone) {
+	radio_row(t, y++, x, w, _("Use a kernel tree on disk"), !v->clone, F_MODE_TREE);
+	field_row(t, y++, x + 4, w - 4, _("Path:"), F_PATH, !v->clone);
+	if (v->path.cands && !v->clone) {
 		struct strbuf sb = { 0 };
-		for (size_t i = 0; st.path.cands[i]; i++)
-			sb_addf(&sb, "%s%s", i ? "  " : "", st.path.cands[i]);
+		for (size_t i = 0; v->path.cands[i]; i++)
+			sb_addf(&sb, "%s%s", i ? "  " : "", v->path.cands[i]);
 		text_put(y++, x + 4, sb.s, w - 4, ROLE_DIM, true);
 		sb_free(&sb);
-	} else if (st.path.no_match && !st.clone) {
+	} else if (v->path.no_match && !v->clone) {
 		text_put(y++, x + 4, _("(nothing matches)"), w - 4, ROLE_DIM, true);
 	}
 	y++;
-	radio_row(t, y++, x, w, _("Clone a kernel tree with git"), st.clone, F_MODE_CLONE);
-	field_row(t, y++, x + 4, w - 4, _("URL:   "), F_URL, st.clone);
-	field_row(t, y++, x + 4, w - 4, _("Branch:"), F_BRANCH, st.clone);
-	field_row(t, y++, x + 4, w - 4, _("Into:  "), F_DEST, st.clone);
-	if (st.dest.cands && st.clone) {
+	radio_row(t, y++, x, w, _("Clone a kernel tree with git"), v->clone, F_MODE_CLONE);
+	field_row(t, y++, x + 4, w - 4, _("URL:   "), F_URL, v->clone);
+	field_row(t, y++, x + 4, w - 4, _("Branch:"), F_BRANCH, v->clone);
+	field_row(t, y++, x + 4, w - 4, _("Into:  "), F_DEST, v->clone);
+	if (v->dest.cands && v->clone) {
 		struct strbuf sb = { 0 };
-		for (size_t i = 0; st.dest.cands[i]; i++)
-			sb_addf(&sb, "%s%s", i ? "  " : "", st.dest.cands[i]);
+		for (size_t i = 0; v->dest.cands[i]; i++)
+			sb_addf(&sb, "%s%s", i ? "  " : "", v->dest.cands[i]);
 		text_put(y++, x + 4, sb.s, w - 4, ROLE_DIM, true);
 		sb_free(&sb);
 	}
@@ -306,12 +330,12 @@ static void src_draw(struct tui *t, struct rect r)
 			logview_draw(lv, stdscr, y, x, r.y + r.h - y, w);
 		return;
 	}
-	if (st.clone) {
-		draw_clone_plan(t, (struct rect){ y, x, r.y + r.h - y, w });
+	if (v->clone) {
+		draw_clone_plan(v, (struct rect){ y, x, r.y + r.h - y, w });
 		return;
 	}
-	if (st.fitted && r.y + r.h - y > 2) {
-		y += text_para((struct rect){ y, x, 3, w }, st.fitted, ROLE_WARN);
+	if (v->fitted && r.y + r.h - y > 2) {
+		y += text_para((struct rect){ y, x, 3, w }, v->fitted, ROLE_WARN);
 		y++;
 	}
 	draw_tree(t, (struct rect){ y, x, r.y + r.h - y, w });
@@ -319,6 +343,7 @@ static void src_draw(struct tui *t, struct rect r)
 
 static int src_key(struct tui *t, int key)
 {
+	struct source_view *v = t->view;
 	if (task_running(t) && t->task.step == STEP_SOURCE) {
 		if (key == 'c' || key == KEY_F(8)) {
 			task_cancel(t);
@@ -331,40 +356,40 @@ static int src_key(struct tui *t, int key)
 		return RE_NONE;
 	}
 	if (key == KEY_UP || key == KEY_BTAB) {
-		st.focus = st.focus ? st.focus - 1 : F_COUNT - 1;
+		v->focus = v->focus ? v->focus - 1 : F_COUNT - 1;
 		return RE_REDRAW | RE_HANDLED;
 	}
 	if (key == KEY_DOWN) {
-		st.focus = (st.focus + 1) % F_COUNT;
+		v->focus = (v->focus + 1) % F_COUNT;
 		return RE_REDRAW | RE_HANDLED;
 	}
-	if (key == ' ' && (st.focus == F_MODE_TREE || st.focus == F_MODE_CLONE)) {
-		st.clone = st.focus == F_MODE_CLONE;
+	if (key == ' ' && (v->focus == F_MODE_TREE || v->focus == F_MODE_CLONE)) {
+		v->clone = v->focus == F_MODE_CLONE;
 		return RE_REDRAW | RE_HANDLED;
 	}
 	bool go = key == '\r' || key == KEY_ENTER || key == KEY_F(5);
 	if (go) {
-		if (st.focus == F_MODE_TREE || st.focus == F_MODE_CLONE) {
-			st.clone = st.focus == F_MODE_CLONE;
-			st.focus = st.clone ? F_URL : F_PATH;
+		if (v->focus == F_MODE_TREE || v->focus == F_MODE_CLONE) {
+			v->clone = v->focus == F_MODE_CLONE;
+			v->focus = v->clone ? F_URL : F_PATH;
 			return RE_REDRAW | RE_HANDLED;
 		}
-		st.clone = st.focus >= F_MODE_CLONE;
-		if (!st.clone) {
-			char *p = input_text(&st.path);
+		v->clone = v->focus >= F_MODE_CLONE;
+		if (!v->clone) {
+			char *p = input_text(&v->path);
 			int re = use_tree(t, p);
 			free(p);
 			return re | RE_HANDLED;
 		}
-		if (key != KEY_F(5) && st.focus != F_DEST) {
-			st.focus++;
+		if (key != KEY_F(5) && v->focus != F_DEST) {
+			v->focus++;
 			return RE_REDRAW | RE_HANDLED;
 		}
 		return start_clone(t) | RE_HANDLED;
 	}
-	struct input *in = field_input(st.focus);
+	struct input *in = field_input(v, v->focus);
 	if (in && input_key(in, key)) {
-		st.clone = st.focus >= F_MODE_CLONE;
+		v->clone = v->focus >= F_MODE_CLONE;
 		return RE_REDRAW | RE_HANDLED;
 	}
 	return RE_NONE;
@@ -373,16 +398,16 @@ static int src_key(struct tui *t, int key)
 /* After the clone: take the new tree like a typed one. */
 static int src_tick(struct tui *t, int64_t now)
 {
+	struct source_view *v = t->view;
 	(void)now;
 	int re = task_running(t) && t->task.step == STEP_SOURCE ? RE_REDRAW : RE_NONE;
-	if (st.was_running && !task_running(t)) {
-		st.was_running = false;
+	if (task_take_end(t, STEP_SOURCE)) {
 		char *mk = xasprintf("%s/Makefile", t->s->tree ? t->s->tree : "");
 		bool cloned = access(mk, F_OK) == 0;
 		free(mk);
 		/* A clone that worked but whose tree lacks a toggle failed the step: fit it now. */
-		if (t->task.step == STEP_SOURCE && t->task.result != RUNNER_CANCELLED && cloned) {
-			input_set(&st.path, t->s->tree);
+		if (t->task.result != RUNNER_CANCELLED && cloned) {
+			input_set(&v->path, t->s->tree);
 			char *keep = xstrdup(t->s->clone_url ? t->s->clone_url : "");
 			char *tree = xstrdup(t->s->tree);
 			re |= use_tree(t, tree);
@@ -409,11 +434,13 @@ static const struct keyhint running_hints[] = {
 
 static const struct keyhint *src_hints(struct tui *t)
 {
+	struct source_view *v = t->view;
 	if (task_running(t) && t->task.step == STEP_SOURCE)
 		return running_hints;
-	return st.clone ? clone_hints : tree_hints;
+	return v->clone ? clone_hints : tree_hints;
 }
 
 const struct screen_ops screen_source = {
-	.enter = src_enter, .draw = src_draw, .on_key = src_key, .on_tick = src_tick, .hints = src_hints,
+	.view_size = sizeof(struct source_view), .enter = src_enter, .leave = src_leave, .scan = src_scan,
+	.draw = src_draw, .on_key = src_key, .on_tick = src_tick, .hints = src_hints,
 };

@@ -9,7 +9,15 @@
 #include "base/i18n.h"
 #include "proc/job.h"
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/keys.h"
+#include "tui/notify.h"
+#include "tui/state.h"
+#include "tui/task.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+
+/* Scrollback of a step's log in the widget (the full log is on disk). */
+#define LOG_LINES 20000
 
 static void on_command(void *arg, size_t index, size_t count, const char *display, const char *log_path)
 {
@@ -81,7 +89,7 @@ int task_start(struct tui *t, enum step_id id)
 		return -1;
 	task_free(k);
 	k->step = id;
-	k->lv = logview_new(TUI_LOG_LINES);
+	k->lv = logview_new(LOG_LINES);
 	if (t->color) {
 		/* The widget draws with the wizard's roles; mono keeps its own set. */
 		struct logview_attrs a = {
@@ -152,6 +160,15 @@ bool task_stop(struct tui *t)
 {
 	struct task *k = &t->task;
 	return k->running && runner_stop(k->r, job_now());
+}
+
+bool task_take_end(struct tui *t, enum step_id id)
+{
+	struct task *k = &t->task;
+	if (!k->r || k->running || k->step != id || k->end_taken)
+		return false;
+	k->end_taken = true;
+	return true;
 }
 
 bool task_recording(const struct tui *t)

@@ -19,7 +19,9 @@
 #include "proc/job.h"
 #include "proc/spawn.h"
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/state.h"
+#include "tui/term.h"
+#include "tui/theme.h"
 
 #include <term.h>
 
@@ -46,7 +48,8 @@ static void on_signal(int sig)
 	errno = e;
 }
 
-void term_emergency_restore(void)
+/* Async-signal-safe: the fatal signals' handler and the xmalloc hook call it. */
+static void emergency_restore(void)
 {
 	if (!active)
 		return;
@@ -62,7 +65,7 @@ void term_emergency_restore(void)
 
 static void on_fatal(int sig)
 {
-	term_emergency_restore();
+	emergency_restore();
 	signal(sig, SIG_DFL);
 	/* Blocked until the handler returns, then the default action (a core dump). */
 	raise(sig);
@@ -203,7 +206,7 @@ int term_start(struct tui *t, char **cause)
 	}
 	theme_init(t->color);
 	stderr_divert();
-	util_set_fatal_hook(term_emergency_restore);
+	util_set_fatal_hook(emergency_restore);
 	return 0;
 }
 

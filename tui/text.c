@@ -8,7 +8,8 @@
 #include <wchar.h>
 
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/state.h"
+#include "tui/text.h"
 
 #define TAB_STOP 8
 
@@ -230,10 +231,10 @@ char **text_wrap(const char *s, int width, size_t *n)
 	return w.lines;
 }
 
-int text_put_rest(int y, int x, const char *s, int maxw, enum role role)
+/* The text from here to its end on one row: newlines read as spaces, and
+ * "…" where the row ends before the text does (text_para's last row). */
+static int put_rest(int y, int x, const char *s, int maxw, enum role role)
 {
-	/* The text from here to its end on one row: newlines read as spaces,
-	 * and "…" where the row ends before the text does. */
 	while (*s == ' ' || *s == '\n')
 		s++;
 	char *one = xstrdup(s);
@@ -260,7 +261,7 @@ int text_para(struct rect r, const char *s, enum role role)
 	int drawn = 0;
 	for (size_t i = 0; i < w.n && drawn < r.h; i++, drawn++) {
 		if (drawn == r.h - 1 && i + 1 < w.n)
-			text_put_rest(r.y + drawn, r.x, s + w.starts[i], r.w, role);
+			put_rest(r.y + drawn, r.x, s + w.starts[i], r.w, role);
 		else
 			text_put(r.y + drawn, r.x, w.lines[i], r.w, role, false);
 	}

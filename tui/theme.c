@@ -2,7 +2,7 @@
  * screens name what a thing is (a failed check, the current step), never a
  * colour. Mono when the terminal has no colours, --no-color or NO_COLOR. */
 #include "base/util.h"
-#include "tui/tui.h"
+#include "tui/theme.h"
 
 struct role_style {
 	short fg, bg;		/* -1: the terminal's default (use_default_colors) */

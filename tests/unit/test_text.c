@@ -5,7 +5,7 @@
 
 #include "tests/unit/testlib.h"
 #include "tui/curses.h"
-#include "tui/tui.h"
+#include "tui/text.h"
 
 static char *joined(const char *s, int width, size_t *n)
 {
