@@ -10,14 +10,11 @@
 #include "base/i18n.h"
 #include "base/util.h"
 #include "cli/cli.h"
+#include "engine/machine.h"
 #include "tui/tui.h"
 
 static void free_tui(struct tui *t)
 {
-	if (t->hw_done)
-		detect_report_free(&t->hw);
-	if (t->tc_done)
-		toolchain_free(&t->tc);
 	if (t->tree_done)
 		tree_free(&t->tree);
 	free(t->tree_cause);
@@ -70,6 +67,9 @@ int cli_tui(const struct cli_args *a)
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	/* The hardware step reads the machine the options name (this run only, never saved). */
+	s->cpuid_dump = hw.cpuid_dump ? xstrdup(hw.cpuid_dump) : NULL;
+	s->pmu = hw.pmu ? xstrdup(hw.pmu) : NULL;
 	struct tui t = { .s = s, .hw_opts = hw, .color = !cli_no_color, .cursor_y = -1, .cursor_x = -1 };
 	const char *cs = nl_langinfo(CODESET);
 	t.utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
@@ -108,6 +108,7 @@ int cli_tui(const struct cli_args *a)
 out:
 	if (lock >= 0)
 		close(lock);
+	machine_forget();
 	session_free(s);
 	cli_session_opts_free(&so);
 	return ret;

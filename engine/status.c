@@ -118,8 +118,8 @@ static json_object *next_json(const struct session *s, const struct step_def *ne
 	json_put_str_or_null(o, "step", step_name(next->id));
 	json_put_str_or_null(o, "title", _(next->title));
 	json_put_bool(o, "ready", ready);
-	if (ready && next->id == STEP_REBOOT) {
-		char **paras = summary_reboot(s);
+	if (ready && next->by_hand) {
+		char **paras = next->by_hand(s);
 		json_put_str_or_null(o, "action", paras ? paras[0] : _(next->title));
 		strv_free(paras);
 	} else {

@@ -48,8 +48,12 @@ enum step_flag {
 	/* Its failure does not hold the flow up (a machine that cannot record can
 	 * still build); the step that needs it says why it cannot run. */
 	STEP_ADVISORY = 1 << 2,
-	/* Builds with the session's profile: its screen names the profile. */
+	/* Builds with the session's profile, or installs what was built with it:
+	 * its screen names the profile. */
 	STEP_USES_PROFILE = 1 << 3,
+	/* What is on disk decides its state, even after a failed run: the source
+	 * is the tree the session names, whatever a clone that failed left. */
+	STEP_STATE_FROM_WORLD = 1 << 4,
 };
 
 /* complete() returns this when the flow waits here for something outside kfdo
@@ -89,6 +93,9 @@ struct step_def {
 	/* After a failure or a cancel: what the commands left half-made (the
 	 * convert step's temporary names). NULL: nothing. */
 	void (*abandon)(const struct session *s);
+	/* What the user does by hand for this step (the reboot), as paragraphs;
+	 * kfdo status shows the first as the next action. NULL: nothing by hand. */
+	char **(*by_hand)(const struct session *s);
 };
 
 /* Puts the reason in *why (when why is not NULL) and returns ok, so that a

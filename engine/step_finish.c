@@ -56,6 +56,7 @@ const struct step_def step_finish = {
 	.title = N_("Install the optimized kernel"),
 	.label = N_("Finish"),
 	.help = N_("Installs the optimized kernel and shows where the profile lives for reuse."),
+	.flags = STEP_USES_PROFILE,
 	.precondition = probe_packages,
 	.plan = pkg_install_plan,
 	.complete = complete_finish,

@@ -27,6 +27,7 @@ static int complete_reboot(struct session *s, struct step_report *rep)
 
 const struct step_def step_reboot = {
 	.id = STEP_REBOOT,
+	.by_hand = summary_reboot,
 	.title = N_("Reboot into the new kernel"),
 	.label = N_("Reboot"),
 	.help = N_("The session is saved; after the reboot kfdo checks that the running kernel is the "

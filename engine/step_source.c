@@ -38,6 +38,7 @@ static int plan_source(const struct session *s, struct plan *p, char **cause)
 
 const struct step_def step_source = {
 	.id = STEP_SOURCE,
+	.flags = STEP_STATE_FROM_WORLD,
 	.title = N_("Get the kernel source"),
 	.label = N_("Source"),
 	.help = N_("An existing kernel tree or a fresh clone. AutoFDO needs Linux 6.13 or later."),

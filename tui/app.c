@@ -17,7 +17,9 @@
 #include "base/i18n.h"
 #include "base/util.h"
 #include "proc/job.h"
+#include "engine/machine.h"
 #include "engine/recover.h"
+#include "engine/runner.h"
 #include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/frame.h"
@@ -37,45 +39,27 @@
 
 static WINDOW *keywin;	/* keys are read here: wgetch on stdscr would refresh it behind our back */
 
+/* The two checks run as steps through the runner, as kfdo run runs them: the
+ * verdict, the event picked for the recording and the words are the engine's,
+ * and the reading the screens show is the one the step judged (engine/machine.c). */
+static void run_check(struct tui *t, enum step_id id)
+{
+	char *cause = NULL;
+	runner_run(t->s, id, NULL, &cause);
+	free(cause);
+	tui_save(t);
+}
+
 void tui_detect_hardware(struct tui *t)
 {
-	if (t->hw_done)
-		detect_report_free(&t->hw);
-	char *cause = NULL;
-	detect_run(&t->hw, &t->hw_opts, &cause);
-	free(cause);
-	t->hw_done = true;
-	struct session *s = t->s;
-	if (t->hw.event_ok) {
-		strv_free(s->perf_event);
-		s->perf_event = NULL;
-		for (size_t i = 0; i < t->hw.event.nargs; i++)
-			strv_push(&s->perf_event, t->hw.event.perf_args[i]);
-	}
-	/* Building needs no PMU: only recording does, and its step says so. */
-	bool can = t->hw.verdict == VERDICT_READY || t->hw.verdict == VERDICT_FIXABLE;
-	session_step_set(s, STEP_HARDWARE, can ? STATUS_DONE : STATUS_FAILED, t->hw.summary);
-	tui_save(t);
+	run_check(t, STEP_HARDWARE);
+	t->hw = machine_hardware(t->s, false);
 }
 
 void tui_detect_toolchain(struct tui *t)
 {
-	if (t->tc_done)
-		toolchain_free(&t->tc);
-	struct toolchain_opts o = { .no_owners = true, .work_dir = t->s->tree };
-	char *cause = NULL;
-	t->tc_done = toolchain_detect(&o, &t->tc, &cause) == 0;
-	bool ok = t->tc_done;
-	for (int i = 0; ok && i < TOOL_COUNT; i++)
-		ok = t->tc.tools[i].status != CHECK_FAIL;
-	char *msg = !t->tc_done ? xstrdup(cause ? cause : "?")
-		    : ok	    ? xasprintf(_("every required tool is there (make %s)"),
-					t->tc.make_llvm_arg ? t->tc.make_llvm_arg : "")
-				    : xstrdup(_("required tools are missing"));
-	session_step_set(t->s, STEP_TOOLCHAIN, ok ? STATUS_DONE : STATUS_FAILED, msg);
-	free(msg);
-	free(cause);
-	tui_save(t);
+	run_check(t, STEP_TOOLCHAIN);
+	t->tc = machine_toolchain(t->s, false, NULL);
 }
 
 /* ---- switching screens ---- */

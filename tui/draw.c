@@ -241,7 +241,7 @@ int draw_step_header(struct tui *t, struct rect r)
 	int used = text_put(r.y + 1, r.x, word, r.w, state_role(st), true);
 	const char *why = t->why[t->cur];
 	/* A failure says what went wrong; the checks' steps say what they found this time. */
-	bool checks = t->cur == STEP_HARDWARE || t->cur == STEP_TOOLCHAIN;
+	bool checks = step_get(t->cur)->flags & STEP_RECHECK;
 	if ((st == SIDE_FAILED || checks) && t->s->steps[t->cur].message)
 		why = t->s->steps[t->cur].message;
 	if (!why || !*why)

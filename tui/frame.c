@@ -40,9 +40,9 @@ static struct rect content_area(void)
 /* "Emerald Rapids: no branch sampling, in a VM" */
 static char *cpu_words(const struct tui *t)
 {
-	if (!t->hw_done || !t->hw.cpu_ok)
+	if (!t->hw || !t->hw->cpu_ok)
 		return xstrdup(_("CPU not identified"));
-	const struct cpu_info *c = &t->hw.cpu;
+	const struct cpu_info *c = &t->hw->cpu;
 	const char *name = c->uarch ? c->uarch->name : c->codename[0] ? c->codename : cpu_vendor_name(c);
 	const char *bs = c->branch_sampling == BS_UNKNOWN ? _("branch sampling unknown")
 			 : c->branch_sampling != BS_NONE ? branch_sampling_label(c->branch_sampling)

@@ -50,7 +50,7 @@ static void build_scan(struct tui *t)
 	v->stats = NULL;
 	v->have_record = false;
 	struct profile_record rec;
-	if (t->cur != STEP_FINAL_BUILD || !prof || profile_record_read(prof, &rec, NULL) < 0)
+	if (!(step_get(t->cur)->flags & STEP_USES_PROFILE) || !prof || profile_record_read(prof, &rec, NULL) < 0)
 		return;
 	struct profile_stats st = { .size = rec.size, .functions = rec.functions, .total_samples = rec.total_samples,
 				    .hot = rec.hot, .n_hot = rec.n_hot };
@@ -191,7 +191,7 @@ static void build_draw(struct tui *t, struct rect r)
 {
 	int y = r.y + draw_step_header(t, r);
 	struct rect rest = { y, r.x, r.y + r.h - y, r.w };
-	if (t->cur == STEP_FINAL_BUILD) {
+	if (step_get(t->cur)->flags & STEP_USES_PROFILE) {
 		int used = profile_rows(t, rest);
 		rest.y += used;
 		rest.h -= used;

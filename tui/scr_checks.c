@@ -42,7 +42,7 @@ struct checkview {
 
 static const struct check_list *view_list(struct tui *t, struct checkview *v)
 {
-	return t->cur == STEP_HARDWARE ? &t->hw.checks : &v->tc_checks;
+	return t->scr == &screen_hardware ? &t->hw->checks : &v->tc_checks;
 }
 
 /* "sudo pacman -S --needed a b" -> {pacman, -S, --needed, a, b}: only the two
@@ -92,8 +92,8 @@ static char **fix_for(struct tui *t, struct checkview *v, const char **what)
 			argv = strv_dup((char *const *)known_fixes[i].argv);
 			*what = _(known_fixes[i].what);
 		}
-	if (!argv && t->cur == STEP_TOOLCHAIN && str_starts(c->id, "tool.")) {
-		char *cmd = toolchain_install_command(&t->tc);
+	if (!argv && t->scr == &screen_toolchain && str_starts(c->id, "tool.")) {
+		char *cmd = toolchain_install_command(t->tc);
 		argv = install_argv(cmd);
 		free(cmd);
 		*what = _("Installs the missing tools with the system's package manager.");
@@ -109,7 +109,7 @@ static char **fix_for(struct tui *t, struct checkview *v, const char **what)
 
 static void redetect(struct tui *t)
 {
-	if (t->cur == STEP_HARDWARE)
+	if (t->scr == &screen_hardware)
 		tui_detect_hardware(t);
 	else
 		tui_detect_toolchain(t);
@@ -119,10 +119,10 @@ static void redetect(struct tui *t)
 static void checks_scan(struct tui *t)
 {
 	struct checkview *v = t->view;
-	if (t->cur == STEP_TOOLCHAIN) {
+	if (t->scr == &screen_toolchain) {
 		check_list_free(&v->tc_checks);
-		if (t->tc_done)
-			toolchain_checks(&t->tc, &v->tc_checks);
+		if (t->tc)
+			toolchain_checks(t->tc, &v->tc_checks);
 	}
 	const struct check_list *l = view_list(t, v);
 	if (v->sel >= l->n)
@@ -295,7 +295,7 @@ static const struct keyhint *hints(struct tui *t)
 
 static void hw_enter(struct tui *t)
 {
-	if (!t->hw_done)
+	if (!t->hw)
 		tui_detect_hardware(t);
 }
 
@@ -303,7 +303,7 @@ static void hw_draw(struct tui *t, struct rect r)
 {
 	/* The verdict and its summary say what the header's state line would. */
 	int y = draw_step_title(t, r);
-	const struct detect_report *h = &t->hw;
+	const struct detect_report *h = t->hw;
 	enum role role = h->verdict == VERDICT_READY ? ROLE_GOOD
 			 : h->verdict == VERDICT_UNSUPPORTED ? ROLE_BAD : ROLE_WARN;
 	const char *word = _(verdict_name(h->verdict));
@@ -343,17 +343,17 @@ const struct screen_ops screen_hardware = {
 
 static void tc_enter(struct tui *t)
 {
-	if (!t->tc_done)
+	if (!t->tc)
 		tui_detect_toolchain(t);
 }
 
 static void tc_draw(struct tui *t, struct rect r)
 {
 	int y = draw_step_header(t, r);
-	if (t->tc_done && t->tc.make_llvm_arg) {
+	if (t->tc && t->tc->make_llvm_arg) {
 		char *m = xasprintf(_("kfdo will build with make %s (LLVM %d); llvm-profgen %s --kernel."),
-				    t->tc.make_llvm_arg, t->tc.llvm_major,
-				    t->tc.profgen_kernel ? _("handles") : _("does not handle"));
+				    t->tc->make_llvm_arg, t->tc->llvm_major,
+				    t->tc->profgen_kernel ? _("handles") : _("does not handle"));
 		y += text_para((struct rect){ r.y + y, r.x, 2, r.w }, m, ROLE_NORMAL);
 		free(m);
 	}

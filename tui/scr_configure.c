@@ -47,14 +47,14 @@ static const char *unavailable(struct tui *t, enum item it, char **owned)
 {
 	const struct kernel_tree *k = t->tree_done && t->tree_rc == 0 ? &t->tree : NULL;
 	const char *rel = k && k->release_string ? k->release_string : "?";
-	int llvm = t->tc_done ? t->tc.llvm_major : 0;
+	int llvm = t->tc ? t->tc->llvm_major : 0;
 	*owned = NULL;
 	switch (it) {
 	case I_AUTOFDO:
 		if (k && !k->has_autofdo)
 			return *owned = xasprintf(_("Linux %s has no CONFIG_AUTOFDO_CLANG: AutoFDO needs 6.13 or later"),
 						  rel);
-		if (t->tc_done && llvm && llvm < 17)
+		if (t->tc && llvm && llvm < 17)
 			return *owned = xasprintf(_("needs clang 17 or later (found %d)"), llvm);
 		return NULL;
 	case I_THIN:
@@ -63,7 +63,7 @@ static const char *unavailable(struct tui *t, enum item it, char **owned)
 			return *owned = xasprintf(_("Linux %s has no clang LTO (CONFIG_LTO_CLANG_THIN)"), rel);
 		return NULL;
 	case I_PROPELLER:
-		if (t->tc_done && llvm && llvm < 19)
+		if (t->tc && llvm && llvm < 19)
 			return *owned = xasprintf(_("needs clang 19 or later (found %d)"), llvm);
 		return NULL;
 	default:
@@ -131,7 +131,7 @@ static void cfg_enter(struct tui *t)
 {
 	struct configure_view *v = t->view;
 	tui_inspect_tree(t, false);
-	if (!t->tc_done)
+	if (!t->tc)
 		tui_detect_toolchain(t);
 	v->file.path = true;
 	input_set(&v->file, t->s->config_file ? t->s->config_file : "");

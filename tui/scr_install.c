@@ -147,7 +147,7 @@ static void inst_scan(struct tui *t)
 	v->recorded = v->db_ok && a->vmlinux && step_get(STEP_INSTALL)->postcondition(t->s, &why);
 	free(why);
 	free(v->built_with);
-	v->built_with = t->cur == STEP_FINISH && a->profile ? profile_summary(a->profile) : NULL;
+	v->built_with = (step_get(t->cur)->flags & STEP_USES_PROFILE) && a->profile ? profile_summary(a->profile) : NULL;
 }
 
 static int inst_tick(struct tui *t, int64_t now)

@@ -263,7 +263,7 @@ static int live_rows(struct tui *t, struct rect r, int row)
 {
 	struct task *k = &t->task;
 	struct record_figures f;
-	if (k->step != STEP_PROFILE || !k->r || !runner_record_figures(k->r, job_now(), &f))
+	if (k->step != t->cur || !k->r || !runner_record_figures(k->r, job_now(), &f))
 		return 0;
 	int start = row;
 	char el[32], size[32], rate[32], disk[32], floor[32];
@@ -297,7 +297,7 @@ static int profile_block(struct tui *t, struct rect r)
 	struct profile_view *v = t->view;
 	int row = workload_rows(t, r, 0);
 	struct task *k = &t->task;
-	bool mine = k->step == STEP_PROFILE && k->r;
+	bool mine = k->step == t->cur && k->r;
 	if (!mine || !runner_record_figures(k->r, job_now(), &(struct record_figures){ 0 }))
 		row += plan_screen_wrapped(r, row, _("perf.data:"), v->out ? v->out : "?", ROLE_NORMAL, 2);
 	if (!task_running(t))
@@ -385,7 +385,7 @@ static int answer_cancel(struct tui *t, bool yes)
 
 static int running_key(struct tui *t, int key)
 {
-	bool here = task_running(t) && t->task.step == STEP_PROFILE;
+	bool here = task_running(t) && t->task.step == t->cur;
 	if (!here)
 		return RE_NONE;
 	struct logview *lv = task_log(t, STEP_PROFILE);
@@ -499,7 +499,7 @@ static const struct keyhint rec_hints[] = {
 static const struct keyhint *prof_hints(struct tui *t)
 {
 	if (task_running(t))
-		return t->task.step == STEP_PROFILE ? rec_hints : plan_screen_hints(t);
+		return t->task.step == t->cur ? rec_hints : plan_screen_hints(t);
 	return idle_hints;
 }
 

@@ -344,7 +344,7 @@ static void src_draw(struct tui *t, struct rect r)
 static int src_key(struct tui *t, int key)
 {
 	struct source_view *v = t->view;
-	if (task_running(t) && t->task.step == STEP_SOURCE) {
+	if (task_running(t) && t->task.step == t->cur) {
 		if (key == 'c' || key == KEY_F(8)) {
 			task_cancel(t);
 			tui_note(t, ROLE_RUNNING, _("Cancelling the clone..."));
@@ -400,7 +400,7 @@ static int src_tick(struct tui *t, int64_t now)
 {
 	struct source_view *v = t->view;
 	(void)now;
-	int re = task_running(t) && t->task.step == STEP_SOURCE ? RE_REDRAW : RE_NONE;
+	int re = task_running(t) && t->task.step == t->cur ? RE_REDRAW : RE_NONE;
 	if (task_take_end(t, STEP_SOURCE)) {
 		char *mk = xasprintf("%s/Makefile", t->s->tree ? t->s->tree : "");
 		bool cloned = access(mk, F_OK) == 0;
@@ -435,7 +435,7 @@ static const struct keyhint running_hints[] = {
 static const struct keyhint *src_hints(struct tui *t)
 {
 	struct source_view *v = t->view;
-	if (task_running(t) && t->task.step == STEP_SOURCE)
+	if (task_running(t) && t->task.step == t->cur)
 		return running_hints;
 	return v->clone ? clone_hints : tree_hints;
 }

@@ -52,7 +52,7 @@ void tui_refresh_steps(struct tui *t)
 		enum side_state st;
 		/* The last run failing says more than older outputs still lying there (a
 		 * bzImage from the build before); the source step has no run to fail. */
-		bool failed = t->s->steps[i].status == STATUS_FAILED && i != STEP_SOURCE;
+		bool failed = t->s->steps[i].status == STATUS_FAILED && !(d->flags & STEP_STATE_FROM_WORLD);
 		if (t->task.running && t->task.step == (enum step_id)i) {
 			st = SIDE_RUNNING;
 		} else if (failed) {

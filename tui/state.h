@@ -81,10 +81,11 @@ struct tui {
 
 	/* What the machine checks found, shared by the title, the screens and configure. */
 	struct detect_opts hw_opts;	/* --sysroot, --cpuid-dump, --pmu (tests hand fixtures) */
-	bool hw_done;
-	struct detect_report hw;
-	bool tc_done;
-	struct toolchain tc;
+	/* The readings the hardware and toolchain steps judged, owned by
+	 * engine/machine.c: NULL until the step ran (tc also when the tools could
+	 * not be looked for). */
+	const struct detect_report *hw;
+	const struct toolchain *tc;
 	bool tree_done;
 	int tree_rc;
 	struct kernel_tree tree;

@@ -143,6 +143,10 @@ static void test_table(void **state)
 	assert_true(t[STEP_BUILD]->flags & STEP_BUILDS);
 	assert_true(t[STEP_FINAL_BUILD]->flags & STEP_USES_PROFILE);
 	assert_false(t[STEP_BUILD]->flags & STEP_USES_PROFILE);
+	assert_true(t[STEP_FINISH]->flags & STEP_USES_PROFILE);
+	/* The reboot is done by hand: status shows what to do; no other step is. */
+	for (size_t i = 0; i < n; i++)
+		assert_true((t[i]->by_hand != NULL) == (i == STEP_REBOOT));
 }
 
 static void test_next_pending_walk(void **state)
