@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/session.h"
+#include "engine/step.h"
 #include "engine/steps.h"
 #include "base/util.h"
 
@@ -115,11 +116,13 @@ static struct session *built_session(void)
  * result and leaves the message in *msg. */
 static int run_complete(struct session *s, enum step_id id, char **msg)
 {
-	struct strbuf sb = { 0 };
-	sb_add(&sb, "built in 1s: 3 steps, 0 warnings");
-	int rc = step_get(id)->complete(s, &sb);
+	struct step_report rep = { 0 };
+	sb_add(&rep.msg, "built in 1s: 3 steps, 0 warnings");
+	int rc = step_get(id)->complete(s, &rep);
 	free(*msg);
-	*msg = sb.s;
+	*msg = rep.msg.s;
+	rep.msg = (struct strbuf){ 0 };
+	step_report_free(&rep);
 	return rc;
 }
 
