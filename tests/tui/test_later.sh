@@ -96,8 +96,11 @@ expect "a timed capture (the default here: the stand-in tree is configured in pl
 expect "a benchmark, perf bench at least" "\( \) A benchmark: < perf >"
 expect_flat "where perf.data goes is the engine's choice" "perf\.data: $XDG_DATA_HOME/kfdo/recordings/perf-6\.13\.0-fake-timed-1\.data"
 expect_flat "the sysctls are checked before recording" "Kernel settings: perf_event_paranoid is 2"
-expect_flat "with their fix shown (as root: no sudo)" \
-    "Enter offers the fix before recording: \\\$ sysctl -w kernel\.perf_event_paranoid=0 \\\$ sysctl -w kernel\.kptr_restrict=0"
+# As root the fix runs as it is; as a user through sudo (the fresh root's user run).
+sudo_=
+[ "$(id -u)" -ne 0 ] && sudo_='sudo '
+expect_flat "with their fix shown (through sudo unless root)" \
+    "Enter offers the fix before recording: \\\$ ${sudo_}sysctl -w kernel\.perf_event_paranoid=0 \\\$ ${sudo_}sysctl -w kernel\.kptr_restrict=0"
 expect_not "no notice of a missing engine" "Not in this version yet"
 keys Down
 expect "the benchmark row says what it runs" "perf bench sched messaging"
