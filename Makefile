@@ -6,7 +6,7 @@ VERSION := 0.1.0
 
 PKGS    := ncursesw libcpuid libalpm libarchive libelf json-c zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpfm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpfm -lm
 
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
