@@ -125,6 +125,8 @@ void session_free(struct session *s)
 	free(s->workload.tree);
 	free(s->workload.bench);
 	strv_free(s->profile.merge_with);
+	strv_free(s->measure.only);
+	json_object_put(s->bench);
 	free(s->install_root);
 	free(s->install_dbpath);
 	free(s->sysroot);
@@ -261,9 +263,10 @@ const char *session_step_key(enum step_id id)
 	 * is a layer above and asks here. */
 	static const char *const keys[STEP_COUNT] = {
 		[STEP_HARDWARE] = "hardware", [STEP_TOOLCHAIN] = "toolchain", [STEP_SOURCE] = "source",
-		[STEP_CONFIGURE] = "configure", [STEP_BUILD] = "build", [STEP_INSTALL] = "install",
+		[STEP_CONFIGURE] = "configure", [STEP_BUILD] = "build", [STEP_BASELINE] = "baseline",
+		[STEP_INSTALL] = "install",
 		[STEP_REBOOT] = "reboot", [STEP_PROFILE] = "profile", [STEP_CONVERT] = "convert",
-		[STEP_FINAL_BUILD] = "final-build", [STEP_FINISH] = "finish",
+		[STEP_FINAL_BUILD] = "final-build", [STEP_FINISH] = "finish", [STEP_COMPARE] = "compare",
 	};
 	return (size_t)id < STEP_COUNT ? keys[id] : "?";
 }

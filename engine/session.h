@@ -25,12 +25,14 @@ enum step_id {
 	STEP_SOURCE,
 	STEP_CONFIGURE,
 	STEP_BUILD,
+	STEP_BASELINE,
 	STEP_INSTALL,
 	STEP_REBOOT,
 	STEP_PROFILE,
 	STEP_CONVERT,
 	STEP_FINAL_BUILD,
 	STEP_FINISH,
+	STEP_COMPARE,
 	STEP_COUNT
 };
 
@@ -71,6 +73,13 @@ struct workload {
 	int minutes;		/* WORKLOAD_TIMED: capture length (also stress-ng/sysbench's) */
 	char *tree;		/* WORKLOAD_KBUILD: the tree to rebuild, NULL: the session's */
 	char *bench;		/* WORKLOAD_BENCHMARK: "perf", "stress-ng", ...; NULL: perf */
+};
+
+/* The benchmarks before and after (engine/bench.h). */
+struct measure {
+	bool off;		/* --no-compare: neither the baseline nor the comparison runs */
+	int rounds;		/* measured rounds (a warm-up round runs first); 0: the default */
+	char **only;		/* --benchmarks: these only, by name; NULL: every one that can run */
 };
 
 /* Options of the profile and convert steps (engine/record.h, engine/profile.h). */
@@ -135,6 +144,10 @@ struct session {
 	char **perf_event;	/* perf record event arguments from detect, e.g. {"-e","rc4:k"} */
 	struct workload workload;
 	struct profile_opts profile;
+	struct measure measure;
+	/* The benchmark runs, {"baseline": RUN, "after": RUN} (engine/bench_data.c
+	 * writes and reads them); kept verbatim, NULL: none yet. */
+	json_object *bench;
 	/* Root mode: install and check packages in this root and package database
 	 * through libalpm (tests, images) instead of `sudo pacman -U` on the
 	 * running system. NULL: the system. install_dbpath NULL: ROOT/var/lib/pacman. */

@@ -104,6 +104,13 @@ json_object *session_to_json(const struct session *s)
 	json_put_strv(po, "merge_with", s->profile.merge_with);
 	json_put_int(po, "disk_floor_mb", s->profile.disk_floor_mb);
 	json_object_object_add(root, "profile", po);
+	json_object *me = json_object_new_object();
+	json_put_bool(me, "off", s->measure.off);
+	json_put_int(me, "rounds", s->measure.rounds);
+	json_put_strv(me, "only", s->measure.only);
+	json_object_object_add(root, "measure", me);
+	if (s->bench)
+		json_object_object_add(root, "bench", json_object_get(s->bench));
 	if (s->install_root) {
 		json_object *in = json_object_new_object();
 		json_put_str(in, "root", s->install_root);
@@ -367,6 +374,14 @@ struct session *session_from_json(json_object *root, char **cause)
 	json_object *po = get(&d, root, "profile", "", json_type_object);
 	get_strv(&d, po, "merge_with", "profile.", &s->profile.merge_with);
 	s->profile.disk_floor_mb = (long)get_int(&d, po, "disk_floor_mb", "profile.", 0);
+
+	json_object *me = get(&d, root, "measure", "", json_type_object);
+	get_bool(&d, me, "off", "measure.", &s->measure.off);
+	s->measure.rounds = (int)get_int(&d, me, "rounds", "measure.", 0);
+	get_strv(&d, me, "only", "measure.", &s->measure.only);
+	json_object *bench = get(&d, root, "bench", "", json_type_object);
+	if (bench)
+		s->bench = json_object_get(bench);
 
 	json_object *in = get(&d, root, "install", "", json_type_object);
 	get_str(&d, in, "root", "install.", &s->install_root);
