@@ -17,6 +17,7 @@
 #include "engine/record.h"
 #include "engine/recover.h"
 #include "engine/steps.h"
+#include "base/strv.h"
 #include "base/util.h"
 
 enum rcmd_kind { RC_PLAN, RC_PREPARE, RC_DRYRUN };
@@ -429,6 +430,17 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 		cause_set(cause, "%s", r->message);
 		free(why);
 		return -1;
+	}
+	free(why);
+	why = NULL;
+	if (def->wait_for && !def->wait_for(s, &why)) {
+		char **paras = def->by_hand ? def->by_hand(s) : NULL;
+		for (size_t i = 0; paras && paras[i]; i++)
+			step_note(&r->report, NOTE_PARA, "%s", paras[i]);
+		strv_free(paras);
+		finish(r, RUNNER_WAITING, why ? why : "");
+		free(why);
+		return 0;
 	}
 	free(why);
 	if (def->plan && def->plan(s, &r->plan, &err) < 0) {

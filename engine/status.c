@@ -11,6 +11,7 @@
 
 #include "base/i18n.h"
 #include "base/json_out.h"
+#include "engine/bench.h"
 #include "engine/probe.h"
 #include "engine/recover.h"
 #include "engine/steps.h"
@@ -70,6 +71,19 @@ static json_object *workload_json(const struct workload *w)
 	json_put_int(o, "minutes", w->minutes);
 	json_put_str_or_null(o, "bench", w->bench);
 	json_put_str_or_null(o, "tree", w->tree);
+	return o;
+}
+
+/* The before/after settings, and which runs the session holds (kfdo compare
+ * --json has their samples). */
+static json_object *measure_json(const struct session *s)
+{
+	json_object *o = json_object_new_object();
+	json_put_bool(o, "off", s->measure.off);
+	json_put_int(o, "rounds", bench_rounds(s));
+	json_put_strv(o, "benchmarks", s->measure.only);
+	json_put_bool(o, "baseline", bench_run(s, BENCH_BEFORE) != NULL);
+	json_put_bool(o, "after", bench_run(s, BENCH_AFTER) != NULL);
 	return o;
 }
 
@@ -209,6 +223,7 @@ static json_object *session_json(const struct session *s)
 	json_put_str_or_null(o, "target", s->target);
 	json_object_object_add(o, "toggles", toggles_json(&s->toggles));
 	json_object_object_add(o, "workload", workload_json(&s->workload));
+	json_object_object_add(o, "measure", measure_json(s));
 	json_put_str_or_null(o, "install_root", s->install_root);
 	json_put_str_or_null(o, "install_dbpath", s->install_dbpath);
 	json_put_str_or_null(o, "stage", STATUS_STAGE_AUTOFDO);

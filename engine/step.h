@@ -73,6 +73,11 @@ struct step_def {
 	 * on every start, so it must be idempotent. NULL: nothing. */
 	int (*prepare)(struct session *s, char **cause);
 	bool (*precondition)(const struct session *s, char **why);
+	/* What the step waits for outside kfdo before it runs anything (the reboot
+	 * into the optimized kernel before it is measured): while false the step
+	 * waits, as a complete() returning STEP_WAIT does, with by_hand's
+	 * paragraphs as its notes, instead of failing. NULL: nothing. */
+	bool (*wait_for)(const struct session *s, char **why);
 	/* The commands, appended to p; 0, or -1 with cause when the session does
 	 * not hold what they need. NULL, or an empty plan: the step runs nothing
 	 * (the machine checks, the reboot, a tree already on disk). */

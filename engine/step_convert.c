@@ -1,4 +1,4 @@
-/* Step 9, the conversion of the recording into an AutoFDO profile: the
+/* Step 10, the conversion of the recording into an AutoFDO profile: the
  * build-ids of vmlinux, the running kernel and perf.data checked, llvm-profgen
  * or create_llvm_prof, the merge with earlier profiles when asked, and the
  * profile's statistics (engine/profile.c, engine/profile_out.c). */

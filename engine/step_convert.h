@@ -1,4 +1,4 @@
-/* Step 9, the conversion of the recording into an AutoFDO profile (engine/step_convert.c). */
+/* Step 10, the conversion of the recording into an AutoFDO profile (engine/step_convert.c). */
 #ifndef KFDO_STEP_CONVERT_H
 #define KFDO_STEP_CONVERT_H
 

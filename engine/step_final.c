@@ -1,4 +1,4 @@
-/* Step 10, the final build: the same tree and configuration, built with
+/* Step 11, the final build: the same tree and configuration, built with
  * CLANG_AUTOFDO_PROFILE=; afterwards kfdo checks that the compiles and the
  * ThinLTO link really used the session's profile (engine/verify.c). */
 #include "engine/step_final.h"

@@ -1,4 +1,4 @@
-/* Step 10, the final build with the profile (engine/step_final.c). */
+/* Step 11, the final build with the profile (engine/step_final.c). */
 #ifndef KFDO_STEP_FINAL_H
 #define KFDO_STEP_FINAL_H
 

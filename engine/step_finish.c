@@ -1,4 +1,4 @@
-/* Step 11, finish: the optimized kernel installed as the first one was
+/* Step 12, finish: the optimized kernel installed as the first one was
  * (engine/pkg_install.c), then where the profile lives and how to reuse it. */
 #include "engine/step_finish.h"
 

@@ -1,4 +1,4 @@
-/* Step 11, finish: the optimized kernel installed (engine/step_finish.c). */
+/* Step 12, finish: the optimized kernel installed (engine/step_finish.c). */
 #ifndef KFDO_STEP_FINISH_H
 #define KFDO_STEP_FINISH_H
 

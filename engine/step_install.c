@@ -1,4 +1,4 @@
-/* Step 6, the install of the first build's packages: read with libalpm first
+/* Step 7, the install of the first build's packages: read with libalpm first
  * (one build, its release, an unstripped vmlinux; -api-headers left out),
  * then pacman -U through sudo (or libalpm into another root), then the package
  * database asked what is really installed (engine/pkg_install.c). */

@@ -1,4 +1,4 @@
-/* Step 6, the install of the first build (engine/step_install.c). */
+/* Step 7, the install of the first build (engine/step_install.c). */
 #ifndef KFDO_STEP_INSTALL_H
 #define KFDO_STEP_INSTALL_H
 

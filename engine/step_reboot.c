@@ -1,4 +1,4 @@
-/* Step 7, the reboot into the built kernel. kfdo runs nothing: the session is
+/* Step 8, the reboot into the built kernel. kfdo runs nothing: the session is
  * saved, and the step is done once the running kernel is the one kfdo built
  * (release and build-id); until then the flow waits here. */
 #include "engine/step_reboot.h"

@@ -1,4 +1,4 @@
-/* Step 7, the reboot into the built kernel (engine/step_reboot.c). */
+/* Step 8, the reboot into the built kernel (engine/step_reboot.c). */
 #ifndef KFDO_STEP_REBOOT_H
 #define KFDO_STEP_REBOOT_H
 

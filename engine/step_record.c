@@ -1,4 +1,4 @@
-/* Step 8, the recording: the chosen workload under perf record with the
+/* Step 9, the recording: the chosen workload under perf record with the
  * hardware check's event (-a -N -b -c 500009), its live figures and the disk
  * floor (engine/record.c), after the two sysctls a user's recording of the
  * kernel needs are checked and their fix offered. */

@@ -1,4 +1,4 @@
-/* Step 8, the recording (engine/step_record.c). */
+/* Step 9, the recording (engine/step_record.c). */
 #ifndef KFDO_STEP_RECORD_H
 #define KFDO_STEP_RECORD_H
 

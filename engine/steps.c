@@ -9,12 +9,14 @@
 #include "engine/step_source.h"
 #include "engine/step_configure.h"
 #include "engine/step_build.h"
+#include "engine/step_baseline.h"
 #include "engine/step_install.h"
 #include "engine/step_reboot.h"
 #include "engine/step_record.h"
 #include "engine/step_convert.h"
 #include "engine/step_final.h"
 #include "engine/step_finish.h"
+#include "engine/step_compare.h"
 
 /* In flow order: index == id (a unit test checks it). */
 static const struct step_def *const table[STEP_COUNT] = {
@@ -23,12 +25,14 @@ static const struct step_def *const table[STEP_COUNT] = {
 	&step_source,
 	&step_configure,
 	&step_build,
+	&step_baseline,
 	&step_install,
 	&step_reboot,
 	&step_record,
 	&step_convert,
 	&step_final,
 	&step_finish,
+	&step_compare,
 };
 
 const struct step_def *const *steps_table(size_t *n)

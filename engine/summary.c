@@ -32,6 +32,10 @@ char **summary_finish(const struct session *s)
 		strv_pushf(&v, _("Reuse it for a later build of this tree: make ... CLANG_AUTOFDO_PROFILE=%s, or "
 				 "record a fresh one on this kernel: kfdo run --from profile."), a->profile);
 	}
-	strv_push(&v, _("Reboot into it to run it; kfdo checks that it is the running kernel on its next run."));
+	if (s->measure.off)
+		strv_push(&v, _("Reboot into it to run it; kfdo checks that it is the running kernel on its next run."));
+	else
+		strv_push(&v, _("Reboot into it to run it; kfdo's next run checks that it is the running kernel and "
+				"measures it against the baseline (the compare step)."));
 	return v;
 }
