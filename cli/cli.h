@@ -26,6 +26,10 @@ int cli_packages(const struct cli_args *a);
 int cli_packages_install(const struct cli_args *a);
 /* kfdo __repeat SECONDS -- ARGV...: internal, the benchmark workloads' timer (repeat.c). */
 int cli_repeat(const struct cli_args *a);
+/* kfdo compare (the benchmarks before and after) and kfdo __measure, one
+ * benchmark run of the baseline and compare steps (compare.c). */
+int cli_compare(const struct cli_args *a);
+int cli_measure(const struct cli_args *a);
 /* `kfdo` and `kfdo tui`: the full-screen wizard (wizard.c: it opens the session, tui/ runs it). */
 int cli_tui(const struct cli_args *a);
 
@@ -41,7 +45,7 @@ int cli_lock_session(void);
 
 /* Option ids (struct cli_opt's id): kfdo's own and the commands'. */
 enum {
-	OPT_VERSION = 1, OPT_NO_COLOR, OPT_JSON, OPT_LLVM_DIR, OPT_YES, OPT_UNTIL, OPT_FROM,
+	OPT_VERSION = 1, OPT_NO_COLOR, OPT_JSON, OPT_LLVM_DIR, OPT_YES, OPT_UNTIL, OPT_FROM, OPT_CSV,
 	/* The hardware group (detect, doctor, tui). */
 	OPT_HW_SYSROOT, OPT_CPUID_DUMP, OPT_PMU,
 };
@@ -56,6 +60,8 @@ enum {
 	OPT_PROFILE, OPT_MERGE, OPT_NO_MERGE, OPT_DISK_FLOOR, OPT_SYSROOT,
 	/* Root mode for install and finish. */
 	OPT_ROOT, OPT_DBPATH,
+	/* The baseline and compare steps. */
+	OPT_NO_COMPARE, OPT_COMPARE, OPT_BENCH_ROUNDS, OPT_BENCHMARKS,
 	OPT_SESSION_END, /* keep last: the session options are OPT_TREE .. OPT_SESSION_END - 1 */
 };
 struct cli_session_opts {
@@ -68,6 +74,8 @@ struct cli_session_opts {
 		*disk_floor, *sysroot;
 	char **merge;
 	bool no_merge;
+	int compare; /* -1: not given */
+	const char *bench_rounds, *benchmarks;
 };
 struct session;
 void cli_session_opts_init(struct cli_session_opts *o);

@@ -59,6 +59,10 @@ static const struct cli_opt session_opts[] = {
 	{ "root", 0, CLI_VALUE, OPT_ROOT, NULL },
 	{ "dbpath", 0, CLI_VALUE, OPT_DBPATH, NULL },
 	{ "sysroot", 0, CLI_VALUE, OPT_SYSROOT, NULL },
+	{ "no-compare", 0, 0, OPT_NO_COMPARE, NULL },
+	{ "compare", 0, 0, OPT_COMPARE, NULL },
+	{ "bench-rounds", 0, CLI_VALUE, OPT_BENCH_ROUNDS, NULL },
+	{ "benchmarks", 0, CLI_VALUE, OPT_BENCHMARKS, NULL },
 	{ NULL, 0, 0, 0, NULL },
 };
 static const struct cli_group session_group = {
@@ -96,11 +100,22 @@ static const struct cli_group session_group = {
 	   "  --root DIR           install into DIR through libalpm instead of sudo pacman -U on the\n"
 	   "                       running system (tests, images; no hooks run); --root / goes back\n"
 	   "  --dbpath DIR         with --root: its package database (default DIR/var/lib/pacman)\n"
-	   "  --sysroot DIR        read the running kernel's /proc and /sys below DIR (tests; not saved)\n"),
+	   "  --sysroot DIR        read the running kernel's /proc and /sys below DIR (tests; not saved)\n"
+	   "Before and after (the baseline and compare steps):\n"
+	   "  --no-compare         measure nothing before and after (--compare again)\n"
+	   "  --bench-rounds N     measured rounds of each benchmark, 4 to 50 (default 8; a warm-up more)\n"
+	   "  --benchmarks LIST    only these, comma-separated: messaging, pipe, syscall, file-io, kbuild,\n"
+	   "                       workload; all (the default) for every one that can run here\n"),
 };
 
 static const struct cli_opt json_opts[] = {
 	{ "json", 0, 0, OPT_JSON, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+static const struct cli_opt compare_opts[] = {
+	{ "json", 0, 0, OPT_JSON, NULL },
+	{ "csv", 0, 0, OPT_CSV, NULL },
 	{ NULL, 0, 0, 0, NULL },
 };
 
@@ -179,8 +194,8 @@ static const struct cli_command commands[] = {
 	  .summary = N_("the flow without the TUI: configure, build, ... with live progress"),
 	  .help = N_("Usage: kfdo run [--yes] [--until STEP] [--from STEP] [OPTIONS]\n"
 		     "Walk the flow without the TUI. Steps already done are skipped (--from STEP runs it again).\n"
-		     "Steps: hardware toolchain source configure build install reboot profile convert final-build "
-		     "finish\n\n"
+		     "Steps: hardware toolchain source configure build baseline install reboot profile convert "
+		     "final-build finish compare\n\n"
 		     "  --yes          run without asking (needed when stdin is not a terminal)\n"
 		     "  --until STEP   stop after STEP;  --from STEP  start at STEP\n"),
 	  .help_tail = N_("\nCtrl-C cancels a build. During a recording the first Ctrl-C ends it cleanly (perf writes\n"
@@ -231,6 +246,20 @@ static const struct cli_command commands[] = {
 		     "                 --sysroot is also where the running kernel is read (tests; not saved)\n\n"
 		     "Options that change the saved session before the wizard opens:\n"),
 	  .groups = { &hw_group, &session_group }, .run = cli_tui },
+	{ .name = "compare",
+	  .summary = N_("did it help: the benchmarks before and after, with 95% intervals"),
+	  .help = N_("Usage: kfdo compare [--json | --csv]\n"
+		     "The benchmarks the baseline step ran on the kernel before the flow and the compare step on the\n"
+		     "optimized one: per benchmark the medians and the change with its 95% interval (Mann-Whitney\n"
+		     "with the Hodges-Lehmann estimate), and a verdict in words.\n\n"
+		     "  --json  the comparison and every sample, for scripts (fields documented in the README)\n"
+		     "  --csv   every sample, one per line: phase,benchmark,metric,sample,seconds\n\n"
+		     "Exit status: 0 shown, 1 nothing measured yet (or only the baseline, for the table), 2 bad "
+		     "usage.\n"),
+	  .opts = compare_opts, .run = cli_compare },
+	/* Internal: one benchmark run of the baseline and compare steps, shown as it is by kfdo plan. */
+	{ .name = "__measure", .args = "FILE NAME ROUND -- COMMAND [ARG...]", .max_args = -1,
+	  .flags = CLI_HIDDEN | CLI_NO_OPTIONS, .run = cli_measure },
 	/* Internal: perf record's workload for a benchmark, shown as it is by kfdo plan. */
 	{ .name = "__repeat", .args = "SECONDS -- COMMAND [ARG...]", .max_args = -1,
 	  .flags = CLI_HIDDEN | CLI_NO_OPTIONS, .run = cli_repeat },

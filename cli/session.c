@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "engine/bench.h"
 #include "engine/plan.h"
 #include "engine/record.h"
 #include "base/util.h"
@@ -55,6 +56,10 @@ static void session_option(struct cli_session_opts *o, int c, const char *arg)
 	case OPT_ROOT: o->root = arg; break;
 	case OPT_DBPATH: o->dbpath = arg; break;
 	case OPT_SYSROOT: o->sysroot = arg; break;
+	case OPT_NO_COMPARE: o->compare = 0; break;
+	case OPT_COMPARE: o->compare = 1; break;
+	case OPT_BENCH_ROUNDS: o->bench_rounds = arg; break;
+	case OPT_BENCHMARKS: o->benchmarks = arg; break;
 	}
 }
 
@@ -67,7 +72,7 @@ void cli_session_opts_take(struct cli_session_opts *o, const struct cli_args *a)
 void cli_session_opts_init(struct cli_session_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->autofdo = o->thin_lto = o->full_lto = o->propeller = -1;
+	o->autofdo = o->thin_lto = o->full_lto = o->propeller = o->compare = -1;
 }
 
 void cli_session_opts_free(struct cli_session_opts *o)
@@ -118,6 +123,27 @@ static char *abs_file(const char *path)
 		return real;
 	char cwd[PATH_MAX];
 	return path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", path);
+}
+
+/* --benchmarks a,b,c: names kfdo knows; "all" goes back to every one. */
+static int benchmarks_set(struct session *s, const char *command, const char *list)
+{
+	strv_free(s->measure.only);
+	s->measure.only = NULL;
+	if (strcmp(list, "all") == 0)
+		return 0;
+	char *copy = xstrdup(list);
+	int rc = 0;
+	for (char *save = NULL, *w = strtok_r(copy, ",", &save); w && rc == 0; w = strtok_r(NULL, ",", &save)) {
+		if (!bench_find(w)) {
+			cli_usage_error(command, _("unknown benchmark '%s' for --benchmarks: messaging, pipe, "
+						   "syscall, file-io, kbuild, workload or all"), w);
+			rc = -1;
+		} else
+			strv_push(&s->measure.only, w);
+	}
+	free(copy);
+	return rc;
 }
 
 static int number(const char *command, const char *opt, const char *arg, long lo, long hi, long *out)
@@ -188,6 +214,15 @@ static int apply_profile(struct session *s, const struct cli_session_opts *o, co
 		free(s->workload.tree);
 		s->workload.tree = p;
 	}
+	if (o->compare >= 0)
+		s->measure.off = !o->compare;
+	if (o->bench_rounds) {
+		if (number(command, "--bench-rounds", o->bench_rounds, STATS_MIN_SAMPLES, BENCH_ROUNDS_MAX, &n) < 0)
+			return -1;
+		s->measure.rounds = (int)n;
+	}
+	if (o->benchmarks && benchmarks_set(s, command, o->benchmarks) < 0)
+		return -1;
 	if (o->disk_floor) {
 		if (number(command, "--disk-floor", o->disk_floor, 0, 100L * 1000 * 1000, &n) < 0)
 			return -1;
