@@ -72,7 +72,8 @@ static const struct screen_ops *screen_of(enum step_id id)
 		[STEP_BUILD] = &screen_build, [STEP_INSTALL] = &screen_install,
 		[STEP_REBOOT] = &screen_reboot, [STEP_PROFILE] = &screen_profile,
 		[STEP_CONVERT] = &screen_convert, [STEP_FINAL_BUILD] = &screen_build,
-		[STEP_FINISH] = &screen_finish,
+		[STEP_FINISH] = &screen_finish, [STEP_BASELINE] = &screen_baseline,
+		[STEP_COMPARE] = &screen_compare,
 	};
 	return by_step[id];
 }

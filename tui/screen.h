@@ -48,6 +48,7 @@ struct screen_ops {
 
 /* The screens (scr_*.c); app.c picks one per step. */
 extern const struct screen_ops screen_hardware, screen_toolchain, screen_source, screen_configure,
-	screen_build, screen_install, screen_reboot, screen_profile, screen_convert, screen_finish;
+	screen_build, screen_install, screen_reboot, screen_profile, screen_convert, screen_finish,
+	screen_baseline, screen_compare;
 
 #endif

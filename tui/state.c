@@ -90,9 +90,12 @@ void tui_inspect_tree(struct tui *t, bool force)
 }
 
 /* The step to resume at: the engine's next pending step (kfdo status shows
- * the same), or finish when the whole flow is done. */
+ * the same), or the last screen when the whole flow is done. */
 enum step_id tui_resume_step(const struct session *s)
 {
 	const struct step_def *next = step_next_pending(s);
-	return next ? next->id : STEP_FINISH;
+	/* All done: the comparison is the flow's last word, or finish without one. */
+	if (!next)
+		return s->measure.off ? STEP_FINISH : STEP_COMPARE;
+	return next->id;
 }
