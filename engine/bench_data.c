@@ -117,8 +117,15 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 		json_object_object_del(s->bench, BENCH_AFTER);
 	char t[32];
 	fmt_duration(t, sizeof t, total);
-	sb_addf(&rep->msg, _("%d benchmarks, %d rounds, in %s on %s"), json_object_object_length(benches),
+	struct strbuf names = { 0 };
+	size_t ndefs;
+	const struct bench_def *defs = bench_defs(&ndefs);
+	for (size_t i = 0; i < ndefs; i++)
+		if (strcmp(defs[i].name, BENCH_CONTROL) != 0 && json_object_object_get_ex(benches, defs[i].name, NULL))
+			sb_addf(&names, "%s%s", names.len ? ", " : "", defs[i].name);
+	sb_addf(&rep->msg, _("%s and the control loop: %d rounds in %s on %s"), names.s ? names.s : "",
 		bench_rounds(s), t, release ? release : "?");
+	sb_free(&names);
 	if (busy > BENCH_BUSY_MAX)
 		step_note(rep, NOTE_WARN, _("the machine was busy before the run (%.0f%% of the CPUs): its "
 					    "figures will not be judged"), busy * 100);
