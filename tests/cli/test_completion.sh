@@ -64,7 +64,7 @@ commands=$("$KFDO" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 && /^  [a-
 steps=$("$KFDO" run --help | sed -n 's/^Steps: //p')
 wanted=$({ scoped_options; for c in $commands; do scoped_options "$c"; done; } | sort -u)
 [ "$(wc -w <<<"$commands")" -ge 8 ] && ok "kfdo --help lists the commands" || not_ok "kfdo --help lists the commands" "$commands"
-[ "$(wc -w <<<"$steps")" -eq 11 ] && ok "kfdo run --help lists the steps" || not_ok "kfdo run --help lists the steps" "$steps"
+[ "$(wc -w <<<"$steps")" -eq 13 ] && ok "kfdo run --help lists the steps" || not_ok "kfdo run --help lists the steps" "$steps"
 mkdir -p "$T/d/sub" && : >"$T/d/file.txt"
 
 need zsh fish

@@ -63,6 +63,10 @@ cp "$T/out" "$F/run1.out"
 expect_rc "configure, build, install, then it waits for a reboot (exit 3)" 3
 echo "# configure + first build + install: $((t1 - t0)) s"
 expect_out "the configure read-back passed" "ok +$(q "$O")/\.config holds every toggle asked for"
+# The baseline, on the kernel that runs now, after the build and before the install.
+expect_out "the baseline measured the running kernel" \
+    "ok +messaging, pipe, syscall, file-io, kbuild and the control loop: 8 rounds in .* on $(q "$(uname -r)")"
+expect_out "the baseline ran the kernel-build benchmark in kfdo's scratch" "__measure .* kbuild 8 -- make -s -C $(q "$tree") O=.*/bench/kbuild-8 ARCH=x86_64 defconfig"
 for sym in AUTOFDO_CLANG LTO_CLANG_THIN 64BIT; do
     grep -q "^CONFIG_$sym=y" "$O/.config" && ok ".config has $sym" || not_ok ".config has $sym"
 done
@@ -152,9 +156,9 @@ U=()
 shell_line "$(printf '%q ' "${U[@]}" env HOME="$F/home" XDG_STATE_HOME="$XDG_STATE_HOME" \
     XDG_DATA_HOME="$XDG_DATA_HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME" "$KFDO" tui --sysroot "$S")"
 expect "the wizard notices the reboot" "Welcome back: running $(q "$rel"), the kernel kfdo built \(build-id $id1\)" 15
-expect "and resumes at the profile step" "Step 8 of 11: Record a profile"
-expect "the sidebar: the install done" "✓  6 Install *│"
-expect "the sidebar: the reboot done" "✓  7 Reboot *│"
+expect "and resumes at the profile step" "Step 9 of 13: Record a profile"
+expect "the sidebar: the install done" "✓  7 Install *│"
+expect "the sidebar: the reboot done" "✓  8 Reboot *│"
 # F10: q would go into the workload's tree field, which has the focus here.
 keys F10
 wait_exit 10
@@ -261,15 +265,50 @@ dbv=$(for p in linux-upstream linux-upstream-headers linux-upstream-debug; do db
 [ "$(build_id "$VM")" = "$id2" ] && ok "the installed vmlinux is the final build's" || not_ok "the installed vmlinux is the final build's"
 kf status
 cp "$T/out" "$F/status.out"
-done_steps=$(grep -cE '^[ >] +([2-9]|1[01])\. [a-z-]+ +done ' "$T/out")
-[ "$done_steps" -eq 10 ] && ok "status: every step from the tools to finish is done" ||
+done_steps=$(grep -cE '^[ >] +([2-9]|1[0-2])\. [a-z-]+ +done ' "$T/out")
+[ "$done_steps" -eq 11 ] && ok "status: every step from the tools to finish is done" ||
     not_ok "status: every step from the tools to finish is done" "$(grep -E '^[ >] +[0-9]+\. ' "$T/out")"
 # This VM has no PMU: the hardware check fails and says so; the build went on.
 expect_out "status: the hardware check failed here, and why" "^[ >] +1\. hardware +failed .*no branch sampling"
-expect_out "status: the profile came from the given trace" "^ +8\. profile +done .*recording given with --perf-data"
+expect_out "status: the profile came from the given trace" "^ +9\. profile +done .*recording given with --perf-data"
 # The optimized kernel is not the one running (no sysroot here): the reboot into it is next.
 expect_out "status: next, the reboot into the optimized kernel" "^Next: Reboot into the new kernel"
 echo "# the whole flow: $(($(now) - t0)) s"
+
+# --- 5b. compare: the same benchmarks on the optimized kernel. This machine
+# runs one kernel, so the "optimized" one is a fixture sysroot naming the final
+# build while the benchmarks run on the same kernel as the baseline did: the
+# comparison must find no difference. ---
+kf run --yes --from compare --until compare
+expect_rc "compare before the reboot into the optimized kernel: it waits (exit 3)" 3
+expect_out "and says what to do" "Reboot into $(q "$rel"), the optimized kernel, then run kfdo again"
+mk_sysroot "$F/final-machine" "$rel" "$VM"
+t2=$(now)
+kf run --yes --from compare --until compare --sysroot "$F/final-machine"
+expect_rc "compare on the \"optimized\" kernel: exit 0" 0
+echo "# the after run and the comparison: $(($(now) - t2)) s"
+cp "$T/out" "$F/compare-run.out"
+if grep -qE '(faster|slower) by [0-9]' "$T/out"; then
+    not_ok "the same kernel twice: no benchmark called faster or slower" "$(grep -E 'by [0-9]' "$T/out")"
+else
+    ok "the same kernel twice: no benchmark called faster or slower"
+fi
+kf compare --json
+cp "$T/out" "$F/compare.json"
+nrows=$("$TOOLS/jsonget" "$F/compare.json" rows.#)
+verdicts=$(for i in $(seq 0 $((nrows - 1))); do "$TOOLS/jsonget" "$F/compare.json" rows.$i.verdict; done | sort -u | tr '\n' ' ')
+[ "$nrows" -ge 4 ] && ok "compare --json: a row per benchmark ($nrows)" || not_ok "compare --json: a row per benchmark" "$nrows"
+case "$verdicts" in
+*better* | *worse* | "") not_ok "compare --json: every verdict is same or noisy" "$verdicts" ;;
+*) ok "compare --json: every verdict is same or noisy ($verdicts)" ;;
+esac
+v=$("$TOOLS/jsonget" "$F/compare.json" runs.after.build_id runs.baseline.release)
+[ "$v" = "$(printf '%s\n%s' "$id2" "$(uname -r)")" ] && ok "the after run names the optimized build, the baseline the kernel before" ||
+    not_ok "the after run names the optimized build, the baseline the kernel before" "$v"
+kf compare
+cp "$T/out" "$F/compare.out"
+expect_out "compare: the table's header" "^benchmark +metric +before +after +change \(95% interval\)"
+expect_out "compare: the interval in words" "no difference this measurement can tell \([-+][0-9.]+ to [-+][0-9.]+%\)"
 
 # --- 6. the trap the build checks catch, with the real Kconfig: the build's
 # syncconfig under another clang (14: AUTOFDO_CLANG needs 17) drops AutoFDO

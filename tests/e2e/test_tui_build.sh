@@ -22,12 +22,12 @@ pct() { grep -oE '[0-9]+%  ETA' "$T/screen" | head -n1 | grep -oE '^[0-9]+'; }
 start_shell 140 40
 # What this screen does not set comes from the session options: out of tree, x86_64, 64-bit, bzImage.
 kfdo tui --output "$out" --arch x86_64 --enable 64BIT --target bzImage --jobs 2
-expect "the wizard starts" "Step 1 of 11: Check the hardware" 10
+expect "the wizard starts" "Step 1 of 13: Check the hardware" 10
 keys F3
-expect "the tools" "Step 2 of 11: Check the tools" 10
+expect "the tools" "Step 2 of 13: Check the tools" 10
 expect "clang-19 found" "kfdo will build with make LLVM=-19"
 keys F3
-expect "the source screen" "Step 3 of 11: Get the kernel source"
+expect "the source screen" "Step 3 of 13: Get the kernel source"
 typ "$E2E_DIR/linux-6.12-unp"
 keys Tab
 expect "Tab completes the tree's path" "Path: $E2E_DIR/linux-6\.12-unpatched/ *$"
@@ -35,19 +35,19 @@ keys Enter
 expect "6.12 as Debian ships it is taken, with AutoFDO off" "Using Linux 6\.12\.[0-9]+, with what it cannot do turned off" 10
 expect "and the reason" "AutoFDO is off: Linux 6\.12\.[0-9]+ has no CONFIG_AUTOFDO_CLANG \(it needs 6\.13 or later\)"
 keys F3
-expect "the configure screen" "Step 4 of 11: Configure the kernel"
+expect "the configure screen" "Step 4 of 13: Configure the kernel"
 expect "AutoFDO greyed with the reason" "Linux 6\.12\.[0-9]+ has no CONFIG_AUTOFDO_CLANG: AutoFDO needs 6\.13"
 expect_not "no Propeller toggle: 6.12 has none" "Propeller \(CONFIG_PROPELLER_CLANG\)"
 
 # Back to the source screen: the tree with the AutoFDO backport.
 keys F2
-expect "back on the source screen" "Step 3 of 11: Get the kernel source"
+expect "back on the source screen" "Step 3 of 13: Get the kernel source"
 keys C-u
 typ "$tree"
 keys Enter
 expect "the patched tree is taken" "Using Linux 6\.12\.[0-9]+ at $tree\." 10
 keys F3
-expect "the configure screen again" "Step 4 of 11: Configure the kernel"
+expect "the configure screen again" "Step 4 of 13: Configure the kernel"
 expect_not "AutoFDO is not greyed any more" "has no CONFIG_AUTOFDO_CLANG"
 expect "AutoFDO is still off, as the other tree left it" "\[ \] AutoFDO \(CONFIG_AUTOFDO_CLANG\)"
 keys Space
@@ -66,7 +66,7 @@ expect "the read-back: ThinLTO" "ok +CONFIG_LTO_CLANG_THIN: y"
 expect "the read-back: 64-bit" "ok +CONFIG_64BIT: y"
 
 keys F3
-expect "the build screen" "Step 5 of 11: Build the kernel"
+expect "the build screen" "Step 5 of 13: Build the kernel"
 expect_flat "the build command first" "\\\$ make LLVM=-19 LLVM_IAS=1 ARCH=x86_64 O=$out -C $tree -j2 bzImage"
 keys Enter
 t0=$(date +%s)

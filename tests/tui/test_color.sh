@@ -10,7 +10,7 @@ colour_params() { # reads capture-pane -e output
 
 start_shell 100 30
 kfdo
-expect "starts" "Step 1 of 11"
+expect "starts" "Step 1 of 13"
 n=$(screen_e | colour_params)
 [ "$n" -gt 0 ] && ok "by default the screen has colours ($n colour settings)" || not_ok "by default the screen has colours"
 keys F10
@@ -18,7 +18,7 @@ wait_exit 5
 
 start_shell 100 30 NO_COLOR=1
 kfdo
-expect "starts with NO_COLOR" "Step [0-9]+ of 11"
+expect "starts with NO_COLOR" "Step [0-9]+ of 13"
 screen_e >"$T/e"
 n=$(colour_params <"$T/e")
 [ "$n" -eq 0 ] && ok "NO_COLOR: no colour at all" || not_ok "NO_COLOR: no colour at all" "$n colour settings"
@@ -29,7 +29,7 @@ wait_exit 5
 
 start_shell 100 30
 kfdo --no-color
-expect "starts with --no-color" "Step [0-9]+ of 11"
+expect "starts with --no-color" "Step [0-9]+ of 13"
 n=$(screen_e | colour_params)
 [ "$n" -eq 0 ] && ok "--no-color: no colour at all" || not_ok "--no-color: no colour at all" "$n colour settings"
 keys F10

@@ -9,9 +9,9 @@ OPTS=(tui --target bzImage --llvm 1 --jobs 2 --make-var STEP_DELAY=0.5 --make-va
 
 start_shell 100 30
 kfdo "${OPTS[@]}"
-expect "starts" "Step 1 of 11"
+expect "starts" "Step 1 of 13"
 keys F3 F3
-expect "the source screen" "Step 3 of 11: Get the kernel source"
+expect "the source screen" "Step 3 of 13: Get the kernel source"
 typ "$T/内"
 keys Tab
 expect "Tab completes the wide-character path" "Path: $T/内核-tree/ *$"
@@ -21,7 +21,7 @@ expect "its capabilities are listed" "ok +Kconfig offers AUTOFDO_CLANG"
 expect "the sidebar marks the source done" "✓  3 Source"
 
 keys F3
-expect "the configure screen" "Step 4 of 11: Configure the kernel"
+expect "the configure screen" "Step 4 of 13: Configure the kernel"
 expect "the toggles as a checklist" "\[x\] AutoFDO \(CONFIG_AUTOFDO_CLANG\)"
 expect "ThinLTO chosen" "\(\*\) ThinLTO"
 expect "Propeller offered (the tree has it)" "\[ \] Propeller"
@@ -42,7 +42,7 @@ if grep -q '^CONFIG_AUTOFDO_CLANG=y' "$tree/.config" && grep -q '^CONFIG_LTO_CLA
 expect "the sidebar marks configure done" "✓  4 Configure"
 
 keys F3
-expect "the build screen" "Step 5 of 11: Build the kernel"
+expect "the build screen" "Step 5 of 13: Build the kernel"
 expect_flat "the build command is shown first" "\\\$ make LLVM=1 LLVM_IAS=1 STEP_DELAY=0\.5 LINK_DELAY=8 -C '$T/内核-tree' -j2 bzImage"
 keys Enter
 expect "the sidebar marks the build running" "●  5 Build"
@@ -72,9 +72,9 @@ wait_exit 5
 # A second build of the same configuration: its estimate and the link's length come from the first.
 start_shell 100 30
 kfdo "${OPTS[@]}"
-expect "resumes after the build" "Step 6 of 11: Install the kernel"
+expect "resumes after the build" "Step 7 of 13: Install the kernel"
 keys F2
-expect "back to the build" "Step 5 of 11: Build the kernel"
+expect "back to the build" "Step 5 of 13: Build the kernel"
 keys Enter
 expect "the estimate comes from the last build" "estimate from: last build" 10
 # At 80 columns the line has no room for the words: the basis stays, in brief.
@@ -91,9 +91,9 @@ wait_exit 5
 # A failing build: the first error with file:line, the step marked failed.
 start_shell 100 30
 kfdo "${OPTS[@]}" --make-var FAIL=kernel/c.o
-expect "resumes after the build, again" "Step 6 of 11: Install the kernel"
+expect "resumes after the build, again" "Step 7 of 13: Install the kernel"
 keys F2
-expect "back to the build, again" "Step 5 of 11: Build the kernel"
+expect "back to the build, again" "Step 5 of 13: Build the kernel"
 keys Enter
 expect "the first error with file:line" "First error: kernel/c\.c:12: use of undeclared identifier 'boom'" 15
 expect "the error count" "errors 1"
@@ -121,7 +121,7 @@ rm -rf "$XDG_STATE_HOME"
 start_shell 100 30
 kfdo tui --target bzImage --llvm 1
 keys F3 F3
-expect "at the source" "Step 3 of 11: Get the kernel source"
+expect "at the source" "Step 3 of 13: Get the kernel source"
 keys C-u
 typ "$old"
 keys Enter

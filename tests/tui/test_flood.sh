@@ -30,7 +30,7 @@ chmod +x "$T/bin/make"
 
 start_shell 100 30 PATH="$T/bin:$PATH"
 kfdo
-expect "resumes at the build" "Step 5 of 11: Build the kernel"
+expect "resumes at the build" "Step 5 of 13: Build the kernel"
 keys Enter
 expect "the flood is on screen" "lines [0-9]{5,}" 10
 n1=$(grep -oE 'lines [0-9]+' "$T/screen" | head -n1 | cut -d' ' -f2)

@@ -5,16 +5,16 @@
 start_shell 100 30
 kfdo
 expect "the title names kfdo and its version" "^ kfdo [0-9]+\.[0-9]+\.[0-9]+ "
-expect "a new session starts at the hardware step" "Step 1 of 11: Check the hardware"
+expect "a new session starts at the hardware step" "Step 1 of 13: Check the hardware"
 screen >"$T/screen"
 missing=""
 # Short labels in the sidebar (the heading has the step's whole title).
-for title in " 1 Hardware" " 2 Tools" " 3 Source" " 4 Configure" " 5 Build" " 6 Install" " 7 Reboot" \
-    " 8 Record profile" " 9 Convert profile" "10 Final build" "11 Finish"; do
+for title in " 1 Hardware" " 2 Tools" " 3 Source" " 4 Configure" " 5 Build" " 6 Baseline" " 7 Install" \
+    " 8 Reboot" " 9 Record profile" "10 Convert profile" "11 Final build" "12 Finish" "13 Compare"; do
     grep -qF "$title" "$T/screen" || missing+=" '$title'"
 done
-if [ -z "$missing" ]; then ok "the sidebar lists the eleven steps"; else not_ok "the sidebar lists the eleven steps" "missing:$missing"; dump; fi
-if grep -qE '^ +([0-9]| [0-9]|1[01]) ' "$T/screen" && grep -qE '11 Finish' "$T/screen"; then
+if [ -z "$missing" ]; then ok "the sidebar lists the thirteen steps"; else not_ok "the sidebar lists the thirteen steps" "missing:$missing"; dump; fi
+if grep -qE '^ +([0-9]| [0-9]|1[0-3]) ' "$T/screen" && grep -qE '13 Compare' "$T/screen"; then
     ok "the steps are numbered"; else not_ok "the steps are numbered"; dump; fi
 expect "the legend explains the marks" "✓ done +✗ failed"
 expect "the key bar has help" "F1/\? Help"
@@ -44,18 +44,18 @@ expect_not "kfdo still runs after q in the help" "kfdo-exit"
 
 # Moving between steps: F3 / ] forward, F2 / Esc back.
 keys F3
-expect "F3 goes to the next step" "Step 2 of 11: Check the tools"
+expect "F3 goes to the next step" "Step 2 of 13: Check the tools"
 expect "the toolchain screen lists clang" "tool\.clang"
 keys ']'
-expect "] goes to the next step" "Step 3 of 11: Get the kernel source"
+expect "] goes to the next step" "Step 3 of 13: Get the kernel source"
 keys F2
-expect "F2 goes back" "Step 2 of 11: Check the tools"
+expect "F2 goes back" "Step 2 of 13: Check the tools"
 keys Escape
-expect "Esc goes back" "Step 1 of 11: Check the hardware"
+expect "Esc goes back" "Step 1 of 13: Check the hardware"
 keys F2
-expect "F2 on the first step stays there" "Step 1 of 11: Check the hardware"
+expect "F2 on the first step stays there" "Step 1 of 13: Check the hardware"
 for _ in $(seq 12); do keys F3; done
-expect "the last step is the finish" "Step 11 of 11: Install the optimized kernel"
+expect "the last step is the finish" "Step 12 of 13: Install the optimized kernel"
 expect "a locked step says what it waits for" "Not ready: no built packages recorded yet"
 
 # q quits at once when nothing runs, back to the shell.
@@ -69,7 +69,7 @@ expect "the shell prompt is back, below kfdo's last words" "^tui-test\\$ *$"
 # hardware and the tools (make deps-test installs them), so the source is next,
 # even when the hardware said "unsupported" (building needs no PMU).
 kfdo
-expect "the session resumes at the first step not done" "Step 3 of 11: Get the kernel source"
+expect "the session resumes at the first step not done" "Step 3 of 13: Get the kernel source"
 keys F10
 wait_exit 5
 [ "$rc" = 0 ] && ok "F10 quits" || { not_ok "F10 quits" "rc=$rc"; dump; }
@@ -80,11 +80,11 @@ wait_exit 5
 # than "the session is saved".
 typ "clear"; keys Enter
 kfdo
-expect "started again" "Step 3 of 11: Get the kernel source"
+expect "started again" "Step 3 of 13: Get the kernel source"
 mv "$XDG_STATE_HOME/kfdo" "$XDG_STATE_HOME/kfdo.away"
 : >"$XDG_STATE_HOME/kfdo"
 keys F2; keys F2
-expect "at the hardware step" "Step 1 of 11: Check the hardware"
+expect "at the hardware step" "Step 1 of 13: Check the hardware"
 keys r
 expect "the screen says the save failed" "could not be saved" 10
 keys q

@@ -13,7 +13,7 @@ in_tree() { for p in /proc/[0-9]*; do [ "$(readlink "$p/cwd" 2>/dev/null)" = "$t
 for how in kill-pane kill-server; do
     start_shell 120 35
     kfdo tui --make-var LINK_DELAY=30
-    expect "$how: the wizard resumes at the build" "Step 5 of 11: Build the kernel" 10
+    expect "$how: the wizard resumes at the build" "Step 5 of 13: Build the kernel" 10
     keys Enter
     expect "$how: the build reaches its link" "LD +vmlinux\.o" 15
     pid=$(kfdo_pid)

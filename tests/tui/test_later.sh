@@ -22,7 +22,7 @@ fake_tree "$tree"
 build_minikernel "$T/vmlinux" || { not_ok "build the kernel-like image"; exit 1; }
 id=$(build_id "$T/vmlinux")
 VM=$R/usr/src/debug/linux-upstream/vmlinux
-"$KFDO" run --yes --until build --tree "$tree" --config-from tinyconfig --target pacman-pkg --llvm 1 --jobs 2 \
+"$KFDO" run --yes --no-compare --until build --tree "$tree" --config-from tinyconfig --target pacman-pkg --llvm 1 --jobs 2 \
     --root "$R" --make-var "MKPKG=$PWD/tests/tools/mkkernelpkgs" --make-var "MKPKG_ARGS=--vmlinux-from $T/vmlinux" \
     >"$T/out" 2>&1
 grep -q "built in .*, 4 packages" "$T/out" && ok "kfdo run built the stand-in tree's packages" ||
@@ -31,7 +31,7 @@ grep -q "built in .*, 4 packages" "$T/out" && ok "kfdo run built the stand-in tr
 # --- install, into a test root ---
 start_shell 180 45
 kfdo
-expect "resumes at the install step" "Step 6 of 11: Install the kernel"
+expect "resumes at the install step" "Step 7 of 13: Install the kernel"
 expect "the sidebar shows what is done" "✓  5 Build"
 expect "the packages, read with libalpm" "Packages of linux-upstream 6\.13\.0_fake-1 \(kernel 6\.13\.0-fake\), read with libalpm:"
 expect "each with its version and size" "linux-upstream-debug +6\.13\.0_fake-1 +[0-9.]+ KiB"
@@ -55,7 +55,7 @@ expect_flat "the kernel and build-id the engine recorded" "Recorded: kernel 6\.1
 # --- reboot: this machine runs another kernel ---
 keys F3
 running=$(q "$(uname -r)")
-expect "the reboot screen" "Step 7 of 11: Reboot into the new kernel"
+expect "the reboot screen" "Step 8 of 13: Reboot into the new kernel"
 expect "the running kernel" "Running kernel: +$running"
 expect "the built kernel" "Built kernel: +6\.13\.0-fake"
 expect "its build-id" "build-id $id"
@@ -83,8 +83,8 @@ fi
 start_shell 180 45 PATH="$T/bin:$PATH"
 kfdo tui --sysroot "$T/machine"
 expect "the reboot is noticed" "Welcome back: running 6\.13\.0-fake, the kernel kfdo built \(build-id $id\)"
-expect "and the profile comes next" "Step 8 of 11: Record a profile"
-expect "the sidebar marks the reboot done" "✓  7 Reboot"
+expect "and the profile comes next" "Step 9 of 13: Record a profile"
+expect "the sidebar marks the reboot done" "✓  8 Reboot"
 sed -n '/"reboot": {/,/}/p' "$XDG_STATE_HOME/kfdo/session.json" | grep -q '"done"' &&
     ok "the session records the reboot as done" || not_ok "the session records the reboot as done"
 
@@ -135,11 +135,11 @@ if [ "$recording" = 1 ]; then
     D=$XDG_DATA_HOME/kfdo/recordings/perf-6.13.0-fake-command-1.data
     if "$KFDO" profile perfdata "$D" | grep -qE "^Samples +[1-9][0-9]* of"; then ok "the perf.data is complete (kfdo profile perfdata counts its samples)"
     else not_ok "the perf.data is complete" "$("$KFDO" profile perfdata "$D" 2>&1)"; fi
-    expect "the sidebar marks the profile done" "✓  8 Record profile"
+    expect "the sidebar marks the profile done" "✓  9 Record profile"
 
     # The convert screen on that recording: the three build-ids, and why it stops.
     keys F3
-    expect "the convert screen" "Step 9 of 11: Convert the profile"
+    expect "the convert screen" "Step 10 of 13: Convert the profile"
     expect "the vmlinux's build-id" "  vmlinux +$id"
     expect "the running kernel's (the fixture machine's)" "  running kernel +$id"
     expect "the one perf.data noted (this VM's own kernel: perf recorded here)" "  perf\.data +[0-9a-f]{40}"
@@ -155,9 +155,9 @@ need llvm-profgen-19 llvm-profdata-19
 "$TOOLS/gen_perfscript" --binary "$T/vmlinux" -o "$T/trace.perfscript" --samples 3000 2>/dev/null
 start_shell 180 45 PATH="$T/bin:$PATH"
 kfdo tui --sysroot "$T/machine" --perf-data "$T/trace.perfscript"
-expect "starts at the hardware of the machine given" "Step 1 of 11"
+expect "starts at the hardware of the machine given" "Step 1 of 13"
 keys F3 F3 F3 F3 F3 F3 F3 F3
-expect "the convert screen" "Step 9 of 11: Convert the profile"
+expect "the convert screen" "Step 10 of 13: Convert the profile"
 expect_flat "the trace is the input" "perf\.data: $T/trace\.perfscript \([0-9.]+ [KM]B\)"
 expect "a perf script notes no build-id: the running kernel's stands in" "  perf\.data +none noted \(a perf script"
 expect "the build-ids agree" "ok: they belong together"
@@ -186,7 +186,7 @@ M=$(ls "$XDG_DATA_HOME"/kfdo/profiles/*-merged.afdo | head -n1)
 
 # --- the final build with it, and finish ---
 keys F3
-expect "the final build screen" "Step 10 of 11: Build the optimized kernel"
+expect "the final build screen" "Step 11 of 13: Build the optimized kernel"
 expect_flat "which profile, with its stats in one line" "Profile: $M [0-9.]+ KB, [0-9]+ functions, [0-9]+ samples; hottest: "
 expect_flat "the build command with the profile's absolute path" \
     "\\\$ make LLVM=1 LLVM_IAS=1 MKPKG=\S+ 'MKPKG_ARGS=--vmlinux-from $T/vmlinux' CLANG_AUTOFDO_PROFILE=$M -C $tree -j2 pacman-pkg"
@@ -195,13 +195,13 @@ expect_flat "the final build ends done and names its profile" "Done: built in .*
 expect_flat "and says the compiles and the ThinLTO link used it" \
     "; verified: AUTOFDO_CLANG, LTO_CLANG_THIN in \.config, -fprofile-sample-use in kernel/fork\.o, --lto-sample-profile in vmlinux\.o"
 keys F3
-expect "the finish screen" "Step 11 of 11: Install the optimized kernel"
+expect "the finish screen" "Step 12 of 13: Install the optimized kernel"
 expect "the optimized build's packages" "Packages of linux-upstream 6\.13\.0_fake-2"
 keys Enter
 expect "finish installs it and sums up" "The kernel optimized with AutoFDO is installed: 6\.13\.0-fake\." 20
 expect_flat "the profile and how to reuse it, as kfdo run says it" \
     "Reuse it for a later build of this tree: make \.\.\. CLANG_AUTOFDO_PROFILE=$M, or record a fresh one"
-expect "the sidebar marks finish done" "✓ 11 Finish"
+expect "the sidebar marks finish done" "✓ 12 Finish"
 # The smallest terminal still shows the screens' heads.
 tm resize-window -x 80 -y 24
 keys F2 F2 F2

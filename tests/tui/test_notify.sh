@@ -26,7 +26,7 @@ run_build() {
     local args=() v
     for v in $MAKEVARS; do args+=(--make-var "$v"); done
     kfdo tui "${args[@]}"
-    expect "$how: the wizard resumes at the build" "Step 5 of 11: Build the kernel" 10
+    expect "$how: the wizard resumes at the build" "Step 5 of 13: Build the kernel" 10
     keys Enter
     expect "$how: the build ends" "Build the kernel: (built in|exited with status)" 40
     # The bell: tmux marks the window that rang it.

@@ -11,7 +11,7 @@ git -C "$repo" init -q -b stable && git -C "$repo" add -A &&
 start_shell 100 30
 kfdo tui --target bzImage --llvm 1
 keys F3 F3
-expect "the source screen" "Step 3 of 11: Get the kernel source"
+expect "the source screen" "Step 3 of 13: Get the kernel source"
 # To the clone fields: Down to the clone choice, Enter picks it and moves to the URL.
 keys Down Enter
 keys C-u
@@ -43,7 +43,7 @@ rm -rf "$XDG_STATE_HOME"
 start_shell 100 30
 kfdo
 keys F3 F3
-expect "the source screen again" "Step 3 of 11: Get the kernel source"
+expect "the source screen again" "Step 3 of 13: Get the kernel source"
 typ "$T/cands/al"
 keys Tab
 expect "Tab completes the common part" "Path: $T/cands/alpha- *$"

@@ -6,18 +6,18 @@
 # Resize to 40x10 and back.
 start_shell 100 30
 kfdo
-expect "the frame at 100x30" "Step 1 of 11: Check the hardware"
+expect "the frame at 100x30" "Step 1 of 13: Check the hardware"
 tm resize-window -t 0 -x 40 -y 10
 expect "40x10: the too-small screen" "too small: 40x10"
 expect "it says the size needed" "at least 80x24"
-expect_not "no frame drawn when too small" "Step 1 of 11"
+expect_not "no frame drawn when too small" "Step 1 of 13"
 tm resize-window -t 0 -x 79 -y 30
 expect "79x30 is still too small" "too small: 79x30"
 tm resize-window -t 0 -x 100 -y 30
-expect "back to 100x30: the whole frame again" "Step 1 of 11: Check the hardware"
+expect "back to 100x30: the whole frame again" "Step 1 of 13: Check the hardware"
 expect "the key bar is back" "F10/q Quit"
 tm resize-window -t 0 -x 80 -y 24
-expect "80x24 fits" "Step 1 of 11: Check the hardware"
+expect "80x24 fits" "Step 1 of 13: Check the hardware"
 expect "the key bar at 80 columns" "F1/\? Help.*F10/q Quit"
 tm resize-window -t 0 -x 100 -y 30
 
@@ -36,7 +36,7 @@ expect "after q: the shell echoes and runs what is typed" "^typed-back$"
 # SIGTERM, SIGHUP: restored, exit status 128+signal, nothing left running.
 for sig in TERM HUP; do
     kfdo
-    wait_for "Step [0-9]+ of 11" 5
+    wait_for "Step [0-9]+ of 13" 5
     pid=$(kfdo_pid)
     kill -$sig "$pid"
     wait_exit 5
@@ -47,7 +47,7 @@ for sig in TERM HUP; do
 done
 # Ctrl-C with nothing running quits like q.
 kfdo
-wait_for "Step [0-9]+ of 11" 5
+wait_for "Step [0-9]+ of 13" 5
 keys C-c
 wait_exit 5
 [ "$rc" = 0 ] && ok "Ctrl-C quits when nothing runs" || { not_ok "Ctrl-C quits when nothing runs" "rc=$rc"; dump; }
@@ -55,7 +55,7 @@ wait_exit 5
 
 # A crash (SIGSEGV): the terminal restored first, then the default action.
 kfdo
-wait_for "Step [0-9]+ of 11" 5
+wait_for "Step [0-9]+ of 13" 5
 kill -SEGV "$(kfdo_pid)"
 wait_exit 5
 [ "$rc" = 139 ] && ok "SIGSEGV: re-raised (exit 139)" || { not_ok "SIGSEGV: re-raised (exit 139)" "rc=$rc"; dump; }
@@ -70,7 +70,7 @@ tree="$T/tree"
 fake_tree "$tree"
 "$KFDO" run --yes --until configure --tree "$tree" --config-from tinyconfig --target bzImage --llvm 1 >/dev/null 2>&1
 kfdo tui --make-var STEP_DELAY=1
-expect "at the build" "Step 5 of 11: Build the kernel"
+expect "at the build" "Step 5 of 13: Build the kernel"
 keys Enter
 expect "the build runs" "●  5 Build" 10
 expect "the build compiles" "  CC +kernel" 15

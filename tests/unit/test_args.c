@@ -28,6 +28,8 @@ STUB(cli_profile_list)
 STUB(cli_packages)
 STUB(cli_packages_install)
 STUB(cli_repeat)
+STUB(cli_compare)
+STUB(cli_measure)
 STUB(cli_tui)
 
 /* ---- the test's table ---- */

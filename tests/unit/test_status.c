@@ -109,10 +109,14 @@ static void test_fresh_session(void **state)
 	assert_string_equal(str_at(o, "session.stage"), "autofdo");
 	assert_true(json_object_get_boolean(at(o, "session.toggles.autofdo")));
 	assert_int_equal(json_object_array_length(at(o, "session.steps")), STEP_COUNT);
-	assert_string_equal(str_at(o, "session.steps.7.name"), "profile");
-	assert_string_equal(str_at(o, "session.steps.7.status"), "pending");
-	assert_null_at(o, "session.steps.7.started");
-	assert_null_at(o, "session.steps.7.log");
+	assert_string_equal(str_at(o, "session.steps.8.name"), "profile");
+	assert_string_equal(str_at(o, "session.steps.8.status"), "pending");
+	assert_null_at(o, "session.steps.8.started");
+	assert_null_at(o, "session.steps.8.log");
+	/* Measuring is on by default, nothing measured yet. */
+	assert_false(json_object_get_boolean(at(o, "session.measure.off")));
+	assert_int_equal(json_object_get_int(at(o, "session.measure.rounds")), 8);
+	assert_false(json_object_get_boolean(at(o, "session.measure.baseline")));
 	assert_null_at(o, "session.artifacts.vmlinux");
 	assert_int_equal(json_object_array_length(at(o, "session.artifacts.packages")), 0);
 	/* Nothing installed: nothing to reboot into. */

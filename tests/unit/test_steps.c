@@ -115,8 +115,8 @@ static void test_table(void **state)
 {
 	(void)state;
 	static const char *const order[] = { "hardware", "toolchain", "source", "configure", "build",
-					      "install", "reboot", "profile", "convert",
-					      "final-build", "finish" };
+					      "baseline", "install", "reboot", "profile", "convert",
+					      "final-build", "finish", "compare" };
 	size_t n;
 	const struct step_def *const *t = steps_table(&n);
 	assert_int_equal(n, STEP_COUNT);
@@ -144,9 +144,13 @@ static void test_table(void **state)
 	assert_true(t[STEP_FINAL_BUILD]->flags & STEP_USES_PROFILE);
 	assert_false(t[STEP_BUILD]->flags & STEP_USES_PROFILE);
 	assert_true(t[STEP_FINISH]->flags & STEP_USES_PROFILE);
-	/* The reboot is done by hand: status shows what to do; no other step is. */
-	for (size_t i = 0; i < n; i++)
-		assert_true((t[i]->by_hand != NULL) == (i == STEP_REBOOT));
+	/* The reboots are done by hand: status shows what to do; no other step is.
+	 * The compare step waits for the one into the optimized kernel. */
+	for (size_t i = 0; i < n; i++) {
+		assert_true((t[i]->by_hand != NULL) == (i == STEP_REBOOT || i == STEP_COMPARE));
+		assert_true((t[i]->wait_for != NULL) == (i == STEP_COMPARE));
+	}
+	assert_non_null(t[STEP_BASELINE]->plan);
 }
 
 static void test_next_pending_walk(void **state)
@@ -176,6 +180,9 @@ static void test_next_pending_walk(void **state)
 	session_set(&s->target, "vmlinux");
 	assert_int_equal(step_next_pending(s)->id, STEP_BUILD);
 	put_free("linux/vmlinux", "ELF", 3000);
+	/* Built: the baseline is next, unless measuring is off. */
+	assert_int_equal(step_next_pending(s)->id, STEP_BASELINE);
+	s->measure.off = true;
 	assert_int_equal(step_next_pending(s)->id, STEP_INSTALL);
 	/* "Done" in the session does not make a kernel installed: its vmlinux must be
 	 * there with the build-id recorded at install time. */
@@ -247,6 +254,10 @@ static void test_next_pending_walk(void **state)
 	assert_int_equal(step_next_pending(s)->id, STEP_FINISH);
 	session_step_set(s, STEP_FINISH, STATUS_SKIPPED, NULL);
 	assert_null(step_next_pending(s));
+	/* Measuring on again: the baseline, never measured, is what is left. */
+	s->measure.off = false;
+	assert_int_equal(step_next_pending(s)->id, STEP_BASELINE);
+	s->measure.off = true;
 
 	/* Reconfiguring (a newer .config) makes the builds pending again. */
 	put_free("linux/.config", good_config, 6000);
