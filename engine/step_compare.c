@@ -42,9 +42,15 @@ static bool wait_compare(const struct session *s, char **why)
 static char **by_hand_compare(const struct session *s)
 {
 	char **v = NULL;
-	strv_pushf(&v, _("Reboot into %s, the optimized kernel, then run kfdo again: it runs the same benchmarks "
-			 "as before the flow and compares."),
-		   s->artifacts.kernel_release ? s->artifacts.kernel_release : "?");
+	/* Once it runs, nothing is left to do by hand but start the step. */
+	if (probe_running_built(s, NULL))
+		strv_pushf(&v, _("The optimized kernel %s runs: kfdo run (or the wizard) measures it with the same "
+				 "benchmarks as before the flow and compares."),
+			   s->artifacts.kernel_release ? s->artifacts.kernel_release : "?");
+	else
+		strv_pushf(&v, _("Reboot into %s, the optimized kernel, then run kfdo again: it runs the same "
+				 "benchmarks as before the flow and compares."),
+			   s->artifacts.kernel_release ? s->artifacts.kernel_release : "?");
 	return v;
 }
 

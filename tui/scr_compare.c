@@ -182,17 +182,17 @@ static int chart(struct tui *t, struct rect r, int row)
 		tw = w > tw ? w : tw;
 		free(txt);
 	}
-	/* The bar keeps at least 11 columns (5 each side of zero); the names
+	/* The bar keeps at least 9 columns (4 each side of zero); the names
 	 * give way first, then the words. */
-	if (tw > r.w * 2 / 5)
-		tw = r.w * 2 / 5;
-	if (lw > r.w - tw - 3 - 11)
-		lw = r.w - tw - 3 - 11;
+	if (tw > r.w / 2)
+		tw = r.w / 2;
+	if (lw > r.w - tw - 3 - 9)
+		lw = r.w - tw - 3 - 9;
 	if (lw < 8)
 		lw = 8;
 	int bw = r.w - lw - tw - 3;
-	if (bw < 11)
-		bw = 11;
+	if (bw < 9)
+		bw = 9;
 	double span = axis_span(c);
 	int x0 = r.x + lw + 1;
 	if (row < r.h) {
@@ -200,10 +200,17 @@ static int chart(struct tui *t, struct rect r, int row)
 		snprintf(left, sizeof left, "-%.0f%%", span * 100);
 		snprintf(right, sizeof right, "+%.0f%%", span * 100);
 		int y = r.y + row++;
-		text_put(y, x0, left, bw, ROLE_DIM, false);
 		text_put(y, col_of(0, span, x0, bw), "0", 1, ROLE_DIM, false);
-		text_put(y, x0 + bw - text_width(right), right, text_width(right), ROLE_DIM, false);
-		text_put(y, x0 + bw + 2, _("faster \xe2\x86\x92"), tw, ROLE_DIM, true);
+		/* The scale at the bar's ends when they have room, else beside it. */
+		if (bw >= 15) {
+			text_put(y, x0, left, bw, ROLE_DIM, false);
+			text_put(y, x0 + bw - text_width(right), right, text_width(right), ROLE_DIM, false);
+			text_put(y, x0 + bw + 2, _("faster \xe2\x86\x92"), tw, ROLE_DIM, true);
+		} else {
+			char *scale = xasprintf("\xc2\xb1%.0f%%  %s", span * 100, _("faster \xe2\x86\x92"));
+			text_put(y, x0 + bw + 2, scale, tw, ROLE_DIM, true);
+			free(scale);
+		}
 	}
 	for (size_t i = 0; i < c->n && row < r.h; i++, row++) {
 		const struct bench_row *b = &c->rows[i];
