@@ -72,7 +72,7 @@ wait_exit 5
 # A second build of the same configuration: its estimate and the link's length come from the first.
 start_shell 100 30
 kfdo "${OPTS[@]}"
-expect "resumes after the build" "Step 7 of 13: Install the kernel"
+expect "resumes after the build, at the baseline" "Step 6 of 13: Measure the kernel running now"
 keys F2
 expect "back to the build" "Step 5 of 13: Build the kernel"
 keys Enter
@@ -91,7 +91,7 @@ wait_exit 5
 # A failing build: the first error with file:line, the step marked failed.
 start_shell 100 30
 kfdo "${OPTS[@]}" --make-var FAIL=kernel/c.o
-expect "resumes after the build, again" "Step 7 of 13: Install the kernel"
+expect "resumes after the build, again" "Step 6 of 13: Measure the kernel running now"
 keys F2
 expect "back to the build, again" "Step 5 of 13: Build the kernel"
 keys Enter

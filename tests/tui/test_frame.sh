@@ -55,8 +55,8 @@ expect "Esc goes back" "Step 1 of 13: Check the hardware"
 keys F2
 expect "F2 on the first step stays there" "Step 1 of 13: Check the hardware"
 for _ in $(seq 12); do keys F3; done
-expect "the last step is the finish" "Step 12 of 13: Install the optimized kernel"
-expect "a locked step says what it waits for" "Not ready: no built packages recorded yet"
+expect "the last step is the comparison" "Step 13 of 13: Compare with the kernel from before"
+expect "a locked step says what it waits for" "Not ready: no baseline to compare with"
 
 # q quits at once when nothing runs, back to the shell.
 keys q
