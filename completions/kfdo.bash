@@ -3,13 +3,17 @@
 # bash-completion helpers needed). tests/cli/test_completion.sh runs it and
 # checks that every option each command's --help prints is offered.
 
-_kfdo_commands="detect doctor plan run status profile packages tui"
+_kfdo_commands="detect doctor plan run status profile packages tui compare"
 # engine/steps.c's table, in the flow's order (the test compares it with kfdo run --help).
-_kfdo_steps="hardware toolchain source configure build install reboot profile convert final-build finish"
+_kfdo_steps="hardware toolchain source configure build baseline install reboot profile convert final-build finish
+ compare"
 _kfdo_session_options="--tree --output --config-from --jobs --no-autofdo --autofdo --no-thin-lto
  --thin-lto --full-lto --no-full-lto --propeller --no-propeller --llvm --arch --target --enable
  --disable --make-var --workload --command --minutes --bench --workload-tree --perf-data --vmlinux
- --profile --merge --no-merge --disk-floor --root --dbpath --sysroot"
+ --profile --merge --no-merge --disk-floor --root --dbpath --sysroot --no-compare --compare --bench-rounds
+ --benchmarks"
+# The benchmarks of the baseline and compare steps (engine/bench.c), for --benchmarks.
+_kfdo_benchmarks="messaging pipe syscall file-io kbuild workload"
 
 # _kfdo_options COMMAND [SUBCOMMAND]: the long options it takes.
 _kfdo_options()
@@ -23,6 +27,7 @@ _kfdo_options()
     profile) echo "--help" ;;
     packages) [[ $2 == install ]] && echo "--root --dbpath --help" || echo "--help" ;;
     tui) echo "--cpuid-dump --pmu $_kfdo_session_options --help" ;;
+    compare) echo "--json --csv --help" ;;
     *) echo "--help --version --no-color" ;;
     esac
 }
@@ -59,7 +64,16 @@ _kfdo_value()
     --target) _kfdo_words "pacman-pkg bzImage vmlinux" ;;
     --arch) _kfdo_words "x86_64 x86" ;;
     --command) mapfile -t COMPREPLY < <(compgen -c -- "$cur") ;;
-    --jobs | --minutes | --disk-floor | --enable | --disable | --make-var | --pmu) COMPREPLY=() ;;
+    --benchmarks)
+        # A comma-separated list: the names after the last comma; all only on its own.
+        local pre="" w
+        [[ $cur == *,* ]] && pre=${cur%,*},
+        [[ -z $pre && all == "$cur"* ]] && COMPREPLY+=(all)
+        for w in $_kfdo_benchmarks; do
+            [[ ,$pre != *",$w,"* && $pre$w == "$cur"* ]] && COMPREPLY+=("$pre$w")
+        done
+        ;;
+    --jobs | --minutes | --disk-floor | --enable | --disable | --make-var | --pmu | --bench-rounds) COMPREPLY=() ;;
     *) return 1 ;;
     esac
     return 0
@@ -123,7 +137,7 @@ _kfdo_value_taken()
     --tree | --output | --workload-tree | --root | --dbpath | --sysroot | --llvm-dir | --cpuid-dump | \
         --perf-data | --vmlinux | --profile | --until | --from | --config-from | --workload | --bench | \
         --merge | --llvm | --target | --arch | --command | --jobs | --minutes | --disk-floor | --enable | \
-        --disable | --make-var | --pmu) return 0 ;;
+        --disable | --make-var | --pmu | --bench-rounds | --benchmarks) return 0 ;;
     esac
     return 1
 }

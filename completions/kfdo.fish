@@ -21,6 +21,21 @@ function __kfdo_using
     end
 end
 
+# --benchmarks: the benchmarks after the last comma of the list so far; all only on its own.
+function __kfdo_benchmarks
+    set -l cur (string replace -r -- '^--benchmarks=' '' (commandline -ct))
+    set -l pre (string replace -r -- '[^,]*$' '' $cur)
+    test -z "$pre"; and printf '%s\t%s\n' all 'every benchmark that can run here'
+    set -l used (string split , -- $pre)
+    set -l names messaging pipe syscall file-io kbuild workload
+    set -l what 'processes passing messages through pipes' 'two tasks ping-ponging over a pipe' \
+        'getppid() in a loop' 'writes and reads through the page cache' 'system time of make defconfig' \
+        'the command you record with'
+    for i in (seq (count $names))
+        contains -- $names[$i] $used; or printf '%s%s\t%s\n' $pre $names[$i] $what[$i]
+    end
+end
+
 # The LLVM= values: 1 (plain clang) and the suffix of each clang-NN on PATH.
 function __kfdo_llvm
     echo 1
@@ -40,6 +55,7 @@ complete -c kfdo -n __kfdo_using -a status -d 'where the saved session stands'
 complete -c kfdo -n __kfdo_using -a profile -d 'profiles and recordings: stats, perfdata, list'
 complete -c kfdo -n __kfdo_using -a packages -d "what a kernel build's packages hold"
 complete -c kfdo -n __kfdo_using -a tui -d 'the full-screen wizard'
+complete -c kfdo -n __kfdo_using -a compare -d 'did it help: the benchmarks before and after'
 complete -c kfdo -n __kfdo_using -s h -l help -d 'show the help'
 complete -c kfdo -n __kfdo_using -s V -l version -d 'show the version'
 complete -c kfdo -n __kfdo_using -l no-color -d 'no colours'
@@ -57,7 +73,7 @@ complete -c kfdo -n '__kfdo_using doctor' -l tree -x -a '(__fish_complete_direct
 complete -c kfdo -n '__kfdo_using doctor' -l llvm-dir -x -a '(__fish_complete_directories)' -d 'look for clang and the LLVM tools in DIR'
 
 # kfdo run's own.
-set -l steps hardware toolchain source configure build install reboot profile convert final-build finish
+set -l steps hardware toolchain source configure build baseline install reboot profile convert final-build finish compare
 complete -c kfdo -n '__kfdo_using run' -l yes -d 'run without asking'
 complete -c kfdo -n '__kfdo_using run' -l until -x -a "$steps" -d 'stop after STEP'
 complete -c kfdo -n '__kfdo_using run' -l from -x -a "$steps" -d 'start at STEP'
@@ -96,6 +112,14 @@ complete -c kfdo -n $s -l profile -r -F -d 'build the final kernel with this pro
 complete -c kfdo -n $s -l root -x -a '(__fish_complete_directories)' -d 'install into DIR through libalpm'
 complete -c kfdo -n $s -l dbpath -x -a '(__fish_complete_directories)' -d 'the package database of --root'
 complete -c kfdo -n $s -l sysroot -x -a '(__fish_complete_directories)' -d 'read the running kernel below DIR (tests)'
+complete -c kfdo -n $s -l no-compare -d 'measure nothing before and after'
+complete -c kfdo -n $s -l compare -d 'measure before and after again'
+complete -c kfdo -n $s -l bench-rounds -x -d 'measured rounds of each benchmark (4 to 50)'
+complete -c kfdo -n $s -l benchmarks -x -a '(__kfdo_benchmarks)' -d 'only these benchmarks, comma-separated, or all'
+
+# kfdo compare [--json | --csv]
+complete -c kfdo -n '__kfdo_using compare' -l json -d 'the comparison and every sample, as JSON'
+complete -c kfdo -n '__kfdo_using compare' -l csv -d 'every sample, one CSV line each'
 
 # kfdo profile stats FILE | perfdata FILE | list
 complete -c kfdo -n '__kfdo_using profile; and not __kfdo_using profile stats; and not __kfdo_using profile perfdata; and not __kfdo_using profile list' \
