@@ -7,8 +7,9 @@
 #                   for what each mode costs)
 #   BENCH_TUI_KEYS  keys that start the build on the wizard's build screen (default: Enter)
 #   BENCH_TUI_QUIT  keys that quit it once the build is done (default: q)
-#   BENCH_ONLY      some of: startup flood tui build (default: all; BENCHMARKS.md
-#                   is written only when all ran)
+#   BENCH_ONLY      some of: startup flood tui build compare (default: all;
+#                   BENCHMARKS.md is written only when all ran, except that
+#                   BENCH_ONLY=compare alone rewrites its own section of it)
 # Needs KFDO, KFDO_TOOLS and BENCH_DIR (the Makefile sets them).
 set -u
 cd "$(dirname "$0")/.."
@@ -24,10 +25,12 @@ W=$BENCH_DIR/work
 rm -rf "$W" && mkdir -p "$W"
 if [ -n "$QUICK" ]; then
     MODE="quick (BENCH_QUICK=1)"; STARTUP_RUNS=7; FLOOD_RUNS=3; FLOOD_SIZES="20M 100M"; BUILD_PAIRS=1; TUI_RUNS=1
+    CMP_ROUNDS=4
 else
     MODE="full"; STARTUP_RUNS=21; FLOOD_RUNS=3; FLOOD_SIZES="100M 1G"; BUILD_PAIRS=3; TUI_RUNS=3
+    CMP_ROUNDS=8
 fi
-ONLY=${BENCH_ONLY:-startup flood tui build}
+ONLY=${BENCH_ONLY:-startup flood tui build compare}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 T0=$(date +%s)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -258,11 +261,71 @@ build_bench() {
 }
 want build && build_bench
 
+# ---- before and after: the intervals this machine achieves ----
+# The baseline step twice, back to back, on the one kernel this machine runs
+# (kfdo run, the default set and length), then the second run compared with the
+# first as kfdo compare does it: the interval width per benchmark is what a
+# real before/after comparison here can resolve, and every verdict should be
+# "no difference" (a "faster" or "slower" here is the machine's drift).
+CMP_ROWS=()
+cmp_row() { CMP_ROWS+=("$1|$2|$3|$4"); printf '  %-24s %-14s %-22s %s\n' "$1" "$2" "$3" "$4"; }
+compare_bench() {
+    local tree=""
+    e2e_tree >/dev/null 2>&1 || true
+    local cw=$W/compare r
+    mkdir -p "$cw"
+    for r in a b; do
+        if ! XDG_STATE_HOME=$cw/$r XDG_CACHE_HOME=$cw/cache XDG_DATA_HOME=$cw/data "$KFDO" run --yes --from baseline \
+            --until baseline --bench-rounds "$CMP_ROUNDS" ${tree:+--tree "$tree"} >"$cw/$r.out" 2>&1; then
+            cmp_row "(all)" "-" "-" "not measured: the baseline failed ($(tail -n1 "$cw/$r.out"))"
+            return
+        fi
+        XDG_STATE_HOME=$cw/$r "$KFDO" compare --json >"$cw/$r.json"
+    done
+    printf '{"baseline": %s, "after": %s}' "$("$TOOLS/jsonget" "$cw/a.json" runs.baseline)" \
+        "$("$TOOLS/jsonget" "$cw/b.json" runs.baseline)" >"$cw/runs.json"
+    XDG_STATE_HOME=$cw/c "$TOOLS/benchsession" "$cw/runs.json" && XDG_STATE_HOME=$cw/c "$KFDO" compare --json >"$cw/c.json"
+    CMP_SECS=$("$TOOLS/jsonget" "$cw/a.json" runs.baseline.seconds)
+    local n i
+    n=$("$TOOLS/jsonget" "$cw/c.json" rows.#) || return
+    for ((i = 0; i < n; i++)); do
+        local name lo hi sb sa verdict
+        read -r name lo hi sb sa verdict < <("$TOOLS/jsonget" "$cw/c.json" rows.$i.name rows.$i.change_lo \
+            rows.$i.change_hi rows.$i.spread_before rows.$i.spread_after rows.$i.verdict | tr '\n' ' ')
+        cmp_row "$name" "$(calc %.1f "($hi - $lo) * 100") points" \
+            "$(calc %.1f "$sb * 100")% and $(calc %.1f "$sa * 100")%" "$verdict ($(calc %+.1f "$lo * 100") to $(calc %+.1f "$hi * 100")%)"
+    done
+}
+# The section of BENCHMARKS.md these rows make.
+compare_section() {
+    echo "## Before and after: the intervals this machine achieves"
+    echo
+    echo "The baseline step run twice back to back on this machine's one kernel (\`kfdo run --from baseline"
+    echo "--until baseline\`, $CMP_ROUNDS rounds and a warm-up, the default set; one run took"
+    echo "$(calc %.0f "${CMP_SECS:-0}") s), the second compared with the first as \`kfdo compare\` does. The interval"
+    echo "width is the smallest change a before/after comparison here can tell from noise; the spread is"
+    echo "each run's (MAD over median); every verdict should be \"same\": the kernel did not change."
+    echo
+    echo "| benchmark | 95% interval width | spread (first, second) | verdict (interval) |"
+    echo "|---|---|---|---|"
+    for r in "${CMP_ROWS[@]}"; do echo "| ${r//|/ | } |"; done
+}
+if want compare; then
+    echo "  (before and after: the baseline step twice, $CMP_ROUNDS rounds each)"
+    compare_bench
+fi
+
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 SECS=$(( $(date +%s) - T0 ))
 echo "kfdo bench: $MODE mode took $((SECS / 60))m$((SECS % 60))s; load average $LOAD0 at the start, $LOAD1 at the end"
 
-[ "$ONLY" = "startup flood tui build" ] || exit 0
+# Only the comparison: its section of BENCHMARKS.md is replaced, the rest kept.
+if [ "$ONLY" = compare ] && [ -f BENCHMARKS.md ]; then
+    { sed '/^## Before and after: the intervals/,$d' BENCHMARKS.md; compare_section; } >"$W/BENCHMARKS.md" &&
+        mv "$W/BENCHMARKS.md" BENCHMARKS.md && echo "kfdo bench: rewrote BENCHMARKS.md's before-and-after section"
+    exit 0
+fi
+[ "$ONLY" = "startup flood tui build compare" ] || exit 0
 # ---- BENCHMARKS.md ----
 . /etc/os-release 2>/dev/null
 {
@@ -323,9 +386,12 @@ echo "kfdo bench: $MODE mode took $((SECS / 60))m$((SECS % 60))s; load average $
     echo "  100 MB and 1 GB are written 3 times each: about 25 minutes on an idle 2-core machine (a"
     echo "  tinyconfig AutoFDO + ThinLTO build takes about 2.5 minutes there)."
     echo "- Quick mode (BENCH_QUICK=1): 3 builds, logs of 20 MB and 100 MB: about 10 minutes idle."
+    echo "- Before and after: two baseline runs of about 3 minutes each (8 rounds; 4 in quick mode)."
     echo "- Both unpack and patch the kernel tree first when build/e2e has none (about a minute)."
     echo "- This run ($MODE) took $((SECS / 60))m$((SECS % 60))s."
     [ ${#NOTES[@]} -gt 0 ] && { echo; echo "## Notes"; echo; for n in "${NOTES[@]}"; do echo "- $n"; done; }
+    echo
+    compare_section
 } >BENCHMARKS.md
 echo "kfdo bench: wrote BENCHMARKS.md"
 exit 0
