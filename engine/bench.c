@@ -252,3 +252,12 @@ void bench_cleanup(const char *phase)
 	free(lines);
 	free(scratch);
 }
+
+int bench_prepare(const char *phase, char **cause)
+{
+	bench_cleanup(phase);
+	char *scratch = bench_scratch_dir();
+	int rc = mkdir_p(scratch, 0700, cause);
+	free(scratch);
+	return rc;
+}

@@ -71,6 +71,9 @@ char *bench_lines_path(const char *phase);
 char *bench_scratch_dir(void);
 /* Removes what a run of `phase` left (its lines file, the scratch builds). */
 void bench_cleanup(const char *phase);
+/* Before a run of `phase`: nothing left of an earlier one, the scratch
+ * directory made (the steps' prepare hook). 0, or -1 with cause. */
+int bench_prepare(const char *phase, char **cause);
 
 /* ---- bench_data.c ---- */
 

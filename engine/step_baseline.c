@@ -16,11 +16,7 @@
 static int prepare_baseline(struct session *s, char **cause)
 {
 	(void)s;
-	bench_cleanup(BENCH_BEFORE);
-	char *scratch = bench_scratch_dir();
-	int rc = mkdir_p(scratch, 0700, cause);
-	free(scratch);
-	return rc;
+	return bench_prepare(BENCH_BEFORE, cause);
 }
 
 /* The old kernel must still run: measured on kfdo's own it would be no baseline. */

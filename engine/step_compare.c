@@ -15,11 +15,7 @@
 static int prepare_compare(struct session *s, char **cause)
 {
 	(void)s;
-	bench_cleanup(BENCH_AFTER);
-	char *scratch = bench_scratch_dir();
-	int rc = mkdir_p(scratch, 0700, cause);
-	free(scratch);
-	return rc;
+	return bench_prepare(BENCH_AFTER, cause);
 }
 
 static bool pre_compare(const struct session *s, char **why)
