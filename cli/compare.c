@@ -61,6 +61,22 @@ static double cpu_mhz(int *cpus)
 	return n ? sum / n : 0;
 }
 
+/* The CPU the benchmarks run on: this machine's, whatever kernel a test's
+ * sysroot stands in for. */
+static char *cpu_model(void)
+{
+	char *text = file_read("/proc/cpuinfo", 1 << 20, NULL), *model = NULL;
+	char *l = text ? strstr(text, "model name") : NULL;
+	char *colon = l ? strchr(l, ':') : NULL, *nl = l ? strchr(l, '\n') : NULL;
+	if (colon && (!nl || colon < nl)) {
+		if (nl)
+			*nl = '\0';
+		model = xstrdup(str_trim(colon + 1));
+	}
+	free(text);
+	return model && *model ? model : (free(model), xstrdup("unknown"));
+}
+
 static int append(const char *path, const char *line)
 {
 	FILE *f = fopen(path, "a");
@@ -84,7 +100,10 @@ static int measure_context(const char *path)
 	int cpus;
 	double mhz = cpu_mhz(&cpus);
 	char *gov = governor();
-	char *line = xasprintf("context busy=%.4f governor=%s mhz=%.0f cpus=%d\n", busy, gov, mhz, cpus);
+	char *model = cpu_model();
+	/* The model last: it has spaces. */
+	char *line = xasprintf("context busy=%.4f governor=%s mhz=%.0f cpus=%d model=%s\n", busy, gov, mhz, cpus, model);
+	free(model);
 	printf(_("busy before the run: %.0f%% of %d CPUs; governor %s; %.0f MHz\n"), busy * 100, cpus, gov, mhz);
 	int rc = append(path, line);
 	free(line);

@@ -22,26 +22,8 @@ json_object *bench_run(const struct session *s, const char *phase)
 		       : NULL;
 }
 
-/* "model name : X" of the sysroot's cpuinfo (the machine's own without one). */
-static char *cpu_model(const struct session *s)
-{
-	char *path = sysroot_path(session_sysroot(s), "/proc/cpuinfo");
-	char *text = file_read(path, 1 << 20, NULL), *model = NULL;
-	free(path);
-	for (char *l = text ? strstr(text, "model name") : NULL; l && !model; l = NULL) {
-		char *colon = strchr(l, ':'), *nl = strchr(l, '\n');
-		if (colon && (!nl || colon < nl)) {
-			if (nl)
-				*nl = '\0';
-			model = xstrdup(str_trim(colon + 1));
-		}
-	}
-	free(text);
-	return model ? model : xstrdup("unknown");
-}
-
-/* The lines kfdo __measure wrote: "context busy=B governor=G mhz=M cpus=N"
- * once, then "run NAME ROUND WALL SYS USER EXIT GOVERNOR" per run. */
+/* The lines kfdo __measure wrote: "context busy=B governor=G mhz=M cpus=N
+ * model=CPU" once, then "run NAME ROUND WALL SYS USER EXIT GOVERNOR" per run. */
 int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 {
 	char *path = bench_lines_path(phase);
@@ -52,6 +34,7 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 		return -1;
 	}
 	json_object *run = json_object_new_object(), *benches = json_object_new_object();
+	char *model = NULL;
 	double busy = -1, mhz = 0, total = 0;
 	int cpus = 0, failed = 0;
 	char gov[64] = "", first_gov[64] = "";
@@ -60,8 +43,14 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 		char name[64];
 		int round, code;
 		double wall, sys, user;
-		if (sscanf(l, "context busy=%lf governor=%63s mhz=%lf cpus=%d", &busy, first_gov, &mhz, &cpus) == 4)
+		if (sscanf(l, "context busy=%lf governor=%63s mhz=%lf cpus=%d", &busy, first_gov, &mhz, &cpus) == 4) {
+			const char *m = strstr(l, " model=");
+			if (m && m[7]) {
+				free(model);
+				model = xstrdup(m + 7);
+			}
 			continue;
+		}
 		if (sscanf(l, "run %63s %d %lf %lf %lf %d %63s", name, &round, &wall, &sys, &user, &code, gov) != 7)
 			continue;
 		total += wall;
@@ -90,17 +79,18 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 	free(text);
 	free(path);
 	if (failed || json_object_object_length(benches) == 0) {
+		free(model);
 		json_object_put(run);
 		json_object_put(benches);
 		sb_add(&rep->msg, failed ? _("a benchmark failed: nothing recorded") : _("no benchmark ran"));
 		return -1;
 	}
-	char *release = NULL, *build_id = NULL, *model = cpu_model(s);
+	char *release = NULL, *build_id = NULL;
 	probe_running_kernel(s, &release, &build_id, NULL);
 	json_put_int(run, "when", (int64_t)time(NULL));
 	json_put_str(run, "release", release);
 	json_put_str(run, "build_id", build_id);
-	json_put_str(run, "cpu", model);
+	json_put_str(run, "cpu", model ? model : "unknown");
 	json_put_int(run, "cpus", cpus);
 	json_put_str(run, "governor", first_gov);
 	json_put_bool(run, "governor_changed", gov_changed);

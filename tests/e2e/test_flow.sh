@@ -305,6 +305,9 @@ esac
 v=$("$TOOLS/jsonget" "$F/compare.json" runs.after.build_id runs.baseline.release)
 [ "$v" = "$(printf '%s\n%s' "$id2" "$(uname -r)")" ] && ok "the after run names the optimized build, the baseline the kernel before" ||
     not_ok "the after run names the optimized build, the baseline the kernel before" "$v"
+v=$("$TOOLS/jsonget" "$F/compare.json" runs.baseline.cpu runs.after.cpu | sort -u)
+[ "$(wc -l <<<"$v")" = 1 ] && [ "$v" != unknown ] && ok "both runs name this machine's CPU ($v)" ||
+    not_ok "both runs name this machine's CPU" "$v"
 kf compare
 cp "$T/out" "$F/compare.out"
 expect_out "compare: the table's header" "^benchmark +metric +before +after +change \(95% interval\)"

@@ -91,7 +91,7 @@ static void test_collect(void **state)
 	(void)state;
 	struct session *s = session_new();
 	s->measure.rounds = 4;
-	write_lines(BENCH_BEFORE, "context busy=0.0100 governor=performance mhz=3000 cpus=2\n"
+	write_lines(BENCH_BEFORE, "context busy=0.0100 governor=performance mhz=3000 cpus=2 model=AMD Ryzen 9 9950X 16-Core\n"
 				  "run kbuild 0 9.0 5.0 6.0 0 performance\n"
 				  "run kbuild 1 8.0 3.1 6.0 0 performance\n"
 				  "run kbuild 2 8.1 3.2 6.0 0 performance\n"
@@ -103,6 +103,10 @@ static void test_collect(void **state)
 	assert_int_equal(bench_collect(s, BENCH_BEFORE, &rep), 0);
 	json_object *run = bench_run(s, BENCH_BEFORE), *b, *samples;
 	assert_non_null(run);
+	/* The CPU as the context line named it, spaces and all. */
+	json_object *cpu;
+	assert_true(json_object_object_get_ex(run, "cpu", &cpu));
+	assert_string_equal(json_object_get_string(cpu), "AMD Ryzen 9 9950X 16-Core");
 	assert_true(json_object_object_get_ex(run, "benchmarks", &b));
 	json_object *kb;
 	assert_true(json_object_object_get_ex(b, "kbuild", &kb));
