@@ -103,7 +103,7 @@ static const struct cli_group session_group = {
 	   "  --sysroot DIR        read the running kernel's /proc and /sys below DIR (tests; not saved)\n"
 	   "Before and after (the baseline and compare steps):\n"
 	   "  --no-compare         measure nothing before and after (--compare again)\n"
-	   "  --bench-rounds N     measured rounds of each benchmark, 4 to 50 (default 8; a warm-up more)\n"
+	   "  --bench-rounds N     measured rounds of each benchmark, 5 to 50 (default 10; a warm-up more)\n"
 	   "  --benchmarks LIST    only these, comma-separated: messaging, pipe, syscall, file-io, kbuild,\n"
 	   "                       workload; all (the default) for every one that can run here\n"),
 };

@@ -217,7 +217,7 @@ static int apply_profile(struct session *s, const struct cli_session_opts *o, co
 	if (o->compare >= 0)
 		s->measure.off = !o->compare;
 	if (o->bench_rounds) {
-		if (number(command, "--bench-rounds", o->bench_rounds, STATS_MIN_SAMPLES, BENCH_ROUNDS_MAX, &n) < 0)
+		if (number(command, "--bench-rounds", o->bench_rounds, BENCH_ROUNDS_MIN, BENCH_ROUNDS_MAX, &n) < 0)
 			return -1;
 		s->measure.rounds = (int)n;
 	}

@@ -114,7 +114,7 @@ complete -c kfdo -n $s -l dbpath -x -a '(__fish_complete_directories)' -d 'the p
 complete -c kfdo -n $s -l sysroot -x -a '(__fish_complete_directories)' -d 'read the running kernel below DIR (tests)'
 complete -c kfdo -n $s -l no-compare -d 'measure nothing before and after'
 complete -c kfdo -n $s -l compare -d 'measure before and after again'
-complete -c kfdo -n $s -l bench-rounds -x -d 'measured rounds of each benchmark (4 to 50)'
+complete -c kfdo -n $s -l bench-rounds -x -d 'measured rounds of each benchmark (5 to 50)'
 complete -c kfdo -n $s -l benchmarks -x -a '(__kfdo_benchmarks)' -d 'only these benchmarks, comma-separated, or all'
 
 # kfdo compare [--json | --csv]

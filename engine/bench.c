@@ -17,7 +17,7 @@
  * needs anyway; stress-ng adds the file I/O that perf bench lacks; the kernel
  * build's system time is the how-to's own workload, measured where the kernel
  * spends it. Lengths are a few seconds here: long enough that startup does
- * not count, short enough for eight rounds in a few minutes. */
+ * not count, short enough for ten rounds in a few minutes. */
 static const struct bench_def defs[] = {
 	{ "messaging", N_("sched messaging"), N_("processes passing messages through pipes (scheduler)"),
 	  BENCH_WALL, "perf", 2.0 },

@@ -20,7 +20,9 @@
 #include "engine/stats.h"
 #include "engine/step.h"
 
-#define BENCH_ROUNDS_DEFAULT 8
+#define BENCH_ROUNDS_DEFAULT 10
+/* Five a side give an interval even shared among six rows (two-sided 1/126). */
+#define BENCH_ROUNDS_MIN 5
 #define BENCH_ROUNDS_MAX 50
 /* Above this share of the CPUs busy in the second before the run, the machine
  * is called busy and its numbers are not judged. */
@@ -103,6 +105,7 @@ struct bench_cmp {
 	 * every row is then noisy; NULL when none. Notes say what else to know. */
 	char **trouble, **notes;
 	json_object *before, *after;	/* the runs (borrowed) */
+	double alpha;			/* each row's: the table's 95% shared among its rows */
 };
 
 /* Compares the after run with the baseline: 0, or -1 with cause when either

@@ -85,8 +85,13 @@ const char *stats_verdict_key(enum stats_verdict v)
 	return "?";
 }
 
+double stats_family_alpha(size_t rows)
+{
+	return rows > 1 ? 0.05 / (double)rows : 0.05;
+}
+
 enum stats_verdict stats_compare(const double *before, size_t n, const double *after, size_t m,
-				 bool lower_better, struct stats_cmp *out)
+				 bool lower_better, double alpha, struct stats_cmp *out)
 {
 	memset(out, 0, sizeof *out);
 	out->change = out->change_lo = out->change_hi = NAN;
@@ -100,7 +105,7 @@ enum stats_verdict stats_compare(const double *before, size_t n, const double *a
 	out->spread_before = stats_rel_spread(before, n);
 	out->spread_after = stats_rel_spread(after, m);
 
-	size_t k = stats_mw_rank(n, m, 0.05, &out->coverage);
+	size_t k = stats_mw_rank(n, m, alpha, &out->coverage);
 	if (n < STATS_MIN_SAMPLES || m < STATS_MIN_SAMPLES || k == 0)
 		return out->verdict = VERDICT_TOO_FEW;
 	for (size_t i = 0; i < n; i++)

@@ -40,16 +40,21 @@ struct stats_cmp {
 	 * lower-is-better metrics, so that positive always means better. */
 	double change, change_lo, change_hi;
 	double gain, gain_lo, gain_hi;
-	double coverage;	/* the interval's exact confidence (>= 0.95) */
+	double coverage;	/* the interval's exact confidence (>= 1 - alpha) */
 	double spread_before, spread_after;	/* robust relative spread of each side */
 	double median_before, median_after;
 	enum stats_verdict verdict;
 };
 
-/* Compares after[] with before[] (positive values: times, rates). lower_better:
- * the metric is a time. Fills out; returns the verdict. */
+/* Compares after[] with before[] (positive values: times, rates) with an
+ * interval of confidence >= 1 - alpha. lower_better: the metric is a time.
+ * Fills out; returns the verdict. */
 enum stats_verdict stats_compare(const double *before, size_t n, const double *after, size_t m,
-				 bool lower_better, struct stats_cmp *out);
+				 bool lower_better, double alpha, struct stats_cmp *out);
+/* The alpha of each of `rows` intervals that hold all at once with 95%
+ * confidence (Bonferroni): a table of five rows at 95% each would call one of
+ * them different by chance in about one comparison in four. */
+double stats_family_alpha(size_t rows);
 
 /* The order statistic k (1-based) of the pairwise differences that bounds the
  * exact two-sided interval at level >= 1 - alpha for samples of n and m, and its

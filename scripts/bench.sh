@@ -25,10 +25,10 @@ W=$BENCH_DIR/work
 rm -rf "$W" && mkdir -p "$W"
 if [ -n "$QUICK" ]; then
     MODE="quick (BENCH_QUICK=1)"; STARTUP_RUNS=7; FLOOD_RUNS=3; FLOOD_SIZES="20M 100M"; BUILD_PAIRS=1; TUI_RUNS=1
-    CMP_ROUNDS=4
+    CMP_ROUNDS=5
 else
     MODE="full"; STARTUP_RUNS=21; FLOOD_RUNS=3; FLOOD_SIZES="100M 1G"; BUILD_PAIRS=3; TUI_RUNS=3
-    CMP_ROUNDS=8
+    CMP_ROUNDS=10
 fi
 ONLY=${BENCH_ONLY:-startup flood tui build compare}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
@@ -386,7 +386,7 @@ fi
     echo "  100 MB and 1 GB are written 3 times each: about 25 minutes on an idle 2-core machine (a"
     echo "  tinyconfig AutoFDO + ThinLTO build takes about 2.5 minutes there)."
     echo "- Quick mode (BENCH_QUICK=1): 3 builds, logs of 20 MB and 100 MB: about 10 minutes idle."
-    echo "- Before and after: two baseline runs of about 3 minutes each (8 rounds; 4 in quick mode)."
+    echo "- Before and after: two baseline runs of about 4 minutes each (10 rounds; 5 in quick mode)."
     echo "- Both unpack and patch the kernel tree first when build/e2e has none (about a minute)."
     echo "- This run ($MODE) took $((SECS / 60))m$((SECS % 60))s."
     [ ${#NOTES[@]} -gt 0 ] && { echo; echo "## Notes"; echo; for n in "${NOTES[@]}"; do echo "- $n"; done; }

@@ -11,9 +11,9 @@ export XDG_STATE_HOME=$T/state XDG_CACHE_HOME=$T/cache XDG_DATA_HOME=$T/data
 S=$XDG_STATE_HOME/kfdo/session.json
 
 # Bad values: said, and nothing saved.
-run run --until baseline --yes --bench-rounds 2
-expect_rc "--bench-rounds below 4: usage error" 2
-expect_err "--bench-rounds below 4: the range" "4"
+run run --until baseline --yes --bench-rounds 4
+expect_rc "--bench-rounds below 5: usage error" 2
+expect_err "--bench-rounds below 5: the range" "5"
 run run --until baseline --yes --benchmarks pipe,bogus
 expect_rc "--benchmarks with an unknown name: usage error" 2
 expect_err "--benchmarks: names the unknown one" "bogus"
@@ -27,19 +27,19 @@ expect_rc "compare --json --csv: usage error" 2
 
 # The plan shows every run, wrapped in kfdo __measure, warm-up first.
 cp -a "$FIX/faketree" "$T/tree"
-run plan --tree "$T/tree" --benchmarks syscall,pipe --bench-rounds 4
+run plan --tree "$T/tree" --benchmarks syscall,pipe --bench-rounds 5
 expect_rc "plan with a benchmark set: exit 0" 0
 expect_out "plan: the context probe" "__measure .*bench-baseline.lines --context"
 expect_out "plan: the warm-up round first" "__measure .* pipe 0 -- perf bench sched pipe -l 100000"
-expect_out "plan: the last round" "__measure .* syscall 4 -- perf bench syscall basic"
+expect_out "plan: the last round" "__measure .* syscall 5 -- perf bench syscall basic"
 expect_out "plan: the exact command" "__measure .* syscall 0 -- perf bench syscall basic"
 # The baseline's section (step 6) and the compare step's (13) run the same.
 sed -n '/^# 6\. /,/^# 7\. /p' "$T/out" >"$T/base.plan"
 sed -n '/^# 13\. /,$p' "$T/out" >"$T/after.plan"
 n=$(grep -c "__measure .* -- perf bench" "$T/base.plan")
 c=$(grep -cE "__measure .* control [0-9]+$" "$T/base.plan")
-if [ "$n" -eq 10 ] && [ "$c" -eq 5 ]; then ok "plan: (4 + 1) rounds of 2 benchmarks and the control"
-else not_ok "plan: (4 + 1) rounds of 2 benchmarks and the control" "$n runs, $c controls"; fi
+if [ "$n" -eq 12 ] && [ "$c" -eq 6 ]; then ok "plan: (5 + 1) rounds of 2 benchmarks and the control"
+else not_ok "plan: (5 + 1) rounds of 2 benchmarks and the control" "$n runs, $c controls"; fi
 if [ "$(sed 's/bench-[a-z]*\.lines/X/' "$T/base.plan" | grep __measure)" = "$(sed 's/bench-[a-z]*\.lines/X/' "$T/after.plan" | grep __measure)" ] &&
     grep -q "bench-after.lines" "$T/after.plan"; then
     ok "plan: the compare step runs the same commands into its own file"
@@ -47,18 +47,18 @@ else
     not_ok "plan: the compare step runs the same commands into its own file" "$(head -5 "$T/after.plan")"
 fi
 
-# A real baseline: 4 rounds of perf bench syscall basic.
-run run --from baseline --until baseline --yes --benchmarks syscall --bench-rounds 4
+# A real baseline: 5 rounds of perf bench syscall basic.
+run run --from baseline --until baseline --yes --benchmarks syscall --bench-rounds 5
 expect_rc "baseline: exit 0" 0
-expect_out "baseline: what it measured" "ok +syscall and the control loop: 4 rounds in .* on $(uname -r)"
+expect_out "baseline: what it measured" "ok +syscall and the control loop: 5 rounds in .* on $(uname -r)"
 "$KFDO" compare --json >"$T/c.json" 2>"$T/err"
 rc=$?
 expect_rc "compare --json with a baseline only: exit 0" 0
 v=$("$TOOLS/jsonget" "$T/c.json" runs.baseline.benchmarks.syscall.samples.# missing rows.#)
-if [ "$v" = "$(printf '4\nthe optimized kernel is not measured yet (the compare step runs after the reboot into it)\n0')" ]; then
-    ok "compare --json: 4 samples, the after run missing, no rows"
+if [ "$v" = "$(printf '5\nthe optimized kernel is not measured yet (the compare step runs after the reboot into it)\n0')" ]; then
+    ok "compare --json: 5 samples, the after run missing, no rows"
 else
-    not_ok "compare --json: 4 samples, the after run missing, no rows" "$v"
+    not_ok "compare --json: 5 samples, the after run missing, no rows" "$v"
 fi
 v=$("$TOOLS/jsonget" "$T/c.json" runs.baseline.release runs.baseline.cpus)
 if [ "$v" = "$(printf '%s\n%s' "$(uname -r)" "$(getconf _NPROCESSORS_ONLN)")" ]; then
@@ -68,11 +68,11 @@ else
 fi
 run compare --csv
 expect_rc "compare --csv: exit 0" 0
-n=$(grep -cE '^baseline,syscall,wall,[1-4],[0-9]+\.[0-9]{6}$' "$T/out")
-if [ "$n" -eq 4 ] && [ "$(head -n1 "$T/out")" = "phase,benchmark,metric,sample,seconds" ]; then
-    ok "compare --csv: a header and the 4 samples"
+n=$(grep -cE '^baseline,syscall,wall,[1-5],[0-9]+\.[0-9]{6}$' "$T/out")
+if [ "$n" -eq 5 ] && [ "$(head -n1 "$T/out")" = "phase,benchmark,metric,sample,seconds" ]; then
+    ok "compare --csv: a header and the 5 samples"
 else
-    not_ok "compare --csv: a header and the 4 samples" "$(head -c 400 "$T/out")"
+    not_ok "compare --csv: a header and the 5 samples" "$(head -c 400 "$T/out")"
 fi
 run compare
 expect_rc "compare (table) with a baseline only: exit 1" 1
@@ -84,13 +84,13 @@ run status
 expect_out "baseline done" "6\. baseline +done"
 
 # A benchmark that fails fails the step; the earlier baseline stays.
-run run --from baseline --until baseline --yes --benchmarks workload --command 'exit 3' --bench-rounds 4
+run run --from baseline --until baseline --yes --benchmarks workload --command 'exit 3' --bench-rounds 5
 expect_rc "a failing benchmark: exit 1" 1
 expect_out "a failing benchmark: which one, in which round" "fail +exited with status 3: workload, round 0: .*exit status 3"
 if [ ! -e "$XDG_STATE_HOME/kfdo/bench-baseline.lines" ]; then ok "a failing benchmark: its half-written figures are gone"
 else not_ok "a failing benchmark: its half-written figures are gone"; fi
 v=$("$TOOLS/jsonget" "$S" bench.baseline.benchmarks.syscall.samples.#)
-if [ "$v" = 4 ]; then ok "a failing benchmark: the earlier baseline stays"; else not_ok "a failing benchmark: the earlier baseline stays" "$v"; fi
+if [ "$v" = 5 ]; then ok "a failing benchmark: the earlier baseline stays"; else not_ok "a failing benchmark: the earlier baseline stays" "$v"; fi
 
 # --no-compare: the step is passed and says why.
 run run --from baseline --until baseline --yes --no-compare

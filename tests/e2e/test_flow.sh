@@ -65,8 +65,8 @@ echo "# configure + first build + install: $((t1 - t0)) s"
 expect_out "the configure read-back passed" "ok +$(q "$O")/\.config holds every toggle asked for"
 # The baseline, on the kernel that runs now, after the build and before the install.
 expect_out "the baseline measured the running kernel" \
-    "ok +messaging, pipe, syscall, file-io, kbuild and the control loop: 8 rounds in .* on $(q "$(uname -r)")"
-expect_out "the baseline ran the kernel-build benchmark in kfdo's scratch" "__measure .* kbuild 8 -- make -s -C $(q "$tree") O=.*/bench/kbuild-8 ARCH=x86_64 defconfig"
+    "ok +messaging, pipe, syscall, file-io, kbuild and the control loop: 10 rounds in .* on $(q "$(uname -r)")"
+expect_out "the baseline ran the kernel-build benchmark in kfdo's scratch" "__measure .* kbuild 10 -- make -s -C $(q "$tree") O=.*/bench/kbuild-10 ARCH=x86_64 defconfig"
 for sym in AUTOFDO_CLANG LTO_CLANG_THIN 64BIT; do
     grep -q "^CONFIG_$sym=y" "$O/.config" && ok ".config has $sym" || not_ok ".config has $sym"
 done

@@ -115,7 +115,7 @@ static void test_fresh_session(void **state)
 	assert_null_at(o, "session.steps.8.log");
 	/* Measuring is on by default, nothing measured yet. */
 	assert_false(json_object_get_boolean(at(o, "session.measure.off")));
-	assert_int_equal(json_object_get_int(at(o, "session.measure.rounds")), 8);
+	assert_int_equal(json_object_get_int(at(o, "session.measure.rounds")), 10);
 	assert_false(json_object_get_boolean(at(o, "session.measure.baseline")));
 	assert_null_at(o, "session.artifacts.vmlinux");
 	assert_int_equal(json_object_array_length(at(o, "session.artifacts.packages")), 0);
