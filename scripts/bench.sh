@@ -295,6 +295,14 @@ compare_bench() {
         cmp_row "$name" "$(calc %.1f "($hi - $lo) * 100") points" \
             "$(calc %.1f "$sb * 100")% and $(calc %.1f "$sa * 100")%" "$verdict ($(calc %+.1f "$lo * 100") to $(calc %+.1f "$hi * 100")%)"
     done
+    # The control (its own 95%): whether the machine itself held still between the runs.
+    local lo hi sb sa verdict
+    read -r lo hi sb sa verdict < <("$TOOLS/jsonget" "$cw/c.json" control.change_lo control.change_hi \
+        control.spread_before control.spread_after control.verdict 2>/dev/null | tr '\n' ' ')
+    if [ -n "$verdict" ]; then
+        cmp_row "control (user-space loop)" "$(calc %.1f "($hi - $lo) * 100") points" \
+            "$(calc %.1f "$sb * 100")% and $(calc %.1f "$sa * 100")%" "$verdict ($(calc %+.1f "$lo * 100") to $(calc %+.1f "$hi * 100")%)"
+    fi
 }
 # The section of BENCHMARKS.md these rows make.
 compare_section() {
@@ -306,7 +314,7 @@ compare_section() {
     echo "width is the smallest change a before/after comparison here can tell from noise; the spread is"
     echo "each run's (MAD over median); every verdict should be \"same\": the kernel did not change."
     echo
-    echo "| benchmark | 95% interval width | spread (first, second) | verdict (interval) |"
+    echo "| benchmark | interval width (the table's 95%, shared among its rows) | spread (first, second) | verdict (interval) |"
     echo "|---|---|---|---|"
     for r in "${CMP_ROWS[@]}"; do echo "| ${r//|/ | } |"; done
 }
