@@ -5,11 +5,12 @@
  * of each sample, so that the shift is a ratio (a percentage) whatever the
  * benchmark's unit. The 95% interval comes from the exact distribution of the
  * U statistic: at the five to ten samples a benchmark run affords, a bootstrap
- * of medians resamples too few distinct values and its intervals come out
- * narrower than 95% (it claims differences it cannot see); the exact interval
- * keeps its coverage at any sample size and assumes nothing about the shape of
- * the noise, only that the new kernel shifts it. It needs four samples on each
- * side. */
+ * of medians resamples few distinct values and its percentile intervals fall
+ * short of their nominal coverage (claiming differences it cannot see); the
+ * exact interval keeps its coverage at any sample size and assumes nothing
+ * about the shape of the noise, only that the new kernel shifts it. It needs
+ * four samples on each side at 95%, five when the 95% is shared among rows
+ * (stats_family_alpha). */
 #ifndef KFDO_STATS_H
 #define KFDO_STATS_H
 
@@ -19,8 +20,8 @@
 /* Below this many samples on a side no 95% interval exists (4 and 4 give one). */
 #define STATS_MIN_SAMPLES 4
 /* A shift smaller than this (as a fraction) is not called a difference even
- * when the interval excludes zero: the same kernel measured twice drifts by
- * about this much (caches, thermals, the page cache), which is not the kernel. */
+ * when the interval excludes zero: a machine measured twice drifts (caches,
+ * thermals, the page cache) by at least this much, which is not the kernel. */
 #define STATS_NOISE_FLOOR 0.01
 /* A benchmark whose samples spread wider than this (robust relative spread,
  * MAD scaled to a standard deviation, over the median) gets no verdict. */
