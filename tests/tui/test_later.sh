@@ -156,7 +156,7 @@ need llvm-profgen-19 llvm-profdata-19
 start_shell 180 45 PATH="$T/bin:$PATH"
 kfdo tui --sysroot "$T/machine" --perf-data "$T/trace.perfscript"
 expect "starts at the hardware of the machine given" "Step 1 of 13"
-keys F3 F3 F3 F3 F3 F3 F3 F3
+keys F3 F3 F3 F3 F3 F3 F3 F3 F3
 expect "the convert screen" "Step 10 of 13: Convert the profile"
 expect_flat "the trace is the input" "perf\.data: $T/trace\.perfscript \([0-9.]+ [KM]B\)"
 expect "a perf script notes no build-id: the running kernel's stands in" "  perf\.data +none noted \(a perf script"

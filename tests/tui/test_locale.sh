@@ -13,7 +13,7 @@ de() { LANGUAGE=de LANG=C.UTF-8 TEXTDOMAINDIR="$KFDO_LOCALEDIR" gettext -d kfdo 
 quote() { sed 's/[][().*+?|^$\\]/\\&/g' <<<"$1"; }
 why=$(de "Why it matters")
 help=$(de "Help")
-title=$(printf "$(de 'Step %d of %d: %s')" 1 11 "$(de 'Check the hardware')")
+title=$(printf "$(de 'Step %d of %d: %s')" 1 13 "$(de 'Check the hardware')")
 if [ "$why" != "Why it matters" ] && [ "$help" != "Help" ]; then ok "the catalog translates the strings checked"
 else not_ok "the catalog translates the strings checked" "'$why' '$help'"; fi
 
@@ -61,7 +61,7 @@ else not_ok "step 1: no Back in the key bar, Next there" "$(tail -n1 "$T/screen"
 # A blocked step's reason is what the user acts on: a long one wraps under
 # itself in the header instead of ending in "…" (German at 80 columns).
 keys F3 F3 F3 F3
-expect "80x24: on the build step" "$(quote "$(printf "$(de 'Step %d of %d: %s')" 5 11 "$(de 'Build the kernel')")")"
+expect "80x24: on the build step" "$(quote "$(printf "$(de 'Step %d of %d: %s')" 5 13 "$(de 'Build the kernel')")")"
 screen >"$T/screen"
 head3=$(sed -n '4,6p' "$T/screen" | sed 's/^.*│ //')
 if grep -q "^$(quote "$(de 'Not ready')"): " <<<"$head3" && sed -n 2p <<<"$head3" | grep -q '^  *[^ ]' && ! grep -q '…' <<<"$head3"; then
