@@ -283,6 +283,10 @@ char *bench_verdict_text(const struct bench_row *r)
 	case VERDICT_SAME:
 		return xasprintf(_("no difference this measurement can tell (%+.1f to %+.1f%%)"), lo, hi);
 	case VERDICT_NOISY:
+		/* Calm samples made noisy by what the table names above (a machine that
+		 * changed): their numbers, said to be unjudged. */
+		if (m->spread_before <= STATS_NOISY_SPREAD && m->spread_after <= STATS_NOISY_SPREAD && isfinite(g))
+			return xasprintf(_("not judged: %+.1f%% (%+.1f to %+.1f%%)"), g, lo, hi);
 		return xasprintf(_("too noisy to tell (spread %.1f%% before, %.1f%% after)"),
 				 m->spread_before * 100, m->spread_after * 100);
 	case VERDICT_TOO_FEW:

@@ -207,6 +207,10 @@ static void test_compare(void **state)
 	assert_int_equal(strv_len(c.trouble), 1);
 	assert_non_null(strstr(c.trouble[0], "the machine itself ran"));
 	assert_int_equal(c.rows[0].cmp.verdict, VERDICT_NOISY);
+	/* Its samples are calm: the words say why it is not judged, not "noisy". */
+	text = bench_verdict_text(&c.rows[0]);
+	assert_non_null(strstr(text, "not judged"));
+	free(text);
 	bench_cmp_free(&c);
 
 	/* Another governor, a busy machine: nothing is judged. */
