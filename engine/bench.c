@@ -11,6 +11,7 @@
 #include "base/paths.h"
 #include "base/strv.h"
 #include "base/util.h"
+#include "engine/kmake.h"
 
 /* Work a kernel's hot paths do, each a fixed amount of it, so that a faster
  * kernel shows as a shorter run. perf bench comes with perf, which the flow
@@ -74,17 +75,6 @@ static bool in_only(const struct session *s, const char *name)
 	return false;
 }
 
-/* kbuild refuses O= on a tree configured in place, and kfdo never touches the
- * user's build in place. */
-static bool tree_clean(const char *tree)
-{
-	char *c = xasprintf("%s/.config", tree), *d = xasprintf("%s/include/config", tree);
-	bool r = access(c, F_OK) != 0 && access(d, F_OK) != 0;
-	free(c);
-	free(d);
-	return r;
-}
-
 /* Why d cannot run for s; NULL: it can. */
 static char *why_not(const struct session *s, const struct bench_def *d)
 {
@@ -103,7 +93,7 @@ static char *why_not(const struct session *s, const struct bench_def *d)
 		free(mk);
 		if (!ok)
 			return xasprintf(_("%s: no kernel tree chosen yet"), d->name);
-		if (!tree_clean(s->tree))
+		if (kmake_configured_in_place(s->tree))
 			return xasprintf(_("%s: %s is configured in place, and kbuild builds no other "
 					   "directory from it"), d->name, s->tree);
 	}

@@ -161,3 +161,12 @@ int kmake_config_readback(const char *config_path, const struct toggles *t, char
 	tree_config_free(&cfg);
 	return 0;
 }
+
+bool kmake_configured_in_place(const char *tree)
+{
+	char *c = xasprintf("%s/.config", tree), *d = xasprintf("%s/include/config", tree);
+	bool r = access(c, F_OK) == 0 || access(d, F_OK) == 0;
+	free(c);
+	free(d);
+	return r;
+}

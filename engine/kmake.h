@@ -20,6 +20,9 @@ bool kmake_session_ok(const struct session *s, char **cause);
 char **kmake_argv(const struct session *s, const char *tree, const char *objdir, const char *extra_var);
 /* make -jN: the session's jobs, else the online CPUs. */
 long kmake_jobs(const struct session *s);
+/* A tree configured in place (its .config or include/config): kbuild builds no
+ * other directory (O=) from it. */
+bool kmake_configured_in_place(const char *tree);
 /* Appends argv (taken) to p, run in the session's tree; returns the command. */
 struct plan_cmd *kmake_add(const struct session *s, struct plan *p, const char *desc, char **argv);
 /* The build of the session's target with -j, and var (NULL, or

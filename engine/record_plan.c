@@ -113,16 +113,6 @@ static bool same_dir(const char *a, const char *b)
 	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* A tree configured in place cannot be built with O= (kbuild refuses). */
-static bool configured_in_place(const char *tree)
-{
-	char *c = xasprintf("%s/.config", tree), *d = xasprintf("%s/include/config", tree);
-	bool r = access(c, F_OK) == 0 || access(d, F_OK) == 0;
-	free(c);
-	free(d);
-	return r;
-}
-
 /* The how-to's workload: a clean rebuild of a kernel tree at -jN. The
  * session's own tree is rebuilt in kfdo's scratch directory, never in place:
  * a clean in place would delete the build the running kernel came from. */
@@ -136,7 +126,7 @@ static int kbuild_setup(const struct session *s, struct plan *p, char ***v, char
 	char *obj = session_objtree(s);
 	bool own = same_dir(tree, s->tree) || same_dir(tree, obj);
 	free(obj);
-	if (configured_in_place(tree)) {
+	if (kmake_configured_in_place(tree)) {
 		if (own) {
 			cause_set(cause, _("%s is configured in place, so kfdo cannot rebuild it elsewhere, and a "
 					   "clean rebuild in place would delete the build the running kernel came "
@@ -177,7 +167,7 @@ int record_ready(const struct session *s, char **cause)
 	if (s->workload.kind != WORKLOAD_KBUILD)
 		return 0;
 	const char *tree = s->workload.tree && *s->workload.tree ? s->workload.tree : s->tree;
-	if (tree && configured_in_place(tree))
+	if (tree && kmake_configured_in_place(tree))
 		return 0;
 	char *cfg = session_config_path(s);
 	int rc = cfg && access(cfg, R_OK) == 0 ? 0 : -1;
