@@ -123,15 +123,16 @@ bench: deps
 	@KFDO=$(abspath $(KFDO)) KFDO_TOOLS=$(abspath $(BUILD))/tools BENCH_DIR=$(abspath $(BUILD))/bench scripts/bench.sh
 
 # Translations: po/kfdo.pot from the sources in po/POTFILES.in, one catalog per
-# language in po/LINGUAS. po-check fails when kfdo.pot is out of date.
+# language in po/LINGUAS. po-check fails when kfdo.pot is out of date. Locations
+# name the file, not the line, so an edit that moves a message does not date it.
 LINGUAS := $(shell sed "s/#.*//" po/LINGUAS 2>/dev/null)
 MOS     := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kfdo.mo)
 XGETTEXT = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS \
-	--package-name=kfdo --package-version=$(VERSION) --msgid-bugs-address='the kfdo issue tracker' --sort-by-file
+	--package-name=kfdo --package-version=$(VERSION) --msgid-bugs-address='the kfdo issue tracker' --sort-by-file --add-location=file
 pot:
 	@$(XGETTEXT) --files-from=po/POTFILES.in -o po/kfdo.pot.new && \
 		sed -i '/^"POT-Creation-Date:/d' po/kfdo.pot.new && mv po/kfdo.pot.new po/kfdo.pot
-	@$(foreach l,$(LINGUAS),msgmerge -q --update --backup=none po/$(l).po po/kfdo.pot;) true
+	@$(foreach l,$(LINGUAS),msgmerge -q --update --backup=none --add-location=file po/$(l).po po/kfdo.pot;) true
 po-check:
 	@scripts/po-check.sh $(VERSION)
 $(BUILD)/locale/%/LC_MESSAGES/kfdo.mo: po/%.po

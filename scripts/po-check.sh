@@ -6,7 +6,7 @@ version=$1
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS \
-    --package-name=kfdo --package-version="$version" --msgid-bugs-address='the kfdo issue tracker' --sort-by-file \
+    --package-name=kfdo --package-version="$version" --msgid-bugs-address='the kfdo issue tracker' --sort-by-file --add-location=file \
     --files-from=po/POTFILES.in -o "$tmp"
 sed -i '/^"POT-Creation-Date:/d' "$tmp"
 if ! cmp -s "$tmp" po/kfdo.pot; then
