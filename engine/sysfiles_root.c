@@ -1,0 +1,300 @@
+/* Root's files (the sysctl and sudoers drop-ins): the commands that install
+ * them and take them away, as argv for the runner, through sudo.
+ *
+ * Beside each file kfdo keeps, in the same root-owned directory, names that
+ * sudo (it skips names with a '.') and systemd-sysctl (it reads *.conf only)
+ * both ignore:
+ *   NAME.kfdo-new    kfdo's text, root-owned, checked before it is moved in
+ *   NAME.kfdo-mine   a second name of kfdo's installed file, so that a command
+ *                    can tell kfdo's file from any other (find -samefile)
+ *   NAME.kfdo-saved  the file that was at NAME before, moved aside whole
+ * Telling kfdo's file apart is what makes each plan safe to run again from any
+ * point it stopped at, without kfdo reading a directory it may not (sudoers.d
+ * is 0750): the install never puts its own file aside as the "previous" one,
+ * and the removal never removes a file that is not kfdo's. */
+#include "engine/sysfiles.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+#include "base/strv.h"
+#include "base/util.h"
+#include "engine/sysfiles_int.h"
+
+struct names {
+	char *dest, *dir, *base, *saved, *mine, *fresh;
+};
+
+static void names_init(struct names *nm, const char *dest)
+{
+	nm->dest = xstrdup(dest);
+	nm->dir = sysfiles_dirname(dest);
+	nm->base = xstrdup(strrchr(dest, '/') + 1);
+	nm->saved = xasprintf("%s%s", dest, SYSFILES_SAVED_SUFFIX);
+	nm->mine = xasprintf("%s%s", dest, SYSFILES_MINE_SUFFIX);
+	nm->fresh = xasprintf("%s%s", dest, SYSFILES_NEW_SUFFIX);
+}
+
+static void names_free(struct names *nm)
+{
+	free(nm->dest);
+	free(nm->dir);
+	free(nm->base);
+	free(nm->saved);
+	free(nm->mine);
+	free(nm->fresh);
+}
+
+/* A command as root from its words, NULL-terminated. */
+static struct plan_cmd *add_root(struct plan *p, const char *desc, const char *first, ...)
+{
+	char **v = NULL;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *w = first; w; w = va_arg(ap, const char *))
+		strv_push(&v, w);
+	va_end(ap);
+	struct plan_cmd *c = plan_add(p, desc, v);
+	c->needs_root = true;
+	return c;
+}
+
+/* "kernel.kptr_restrict" -> "/proc/sys/kernel/kptr_restrict". malloc'd. */
+static char *sysctl_proc_path(const char *key)
+{
+	char *p = xasprintf("/proc/sys/%s", key);
+	for (char *q = p + strlen("/proc/sys/"); *q; q++)
+		if (*q == '.')
+			*q = '/';
+	return p;
+}
+
+/* Only a value kfdo itself could have read: one of its keys, an integer. The
+ * removal runs `sysctl -w` of it as root. */
+static bool before_ok(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	if (!eq || !eq[1])
+		return false;
+	bool key = false;
+	for (size_t i = 0; i < sysfiles_sysctl_nkeys; i++)
+		key |= strlen(sysfiles_sysctl_keys[i]) == (size_t)(eq - kv) &&
+		       strncmp(kv, sysfiles_sysctl_keys[i], (size_t)(eq - kv)) == 0;
+	const char *v = eq[1] == '-' ? eq + 2 : eq + 1;
+	if (!*v)
+		return false;
+	for (; *v; v++)
+		if (*v < '0' || *v > '9')
+			return false;
+	return key;
+}
+
+static char **read_before(const char *sysroot)
+{
+	char **v = NULL;
+	for (size_t i = 0; i < sysfiles_sysctl_nkeys; i++) {
+		char *proc = sysctl_proc_path(sysfiles_sysctl_keys[i]);
+		char *val = sysroot_read_line(sysroot, proc);
+		char *kv = val ? xasprintf("%s=%s", sysfiles_sysctl_keys[i], val) : NULL;
+		if (kv && before_ok(kv))
+			strv_push(&v, kv);
+		free(kv);
+		free(val);
+		free(proc);
+	}
+	return v;
+}
+
+/* The install's commands (engine/sysfiles.h): the copy, its check, the
+ * previous file put aside unless it is kfdo's, the mark, the move. */
+static void append_install(enum sysfile_kind kind, const struct names *nmp, const char *staged, bool mkdirs,
+			   struct plan *p)
+{
+	const struct names nm = *nmp; /* shallow: names_free stays with the caller */
+	const char *mode = kind == SYSFILE_SUDOERS ? "0440" : "0644";
+	if (mkdirs)
+		add_root(p, _("Create the directory for the drop-in"), "install", "-d", "-m", "0755", "-o", "root",
+			 "-g", "root", nm.dir, NULL);
+	add_root(p, _("Copy kfdo's text beside its place, owned by root"), "install", "-m", mode, "-o", "root",
+		 "-g", "root", "-T", staged, nm.fresh, NULL);
+	if (kind == SYSFILE_SUDOERS)
+		/* The root-owned copy is what gets moved in: checked after the copy,
+		 * nothing can change it in between. */
+		add_root(p, _("Check the sudoers rule as sudo will read it"), "visudo", "-cf", nm.fresh, NULL);
+	add_root(p, _("Make sure the name that marks kfdo's file exists"), "touch", nm.mine, NULL);
+	add_root(p, _("Put the file now in place aside, unless it is kfdo's own"), "find", nm.dir, "-mindepth",
+		 "1", "-maxdepth", "1", "-name", nm.base, "!", "-samefile", nm.mine, "-exec", "mv", "-f", "-T",
+		 "{}", nm.saved, ";", NULL);
+	add_root(p, _("Mark kfdo's file, so that its removal knows it"), "ln", "-f", "-T", nm.fresh, nm.mine,
+		 NULL);
+	add_root(p, kind == SYSFILE_SUDOERS ? _("Put the sudoers rule in place")
+					    : _("Put the sysctl drop-in in place (it applies at every boot)"),
+		 "mv", "-f", "-T", nm.fresh, nm.dest, NULL);
+	if (kind == SYSFILE_SYSCTL)
+		add_root(p, _("Apply the drop-in now"), "sysctl", "-p", nm.dest, NULL);
+}
+
+void sysfiles_install_cmds(enum sysfile_kind kind, const char *sysroot, struct plan *p)
+{
+	if (!sysfile_kind_root(kind))
+		return;
+	char *dest = sysfiles_path(kind, sysroot);
+	struct names nm;
+	names_init(&nm, dest);
+	free(dest);
+	char *staged_dir = sysfiles_state_path("staged");
+	char *staged = xasprintf("%s/%s", staged_dir, nm.base);
+	struct stat st;
+	append_install(kind, &nm, staged, lstat(nm.dir, &st) < 0 && errno == ENOENT, p);
+	free(staged);
+	free(staged_dir);
+	names_free(&nm);
+}
+
+int sysfiles_install_plan(enum sysfile_kind kind, const struct sysfiles_in *in, struct plan *p, char **cause)
+{
+	if (!sysfile_kind_root(kind)) {
+		cause_set(cause, _("%s is the user's own file: kfdo writes it itself"), sysfile_kind_name(kind));
+		return -1;
+	}
+	char *text = NULL;
+	if (kind == SYSFILE_SYSCTL)
+		text = sysfiles_sysctl_text();
+	else if (sysfiles_sudoers_text(in->user, in->packages, &text, cause) < 0)
+		return -1;
+	char *dest = sysfiles_path(kind, in->sysroot);
+	struct names nm;
+	names_init(&nm, dest);
+	free(dest);
+	char *staged_dir = sysfiles_state_path("staged");
+	char *staged = xasprintf("%s/%s", staged_dir, nm.base);
+	struct sysfile *v = NULL;
+	size_t n = 0;
+	char **dirs = NULL;
+	int rc = -1;
+	struct stat st;
+	if (lstat(nm.dir, &st) < 0 && errno == ENOENT) {
+		if (kind == SYSFILE_SUDOERS) {
+			/* Arch's sudoers reads @includedir /etc/sudoers.d; with no such
+			 * directory there is nothing a drop-in could be read by. */
+			cause_set(cause, _("%s does not exist: sudo reads no drop-in files there"), nm.dir);
+			goto out;
+		}
+		dirs = sysfiles_missing_dirs(nm.dir);
+	}
+	if (mkdir_p(staged_dir, 0700, cause) < 0 || sysfiles_write_file(staged, text, 0600, cause) < 0 ||
+	    sysfiles_load(&v, &n, cause) < 0)
+		goto out;
+	long i = sysfiles_find(v, n, nm.dest);
+	if (i < 0) {
+		struct sysfile f = { .kind = kind, .path = nm.dest, .root = true, .staged = staged, .dirs = dirs };
+		/* NULL only when kfdo could see that nothing is there: in a directory it
+		 * may not read, the removal looks for the saved file itself. */
+		if (lstat(nm.dest, &st) == 0 || errno != ENOENT)
+			f.saved = nm.saved;
+		if (kind == SYSFILE_SYSCTL)
+			f.before = read_before(in->sysroot);
+		sysfiles_put(&v, &n, &f);
+		strv_free(f.before);
+	} else {
+		/* Installed before (a step run again): the saved file and the sysctl
+		 * values from before the first install stay. */
+		free(v[i].staged);
+		v[i].staged = xstrdup(staged);
+	}
+	if (sysfiles_save(v, n, cause) < 0)
+		goto out;
+
+	append_install(kind, &nm, staged, dirs != NULL, p);
+	rc = 0;
+out:
+	sysfiles_free(v, n);
+	strv_free(dirs);
+	free(staged);
+	free(staged_dir);
+	free(text);
+	names_free(&nm);
+	return rc;
+}
+
+int sysfiles_remove_plan(struct plan *p, char **cause)
+{
+	struct sysfile *v = NULL;
+	size_t n = 0;
+	if (sysfiles_load(&v, &n, cause) < 0)
+		return -1;
+	for (size_t i = n; i-- > 0;) {
+		const struct sysfile *f = &v[i];
+		if (!f->root)
+			continue;
+		struct names nm;
+		names_init(&nm, f->path);
+		struct stat st;
+		/* No directory, no file: the install stopped before it made one. */
+		if (lstat(nm.dir, &st) == 0) {
+			add_root(p, _("Make sure the name that marks kfdo's file exists"), "touch", nm.mine, NULL);
+			add_root(p, _("Remove kfdo's file (and only kfdo's)"), "find", nm.dir, "-mindepth", "1",
+				 "-maxdepth", "1", "-name", nm.base, "-samefile", nm.mine, "-delete", NULL);
+			add_root(p, _("Put back the file that was there before, if there was one"), "find", nm.dir,
+				 "-mindepth", "1", "-maxdepth", "1", "-name", strrchr(nm.saved, '/') + 1, "-exec",
+				 "mv", "-n", "-T", "{}", nm.dest, ";", NULL);
+			add_root(p, _("Remove kfdo's marks"), "rm", "-f", "--", nm.mine, nm.fresh, NULL);
+		}
+		char **dirs = NULL;
+		for (size_t j = 0; f->dirs && f->dirs[j]; j++)
+			if (lstat(f->dirs[j], &st) == 0)
+				strv_push(&dirs, f->dirs[j]);
+		if (dirs) {
+			struct plan_cmd *c = add_root(p, _("Remove the directories kfdo created, if empty"), "rmdir",
+						      "--ignore-fail-on-non-empty", "--", NULL);
+			for (size_t j = 0; dirs[j]; j++)
+				strv_push(&c->argv, dirs[j]);
+			strv_free(dirs);
+		}
+		for (size_t j = 0; f->before && f->before[j]; j++)
+			if (before_ok(f->before[j]))
+				add_root(p, _("Set the value back to what it was before kfdo"), "sysctl", "-w",
+					 f->before[j], NULL);
+		names_free(&nm);
+	}
+	sysfiles_free(v, n);
+	return 0;
+}
+
+int sysfiles_forget_root(char **cause)
+{
+	struct sysfile *v = NULL;
+	size_t n = 0;
+	if (sysfiles_load(&v, &n, cause) < 0)
+		return -1;
+	int rc = 0;
+	struct stat st;
+	for (size_t i = n; i-- > 0;) {
+		if (!v[i].root)
+			continue;
+		/* Seen only where kfdo may look: in sudoers.d it trusts the plan's success. */
+		char *mine = xasprintf("%s%s", v[i].path, SYSFILES_MINE_SUFFIX);
+		bool left = lstat(mine, &st) == 0;
+		free(mine);
+		if (left) {
+			cause_set(cause, _("%s is still in place: its removal has not run"), v[i].path);
+			rc = -1;
+			continue;
+		}
+		if (v[i].staged)
+			unlink(v[i].staged);
+		sysfiles_drop(v, &n, i);
+	}
+	if (sysfiles_save(v, n, rc < 0 ? NULL : cause) < 0)
+		rc = -1;
+	char *staged = sysfiles_state_path("staged");
+	rmdir(staged);
+	free(staged);
+	sysfiles_free(v, n);
+	return rc;
+}
