@@ -285,3 +285,13 @@ bool probe_running_built(const struct session *s, char **why)
 	free(err);
 	return ok;
 }
+
+char *probe_boot_id(const struct session *s)
+{
+	char *path = xasprintf("%s/proc/sys/kernel/random/boot_id", session_sysroot(s));
+	char *id = file_read(path, 128, NULL);
+	free(path);
+	if (id)
+		id[strcspn(id, "\n")] = '\0';
+	return id;
+}

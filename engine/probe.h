@@ -26,6 +26,10 @@ bool probe_installed_kernel(const struct session *s, char **why);
  * malloc'd. Either is NULL when it cannot be read, and *cause (may be NULL)
  * says why. */
 void probe_running_kernel(const struct session *s, char **release, char **build_id, char **cause);
+/* This boot's id (/proc/sys/kernel/random/boot_id) below the session's
+ * sysroot, malloc'd; NULL when unreadable. Tells a login before a reboot
+ * from the first one after it. */
+char *probe_boot_id(const struct session *s);
 /* The running kernel is the one kfdo built and installed: release and build-id. */
 bool probe_running_built(const struct session *s, char **why);
 /* A complete perf.data (or the perf script tests stand in for one). */

@@ -127,6 +127,7 @@ void session_free(struct session *s)
 	strv_free(s->profile.merge_with);
 	strv_free(s->measure.only);
 	json_object_put(s->bench);
+	session_unattended_clear(s);
 	free(s->install_root);
 	free(s->install_dbpath);
 	free(s->sysroot);
@@ -151,6 +152,15 @@ void session_free(struct session *s)
 const char *session_sysroot(const struct session *s)
 {
 	return s->sysroot && *s->sysroot ? s->sysroot : "/";
+}
+
+void session_unattended_clear(struct session *s)
+{
+	free(s->unattended.armed_boot);
+	free(s->unattended.loader);
+	free(s->unattended.entry_id);
+	free(s->unattended.entry_title);
+	memset(&s->unattended, 0, sizeof(s->unattended));
 }
 
 void session_set(char **field, const char *v)

@@ -89,6 +89,15 @@ struct profile_opts {
 	long disk_floor_mb;	/* the recording stops below this much free disk; 0: the default */
 };
 
+/* The unattended continuation across a reboot (kfdo reboot, kfdo continue):
+ * the boot it was armed in, so that a login before the reboot does nothing, and
+ * the entry booted once. armed_boot NULL: not armed. */
+struct unattended {
+	char *armed_boot;	/* /proc/sys/kernel/random/boot_id when armed */
+	time_t armed_at;
+	char *loader, *entry_id, *entry_title;	/* the one-shot entry; NULL: the user reboots by hand */
+};
+
 struct artifacts {
 	char **packages;	/* absolute paths of the last build's packages */
 	char *vmlinux;		/* unstripped vmlinux of the installed kernel */
@@ -148,6 +157,7 @@ struct session {
 	/* The benchmark runs, {"baseline": RUN, "after": RUN} (engine/bench_data.c
 	 * writes and reads them); kept verbatim, NULL: none yet. */
 	json_object *bench;
+	struct unattended unattended;
 	/* Root mode: install and check packages in this root and package database
 	 * through libalpm (tests, images) instead of `sudo pacman -U` on the
 	 * running system. NULL: the system. install_dbpath NULL: ROOT/var/lib/pacman. */
@@ -170,6 +180,8 @@ struct session *session_new(void);
 void session_free(struct session *s);
 /* Where /proc and /sys are read for this session: its sysroot, or "/". */
 const char *session_sysroot(const struct session *s);
+/* Forgets the unattended continuation (the strings freed, not armed). */
+void session_unattended_clear(struct session *s);
 /* Replaces a string field (frees the old value; v NULL clears it). */
 void session_set(char **field, const char *v);
 /* Sets a step's status and message; running stamps started, done/failed stamp finished. */

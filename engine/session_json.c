@@ -111,6 +111,15 @@ json_object *session_to_json(const struct session *s)
 	json_object_object_add(root, "measure", me);
 	if (s->bench)
 		json_object_object_add(root, "bench", json_object_get(s->bench));
+	if (s->unattended.armed_boot) {
+		json_object *un = json_object_new_object();
+		json_put_str(un, "armed_boot", s->unattended.armed_boot);
+		json_put_int(un, "armed_at", (int64_t)s->unattended.armed_at);
+		json_put_str(un, "loader", s->unattended.loader);
+		json_put_str(un, "entry_id", s->unattended.entry_id);
+		json_put_str(un, "entry_title", s->unattended.entry_title);
+		json_object_object_add(root, "unattended", un);
+	}
 	if (s->install_root) {
 		json_object *in = json_object_new_object();
 		json_put_str(in, "root", s->install_root);
@@ -382,6 +391,12 @@ struct session *session_from_json(json_object *root, char **cause)
 	json_object *bench = get(&d, root, "bench", "", json_type_object);
 	if (bench)
 		s->bench = json_object_get(bench);
+	json_object *un = get(&d, root, "unattended", "", json_type_object);
+	get_str(&d, un, "armed_boot", "unattended.", &s->unattended.armed_boot);
+	s->unattended.armed_at = (time_t)get_int(&d, un, "armed_at", "unattended.", 0);
+	get_str(&d, un, "loader", "unattended.", &s->unattended.loader);
+	get_str(&d, un, "entry_id", "unattended.", &s->unattended.entry_id);
+	get_str(&d, un, "entry_title", "unattended.", &s->unattended.entry_title);
 
 	json_object *in = get(&d, root, "install", "", json_type_object);
 	get_str(&d, in, "root", "install.", &s->install_root);

@@ -11,11 +11,14 @@
 
 #include "base/i18n.h"
 #include "base/json_out.h"
+#include "base/strv.h"
 #include "engine/bench.h"
+#include "engine/away.h"
 #include "engine/probe.h"
 #include "engine/recover.h"
 #include "engine/steps.h"
 #include "engine/summary.h"
+#include "engine/sysfiles.h"
 #include "base/util.h"
 
 #ifndef KFDO_VERSION
@@ -213,6 +216,27 @@ static json_object *history_json(const struct session *s)
 	return a;
 }
 
+/* The continuation kfdo reboot armed: null when none is armed. */
+static json_object *unattended_json(const struct session *s)
+{
+	const struct unattended *u = &s->unattended;
+	if (!u->armed_boot)
+		return NULL;
+	json_object *o = json_object_new_object();
+	char when[32];
+	json_put_str_or_null(o, "armed_at", status_iso_time(when, sizeof(when), u->armed_at) ? when : NULL);
+	json_put_str_or_null(o, "armed_boot", u->armed_boot);
+	json_object *e = NULL;
+	if (u->entry_id) {
+		e = json_object_new_object();
+		json_put_str_or_null(e, "loader", u->loader);
+		json_put_str_or_null(e, "id", u->entry_id);
+		json_put_str_or_null(e, "title", u->entry_title);
+	}
+	json_object_object_add(o, "boot_entry", e);
+	return o;
+}
+
 static json_object *session_json(const struct session *s)
 {
 	json_object *o = json_object_new_object();
@@ -227,6 +251,7 @@ static json_object *session_json(const struct session *s)
 	json_put_str_or_null(o, "install_root", s->install_root);
 	json_put_str_or_null(o, "install_dbpath", s->install_dbpath);
 	json_put_str_or_null(o, "stage", STATUS_STAGE_AUTOFDO);
+	json_object_object_add(o, "unattended", unattended_json(s));
 	json_object_object_add(o, "next", next_json(s, step_next_pending(s)));
 	json_object_object_add(o, "steps", steps_json(s));
 	json_object_object_add(o, "artifacts", artifacts_json(&s->artifacts));
@@ -242,6 +267,15 @@ json_object *status_to_json(const struct session *s, const char *session_file, c
 	json_put_str_or_null(root, "kfdo_version", KFDO_VERSION);
 	json_put_str_or_null(root, "session_file", session_file);
 	json_object_object_add(root, "session", s ? session_json(s) : NULL);
+	/* Outside the session: what is on the system stays listed when the
+	 * session is gone. */
+	json_object_object_add(root, "installed", sysfiles_status_json());
+	json_object *away = json_object_new_array();
+	char **lines = away_read(NULL);
+	for (size_t i = 0; lines && lines[i]; i++)
+		json_object_array_add(away, json_object_new_string(lines[i]));
+	strv_free(lines);
+	json_object_object_add(root, "away", away);
 	if (error)
 		json_put_str_or_null(root, "error", error);
 	return root;

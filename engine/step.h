@@ -54,6 +54,9 @@ enum step_flag {
 	/* What is on disk decides its state, even after a failed run: the source
 	 * is the tree the session names, whatever a clone that failed left. */
 	STEP_STATE_FROM_WORLD = 1 << 4,
+	/* Installs a kernel: an unattended run (kfdo continue) stops before it,
+	 * whether or not it needs sudo, since nobody saw what it would install. */
+	STEP_INSTALLS = 1 << 5,
 };
 
 /* complete() returns this when the flow waits here for something outside kfdo

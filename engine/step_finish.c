@@ -9,6 +9,7 @@
 #include "engine/pkg.h"
 #include "engine/probe.h"
 #include "engine/summary.h"
+#include "engine/sysfiles.h"
 
 /* The last build's packages are installed at their versions, as the package
  * database of the session's root says. The flow reaches finish only after the
@@ -34,6 +35,16 @@ static bool post_finish(const struct session *s, char **why)
 	return ok;
 }
 
+/* The optimized kernel's install, then the removal of everything kfdo put on
+ * the system for the unattended run (the sysctl drop-in, restoring what was
+ * there): the flow ends here, and nothing it installed may outlive it. */
+static int plan_finish(const struct session *s, struct plan *p, char **cause)
+{
+	if (pkg_install_plan(s, p, cause) < 0)
+		return -1;
+	return sysfiles_remove_plan(p, cause);
+}
+
 static int complete_finish(struct session *s, struct step_report *rep)
 {
 	char *summary = NULL, *cause = NULL;
@@ -41,8 +52,13 @@ static int complete_finish(struct session *s, struct step_report *rep)
 	sb_add(&rep->msg, rc < 0 ? cause : summary);
 	free(summary);
 	free(cause);
+	cause = NULL;
 	if (rc < 0)
 		return rc;
+	if (sysfiles_remove_user(&cause) < 0 || sysfiles_forget_root(&cause) < 0)
+		step_note(rep, NOTE_WARN, _("what kfdo installed for the unattended run is not all gone: %s"), cause);
+	free(cause);
+	session_unattended_clear(s);
 	char **paras = summary_finish(s);
 	step_note(rep, NOTE_PARA, "%s", "");
 	for (size_t i = 0; paras && paras[i]; i++)
@@ -56,9 +72,9 @@ const struct step_def step_finish = {
 	.title = N_("Install the optimized kernel"),
 	.label = N_("Finish"),
 	.help = N_("Installs the optimized kernel and shows where the profile lives for reuse."),
-	.flags = STEP_USES_PROFILE,
+	.flags = STEP_USES_PROFILE | STEP_INSTALLS,
 	.precondition = probe_packages,
-	.plan = pkg_install_plan,
+	.plan = plan_finish,
 	.complete = complete_finish,
 	.postcondition = post_finish,
 };

@@ -28,6 +28,7 @@ const struct step_def step_install = {
 	.label = N_("Install"),
 	.help = N_("Installs the built packages with pacman through sudo (the -api-headers package "
 		   "is left out)."),
+	.flags = STEP_INSTALLS,
 	.precondition = probe_packages,
 	.plan = pkg_install_plan,
 	.complete = complete_install,

@@ -14,9 +14,12 @@ char **summary_reboot(const struct session *s)
 	strv_pushf(&v, _("Reboot into %s, the kernel kfdo built and installed, then run kfdo again: it checks "
 			 "the running kernel and goes on with the profile step."), rel);
 	/* Root mode installs into another root: no boot loader of this machine is involved. */
-	if (!s->install_root)
+	if (!s->install_root) {
 		strv_push(&v, _("pacman's mkinitcpio hook puts it at /boot/vmlinuz-<package>; a boot menu that does "
 				"not list it yet needs regenerating, e.g. grub-mkconfig -o /boot/grub/grub.cfg."));
+		strv_push(&v, _("Or leave it to kfdo: kfdo reboot boots that entry once and goes on by itself after "
+				"the login (record, convert, build), up to the next install."));
+	}
 	return v;
 }
 
