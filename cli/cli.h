@@ -3,6 +3,7 @@
 #define KFDO_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "cli/args.h"
 
@@ -30,6 +31,15 @@ int cli_repeat(const struct cli_args *a);
  * benchmark run of the baseline and compare steps (compare.c). */
 int cli_compare(const struct cli_args *a);
 int cli_measure(const struct cli_args *a);
+/* kfdo reboot: into the built kernel once, and the unit that goes on after
+ * it (reboot.c); kfdo continue, what that unit runs (continue.c); kfdo reset,
+ * the end of a session and of everything it installed (reset.c). */
+int cli_reboot(const struct cli_args *a);
+int cli_continue(const struct cli_args *a);
+int cli_reset(const struct cli_args *a);
+/* "While you were away": the log of the last unattended run, on out; once:
+ * only when nobody was shown it yet, and then it is marked shown. */
+void cli_away_show(FILE *out, bool once);
 /* `kfdo` and `kfdo tui`: the full-screen wizard (wizard.c: it opens the session, tui/ runs it). */
 int cli_tui(const struct cli_args *a);
 
@@ -46,6 +56,7 @@ int cli_lock_session(void);
 /* Option ids (struct cli_opt's id): kfdo's own and the commands'. */
 enum {
 	OPT_VERSION = 1, OPT_NO_COLOR, OPT_JSON, OPT_LLVM_DIR, OPT_YES, OPT_UNTIL, OPT_FROM, OPT_CSV,
+	OPT_BY_HAND, OPT_NO_CONTINUE,
 	/* The hardware group (detect, doctor, tui). */
 	OPT_HW_SYSROOT, OPT_CPUID_DUMP, OPT_PMU,
 };

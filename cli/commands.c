@@ -140,6 +140,18 @@ static const struct cli_opt status_opts[] = {
 	{ NULL, 0, 0, 0, NULL },
 };
 
+static const struct cli_opt reboot_opts[] = {
+	{ "yes", 'y', 0, OPT_YES, NULL },
+	{ "by-hand", 0, 0, OPT_BY_HAND, NULL },
+	{ "no-continue", 0, 0, OPT_NO_CONTINUE, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+static const struct cli_opt yes_opts[] = {
+	{ "yes", 'y', 0, OPT_YES, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
 static const struct cli_opt install_opts[] = {
 	{ "root", 0, CLI_VALUE, OPT_ROOT, NULL },
 	{ "dbpath", 0, CLI_VALUE, OPT_DBPATH, NULL },
@@ -204,6 +216,41 @@ static const struct cli_command commands[] = {
 			  "reboot\n"
 			  "into the built kernel (run kfdo again after it), 130 cancelled.\n"),
 	  .opts = run_opts, .groups = { &session_group }, .run = cli_run },
+	{ .name = "reboot",
+	  .summary = N_("reboot into the built kernel once and go on by itself after the login"),
+	  .help = N_("Usage: kfdo reboot [--yes] [--by-hand | --no-continue] [OPTIONS]\n"
+		     "After the install: find the boot entry of the kernel kfdo installed (systemd-boot, Limine,\n"
+		     "GRUB, rEFInd, an EFI stub), show every file and command, then set up the continuation (a\n"
+		     "systemd user unit and an autostart entry that run kfdo continue after the login, and a\n"
+		     "sysctl drop-in when perf may not record the kernel yet), boot that entry once and reboot.\n"
+		     "Nothing it installs outlives the flow: kfdo status lists it, the end of the flow and kfdo\n"
+		     "reset remove it.\n\n"
+		     "  --yes          run without asking (needed when stdin is not a terminal)\n"
+		     "  --by-hand      set up the continuation, reboot yourself (choose the entry in the menu)\n"
+		     "  --no-continue  only boot the entry once and reboot; run kfdo again yourself\n\n"
+		     "Exit status: 0 done (or the kernel already runs), 1 refused or failed (the message says\n"
+		     "why; nothing is left half set up), 2 bad usage.\n"),
+	  .opts = reboot_opts, .groups = { &session_group }, .run = cli_reboot },
+	{ .name = "continue",
+	  .summary = N_("what the unit runs after the reboot: record, convert, build, unattended"),
+	  .help = N_("Usage: kfdo continue [OPTIONS]\n"
+		     "Run by the systemd user unit kfdo reboot installs, after the reboot: checks that the kernel\n"
+		     "kfdo built is running (else it does nothing and removes the unit), then walks the flow with\n"
+		     "nobody at the machine and stops before the first step that needs root, with a desktop\n"
+		     "notification. The unit and the autostart entry are then removed, whatever happened: it\n"
+		     "runs once. Started in the boot it was set up in (a login before the reboot), it waits.\n"
+		     "The next kfdo run, the wizard and kfdo status show what it did.\n\n"
+		     "Exit status: 0 done or stopped where it needs you, 1 the wrong kernel or a step failed, 2 bad\n"
+		     "usage.\n"),
+	  .groups = { &session_group }, .run = cli_continue },
+	{ .name = "reset",
+	  .summary = N_("abandon the session: remove what kfdo installed on the system"),
+	  .help = N_("Usage: kfdo reset [--yes]\n"
+		     "Removes everything kfdo installed on the system for this session (its unit, autostart entry\n"
+		     "and drop-ins, restoring what was there before), shown first, then forgets the session\n"
+		     "(kept as session.json.reset). Profiles, recordings, builds and installed kernels stay.\n\n"
+		     "Exit status: 0 done, 1 something could not be removed (kfdo status lists it), 2 bad usage.\n"),
+	  .opts = yes_opts, .run = cli_reset },
 	{ .name = "status",
 	  .summary = N_("where the saved session stands"),
 	  .help = N_("Usage: kfdo status [--json] [--sysroot DIR]\n"

@@ -142,8 +142,9 @@ int cli_lock_session(void)
 	return fd;
 }
 
-/* Runs a step's fixes as jobs (through sudo unless kfdo is root). */
-static bool run_fixes(const struct plan *p)
+/* Runs a plan's commands as jobs (through sudo unless kfdo is root), in
+ * order, stopping at the first that fails. */
+bool cli_run_commands(const struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		char **argv = plan_cmd_argv(&p->cmds[i]);
@@ -203,7 +204,7 @@ static int offer_fixes(const struct session *s, const struct step_def *def, bool
 			ret = EXIT_CANCEL;
 	}
 	fflush(stdout);
-	if (!ret && (!go || !run_fixes(&p)))
+	if (!ret && (!go || !cli_run_commands(&p)))
 		ret = EXIT_NO;
 	plan_free(&p);
 	if (!ret && def->fixes(s, &problems, &p) > 0) {
@@ -224,18 +225,14 @@ static int offer_fixes(const struct session *s, const struct step_def *def, bool
  * (the one process kfdo does not run as a job: it needs the terminal). No
  * sudo at all when the plan needs none (kfdo is root, or root mode). Without
  * a terminal, sudo must not ask at all (-n) rather than hang. */
-static bool sudo_ready(const struct session *s, enum step_id id)
+bool cli_sudo_ready(const struct plan *p)
 {
-	struct plan p = { 0 };
-	const struct step_def *def = step_get(id);
-	bool need = def->plan && def->plan(s, &p, NULL) == 0 && plan_needs_sudo(&p);
-	plan_free(&p);
-	if (!need)
+	if (!plan_needs_sudo(p))
 		return true;
 	bool tty = isatty(STDIN_FILENO);
 	char *argv[] = { "sudo", tty ? "-v" : "-n", tty ? NULL : "-v", NULL };
 	if (tty)
-		printf(_("  pacman -U needs root: sudo may ask for your password now.\n"));
+		printf(_("  This needs root: sudo may ask for your password now.\n"));
 	fflush(stdout);
 	/* With a terminal, sudo asks on it; without, /dev/null. */
 	struct spawn_spec spec = { .argv = (const char *const *)argv, .terminal = tty,
@@ -247,57 +244,55 @@ static bool sudo_ready(const struct session *s, enum step_id id)
 			;
 	bool ok = st == 0;
 	if (!ok)
-		printf(_("  fail sudo could not get root%s: nothing was installed\n"),
+		printf(_("  fail sudo could not get root%s: nothing was run\n"),
 		       tty ? "" : _(" without a password (no terminal to ask on)"));
 	return ok;
 }
 
-int cli_run(const struct cli_args *a)
+static bool step_sudo_ready(const struct session *s, enum step_id id)
 {
-	struct cli_session_opts so;
-	cli_session_opts_init(&so);
-	cli_session_opts_take(&so, a);
-	/* The table checked the step names as it read them. */
-	const char *from_name = cli_args_value(a, OPT_FROM), *until_name = cli_args_value(a, OPT_UNTIL);
-	bool yes = cli_args_flag(a, OPT_YES), has_from = from_name != NULL;
-	enum step_id from = has_from ? step_by_name(from_name)->id : STEP_HARDWARE;
-	enum step_id until = until_name ? step_by_name(until_name)->id : STEP_FINISH;
-	int ret = 0, lock = -1;
-	struct session *s = NULL;
-	got_signal = 0;
-	if (from > until) {
-		ret = cli_usage_error("run", _("--from %s comes after --until %s"), step_name(from), step_name(until));
-		goto out;
-	}
-	if (!yes && !isatty(STDIN_FILENO)) {
-		ret = cli_usage_error("run", _("stdin is not a terminal: give --yes to run without asking"));
-		goto out;
-	}
-	if ((lock = cli_lock_session()) < 0) {
-		ret = EXIT_NO;
-		goto out;
-	}
-	if (!(s = cli_session_open(&so, "run", NULL))) {
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	if (recover_orphan(s) < 0) {
-		ret = EXIT_NO;
-		goto out;
-	}
-	char *cause = NULL;
-	if (state_save(s, &cause) < 0) {
-		fprintf(stderr, _("kfdo: cannot save the session: %s\n"), cause);
-		free(cause);
-		ret = EXIT_NO;
-		goto out;
-	}
+	struct plan p = { 0 };
+	const struct step_def *def = step_get(id);
+	bool ok = !(def->plan && def->plan(s, &p, NULL) == 0) || cli_sudo_ready(&p);
+	plan_free(&p);
+	return ok;
+}
 
-	bool tty = isatty(STDOUT_FILENO);
+/* Whether a step would need the user in an unattended run: a kernel to
+ * install, a fix of the machine, or a command through sudo. Says which in *why. */
+static bool needs_user(const struct session *s, const struct step_def *def, char **why)
+{
+	char **problems = NULL;
+	struct plan p = { 0 };
+	bool need = false;
+	if (def->flags & STEP_INSTALLS) {
+		cause_set(why, _("%s: a kernel is installed only with you there"), _(def->title));
+		return true;
+	}
+	if (def->fixes && def->fixes(s, &problems, &p) > 0) {
+		cause_set(why, _("%s: it needs a setting only root can change (%s)"), _(def->title), problems[0]);
+		need = true;
+	}
+	strv_free(problems);
+	plan_free(&p);
+	if (!need && def->plan && def->plan(s, &p, NULL) == 0 && plan_needs_sudo(&p)) {
+		cause_set(why, _("%s: it runs commands as root through sudo"), _(def->title));
+		need = true;
+	}
+	plan_free(&p);
+	return need;
+}
+
+int cli_run_flow(struct session *s, enum step_id from, enum step_id until, struct run_flow *o)
+{
+	bool tty = isatty(STDOUT_FILENO), has_from = o->again_from;
+	int ret = 0;
+	got_signal = 0;
+	o->stopped_at = STEP_COUNT;
+	o->ran = 0;
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		perror("kfdo: pipe");
-		ret = EXIT_NO;
-		goto out;
+		return EXIT_NO;
 	}
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_hup, old_pipe;
 	sigemptyset(&sa.sa_mask);
@@ -341,19 +336,29 @@ int cli_run(const struct cli_args *a)
 			def->prepare(s, &err);
 			free(err);
 		}
-		if ((ret = offer_fixes(s, def, yes)) != 0)
+		/* Nobody is there to type a password: the run stops before the first
+		 * step that needs one, and says which. */
+		if (o->unattended && needs_user(s, def, &o->stop_why)) {
+			printf(_("  stop %s\n"), o->stop_why);
+			o->stopped_at = id;
 			break;
-		int ok = confirm(s, id, yes);
+		}
+		if ((ret = offer_fixes(s, def, o->yes)) != 0)
+			break;
+		int ok = confirm(s, id, o->yes);
 		if (ok <= 0 || got_signal) {
 			printf(ok < 0 || got_signal ? _("\n  cancelled: not run.\n") : _("  not run.\n"));
 			ret = ok < 0 || got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
-		if (!sudo_ready(s, id)) {
+		if (!step_sudo_ready(s, id)) {
 			ret = got_signal ? EXIT_CANCEL : EXIT_NO;
 			break;
 		}
 		enum runner_result res = cli_run_step(s, id, tty, sig_pipe[0], &got_signal);
+		o->ran++;
+		o->last = id;
+		o->last_result = res;
 		if (res == RUNNER_CANCELLED)
 			ret = EXIT_CANCEL;
 		else if (res == RUNNER_WAITING)
@@ -368,6 +373,53 @@ int cli_run(const struct cli_args *a)
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+	return ret;
+}
+
+int cli_run(const struct cli_args *a)
+{
+	struct cli_session_opts so;
+	cli_session_opts_init(&so);
+	cli_session_opts_take(&so, a);
+	/* The table checked the step names as it read them. */
+	const char *from_name = cli_args_value(a, OPT_FROM), *until_name = cli_args_value(a, OPT_UNTIL);
+	bool yes = cli_args_flag(a, OPT_YES), has_from = from_name != NULL;
+	enum step_id from = has_from ? step_by_name(from_name)->id : STEP_HARDWARE;
+	enum step_id until = until_name ? step_by_name(until_name)->id : STEP_FINISH;
+	int ret = 0, lock = -1;
+	struct session *s = NULL;
+	if (from > until) {
+		ret = cli_usage_error("run", _("--from %s comes after --until %s"), step_name(from), step_name(until));
+		goto out;
+	}
+	if (!yes && !isatty(STDIN_FILENO)) {
+		ret = cli_usage_error("run", _("stdin is not a terminal: give --yes to run without asking"));
+		goto out;
+	}
+	if ((lock = cli_lock_session()) < 0) {
+		ret = EXIT_NO;
+		goto out;
+	}
+	if (!(s = cli_session_open(&so, "run", NULL))) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (recover_orphan(s) < 0) {
+		ret = EXIT_NO;
+		goto out;
+	}
+	char *cause = NULL;
+	if (state_save(s, &cause) < 0) {
+		fprintf(stderr, _("kfdo: cannot save the session: %s\n"), cause);
+		free(cause);
+		ret = EXIT_NO;
+		goto out;
+	}
+	cli_away_show(stdout, true);
+	struct run_flow o = { .yes = yes, .again_from = has_from };
+	ret = cli_run_flow(s, from, until, &o);
+	free(o.stop_why);
 out:
 	if (lock >= 0)
 		close(lock);

@@ -18,4 +18,31 @@
 enum runner_result cli_run_step(struct session *s, enum step_id id, bool tty, int sig_fd,
 				volatile sig_atomic_t *got_signal);
 
+/* A walk of the flow from one step to another (kfdo run, kfdo continue). */
+struct run_flow {
+	bool yes;		/* run without asking */
+	bool again_from;	/* run the first step even when it is done (--from) */
+	/* Nobody at the machine (the unit after a reboot): stop before the first
+	 * step that needs root or a fix, instead of asking for a password. */
+	bool unattended;
+	/* Out: the step it stopped before and why (malloc'd), STEP_COUNT: none;
+	 * how many steps ran, the last one and its result. */
+	enum step_id stopped_at;
+	char *stop_why;
+	int ran;
+	enum step_id last;
+	enum runner_result last_result;
+};
+struct plan;
+/* Before a plan's root commands run as jobs (without the terminal): sudo -v
+ * on the terminal, so sudo asks for the password there; sudo -n without one.
+ * True when no sudo is needed or it got root. */
+bool cli_sudo_ready(const struct plan *p);
+/* Runs a plan's commands as jobs, in order, stopping at the first that fails
+ * (its last line or cause printed). */
+bool cli_run_commands(const struct plan *p);
+/* Runs steps from..until with Ctrl-C handled as kfdo run does; the caller
+ * holds the session lock. Returns kfdo run's exit status. */
+int cli_run_flow(struct session *s, enum step_id from, enum step_id until, struct run_flow *o);
+
 #endif

@@ -14,6 +14,8 @@
 #include "engine/recover.h"
 #include "engine/status.h"
 #include "engine/steps.h"
+#include "engine/sysfiles.h"
+#include "base/strv.h"
 #include "base/util.h"
 #include "cli/cli.h"
 
@@ -125,6 +127,24 @@ static void print_text(const struct session *s, const char *dir)
 		printf(_("Installed  kernel %s, vmlinux %s, build-id %s\n"), s->artifacts.kernel_release,
 		       s->artifacts.vmlinux, s->artifacts.build_id ? s->artifacts.build_id : "-");
 	print_profile(s);
+	if (s->unattended.armed_boot)
+		printf(_("Unattended armed: after the reboot into %s kfdo continues by itself (%s)\n"),
+		       s->artifacts.kernel_release ? s->artifacts.kernel_release : "?",
+		       s->unattended.entry_title ? s->unattended.entry_title : _("you choose the boot entry"));
+}
+
+/* What kfdo put on the system and the last unattended run: shown with or
+ * without a session, since both outlive a session file deleted by hand. */
+static void print_system(void)
+{
+	char **lines = sysfiles_status_lines();
+	if (lines) {
+		printf(_("\nInstalled on the system by kfdo (kfdo reset removes it):\n"));
+		for (size_t i = 0; lines[i]; i++)
+			printf("  %s\n", lines[i]);
+	}
+	strv_free(lines);
+	cli_away_show(stdout, false);
 }
 
 int cli_status(const struct cli_args *a)
@@ -159,6 +179,8 @@ int cli_status(const struct cli_args *a)
 			print_json(NULL, file, NULL);
 		else
 			printf(_("No saved session in %s: start one with `kfdo` or `kfdo run --tree DIR`.\n"), dir);
+		if (!json)
+			print_system();
 		goto out;
 	case STATE_LOADED:
 		break;
@@ -173,6 +195,7 @@ int cli_status(const struct cli_args *a)
 		goto out;
 	}
 	print_text(s, dir);
+	print_system();
 out:
 	session_free(s);
 	free(cause);

@@ -3,7 +3,7 @@
 # bash-completion helpers needed). tests/cli/test_completion.sh runs it and
 # checks that every option each command's --help prints is offered.
 
-_kfdo_commands="detect doctor plan run status profile packages tui compare"
+_kfdo_commands="detect doctor plan run reboot continue reset status profile packages tui compare"
 # engine/steps.c's table, in the flow's order (the test compares it with kfdo run --help).
 _kfdo_steps="hardware toolchain source configure build baseline install reboot profile convert final-build finish
  compare"
@@ -23,6 +23,9 @@ _kfdo_options()
     doctor) echo "--json --tree --llvm-dir --sysroot --cpuid-dump --pmu --help" ;;
     plan) echo "$_kfdo_session_options --help" ;;
     run) echo "--yes --until --from $_kfdo_session_options --help" ;;
+    reboot) echo "--yes --by-hand --no-continue $_kfdo_session_options --help" ;;
+    continue) echo "$_kfdo_session_options --help" ;;
+    reset) echo "--yes --help" ;;
     status) echo "--json --sysroot --help" ;;
     profile) echo "--help" ;;
     packages) [[ $2 == install ]] && echo "--root --dbpath --help" || echo "--help" ;;

@@ -51,6 +51,9 @@ complete -c kfdo -n __kfdo_using -a detect -d 'can this machine record kernel br
 complete -c kfdo -n __kfdo_using -a doctor -d 'hardware, toolchain, disk/RAM/CPUs and kernel tree checks'
 complete -c kfdo -n __kfdo_using -a plan -d 'every command the wizard would run, in order (dry run)'
 complete -c kfdo -n __kfdo_using -a run -d 'the flow without the TUI, with live progress'
+complete -c kfdo -n __kfdo_using -a reboot -d 'reboot into the built kernel once and go on after the login'
+complete -c kfdo -n __kfdo_using -a continue -d 'what the unit runs after the reboot, unattended'
+complete -c kfdo -n __kfdo_using -a reset -d 'remove what kfdo installed on the system'
 complete -c kfdo -n __kfdo_using -a status -d 'where the saved session stands'
 complete -c kfdo -n __kfdo_using -a profile -d 'profiles and recordings: stats, perfdata, list'
 complete -c kfdo -n __kfdo_using -a packages -d "what a kernel build's packages hold"
@@ -78,8 +81,14 @@ complete -c kfdo -n '__kfdo_using run' -l yes -d 'run without asking'
 complete -c kfdo -n '__kfdo_using run' -l until -x -a "$steps" -d 'stop after STEP'
 complete -c kfdo -n '__kfdo_using run' -l from -x -a "$steps" -d 'start at STEP'
 
-# The session options of plan, run and tui.
-set -l s '__kfdo_using plan; or __kfdo_using run; or __kfdo_using tui'
+# kfdo reboot's own, and kfdo reset [--yes].
+complete -c kfdo -n '__kfdo_using reboot' -l yes -d 'run without asking'
+complete -c kfdo -n '__kfdo_using reboot' -l by-hand -d 'set up the continuation, reboot yourself'
+complete -c kfdo -n '__kfdo_using reboot' -l no-continue -d 'only boot the entry once and reboot'
+complete -c kfdo -n '__kfdo_using reset' -l yes -d 'remove without asking'
+
+# The session options of plan, run, reboot, continue and tui.
+set -l s '__kfdo_using plan; or __kfdo_using run; or __kfdo_using reboot; or __kfdo_using continue; or __kfdo_using tui'
 complete -c kfdo -n $s -l tree -x -a '(__fish_complete_directories)' -d 'the kernel source tree'
 complete -c kfdo -n $s -l output -x -a '(__fish_complete_directories)' -d 'build in DIR (make O=DIR)'
 complete -c kfdo -n $s -l config-from -r -F -a 'running defconfig tinyconfig' -d 'base config: running, defconfig, tinyconfig or a file'

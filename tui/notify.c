@@ -19,13 +19,11 @@ static bool set(const char *var)
 	return v && *v;
 }
 
-/* A display to show on and a session bus to reach the notification daemon
- * by. Without the bus (ssh -X, a DISPLAY left over in tmux) notify-send would
- * start a dbus-daemon of its own that outlives it: the bell has to do. */
-static bool graphical_session(void)
+/* The session bus alone: a systemd user unit started at login runs before
+ * the desktop exports its DISPLAY, yet its notification daemon answers on
+ * the same bus. */
+static bool session_bus(void)
 {
-	if (!set("DISPLAY") && !set("WAYLAND_DISPLAY"))
-		return false;
 	if (set("DBUS_SESSION_BUS_ADDRESS"))
 		return true;
 	const char *run = getenv("XDG_RUNTIME_DIR");
@@ -36,6 +34,14 @@ static bool graphical_session(void)
 	bool ok = stat(bus, &st) == 0;
 	free(bus);
 	return ok;
+}
+
+/* A display to show on and a session bus to reach the notification daemon
+ * by. Without the bus (ssh -X, a DISPLAY left over in tmux) notify-send would
+ * start a dbus-daemon of its own that outlives it: the bell has to do. */
+static bool graphical_session(void)
+{
+	return (set("DISPLAY") || set("WAYLAND_DISPLAY")) && session_bus();
 }
 
 /* The body as notification daemons read it: a subset of markup, so '&', '<'
@@ -56,10 +62,8 @@ static char *markup_escape(const char *s)
 	return sb.s ? sb.s : xstrdup("");
 }
 
-pid_t notify_desktop(const char *summary, const char *body, bool failed)
+static pid_t send_notification(const char *summary, const char *body, bool failed)
 {
-	if (!graphical_session())
-		return -1;
 	char *exe = path_find_exe("notify-send");
 	if (!exe)
 		return -1;
@@ -75,6 +79,16 @@ pid_t notify_desktop(const char *summary, const char *body, bool failed)
 	free(text);
 	free(exe);
 	return pid;
+}
+
+pid_t notify_desktop(const char *summary, const char *body, bool failed)
+{
+	return graphical_session() ? send_notification(summary, body, failed) : -1;
+}
+
+pid_t notify_unit(const char *summary, const char *body, bool failed)
+{
+	return session_bus() ? send_notification(summary, body, failed) : -1;
 }
 
 void notify_reap(pid_t *pid)

@@ -76,3 +76,69 @@ for kv do k=\${kv%%=*}; echo "\${kv#*=}" >"$2/proc/sys/\$(echo \$k | tr . /)"; d
 EOW
     chmod +x "$1/sysctl"
 }
+
+# perf_trace_standin BINDIR TRACE BUILD_ID RELEASE: a perf on BINDIR whose
+# record runs the workload after "--" as perf would, then writes the -o file
+# with tests/tools/gen_perfdata from TRACE (samples with branch stacks of the
+# kernel BUILD_ID), since this VM has no PMU to record them; every other perf
+# command is the real one. Needs $TOOLS. Call it before BINDIR is on PATH.
+perf_trace_standin() {
+    local real
+    real=$(command -v perf) || return 1
+    mkdir -p "$1"
+    cat >"$1/perf" <<EOW
+#!/bin/sh
+# Stand-in for perf record (no PMU here): the workload runs, the samples come
+# from a generated trace of the installed kernel.
+[ "\$1" = record ] || exec $real "\$@"
+out=perf.data
+while [ \$# -gt 0 ] && [ "\$1" != -- ]; do [ "\$1" = -o ] && out=\$2; shift; done
+[ "\$1" = -- ] && shift
+[ \$# -gt 0 ] && "\$@"
+exec "$TOOLS/gen_perfdata" -o "\$out" --from-perfscript "$2" --kernel-build-id "$3" --os-release "$4"
+EOW
+    chmod +x "$1/perf"
+}
+
+# boot_standins BINDIR CALLS SYSROOT: stand-ins on BINDIR for what kfdo reboot
+# and kfdo continue run, each writing its arguments as a line to CALLS: bootctl
+# (answering status and list as a real one does on tests/fixtures/boot/sdboot-arch,
+# from the outputs kept in tests/fixtures/boot/texts), systemctl, efibootmgr
+# (no EFI here), notify-send, sudo (then runs the command as the user, for runs
+# as an unprivileged user) and sysctl (-w KEY=VALUE and -p FILE write SYSROOT's
+# /proc/sys instead of this shared machine's). Call it before BINDIR is on PATH.
+boot_standins() {
+    local c texts
+    texts=$(cd "$FIX/boot/texts" && pwd)
+    mkdir -p "$1"
+    for c in bootctl systemctl efibootmgr notify-send sudo sysctl; do
+        printf '#!/bin/sh\necho "%s $*" >>"%s"\n' "$c" "$2" >"$1/$c"
+    done
+    cat >>"$1/bootctl" <<EOW
+case "\$1" in
+status) cat "$texts/bootctl-status-systemd-boot.txt" ;;
+list) cat "$texts/bootctl-list.json" ;;
+esac
+EOW
+    echo 'exit 1' >>"$1/efibootmgr"
+    echo 'while [ $# -gt 0 ]; do case $1 in -*|*=*) shift ;; *) break ;; esac; done; if [ $# -gt 0 ]; then exec "$@"; fi' >>"$1/sudo"
+    cat >>"$1/sysctl" <<EOW
+set_kv() { echo "\${1#*=}" >"$3/proc/sys/\$(echo "\${1%%=*}" | tr . /)"; }
+case "\$1" in
+-w) shift; for kv do set_kv "\$kv"; done ;;
+-p) sed -n 's/^\([a-z_.]*\) *= *\(-*[0-9]*\)\$/\1=\2/p' "\$2" | while read -r kv; do set_kv "\$kv"; done ;;
+*) exit 2 ;;
+esac
+EOW
+    chmod +x "$1"/*
+}
+
+# boot_machine DIR BOOT_ID ELF PARANOID: a fixture machine with the systemd-boot
+# layout of tests/fixtures/boot/sdboot-arch, running ELF (release 6.13.0-fake,
+# the stand-in tree's) in the boot BOOT_ID, with perf_event_paranoid PARANOID.
+boot_machine() {
+    mkdir -p "$1" && cp -a "$FIX/boot/sdboot-arch/." "$1/"
+    mk_sysroot "$1" 6.13.0-fake "$3"
+    mkdir -p "$1/proc/sys/kernel/random" && echo "$2" >"$1/proc/sys/kernel/random/boot_id"
+    echo "$4" >"$1/proc/sys/kernel/perf_event_paranoid"
+}

@@ -30,6 +30,9 @@ STUB(cli_packages_install)
 STUB(cli_repeat)
 STUB(cli_compare)
 STUB(cli_measure)
+STUB(cli_reboot)
+STUB(cli_continue)
+STUB(cli_reset)
 STUB(cli_tui)
 
 /* ---- the test's table ---- */
