@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "proc/job.h"
 #include "engine/machine.h"
+#include "engine/away.h"
 #include "engine/recover.h"
 #include "engine/runner.h"
 #include "tui/app.h"
@@ -361,6 +362,18 @@ static bool session_catch_up(struct tui *t)
 		changed = back = true;
 	}
 	free(why);
+	/* What kfdo continue did after the reboot, once: kfdo status keeps it. */
+	bool unseen = false;
+	char **away = away_read(&unseen);
+	if (away && unseen) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 1; away[i]; i++)
+			sb_addf(&sb, "%s%s", i > 1 ? "; " : "", away[i]);
+		tui_note(t, ROLE_GOOD, _("While you were away: %s"), sb.s ? sb.s : away[0]);
+		sb_free(&sb);
+		away_mark_seen();
+	}
+	strv_free(away);
 	if (changed)
 		tui_save(t);
 	return back;
