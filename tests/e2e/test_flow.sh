@@ -3,19 +3,26 @@
 # tinyconfig for x86_64 with AutoFDO and ThinLTO, clang-19, `kfdo run --yes`
 # as an unprivileged user (makepkg refuses root): configure with read-back,
 # the first build with `make pacman-pkg` (real makepkg), the packages read and
-# installed into a test root through libalpm, the reboot, the profile made by
-# the real llvm-profgen-19, the final build with CLANG_AUTOFDO_PROFILE and its
-# packages, installed in turn. After the reboot, the wizard over the same
+# installed into a test root through libalpm, the reboot, then by itself (the
+# unattended continuation, kfdo continue) the recording, the profile made by
+# the real llvm-profgen-19 and the final build with CLANG_AUTOFDO_PROFILE and
+# its packages, installed in turn. After the reboot, the wizard over the same
 # session in tmux resumes at the profile step.
 #
 # Stand-ins, where this VM cannot give the real thing:
 # - the running kernel is a fixture sysroot (tests/lib/fixtures.sh) whose
 #   osrelease is the built release and whose /sys/kernel/notes is the installed
 #   vmlinux's own build-id note: this VM cannot boot the kernel it builds;
-# - the recording: this VM has no hardware PMU, so no `perf record -b`. The LBR
-#   samples llvm-profgen-19 converts come from tests/tools/gen_perfscript,
-#   generated from the installed vmlinux's own instructions. The profile step's
-#   own recording (real perf, a software event) is tests/cli/test_profile.sh's.
+# - the recording: this VM has no hardware PMU, so no `perf record -b`. A perf
+#   in front of the real one (perf_trace_standin, tests/lib/fixtures.sh) runs
+#   the workload and writes the perf.data with tests/tools/gen_perfdata, from
+#   LBR samples tests/tools/gen_perfscript generated from the installed
+#   vmlinux's own instructions; the real llvm-profgen-19 converts it (through
+#   the real perf script). The profile step's own recording (real perf, a
+#   software event) is tests/cli/test_profile.sh's;
+# - the reboot itself: kfdo reboot --by-hand sets up the continuation (root
+#   mode has no boot loader), and the unit's own command is then run as the
+#   unit would run it, on the fixture machine.
 . tests/tui/lib.sh
 . tests/lib/fixtures.sh
 . tests/e2e/lib.sh
@@ -171,17 +178,48 @@ kf run --yes --until reboot --sysroot "$S"
 expect_rc "the built kernel running: the reboot step is done" 0
 expect_out "says which kernel runs" "Reboot into the new kernel: already done \(running $(q "$rel"), the kernel kfdo built \(build-id $id1\)\)"
 
-# --- 3. convert: a trace generated from the installed vmlinux stands in for the recording (no PMU) ---
+# --- 3. unattended: kfdo reboot --by-hand before the "reboot", then the
+# unit's own command after it, which records (the stand-in perf: no PMU here,
+# the samples are generated from the installed vmlinux), converts and builds
+# with nobody there, and stops before the install. The machine before the
+# reboot runs another build in boot 1; the one after it, the installed kernel
+# in boot 2. ---
+mkdir -p "$F/other-machine/proc/sys/kernel/random" "$S/proc/sys/kernel/random"
+echo boot-1 >"$F/other-machine/proc/sys/kernel/random/boot_id"
+echo boot-2 >"$S/proc/sys/kernel/random/boot_id"
 "$TOOLS/gen_perfscript" --binary "$VM" -o "$F/trace.perfscript" 2>"$T/gen.err" && chmod a+r "$F/trace.perfscript"
 echo "# stand-in recording: $(cat "$T/gen.err")"
+perf_trace_standin "$F/bin" "$F/trace.perfscript" "$id1" "$rel" && chmod -R a+rx "$F/bin"
+PATH="$F/bin:$PATH" kf reboot --yes --by-hand --workload command --command "touch $F/workload-ran" \
+    --sysroot "$F/other-machine"
+expect_rc "kfdo reboot --by-hand sets up the continuation" 0
+UNIT=$F/home/.config/systemd/user/kfdo-continue.service
+expect_out "shows the unit it writes" "kfdo writes $(q "$UNIT"):"
+expect_out "no boot entry here (root mode): says so, reboots nothing" "^No boot entry to boot once: "
+[ -f "$UNIT" ] && [ -L "$F/home/.config/systemd/user/default.target.wants/kfdo-continue.service" ] &&
+    ok "the unit is in place and enabled" || not_ok "the unit is in place and enabled" "$(ls -lR "$F/home/.config" 2>&1)"
+mkdir -p -m 0700 "$T/run"
+XDG_RUNTIME_DIR=$T/run systemd-analyze --user verify "$UNIT" >"$T/verify" 2>&1 && [ ! -s "$T/verify" ] && ok "systemd-analyze verify passes it" ||
+    not_ok "systemd-analyze verify passes it" "$(cat "$T/verify")"
+# The unit's command in the unit's environment (its Environment= lines, nothing
+# else, no terminal), with the machine after the reboot standing in for it.
+exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
+mapfile -t unit_env < <(sed -n 's/^Environment=//p' "$UNIT" | tr -d '"')
 t2=$(now)
-kf run --yes --from convert --until convert --perf-data "$F/trace.perfscript" --sysroot "$S"
-echo "# convert: $(($(now) - t2)) s"
-cp "$T/out" "$F/convert.out"
-expect_rc "convert exits 0" 0
+as_user env -i "${unit_env[@]}" "${PACMAN_ENV[@]}" $exec_start --sysroot "$S" </dev/null >"$T/out" 2>"$T/err"
+rc=$?
+t4=$(now)
+cp "$T/out" "$F/continue.out"
+echo "# unattended record + convert + final build: $((t4 - t2)) s"
+expect_rc "kfdo continue: recorded, converted, built, stopped before the install (exit 0)" 0
+expect_out "it checked the kernel first" "the kernel it built booted: running $(q "$rel")"
+[ -e "$F/workload-ran" ] && ok "the workload ran under perf record" || not_ok "the workload ran under perf record"
+expect_out "the recording, read back" "ok +recorded [0-9]+s: [0-9.]+ [KM]B, [0-9]+ samples"
+expect_out "stops before the install" "stop Install the optimized kernel: a kernel is installed only with you there"
+[ ! -e "$UNIT" ] && ok "the unit removed itself" || not_ok "the unit removed itself"
 expect_out "llvm-profgen-19 --kernel on the installed vmlinux" \
-    "^  \[1/2\] llvm-profgen-19 --kernel --binary=$(q "$VM") --perfscript=$(q "$F")/trace\.perfscript"
-P=$(ls "$XDG_DATA_HOME"/kfdo/profiles/"$rel"-trace-*.afdo 2>/dev/null | head -n1)
+    "^  \[1/2\] llvm-profgen-19 --kernel --binary=$(q "$VM") --perfdata=$(q "$XDG_DATA_HOME")/kfdo/recordings/"
+P=$(ls "$XDG_DATA_HOME"/kfdo/profiles/"$rel"-*.afdo 2>/dev/null | head -n1)
 [ -n "$P" ] && [ -f "$P.json" ] && ok "the profile and its record are kept under \$XDG_DATA_HOME/kfdo/profiles" ||
     not_ok "the profile and its record are kept" "$(ls -la "$XDG_DATA_HOME"/kfdo/profiles 2>&1)"
 fun=$(sed -n 's/.*ok   profile .* of samples: [0-9.]* [KM]B, \([0-9]*\) functions, [0-9]* samples; hottest: .*/\1/p' "$T/out")
@@ -202,13 +240,8 @@ kf profile stats "$P"
 expect_rc "kfdo profile stats on it" 0
 expect_out "profile stats: its functions" "^Functions +$fun"
 
-# --- 4. the final build with the profile: new packages, the ETA from the first build ---
-t3=$(now)
-kf run --yes --from final-build --until final-build
-t4=$(now)
-cp "$T/out" "$F/final.out"
-expect_rc "the final build exits 0" 0
-echo "# final build: $((t4 - t3)) s"
+# --- 4. the final build with the profile, in that unattended run: new packages, the ETA from the first build ---
+cp "$F/continue.out" "$T/out"
 expect_out "make with the profile's absolute path" "^  \[1/1\] make .*CLANG_AUTOFDO_PROFILE=$(q "$P") -C $(q "$tree") -j2 pacman-pkg$"
 expect_out "its message names the profile" "ok   built in .*, 4 packages; built with profile $(q "$P") \([0-9.]+ [KM]B, $fun functions"
 expect_out "kfdo verified the final build: the profile in the compiles and the ThinLTO link" \
@@ -270,7 +303,8 @@ done_steps=$(grep -cE '^[ >] +([2-9]|1[0-2])\. [a-z-]+ +done ' "$T/out")
     not_ok "status: every step from the tools to finish is done" "$(grep -E '^[ >] +[0-9]+\. ' "$T/out")"
 # This VM has no PMU: the hardware check fails and says so; the build went on.
 expect_out "status: the hardware check failed here, and why" "^[ >] +1\. hardware +failed .*no branch sampling"
-expect_out "status: the profile came from the given trace" "^ +9\. profile +done .*recording given with --perf-data"
+expect_out "status: the profile was recorded by the unattended run" "^ +9\. profile +done .*recorded"
+expect_out "status: what happened while nobody was there" "^While you were away: kfdo continued by itself after the reboot"
 # The optimized kernel is not the one running (no sysroot here): the reboot into it is next.
 expect_out "status: next, the reboot into the optimized kernel" "^Next: Reboot into the new kernel"
 echo "# the whole flow: $(($(now) - t0)) s"
