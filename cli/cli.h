@@ -32,8 +32,8 @@ int cli_repeat(const struct cli_args *a);
 int cli_compare(const struct cli_args *a);
 int cli_measure(const struct cli_args *a);
 /* kfdo reboot: into the built kernel once, and the unit that goes on after
- * it (reboot.c); kfdo continue, what that unit runs (continue.c); kfdo reset,
- * the end of a session and of everything it installed (reset.c). */
+ * it; kfdo continue, what that unit runs; kfdo reset, the end of a session
+ * and of everything it installed (all three in unattended.c). */
 int cli_reboot(const struct cli_args *a);
 int cli_continue(const struct cli_args *a);
 int cli_reset(const struct cli_args *a);

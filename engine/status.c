@@ -13,7 +13,7 @@
 #include "base/json_out.h"
 #include "base/strv.h"
 #include "engine/bench.h"
-#include "engine/away.h"
+#include "engine/unattended.h"
 #include "engine/probe.h"
 #include "engine/recover.h"
 #include "engine/steps.h"

@@ -96,6 +96,7 @@ expect_rc "armed again" 0
 cont "$T/after"
 cp "$T/out" "$T/continue.out"
 expect_rc "the built kernel booted: record, convert, build, then exit 0" 0
+expect_out "it checked the kernel first, and says so" "^kfdo continue: the kernel it built booted: running 6\.13\.0-fake, the kernel kfdo built \(build-id $id\)"
 expect_out "the recording ran the workload" "ok +recorded"
 [ -e "$T/workload-ran" ] && ok "the workload ran under perf" || not_ok "the workload ran under perf"
 expect_out "converted with llvm-profgen-19" "llvm-profgen-19 --kernel"

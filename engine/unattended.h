@@ -1,12 +1,8 @@
-/* The reboot into the built kernel, once, and the unattended run after it:
- * what kfdo reboot and the wizard's reboot screen show and then do. The
- * setup is computed first and changes nothing (the boot entry of the
- * installed package, the files kfdo would put on the system, the commands);
- * arming writes the user's files and records the boot it was armed in; the
- * root commands (the sysctl drop-in, the one-shot, the reboot) are the front
- * end's to run, through sudo, after it showed them. */
-#ifndef KFDO_REBOOT_SETUP_H
-#define KFDO_REBOOT_SETUP_H
+/* The unattended run across the reboot: the reboot into the built kernel
+ * once, set up (reboot_setup_*), and the log of what kfdo continue did for
+ * the user coming back (away_*). engine/unattended.c. */
+#ifndef KFDO_UNATTENDED_H
+#define KFDO_UNATTENDED_H
 
 #include <stdbool.h>
 
@@ -14,6 +10,13 @@
 #include "engine/plan.h"
 #include "engine/session.h"
 
+/* The reboot into the built kernel, once, and the unattended run after it:
+ * what kfdo reboot and the wizard's reboot screen show and then do. The
+ * setup is computed first and changes nothing (the boot entry of the
+ * installed package, the files kfdo would put on the system, the commands);
+ * arming writes the user's files and records the boot it was armed in; the
+ * root commands (the sysctl drop-in, the one-shot, the reboot) are the front
+ * end's to run, through sudo, after it showed them. */
 enum reboot_how {
 	REBOOT_NOW,		/* boot the entry once and reboot now */
 	REBOOT_BY_HAND,		/* the user reboots; the continuation is set up */
@@ -52,5 +55,20 @@ int reboot_setup_arm(struct session *s, struct reboot_setup *rs, char **cause);
  * kfdo reset). */
 void reboot_setup_disarm(struct session *s);
 void reboot_setup_free(struct reboot_setup *rs);
+
+/* The log of an unattended run (kfdo continue after the reboot), kept for the
+ * user coming back: "while you were away: ..." on their next kfdo run, in the
+ * wizard and in kfdo status. One file, $XDG_STATE_HOME/kfdo/away.log: a
+ * header line with the start time, then one line per thing done. */
+/* Starts a new log (the old one is gone); 0, or -1 with cause. */
+int away_begin(char **cause);
+/* Appends a line (printf format); best effort: the run goes on without it. */
+void away_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The log's lines (the header first), NULL when there is none; *unseen says
+ * whether nobody was shown it yet. */
+char **away_read(bool *unseen);
+/* Marks the log as shown: the next kfdo run does not show it again (status
+ * still does). */
+void away_mark_seen(void);
 
 #endif
