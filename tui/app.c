@@ -18,7 +18,7 @@
 #include "base/util.h"
 #include "proc/job.h"
 #include "engine/machine.h"
-#include "engine/away.h"
+#include "engine/unattended.h"
 #include "engine/recover.h"
 #include "engine/runner.h"
 #include "tui/app.h"

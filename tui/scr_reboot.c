@@ -12,7 +12,7 @@
 #include "base/i18n.h"
 #include "base/strv.h"
 #include "engine/probe.h"
-#include "engine/reboot_setup.h"
+#include "engine/unattended.h"
 #include "engine/summary.h"
 #include "base/util.h"
 #include "tui/draw.h"
