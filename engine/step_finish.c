@@ -42,7 +42,7 @@ static int plan_finish(const struct session *s, struct plan *p, char **cause)
 {
 	if (pkg_install_plan(s, p, cause) < 0)
 		return -1;
-	return sysfiles_remove_plan(p, cause);
+	return sysfiles_remove_plan(session_sysroot(s), p, cause);
 }
 
 static int complete_finish(struct session *s, struct step_report *rep)

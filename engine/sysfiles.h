@@ -153,9 +153,11 @@ void sysfiles_install_cmds(enum sysfile_kind kind, const char *sysroot, struct p
 int sysfiles_remove_user(char **cause);
 /* The commands that remove root's files of the manifest: the previous file
  * moved back (or kfdo's removed), the leftover NAME.kfdo-new removed, and the
- * sysctl values set back with `sysctl -w`. Nothing is appended when the
+ * sysctl values set back with `sysctl -w`. Only kfdo's own paths below
+ * sysroot (NULL: "/") are removed: a manifest naming any other file is
+ * refused whole (-1), since the commands run as root. Nothing is appended when the
  * manifest has no root file. 0, or -1 with cause. */
-int sysfiles_remove_plan(struct plan *p, char **cause);
+int sysfiles_remove_plan(const char *sysroot, struct plan *p, char **cause);
 /* After that plan ran, or when an install plan is abandoned before it ran:
  * drops each root entry whose file is not kfdo's any more (or never was) from
  * the manifest, with its staged text. An entry whose file kfdo can see is

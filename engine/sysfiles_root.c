@@ -85,7 +85,9 @@ static bool before_ok(const char *kv)
 	for (size_t i = 0; i < sysfiles_sysctl_nkeys; i++)
 		key |= strlen(sysfiles_sysctl_keys[i]) == (size_t)(eq - kv) &&
 		       strncmp(kv, sysfiles_sysctl_keys[i], (size_t)(eq - kv)) == 0;
-	const char *v = eq[1] == '-' ? eq + 2 : eq + 1;
+	/* Never a negative value: -1 is more open than the drop-in's 0, so kfdo
+	 * never has one to put back, and an edited manifest must not make it. */
+	const char *v = eq + 1;
 	if (!*v)
 		return false;
 	for (; *v; v++)
@@ -112,6 +114,21 @@ static char **read_before(const char *sysroot)
 
 /* The install's commands (engine/sysfiles.h): the copy, its check, the
  * previous file put aside unless it is kfdo's, the mark, the move. */
+/* Text as awk reads a -v assignment: backslash and newline escaped. malloc'd. */
+static char *awk_escape(const char *text)
+{
+	struct strbuf sb = { 0 };
+	for (const char *c = text; *c; c++) {
+		if (*c == '\\')
+			sb_add(&sb, "\\\\");
+		else if (*c == '\n')
+			sb_add(&sb, "\\n");
+		else
+			sb_addf(&sb, "%c", *c);
+	}
+	return sb.s ? sb.s : xstrdup("");
+}
+
 static void append_install(enum sysfile_kind kind, const struct names *nmp, const char *staged, bool mkdirs,
 			   struct plan *p)
 {
@@ -126,6 +143,19 @@ static void append_install(enum sysfile_kind kind, const struct names *nmp, cons
 		/* The root-owned copy is what gets moved in: checked after the copy,
 		 * nothing can change it in between. */
 		add_root(p, _("Check the sudoers rule as sudo will read it"), "visudo", "-cf", nm.fresh, NULL);
+	if (kind == SYSFILE_SYSCTL) {
+		/* The staged text is the user's file until root copied it: any process
+		 * of the user's could have changed it meanwhile (a core_pattern pipe
+		 * would run as root at every boot). The root-owned copy must be kfdo's
+		 * text to the byte; awk compares it with the text given here. */
+		char *text = sysfiles_sysctl_text(), *want = awk_escape(text);
+		struct plan_cmd *c = add_root(p, _("Check that the copy is kfdo's text, to the byte"), "awk", "-v", NULL);
+		strv_pushf(&c->argv, "want=%s", want);
+		strv_push(&c->argv, "{ got = got $0 \"\\n\" } END { exit got != want }");
+		strv_push(&c->argv, nm.fresh);
+		free(text);
+		free(want);
+	}
 	add_root(p, _("Make sure the name that marks kfdo's file exists"), "touch", nm.mine, NULL);
 	add_root(p, _("Put the file now in place aside, unless it is kfdo's own"), "find", nm.dir, "-mindepth",
 		 "1", "-maxdepth", "1", "-name", nm.base, "!", "-samefile", nm.mine, "-exec", "mv", "-f", "-T",
@@ -135,8 +165,8 @@ static void append_install(enum sysfile_kind kind, const struct names *nmp, cons
 	add_root(p, kind == SYSFILE_SUDOERS ? _("Put the sudoers rule in place")
 					    : _("Put the sysctl drop-in in place (it applies at every boot)"),
 		 "mv", "-f", "-T", nm.fresh, nm.dest, NULL);
-	if (kind == SYSFILE_SYSCTL)
-		add_root(p, _("Apply the drop-in now"), "sysctl", "-p", nm.dest, NULL);
+	/* Not applied now: the reboot does, and until then the machine stays as
+	 * closed as it was (kfdo reboot --by-hand may wait days for it). */
 }
 
 void sysfiles_install_cmds(enum sysfile_kind kind, const char *sysroot, struct plan *p)
@@ -222,12 +252,40 @@ out:
 	return rc;
 }
 
-int sysfiles_remove_plan(struct plan *p, char **cause)
+/* dir is the drop-in's directory or one above it, strictly below sysroot:
+ * the only directories the install can have made. */
+static bool own_dir(const char *dir, const char *file_dir, const char *sysroot)
+{
+	size_t d = strlen(dir), r = strlen(sysroot);
+	while (r > 1 && sysroot[r - 1] == '/')
+		r--;
+	bool below = r <= 1 ? d > 1 : (d > r && strncmp(dir, sysroot, r) == 0 && dir[r] == '/');
+	bool ancestor = strncmp(file_dir, dir, d) == 0 && (file_dir[d] == '\0' || file_dir[d] == '/');
+	return below && ancestor && dir[0] == '/';
+}
+
+int sysfiles_remove_plan(const char *sysroot, struct plan *p, char **cause)
 {
 	struct sysfile *v = NULL;
 	size_t n = 0;
+	if (!sysroot || !*sysroot)
+		sysroot = "/";
 	if (sysfiles_load(&v, &n, cause) < 0)
 		return -1;
+	/* Commands run as root from what a user-owned file says: only kfdo's own
+	 * path below this sysroot, or nothing at all. */
+	for (size_t i = 0; i < n; i++) {
+		char *own = v[i].root ? sysfiles_path(v[i].kind, sysroot) : NULL;
+		bool ok = !own || strcmp(own, v[i].path) == 0;
+		free(own);
+		if (!ok) {
+			cause_set(cause, _("the manifest names %s, which is not kfdo's own file here: nothing was "
+					   "removed; remove it by hand if kfdo put it there"),
+				  v[i].path);
+			sysfiles_free(v, n);
+			return -1;
+		}
+	}
 	for (size_t i = n; i-- > 0;) {
 		const struct sysfile *f = &v[i];
 		if (!f->root)
@@ -247,7 +305,7 @@ int sysfiles_remove_plan(struct plan *p, char **cause)
 		}
 		char **dirs = NULL;
 		for (size_t j = 0; f->dirs && f->dirs[j]; j++)
-			if (lstat(f->dirs[j], &st) == 0)
+			if (own_dir(f->dirs[j], nm.dir, sysroot) && lstat(f->dirs[j], &st) == 0)
 				strv_push(&dirs, f->dirs[j]);
 		if (dirs) {
 			struct plan_cmd *c = add_root(p, _("Remove the directories kfdo created, if empty"), "rmdir",

@@ -20,7 +20,7 @@
 #include "engine/plan.h"
 #include "engine/sysfiles.h"
 
-#define NEED_PLAN "install find ln mv touch rm rmdir sysctl"
+#define NEED_PLAN "install find ln mv touch rm rmdir sysctl awk"
 
 static char tmp[64];
 static char *sysroot;
@@ -239,7 +239,7 @@ static void remove_all(void)
 {
 	char *cause = NULL;
 	struct plan p = { 0 };
-	assert_int_equal(sysfiles_remove_plan(&p, &cause), 0);
+	assert_int_equal(sysfiles_remove_plan(sysroot, &p, &cause), 0);
 	run_plan(&p, SIZE_MAX);
 	plan_free(&p);
 	if (sysfiles_forget_root(&cause) < 0 || sysfiles_remove_user(&cause) < 0)
@@ -725,6 +725,23 @@ static void test_sysctl_install_remove(void **state)
 	assert_true(json_object_object_get_ex(json_object_array_get_idx(j, 0), "present", &present));
 	assert_false(json_object_get_boolean(present));
 	json_object_put(j);
+	/* What the user wrote to the staged file after planning never gets in: root
+	 * checks its own copy against kfdo's text before moving it into place. */
+	char *staged_file = tpath("state/kfdo/staged/99-kfdo-perf.conf");
+	char *good = file_read(staged_file, 4096, NULL);
+	assert_non_null(good);
+	put(staged_file, "kernel.core_pattern = |/tmp/x\n", 0600);
+	size_t check = 0;
+	while (check < p.n && strcmp(p.cmds[check].argv[0], "awk") != 0)
+		check++;
+	assert_true(check < p.n);
+	run_plan(&p, check);
+	char *out = NULL;
+	assert_int_not_equal(run_argv(p.cmds[check].argv, &out), 0);
+	free(out);
+	put(staged_file, good, 0600);
+	free(good);
+	free(staged_file);
 	run_plan(&p, SIZE_MAX);
 	plan_free(&p);
 	j = sysfiles_status_json();
@@ -735,8 +752,12 @@ static void test_sysctl_install_remove(void **state)
 	assert_file(dest, text, 0644);
 	char *saved = xasprintf("%s%s", dest, SYSFILES_SAVED_SUFFIX);
 	assert_file(saved, mine, 0600);
-	assert_proc("kernel.perf_event_paranoid", "0");
-	assert_proc("kernel.kptr_restrict", "0");
+	/* Not applied before the reboot: the machine stays as closed as it was. */
+	assert_proc("kernel.perf_event_paranoid", "2");
+	assert_proc("kernel.kptr_restrict", "1");
+	/* The reboot applies the drop-in. */
+	proc_put("kernel.perf_event_paranoid", "0");
+	proc_put("kernel.kptr_restrict", "0");
 
 	struct sysfile *v;
 	size_t n;
@@ -983,21 +1004,40 @@ static void test_manifest_guarded(void **state)
 		free(cause);
 		cause = NULL;
 	}
-	put(m,
-	    "{\"kfdo\": \"installed\", \"version\": 1, \"files\": [{\"kind\": \"sysctl\", \"path\": "
-	    "\"/x/etc/sysctl.d/99-kfdo-perf.conf\", \"root\": true, \"before\": [\"kernel.core_pattern=|/tmp/x\", "
-	    "\"kernel.kptr_restrict=1;x\", \"kernel.kptr_restrict=-1\"]}]}",
-	    0600);
+	char *d = xasprintf("%s/etc/sysctl.d", sysroot);
+	char *mk[] = { "mkdir", "-p", d, NULL };
+	assert_quiet_ok(mk);
+	char *json = xasprintf("{\"kfdo\": \"installed\", \"version\": 1, \"files\": [{\"kind\": \"sysctl\", "
+			       "\"path\": \"%s/99-kfdo-perf.conf\", \"root\": true, \"dirs\": [\"%s\", \"/srv\", "
+			       "\"%s\"], \"before\": [\"kernel.core_pattern=|/tmp/x\", \"kernel.kptr_restrict=1;x\", "
+			       "\"kernel.kptr_restrict=-1\", \"kernel.perf_event_paranoid=2\"]}]}",
+			       d, d, sysroot);
+	put(m, json, 0600);
+	free(json);
 	struct plan p = { 0 };
-	assert_int_equal(sysfiles_remove_plan(&p, &cause), 0);
-	size_t sysctls = 0;
+	/* Below another sysroot (the system's own /), that path is not kfdo's: nothing at all. */
+	assert_int_equal(sysfiles_remove_plan("/", &p, &cause), -1);
+	assert_int_equal(p.n, 0);
+	assert_non_null(strstr(cause, "/etc/sysctl.d/99-kfdo-perf.conf"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sysfiles_remove_plan(sysroot, &p, &cause), 0);
+	size_t sysctls = 0, rmdirs = 0;
 	for (size_t i = 0; i < p.n; i++)
 		if (strcmp(p.cmds[i].argv[0], "sysctl") == 0) {
-			assert_string_equal(p.cmds[i].argv[2], "kernel.kptr_restrict=-1");
+			/* Only a known key with a value kfdo could have read: never -1. */
+			assert_string_equal(p.cmds[i].argv[2], "kernel.perf_event_paranoid=2");
 			sysctls++;
+		} else if (strcmp(p.cmds[i].argv[0], "rmdir") == 0) {
+			/* Only the drop-in's directory or one above it, strictly below the sysroot. */
+			assert_string_equal(p.cmds[i].argv[3], d);
+			assert_null(p.cmds[i].argv[4]);
+			rmdirs++;
 		}
 	assert_int_equal(sysctls, 1);
+	assert_int_equal(rmdirs, 1);
 	plan_free(&p);
+	free(d);
 	free(m);
 }
 
@@ -1074,7 +1114,7 @@ static void test_user_install_remove(void **state)
 
 	/* Root's removal plan is empty: every file here is the user's. */
 	struct plan p = { 0 };
-	assert_int_equal(sysfiles_remove_plan(&p, &cause), 0);
+	assert_int_equal(sysfiles_remove_plan(sysroot, &p, &cause), 0);
 	assert_int_equal(p.n, 0);
 	remove_all();
 	assert_file(autostart, "[Desktop Entry]\nName=the user's own\n", 0600);
