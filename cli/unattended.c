@@ -24,9 +24,11 @@
  * kfdo starts afresh and the old one can still be read. Profiles, recordings,
  * builds and installed kernels are the user's. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,16 +123,23 @@ int cli_reboot(const struct cli_args *a)
 		printf(_("  not run: nothing was changed.\n"));
 		goto out;
 	}
+	/* sudo's password before anything is written: a Ctrl-C at its prompt
+	 * leaves nothing armed. */
+	if (!cli_sudo_ready(&preview)) {
+		printf(_("  not run: nothing was changed.\n"));
+		goto out;
+	}
 	if (reboot_setup_arm(s, &rs, &cause) < 0) {
 		printf(_("  fail %s\n"), cause);
 		goto out;
 	}
 	if (cont)
 		printf(_("  ok   the unit and the autostart entry are in place\n"));
-	if (!cli_sudo_ready(&rs.plan) || !cli_run_commands(&rs.plan)) {
+	if (!cli_run_commands(&rs.plan)) {
 		if (cont)
 			reboot_setup_disarm(s);
-		printf(_("  nothing more was done; kfdo status lists what is still installed.\n"));
+		printf(_("  the commands after it did not run, the continuation is undone; kfdo status lists "
+			 "what is still installed.\n"));
 		goto out;
 	}
 	if (by_hand)
@@ -182,7 +191,18 @@ static void tell(const char *summary, const char *body, bool failed)
 	/* The bell reaches a terminal that shows the run (the autostart entry's). */
 	printf("\a%s: %s\n", summary, body);
 	fflush(stdout);
-	notify_unit(summary, body, failed);
+	/* Waited for: systemd stops what is left in the unit's cgroup once kfdo
+	 * exits, and the notification would go with it. Five seconds at most. */
+	pid_t pid = notify_unit(summary, body, failed);
+	for (int i = 0; pid > 0 && i < 100; i++) {
+		notify_reap(&pid);
+		if (pid > 0)
+			nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	}
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
 }
 
 int cli_continue(const struct cli_args *a)
@@ -246,10 +266,19 @@ int cli_continue(const struct cli_args *a)
 		body = xasprintf(_("Stopped before %s. Run kfdo to go on."), o.stop_why);
 		tell(_("kfdo: your turn"), body, false);
 		ret = 0;
+	} else if (ret == EXIT_CANCEL) {
+		/* SIGTERM: the user logged out, or the machine shuts down. */
+		body = xasprintf(_("Stopped at %s (logged out, or the machine shut down). Run kfdo to go on."),
+				 o.ran ? _(step_get(o.last)->title) : _("the start"));
+		tell(_("kfdo: stopped"), body, true);
 	} else if (ret == EXIT_REBOOT) {
-		body = xasprintf(_("Waiting for a reboot (%s). Run kfdo to go on."), _(step_get(o.last)->title));
+		body = xasprintf(_("Waiting for a reboot (%s). Run kfdo to go on."),
+				 o.ran ? _(step_get(o.last)->title) : "?");
 		tell(_("kfdo: your turn"), body, false);
 		ret = 0;
+	} else if (ret && !o.ran) {
+		body = xstrdup(_("Nothing could run. Run kfdo to see why."));
+		tell(_("kfdo: a step failed"), body, true);
 	} else if (ret) {
 		body = xasprintf(_("%s failed: %s. Run kfdo to see the log."), _(step_get(o.last)->title),
 				 s->steps[o.last].message ? s->steps[o.last].message : "?");
@@ -282,7 +311,8 @@ int cli_reset(const struct cli_args *a)
 	}
 	if ((lock = cli_lock_session()) < 0)
 		goto out;
-	if (sysfiles_remove_plan(&p, &cause) < 0) {
+	/* The system's own files: a test's sysroot is never reset. */
+	if (sysfiles_remove_plan("/", &p, &cause) < 0) {
 		printf(_("kfdo reset: %s\n"), cause);
 		goto out;
 	}

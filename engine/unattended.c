@@ -97,7 +97,11 @@ int reboot_setup_prepare(const struct session *s, enum reboot_how how, bool cont
 	free(why);
 	if (probe_running_built(s, NULL))
 		return 1;
-	if (cont && s->workload.kind == WORKLOAD_NONE) {
+	/* A recording ahead needs its workload and, unless perf may record the
+	 * kernel already, the drop-in; after it (the reboot into the optimized
+	 * kernel, for the compare step) neither. */
+	bool recording = s->steps[STEP_PROFILE].status != STATUS_DONE;
+	if (cont && recording && s->workload.kind == WORKLOAD_NONE) {
 		cause_set(cause, _("no workload chosen: the recording after the reboot would not know what to run "
 				   "(kfdo run --workload ..., or the wizard's profile screen)"));
 		return -1;
@@ -125,7 +129,7 @@ int reboot_setup_prepare(const struct session *s, enum reboot_how how, bool cont
 		char **problems = NULL;
 		struct plan fix = { 0 };
 		const struct step_def *rec = step_get(STEP_PROFILE);
-		if (rec->fixes && rec->fixes(s, &problems, &fix) > 0) {
+		if (recording && rec->fixes && rec->fixes(s, &problems, &fix) > 0) {
 			rs->sysctl = sysfiles_sysctl_text();
 			rs->sysctl_path = sysfiles_path(SYSFILE_SYSCTL, sysroot);
 		}

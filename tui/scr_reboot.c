@@ -52,7 +52,8 @@ static void check(struct tui *t)
 	v->ok = step_get(STEP_REBOOT)->postcondition(t->s, &v->verdict);
 	if (v->ok)
 		return;
-	v->setup_rc = reboot_setup_prepare(t->s, REBOOT_NOW, true, &v->rs, &v->setup_cause);
+	/* Prepared for m, which needs no entry; n asks for one itself. */
+	v->setup_rc = reboot_setup_prepare(t->s, REBOOT_BY_HAND, true, &v->rs, &v->setup_cause);
 }
 
 /* n or m: armed, then the root commands one by one on the real terminal. */
@@ -155,7 +156,7 @@ static int setup_rows(struct tui *t, struct rect r, int row)
 		row += plan_screen_wrapped(r, row, _("Boot entry:"), v->rs.why, ROLE_WARN, 3);
 	}
 	if (v->rs.found && row < r.h) {
-		char *n = xasprintf(_("n  Reboot now into %s and continue by myself"),
+		char *n = xasprintf(_("n  Reboot now into %s; kfdo goes on by itself"),
 				    v->rs.entry.title ? v->rs.entry.title : v->rs.entry.id);
 		row += text_para((struct rect){ r.y + row, r.x, r.h - row < 2 ? r.h - row : 2, r.w }, n, ROLE_NORMAL);
 		free(n);

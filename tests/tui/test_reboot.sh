@@ -37,7 +37,7 @@ at_reboot
 expect "the wizard resumes at the reboot" "Step 8 of 13: Reboot into the new kernel" 10
 expect "the entry of the installed package" "Boot entry: Linux Upstream \(systemd-boot"
 # Whole, wrapped at 80 columns rather than cut.
-expect_flat "n: reboot now into it and go on" "n Reboot now into Linux Upstream and continue by myself m "
+expect_flat "n: reboot now into it, kfdo goes on" "n Reboot now into Linux Upstream; kfdo goes on by itself m "
 expect_flat "m: I reboot myself" "m I will reboot myself \(kfdo goes on by itself after the login\)"
 expect "says that each asks first" "Each shows every file and command"
 # Only the read-only queries (bootctl status and list, efibootmgr) before a key.
@@ -69,7 +69,7 @@ wait_exit 10 || { keys y; wait_exit 5; }
 if [ -n "$(sed 's/#.*//' po/LINGUAS | grep -w de)" ]; then
     at_reboot LANGUAGE=de
     expect "German: the reboot step" "Schritt 8 von 13" 10
-    expect_flat "German: n, whole" "n Jetzt neu starten in Linux Upstream und selbst weitermachen m "
+    expect_flat "German: n, whole" "n Jetzt neu starten in Linux Upstream; kfdo macht von selbst weiter m "
     expect_flat "German: m, whole" "m Ich starte selbst neu \(kfdo macht nach der Anmeldung von selbst weiter\)"
     keys m
     expect "German: m asks first" "Fortsetzung einrichten\?"
