@@ -21,7 +21,7 @@
 
 static const char *const kind_names[SYSFILE_KIND_COUNT] = {
 	[SYSFILE_SYSCTL] = "sysctl",	   [SYSFILE_UNIT] = "unit",	   [SYSFILE_UNIT_LINK] = "unit-link",
-	[SYSFILE_AUTOSTART] = "autostart", [SYSFILE_SUDOERS] = "sudoers",
+	[SYSFILE_AUTOSTART] = "autostart",
 };
 
 const char *sysfile_kind_name(enum sysfile_kind k)
@@ -41,7 +41,7 @@ bool sysfile_kind_parse(const char *name, enum sysfile_kind *out)
 
 bool sysfile_kind_root(enum sysfile_kind k)
 {
-	return k == SYSFILE_SYSCTL || k == SYSFILE_SUDOERS;
+	return k == SYSFILE_SYSCTL;
 }
 
 char *sysfiles_config_home(void)
@@ -67,15 +67,8 @@ char *sysfiles_journalctl(void)
 
 char *sysfiles_path(enum sysfile_kind k, const char *sysroot)
 {
-	switch (k) {
-	case SYSFILE_SYSCTL:
+	if (k == SYSFILE_SYSCTL)
 		return sysroot_path(sysroot, "/etc/sysctl.d/99-kfdo-perf.conf");
-	case SYSFILE_SUDOERS:
-		/* No '.' in the name: sudo skips such files in an includedir. */
-		return sysroot_path(sysroot, "/etc/sudoers.d/kfdo-install");
-	default:
-		break;
-	}
 	static const char *const rel[SYSFILE_KIND_COUNT] = {
 		[SYSFILE_UNIT] = "systemd/user/" SYSFILES_UNIT_NAME,
 		[SYSFILE_UNIT_LINK] = "systemd/user/default.target.wants/" SYSFILES_UNIT_NAME,
@@ -345,7 +338,6 @@ static const char *purpose(enum sysfile_kind k)
 		[SYSFILE_UNIT] = N_("runs `kfdo continue` after the next login"),
 		[SYSFILE_UNIT_LINK] = N_("enables that unit for default.target"),
 		[SYSFILE_AUTOSTART] = N_("shows the run in a terminal when the desktop starts"),
-		[SYSFILE_SUDOERS] = N_("you may install this build's packages without a password"),
 	};
 	return (unsigned)k < SYSFILE_KIND_COUNT ? _(text[k]) : "?";
 }

@@ -1,22 +1,20 @@
 /* What kfdo installs on the system for the unattended run after the reboot,
  * and how every piece of it goes away again.
  *
- * Four kinds of file, each the narrowest that works:
+ * Three kinds of file, each the narrowest that works:
  *   sysctl     /etc/sysctl.d/99-kfdo-perf.conf (root): perf may record the kernel
  *              (perf_event_paranoid 0, kptr_restrict 0) after the reboot
  *   unit       $XDG_CONFIG_HOME/systemd/user/kfdo-continue.service and its
  *              default.target.wants/ link (the user's): `kfdo continue` after login
  *   autostart  $XDG_CONFIG_HOME/autostart/kfdo-continue.desktop (the user's): the
  *              unit's journal followed in a terminal, so that the user sees the run
- *   sudoers    /etc/sudoers.d/kfdo-install (root, opt-in): the user may run exactly
- *              `pacman -U --noconfirm` of this build's packages without a password
  *
  * Every file is recorded in the manifest, $XDG_STATE_HOME/kfdo/installed.json,
  * before it is written, so that an install cut short can still be undone, and
  * what was at its path before (bytes, mode, owner) is kept and put back on
  * removal: the user's files under $XDG_STATE_HOME/kfdo/saved/, root's beside
  * the file as NAME.kfdo-saved (root-owned, where the user cannot change what
- * root will put back; sudo and systemd-sysctl ignore that name).
+ * root will put back; systemd-sysctl ignores that name).
  *
  * The user's files kfdo writes itself; root's are plan commands (argv, through
  * sudo unless kfdo is root) that the runner runs. */
@@ -35,7 +33,6 @@ enum sysfile_kind {
 	SYSFILE_UNIT,
 	SYSFILE_UNIT_LINK,	/* the unit's enabling link, installed with SYSFILE_UNIT */
 	SYSFILE_AUTOSTART,
-	SYSFILE_SUDOERS,
 	SYSFILE_KIND_COUNT
 };
 
@@ -46,11 +43,8 @@ enum sysfile_kind {
  * kfdo's is in place, and kfdo's file before it is checked and moved in. */
 #define SYSFILES_SAVED_SUFFIX ".kfdo-saved"
 #define SYSFILES_NEW_SUFFIX ".kfdo-new"
-/* The pacman the sudoers rule names: sudo finds "pacman" of the install
- * plan's argv in its secure_path, and a rule matches the resolved path. */
-#define SYSFILES_PACMAN "/usr/bin/pacman"
 
-/* "sysctl", "unit", "unit-link", "autostart", "sudoers" (the manifest's names). */
+/* "sysctl", "unit", "unit-link", "autostart" (the manifest's names). */
 const char *sysfile_kind_name(enum sysfile_kind k);
 bool sysfile_kind_parse(const char *name, enum sysfile_kind *out);
 /* Whether root owns files of this kind (installed through plan commands). */
@@ -80,17 +74,6 @@ int sysfiles_autostart_text(const char *journalctl, char *const *terminal, char 
  * and the option after which the command follows ({"/usr/bin/konsole", "-e"}),
  * the desktop's own first. NULL when there is none. malloc'd. */
 char **sysfiles_find_terminal(void);
-/* The sudoers rule letting USER run exactly `pacman -U --noconfirm PACKAGES...`
- * (the install plan's argv, engine/pkg_install.c) as root without a password.
- * Refuses (-1, cause) a user name that is not a plain login name, and a package
- * path that is relative, not canonical, holds a glob character, a backslash or a
- * control character, is not a regular file, or that another user could swap: the
- * file or a directory above it owned by someone other than USER or root, or
- * writable by group or others (a root-owned sticky directory such as /tmp
- * excepted: nobody can rename what they do not own in it). */
-int sysfiles_sudoers_text(const char *user, char *const *packages, char **text, char **cause);
-/* Tests: the pacman path the rule names instead of SYSFILES_PACMAN (NULL: back). */
-void sysfiles_set_pacman(const char *path);
 
 /* ---- the manifest ---- */
 
@@ -99,8 +82,9 @@ struct sysfile {
 	char *path;		/* absolute, the sysroot included */
 	bool root;
 	/* Where the previous file is kept; NULL: nothing was at path. For root's
-	 * file the copy may be absent when kfdo could not look (/etc/sudoers.d is
-	 * 0750): the removal plan then restores it only if it is there. */
+	 * file the copy may be absent (the install stopped before it put the file
+	 * aside, or kfdo could not look into the directory): the removal plan then
+	 * restores it only if it is there. */
 	char *saved;
 	char *staged;		/* root's: the text kfdo staged for install, NULL: none */
 	char **dirs;		/* directories the install created, deepest first */
@@ -118,8 +102,6 @@ struct sysfiles_in {
 	const char *sysroot;		/* root's files below it (tests); NULL: "/" */
 	const char *kfdo_path;		/* absolute: unit, autostart */
 	char *const *terminal;		/* autostart; NULL: sysfiles_find_terminal() */
-	const char *user;		/* sudoers */
-	char *const *packages;		/* sudoers */
 };
 
 /* Writes a user file (SYSFILE_UNIT with its link, SYSFILE_AUTOSTART): the
@@ -127,17 +109,17 @@ struct sysfiles_in {
  * rename). Installing again over kfdo's own file keeps the first saved copy.
  * 0, or -1 with cause. */
 int sysfiles_install_user(enum sysfile_kind kind, const struct sysfiles_in *in, char **cause);
-/* Root's file (SYSFILE_SYSCTL, SYSFILE_SUDOERS): stages the text under
+/* Root's file (SYSFILE_SYSCTL, the only one): stages the text under
  * $XDG_STATE_HOME/kfdo/staged/, records it in the manifest (with the sysctl
  * values in force now, read below the sysroot), and appends the commands that
- * install it, all needs_root (engine/sysfiles_root.c): `install -m MODE -o root
- * -g root` of the text to NAME.kfdo-new, `visudo -cf` of that root-owned copy
- * (sudoers), the file now at NAME moved to NAME.kfdo-saved unless it is kfdo's
- * own, kfdo's file marked with a second name (NAME.kfdo-mine) and moved in,
- * and for sysctl `sysctl -p NAME`. The commands may stop anywhere and run
- * again. Planning records the file as installed: to show the commands only,
- * use sysfiles_install_cmds. 0, or -1 with cause (nothing recorded when the
- * text is refused). */
+ * install it, all needs_root (engine/sysfiles_root.c): `install -m 0644 -o root
+ * -g root` of the text to NAME.kfdo-new, an awk check that this root-owned
+ * copy is kfdo's text to the byte, the file now at NAME moved to
+ * NAME.kfdo-saved unless it is kfdo's own, kfdo's file marked with a second
+ * name (NAME.kfdo-mine) and moved in. It is not applied: the reboot does. The
+ * commands may stop anywhere and run again. Planning records the file as
+ * installed: to show the commands only, use sysfiles_install_cmds. 0, or -1
+ * with cause (nothing recorded). */
 int sysfiles_install_plan(enum sysfile_kind kind, const struct sysfiles_in *in, struct plan *p,
 			  char **cause);
 
@@ -162,8 +144,7 @@ int sysfiles_remove_plan(const char *sysroot, struct plan *p, char **cause);
  * drops each root entry whose file is not kfdo's any more (or never was) from
  * the manifest, with its staged text. An entry whose file kfdo can see is
  * still in place stays, and that is -1 with cause. In a directory kfdo may
- * not read (sudoers.d) it cannot see: there the caller vouches that the
- * removal plan ran. */
+ * not read it cannot see: there the caller vouches that the removal plan ran. */
 int sysfiles_forget_root(char **cause);
 
 /* Tests: a user file's install stops (-1) after recording it in the manifest

@@ -1,17 +1,16 @@
-/* Root's files (the sysctl and sudoers drop-ins): the commands that install
- * them and take them away, as argv for the runner, through sudo.
+/* Root's file (the sysctl drop-in): the commands that install it and take it
+ * away, as argv for the runner, through sudo.
  *
- * Beside each file kfdo keeps, in the same root-owned directory, names that
- * sudo (it skips names with a '.') and systemd-sysctl (it reads *.conf only)
- * both ignore:
+ * Beside the file kfdo keeps, in the same root-owned directory, names that
+ * systemd-sysctl ignores (it reads *.conf only):
  *   NAME.kfdo-new    kfdo's text, root-owned, checked before it is moved in
  *   NAME.kfdo-mine   a second name of kfdo's installed file, so that a command
  *                    can tell kfdo's file from any other (find -samefile)
  *   NAME.kfdo-saved  the file that was at NAME before, moved aside whole
  * Telling kfdo's file apart is what makes each plan safe to run again from any
- * point it stopped at, without kfdo reading a directory it may not (sudoers.d
- * is 0750): the install never puts its own file aside as the "previous" one,
- * and the removal never removes a file that is not kfdo's. */
+ * point it stopped at, without kfdo reading the directory itself: the install
+ * never puts its own file aside as the "previous" one, and the removal never
+ * removes a file that is not kfdo's. */
 #include "engine/sysfiles.h"
 
 #include <errno.h>
@@ -129,42 +128,33 @@ static char *awk_escape(const char *text)
 	return sb.s ? sb.s : xstrdup("");
 }
 
-static void append_install(enum sysfile_kind kind, const struct names *nmp, const char *staged, bool mkdirs,
-			   struct plan *p)
+static void append_install(const struct names *nmp, const char *staged, bool mkdirs, struct plan *p)
 {
 	const struct names nm = *nmp; /* shallow: names_free stays with the caller */
-	const char *mode = kind == SYSFILE_SUDOERS ? "0440" : "0644";
 	if (mkdirs)
 		add_root(p, _("Create the directory for the drop-in"), "install", "-d", "-m", "0755", "-o", "root",
 			 "-g", "root", nm.dir, NULL);
-	add_root(p, _("Copy kfdo's text beside its place, owned by root"), "install", "-m", mode, "-o", "root",
+	add_root(p, _("Copy kfdo's text beside its place, owned by root"), "install", "-m", "0644", "-o", "root",
 		 "-g", "root", "-T", staged, nm.fresh, NULL);
-	if (kind == SYSFILE_SUDOERS)
-		/* The root-owned copy is what gets moved in: checked after the copy,
-		 * nothing can change it in between. */
-		add_root(p, _("Check the sudoers rule as sudo will read it"), "visudo", "-cf", nm.fresh, NULL);
-	if (kind == SYSFILE_SYSCTL) {
-		/* The staged text is the user's file until root copied it: any process
-		 * of the user's could have changed it meanwhile (a core_pattern pipe
-		 * would run as root at every boot). The root-owned copy must be kfdo's
-		 * text to the byte; awk compares it with the text given here. */
-		char *text = sysfiles_sysctl_text(), *want = awk_escape(text);
-		struct plan_cmd *c = add_root(p, _("Check that the copy is kfdo's text, to the byte"), "awk", "-v", NULL);
-		strv_pushf(&c->argv, "want=%s", want);
-		strv_push(&c->argv, "{ got = got $0 \"\\n\" } END { exit got != want }");
-		strv_push(&c->argv, nm.fresh);
-		free(text);
-		free(want);
-	}
+	/* The staged text is the user's file until root copied it: any process of
+	 * the user's could have changed it meanwhile (a core_pattern pipe would run
+	 * as root at every boot). The root-owned copy, the one moved in, must be
+	 * kfdo's text to the byte; awk compares it with the text given here. */
+	char *text = sysfiles_sysctl_text(), *want = awk_escape(text);
+	struct plan_cmd *c = add_root(p, _("Check that the copy is kfdo's text, to the byte"), "awk", "-v", NULL);
+	strv_pushf(&c->argv, "want=%s", want);
+	strv_push(&c->argv, "{ got = got $0 \"\\n\" } END { exit got != want }");
+	strv_push(&c->argv, nm.fresh);
+	free(text);
+	free(want);
 	add_root(p, _("Make sure the name that marks kfdo's file exists"), "touch", nm.mine, NULL);
 	add_root(p, _("Put the file now in place aside, unless it is kfdo's own"), "find", nm.dir, "-mindepth",
 		 "1", "-maxdepth", "1", "-name", nm.base, "!", "-samefile", nm.mine, "-exec", "mv", "-f", "-T",
 		 "{}", nm.saved, ";", NULL);
 	add_root(p, _("Mark kfdo's file, so that its removal knows it"), "ln", "-f", "-T", nm.fresh, nm.mine,
 		 NULL);
-	add_root(p, kind == SYSFILE_SUDOERS ? _("Put the sudoers rule in place")
-					    : _("Put the sysctl drop-in in place (it applies at every boot)"),
-		 "mv", "-f", "-T", nm.fresh, nm.dest, NULL);
+	add_root(p, _("Put the sysctl drop-in in place (it applies at every boot)"), "mv", "-f", "-T", nm.fresh,
+		 nm.dest, NULL);
 	/* Not applied now: the reboot does, and until then the machine stays as
 	 * closed as it was (kfdo reboot --by-hand may wait days for it). */
 }
@@ -180,7 +170,7 @@ void sysfiles_install_cmds(enum sysfile_kind kind, const char *sysroot, struct p
 	char *staged_dir = sysfiles_state_path("staged");
 	char *staged = xasprintf("%s/%s", staged_dir, nm.base);
 	struct stat st;
-	append_install(kind, &nm, staged, lstat(nm.dir, &st) < 0 && errno == ENOENT, p);
+	append_install(&nm, staged, lstat(nm.dir, &st) < 0 && errno == ENOENT, p);
 	free(staged);
 	free(staged_dir);
 	names_free(&nm);
@@ -192,11 +182,7 @@ int sysfiles_install_plan(enum sysfile_kind kind, const struct sysfiles_in *in, 
 		cause_set(cause, _("%s is the user's own file: kfdo writes it itself"), sysfile_kind_name(kind));
 		return -1;
 	}
-	char *text = NULL;
-	if (kind == SYSFILE_SYSCTL)
-		text = sysfiles_sysctl_text();
-	else if (sysfiles_sudoers_text(in->user, in->packages, &text, cause) < 0)
-		return -1;
+	char *text = sysfiles_sysctl_text();
 	char *dest = sysfiles_path(kind, in->sysroot);
 	struct names nm;
 	names_init(&nm, dest);
@@ -208,15 +194,8 @@ int sysfiles_install_plan(enum sysfile_kind kind, const struct sysfiles_in *in, 
 	char **dirs = NULL;
 	int rc = -1;
 	struct stat st;
-	if (lstat(nm.dir, &st) < 0 && errno == ENOENT) {
-		if (kind == SYSFILE_SUDOERS) {
-			/* Arch's sudoers reads @includedir /etc/sudoers.d; with no such
-			 * directory there is nothing a drop-in could be read by. */
-			cause_set(cause, _("%s does not exist: sudo reads no drop-in files there"), nm.dir);
-			goto out;
-		}
+	if (lstat(nm.dir, &st) < 0 && errno == ENOENT)
 		dirs = sysfiles_missing_dirs(nm.dir);
-	}
 	if (mkdir_p(staged_dir, 0700, cause) < 0 || sysfiles_write_file(staged, text, 0600, cause) < 0 ||
 	    sysfiles_load(&v, &n, cause) < 0)
 		goto out;
@@ -227,8 +206,7 @@ int sysfiles_install_plan(enum sysfile_kind kind, const struct sysfiles_in *in, 
 		 * may not read, the removal looks for the saved file itself. */
 		if (lstat(nm.dest, &st) == 0 || errno != ENOENT)
 			f.saved = nm.saved;
-		if (kind == SYSFILE_SYSCTL)
-			f.before = read_before(in->sysroot);
+		f.before = read_before(in->sysroot);
 		sysfiles_put(&v, &n, &f);
 		strv_free(f.before);
 	} else {
@@ -240,7 +218,7 @@ int sysfiles_install_plan(enum sysfile_kind kind, const struct sysfiles_in *in, 
 	if (sysfiles_save(v, n, cause) < 0)
 		goto out;
 
-	append_install(kind, &nm, staged, dirs != NULL, p);
+	append_install(&nm, staged, dirs != NULL, p);
 	rc = 0;
 out:
 	sysfiles_free(v, n);
@@ -335,7 +313,7 @@ int sysfiles_forget_root(char **cause)
 	for (size_t i = n; i-- > 0;) {
 		if (!v[i].root)
 			continue;
-		/* Seen only where kfdo may look: in sudoers.d it trusts the plan's success. */
+		/* Seen only where kfdo may look: elsewhere it trusts the plan's success. */
 		char *mine = xasprintf("%s%s", v[i].path, SYSFILES_MINE_SUFFIX);
 		bool left = lstat(mine, &st) == 0;
 		free(mine);

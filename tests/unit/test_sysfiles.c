@@ -1,6 +1,6 @@
 /* engine/sysfiles: the files kfdo installs for the unattended run. Each text is
  * read by the tool that will read it for real (systemd-analyze, the systemd
- * autostart generator, GLib's launcher, visudo, sudo, sysctl --dry-run); each
+ * autostart generator, GLib's launcher, sysctl --dry-run); each
  * install is undone byte for byte, from any point it stopped at. Root's plans
  * run here as the runner would run them, argv without a shell, below a sysroot
  * in a temporary directory: as root verbatim, as a user without "-o root -g
@@ -9,7 +9,6 @@
 #include "tests/unit/testlib.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,7 +45,6 @@ static int setup(void **state)
 	sysroot = xasprintf("%s/root", tmp);
 	plan_set_euid(-1);
 	sysfiles_test_stop_at(0);
-	sysfiles_set_pacman(NULL);
 	return 0;
 }
 
@@ -57,7 +55,6 @@ static int teardown(void **state)
 		test_env_restore(env_names[i], env_saved[i]);
 	paths_set_state_dir(NULL);
 	sysfiles_test_stop_at(0);
-	sysfiles_set_pacman(NULL);
 	free(sysroot);
 	test_rm_rf(tmp);
 	return 0;
@@ -460,198 +457,6 @@ static void test_find_terminal(void **state)
 	free(bin);
 }
 
-/* ---- sudoers ---- */
-
-static char *me(void)
-{
-	struct passwd *pw = getpwuid(geteuid());
-	assert_non_null(pw);
-	return xstrdup(pw->pw_name);
-}
-
-/* Packages in a directory only this user can write, under a name that needs
- * every escape sudoers has. */
-static char **packages(const char *dirname)
-{
-	char *dir = tpath(dirname);
-	assert_int_equal(mkdir_p(dir, 0700, NULL), 0);
-	assert_int_equal(chmod(dir, 0700), 0);
-	char **v = NULL;
-	strv_pushf(&v, "%s/linux-kfdo-6.12.1-1-x86_64.pkg.tar.zst", dir);
-	strv_pushf(&v, "%s/linux-kfdo-headers-6.12.1-1-x86_64.pkg.tar.zst", dir);
-	for (size_t i = 0; v[i]; i++)
-		put(v[i], "package", 0644);
-	free(dir);
-	return v;
-}
-
-#define ODD_DIR "pk gs,a:b=c#d!e^f"
-
-static void test_sudoers_text(void **state)
-{
-	(void)state;
-	TEST_NEED(test_need("visudo"), "visudo");
-	char *user = me(), *text = NULL, *cause = NULL;
-	char **pk = packages(ODD_DIR);
-	if (sysfiles_sudoers_text(user, pk, &text, &cause) < 0)
-		fail_msg("%s", cause);
-	/* The install plan's argv (engine/pkg_install.c): pacman -U --noconfirm PKG... */
-	char *rule = xasprintf("\n%s ALL=(root) NOPASSWD: /usr/bin/pacman -U --noconfirm ", user);
-	char *cmd = strstr(text, rule);
-	assert_non_null(cmd);
-	cmd += strlen(rule);
-	assert_non_null(strstr(cmd, "pk\\ gs\\,a\\:b\\=c\\#d\\!e\\^f/linux-kfdo-6.12.1-1"));
-	/* No character sudoers reads as the end of the command is left bare. */
-	for (const char *q = cmd; *q && *q != '\n'; q++)
-		if (strchr(",:=#!^", *q))
-			assert_int_equal(q[-1], '\\');
-	char *path = tpath("sudoers");
-	put(path, text, 0440);
-	char *argv[] = { "visudo", "-cf", path, NULL };
-	char *out;
-	int rc = run_argv(argv, &out);
-	if (rc != 0 || !strstr(out, "parsed OK"))
-		fail_msg("visudo: exit %d: %s\n%s", rc, out, text);
-	free(out);
-	/* visudo does refuse: an unescaped comma ends the command. */
-	put(path, "nobody ALL=(root) NOPASSWD: /usr/bin/pacman -U /a,b\n", 0440);
-	assert_int_not_equal(run_argv(argv, NULL), 0);
-	free(path);
-	free(rule);
-	free(text);
-	strv_free(pk);
-	free(user);
-}
-
-static void refused(const char *user, const char *path, const char *why)
-{
-	char *const v[] = { (char *)path, NULL };
-	char *text = NULL, *cause = NULL;
-	if (sysfiles_sudoers_text(user, v, &text, &cause) == 0)
-		fail_msg("%s was allowed (%s)", path, why);
-	assert_null(text);
-	assert_non_null(cause);
-	free(cause);
-	cause = NULL;
-}
-
-static void test_sudoers_refuses(void **state)
-{
-	(void)state;
-	char *user = me();
-	char **pk = packages("pkgs");
-	char *dir = tpath("pkgs");
-	refused(user, "pkgs/linux-kfdo-6.12.1-1-x86_64.pkg.tar.zst", "relative");
-	static const char *const globs[] = { "a*.pkg", "a?.pkg", "a[1].pkg", "a\\b.pkg" };
-	for (size_t i = 0; i < ARRAY_LEN(globs); i++) {
-		char *p = xasprintf("%s/%s", dir, globs[i]);
-		put(p, "package", 0644);
-		refused(user, p, "a pattern character");
-		free(p);
-	}
-	char *p = xasprintf("%s/../pkgs/linux-kfdo-6.12.1-1-x86_64.pkg.tar.zst", dir);
-	refused(user, p, "not canonical");
-	free(p);
-	p = xasprintf("%s/link.pkg.tar.zst", dir);
-	assert_int_equal(symlink(pk[0], p), 0);
-	refused(user, p, "a symlink");
-	free(p);
-	p = xasprintf("%s/missing.pkg.tar.zst", dir);
-	refused(user, p, "missing");
-	free(p);
-	/* Another user could swap it: the file or a directory above writable by others. */
-	assert_int_equal(chmod(pk[0], 0664), 0);
-	refused(user, pk[0], "a group-writable file");
-	assert_int_equal(chmod(pk[0], 0644), 0);
-	assert_int_equal(chmod(dir, 0770), 0);
-	refused(user, pk[0], "a group-writable directory");
-	assert_int_equal(chmod(dir, 0707), 0);
-	refused(user, pk[0], "a directory writable by all");
-	assert_int_equal(chmod(dir, 0700), 0);
-	char *text = NULL, *cause = NULL;
-	assert_int_equal(sysfiles_sudoers_text(user, pk, &text, &cause), 0);
-	free(text);
-	if (geteuid() == 0) {
-		/* Root's test: the user named owns nothing here; root's files are fine. */
-		assert_int_equal(chown(pk[0], 65534, 65534), 0);
-		refused(user, pk[0], "a file of another user");
-		assert_int_equal(chown(pk[0], 0, 0), 0);
-		assert_int_equal(chown(dir, 65534, 65534), 0);
-		refused(user, pk[0], "a directory of another user");
-		assert_int_equal(chown(dir, 0, 0), 0);
-	}
-	static const char *const users[] = { "ALL", "%wheel", "#0", "+net", "bad user", "", "Root" };
-	for (size_t i = 0; i < ARRAY_LEN(users); i++)
-		refused(users[i], pk[0], users[i]);
-	refused("kfdo-no-such-user", pk[0], "no such user");
-	char *const none[] = { NULL };
-	assert_int_equal(sysfiles_sudoers_text(user, none, &text, &cause), -1);
-	free(cause);
-	cause = NULL;
-	free(dir);
-	strv_free(pk);
-	free(user);
-}
-
-/* sudo itself reads the rule (root only: /etc/sudoers is replaced in a mount
- * namespace of the test's own): it allows this command and nothing else. */
-static int sudo_allows(const char *sudoers, char **cmd)
-{
-	char **v = NULL;
-	strv_push(&v, "unshare");
-	strv_push(&v, "-m");
-	strv_push(&v, "sh");
-	strv_push(&v, "-c");
-	strv_push(&v, "mount --bind \"$0\" /etc/sudoers && exec sudo -l -U nobody \"$@\"");
-	strv_push(&v, sudoers);
-	for (size_t i = 0; cmd[i]; i++)
-		strv_push(&v, cmd[i]);
-	int rc = run_argv(v, NULL);
-	strv_free(v);
-	return rc;
-}
-
-static void test_sudoers_sudo_matches(void **state)
-{
-	(void)state;
-	if (geteuid() != 0 || !getpwnam("nobody"))
-		skip();
-	TEST_NEED(test_need("sudo unshare mount"), "sudo unshare mount");
-	char *probe[] = { "unshare", "-m", "true", NULL };
-	if (run_argv(probe, NULL) != 0)
-		skip();
-	/* A pacman that exists: sudo resolves the command before it matches. */
-	char *pacman = tpath("bin/pacman");
-	put_exe(pacman);
-	sysfiles_set_pacman(pacman);
-	char **pk = packages(ODD_DIR);
-	char *text = NULL, *cause = NULL;
-	if (sysfiles_sudoers_text("nobody", pk, &text, &cause) < 0)
-		fail_msg("%s", cause);
-	char *sudoers = tpath("sudoers");
-	char *all = xasprintf("root ALL=(ALL:ALL) ALL\n%s", text);
-	put(sudoers, all, 0440);
-	char **cmd = NULL;
-	strv_push(&cmd, pacman);
-	strv_push(&cmd, "-U");
-	strv_push(&cmd, "--noconfirm");
-	strv_push(&cmd, pk[0]);
-	strv_push(&cmd, pk[1]);
-	assert_int_equal(sudo_allows(sudoers, cmd), 0);
-	strv_push(&cmd, "/etc/passwd");
-	assert_int_not_equal(sudo_allows(sudoers, cmd), 0);
-	free(cmd[4]);
-	free(cmd[5]);
-	cmd[4] = NULL;
-	assert_int_not_equal(sudo_allows(sudoers, cmd), 0);
-	strv_free(cmd);
-	free(all);
-	free(sudoers);
-	free(text);
-	strv_free(pk);
-	free(pacman);
-}
-
 /* ---- root's files ---- */
 
 static bool has_words(char *const *argv, const char *const *words)
@@ -669,9 +474,9 @@ static bool has_words(char *const *argv, const char *const *words)
 	return false;
 }
 
-static struct sysfiles_in root_in(char **pk, const char *user)
+static struct sysfiles_in root_in(void)
 {
-	struct sysfiles_in in = { .sysroot = sysroot, .user = user, .packages = pk };
+	struct sysfiles_in in = { .sysroot = sysroot };
 	return in;
 }
 
@@ -715,7 +520,7 @@ static void test_sysctl_install_remove(void **state)
 	put(dest, mine, 0600);
 	proc_put("kernel.perf_event_paranoid", "2");
 	proc_put("kernel.kptr_restrict", "1");
-	struct sysfiles_in in = root_in(NULL, NULL);
+	struct sysfiles_in in = root_in();
 	struct plan p = { 0 };
 	plan_install(SYSFILE_SYSCTL, &in, &p);
 	assert_root_plan(&p, "0644");
@@ -803,7 +608,7 @@ static void test_sysctl_creates_dirs(void **state)
 	TEST_NEED(test_need(NEED_PLAN), NEED_PLAN);
 	proc_put("kernel.perf_event_paranoid", "4");
 	proc_put("kernel.kptr_restrict", "2");
-	struct sysfiles_in in = root_in(NULL, NULL);
+	struct sysfiles_in in = root_in();
 	struct plan p = { 0 };
 	plan_install(SYSFILE_SYSCTL, &in, &p);
 	const char *const mkd[] = { "install", "-d", NULL };
@@ -846,9 +651,7 @@ static void cut_short(enum sysfile_kind kind, const char *original, size_t k, bo
 		put(dest, original, 0440);
 	proc_put("kernel.perf_event_paranoid", "2");
 	proc_put("kernel.kptr_restrict", "1");
-	char *user = me();
-	char **pk = kind == SYSFILE_SUDOERS ? packages("pkgs") : NULL;
-	struct sysfiles_in in = root_in(pk, user);
+	struct sysfiles_in in = root_in();
 	struct plan p = { 0 };
 	plan_install(kind, &in, &p);
 	run_plan(&p, k);
@@ -875,17 +678,13 @@ static void cut_short(enum sysfile_kind kind, const char *original, size_t k, bo
 		free(s);
 	}
 	assert_manifest_empty();
-	strv_free(pk);
-	free(user);
 	free(dir);
 	free(dest);
 }
 
 static size_t plan_length(enum sysfile_kind kind)
 {
-	char *user = me();
-	char **pk = kind == SYSFILE_SUDOERS ? packages("pkgs") : NULL;
-	struct sysfiles_in in = root_in(pk, user);
+	struct sysfiles_in in = root_in();
 	char *dest = sysfiles_path(kind, sysroot);
 	char *dir = xstrdup(dest);
 	*strrchr(dir, '/') = '\0';
@@ -899,84 +698,21 @@ static size_t plan_length(enum sysfile_kind kind)
 	free(state_dir);
 	free(dir);
 	free(dest);
-	strv_free(pk);
-	free(user);
 	return n;
 }
 
 static void test_root_plans_cut_short(void **state)
 {
 	(void)state;
-	TEST_NEED(test_need(NEED_PLAN " visudo"), NEED_PLAN " visudo");
-	const enum sysfile_kind kinds[] = { SYSFILE_SYSCTL, SYSFILE_SUDOERS };
-	for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
-		size_t n = plan_length(kinds[i]);
-		assert_true(n >= 5);
-		for (size_t k = 0; k <= n; k++) {
-			cut_short(kinds[i], "# the admin's own\n", k, false);
-			cut_short(kinds[i], "# the admin's own\n", k, true);
-			cut_short(kinds[i], NULL, k, false);
-			cut_short(kinds[i], NULL, k, true);
-		}
+	TEST_NEED(test_need(NEED_PLAN), NEED_PLAN);
+	size_t n = plan_length(SYSFILE_SYSCTL);
+	assert_true(n >= 5);
+	for (size_t k = 0; k <= n; k++) {
+		cut_short(SYSFILE_SYSCTL, "# the admin's own\n", k, false);
+		cut_short(SYSFILE_SYSCTL, "# the admin's own\n", k, true);
+		cut_short(SYSFILE_SYSCTL, NULL, k, false);
+		cut_short(SYSFILE_SYSCTL, NULL, k, true);
 	}
-}
-
-static void test_sudoers_install_mode(void **state)
-{
-	(void)state;
-	TEST_NEED(test_need(NEED_PLAN " visudo"), NEED_PLAN " visudo");
-	char *dest = sysfiles_path(SYSFILE_SUDOERS, sysroot);
-	char *dir = xstrdup(dest);
-	*strrchr(dir, '/') = '\0';
-	char *user = me();
-	char **pk = packages("pkgs");
-	struct sysfiles_in in = root_in(pk, user);
-	struct plan p = { 0 };
-	char *cause = NULL;
-	/* No sudoers.d, no drop-in: sudo would read none there. */
-	assert_int_equal(sysfiles_install_plan(SYSFILE_SUDOERS, &in, &p, &cause), -1);
-	assert_int_equal(p.n, 0);
-	free(cause);
-	cause = NULL;
-	assert_int_equal(mkdir_p(dir, 0750, NULL), 0);
-	plan_install(SYSFILE_SUDOERS, &in, &p);
-	assert_root_plan(&p, "0440");
-	/* The copy visudo checks is the one moved in: root's, beside its place. */
-	const char *const check[] = { "visudo", "-cf", NULL };
-	bool checked = false;
-	for (size_t i = 0; i < p.n; i++)
-		if (has_words(p.cmds[i].argv, check)) {
-			assert_true(str_starts(p.cmds[i].argv[2], dest));
-			checked = true;
-		}
-	assert_true(checked);
-	run_plan(&p, SIZE_MAX);
-	plan_free(&p);
-	char *text = NULL;
-	assert_int_equal(sysfiles_sudoers_text(user, pk, &text, &cause), 0);
-	assert_file(dest, text, 0440);
-	struct stat st;
-	assert_int_equal(stat(dest, &st), 0);
-	if (geteuid() == 0) {
-		assert_int_equal(st.st_uid, 0);
-		assert_int_equal(st.st_gid, 0);
-	}
-	/* A group-writable package directory: no rule, nothing staged or recorded. */
-	char *pkdir = tpath("pkgs");
-	assert_int_equal(chmod(pkdir, 0770), 0);
-	remove_all();
-	assert_gone(dest);
-	assert_int_equal(sysfiles_install_plan(SYSFILE_SUDOERS, &in, &p, &cause), -1);
-	assert_int_equal(p.n, 0);
-	assert_manifest_empty();
-	free(cause);
-	cause = NULL;
-	free(pkdir);
-	free(text);
-	strv_free(pk);
-	free(user);
-	free(dir);
-	free(dest);
 }
 
 /* An edited manifest cannot point root's removal at another file or value. */
@@ -989,6 +725,9 @@ static void test_manifest_guarded(void **state)
 		"\"/etc/shadow\", \"root\": true}]}",
 		"{\"kfdo\": \"installed\", \"version\": 1, \"files\": [{\"kind\": \"unit\", \"path\": "
 		"\"/etc/sysctl.d/99-kfdo-perf.conf\", \"root\": true}]}",
+		/* A kind kfdo does not have: no sudoers rule is ever installed (README). */
+		"{\"kfdo\": \"installed\", \"version\": 1, \"files\": [{\"kind\": \"sudoers\", \"path\": "
+		"\"/etc/sudoers.d/kfdo-install\", \"root\": true}]}",
 		"{\"kfdo\": \"session\", \"version\": 1, \"files\": []}",
 		"[]",
 		"not json",
@@ -1184,13 +923,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unit_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_autostart_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find_terminal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sudoers_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sudoers_refuses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sudoers_sudo_matches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_install_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_creates_dirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_plans_cut_short, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sudoers_install_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_guarded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_install_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_cut_short, setup, teardown),
