@@ -37,7 +37,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# Made afresh: ar would keep the object of a source file since removed or renamed,
+# and the linker could take a stale definition from it.
 $(LIBKFDO): $(LIB_OBJ)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(KFDO): $(TUI_OBJ) $(LIBKFDO)
