@@ -106,6 +106,8 @@ int cli_reboot(const struct cli_args *a)
 	} else {
 		printf(_("No boot entry to boot once: %s\n"), rs.why);
 	}
+	if (rs.record_line)
+		printf(_("After the reboot, kfdo continue records with:\n    %s\n"), rs.record_line);
 	/* What goes on the system, shown before it is written. */
 	if (cont) {
 		show_file(rs.unit_path, false, rs.unit);

@@ -60,6 +60,11 @@ bool record_bench_installed(const char *name);
  * olddefconfig, make clean), then perf record with the workload. 0, or -1
  * with cause when the session lacks what the workload needs. */
 int record_plan(const struct session *s, struct plan *p, char **cause);
+/* A session without a workload gets the default one, as the wizard's profile
+ * screen offers it: the how-to's kernel rebuild when the engine can rebuild
+ * the tree (not one configured in place), else a timed capture; 10 minutes
+ * when none are set. For the recording after an unattended reboot too. */
+void record_workload_default(struct session *s);
 /* What the workload needs before it can run (the kernel rebuild: the
  * session's .config). 0, or -1 with cause. */
 int record_ready(const struct session *s, char **cause);

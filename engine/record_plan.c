@@ -266,3 +266,17 @@ const char *record_cmd_output(const struct plan_cmd *c)
 			return c->argv[i + 1];
 	return NULL;
 }
+
+void record_workload_default(struct session *s)
+{
+	struct workload *w = &s->workload;
+	if (w->minutes <= 0)
+		w->minutes = 10;
+	if (w->kind != WORKLOAD_NONE)
+		return;
+	struct plan p = { 0 };
+	w->kind = WORKLOAD_KBUILD;
+	if (record_plan(s, &p, NULL) < 0)
+		w->kind = WORKLOAD_TIMED;
+	plan_free(&p);
+}

@@ -20,6 +20,7 @@
 #include "base/util.h"
 #include "proc/capture.h"
 #include "engine/probe.h"
+#include "engine/record.h"
 #include "engine/steps.h"
 #include "engine/sysfiles.h"
 
@@ -80,7 +81,7 @@ static bool find_entry(const struct session *s, struct boot_entry *e, char **why
 	return found;
 }
 
-int reboot_setup_prepare(const struct session *s, enum reboot_how how, bool cont, struct reboot_setup *rs,
+int reboot_setup_prepare(struct session *s, enum reboot_how how, bool cont, struct reboot_setup *rs,
 			 char **cause)
 {
 	memset(rs, 0, sizeof(*rs));
@@ -101,11 +102,15 @@ int reboot_setup_prepare(const struct session *s, enum reboot_how how, bool cont
 	 * kernel already, the drop-in; after it (the reboot into the optimized
 	 * kernel, for the compare step) neither. */
 	bool recording = s->steps[STEP_PROFILE].status != STATUS_DONE;
-	if (cont && recording && s->workload.kind == WORKLOAD_NONE) {
-		cause_set(cause, _("no workload chosen: the recording after the reboot would not know what to run "
-				   "(kfdo run --workload ..., or the wizard's profile screen)"));
-		return -1;
+	/* Nobody will be there to choose: the profile screen's default, shown. */
+	if (cont && recording) {
+		record_workload_default(s);
+		struct plan rec = { 0 };
+		if (record_plan(s, &rec, NULL) == 0 && rec.n)
+			rs->record_line = plan_format_command(&rec.cmds[rec.n - 1]);
+		plan_free(&rec);
 	}
+	rs->recording = cont && recording;
 	rs->found = find_entry(s, &rs->entry, &rs->why);
 	if (!rs->found && how == REBOOT_NOW) {
 		cause_set(cause, _("no boot entry to reboot into once: %s. Reboot by hand and choose it in the boot "
@@ -212,6 +217,7 @@ void reboot_setup_free(struct reboot_setup *rs)
 	plan_free(&rs->plan);
 	free(rs->self);
 	free(rs->sysroot);
+	free(rs->record_line);
 	memset(rs, 0, sizeof(*rs));
 }
 

@@ -26,6 +26,8 @@ struct reboot_setup {
 	enum reboot_how how;
 	bool cont;		/* kfdo continues by itself after the login */
 	bool found;		/* an entry with a real one-shot */
+	bool recording;		/* the run after the reboot records (with the session's workload) */
+	char *record_line;	/* the recording it will run, as shown; NULL: none */
 	struct boot_entry entry;
 	char *why;		/* no entry: why, and what to choose in the boot menu */
 	char *unit, *autostart;	/* the user files' texts (cont) */
@@ -37,10 +39,11 @@ struct reboot_setup {
 };
 
 /* Computes the setup. -1 with *cause when it cannot be done as asked (no
- * installed kernel, no workload for the recording, no entry to reboot into
- * and how is REBOOT_NOW); 1 when the built kernel already runs (nothing to
- * do); 0 otherwise. Records nothing. */
-int reboot_setup_prepare(const struct session *s, enum reboot_how how, bool cont, struct reboot_setup *rs,
+ * installed kernel, no entry to reboot into and how is REBOOT_NOW); 1 when
+ * the built kernel already runs (nothing to do); 0 otherwise. Writes nothing;
+ * a session without a workload gets the default one in memory, since nobody
+ * will be there to choose. */
+int reboot_setup_prepare(struct session *s, enum reboot_how how, bool cont, struct reboot_setup *rs,
 			 char **cause);
 /* The commands arming will plan, appended to p for showing first (the
  * drop-in's, the one-shot, the reboot). */

@@ -54,16 +54,8 @@ static void prof_enter(struct tui *t)
 {
 	struct profile_view *v = t->view;
 	struct workload *w = &t->s->workload;
-	if (w->minutes <= 0)
-		w->minutes = 10;
-	if (w->kind == WORKLOAD_NONE) {
-		/* The how-to's workload when the engine can rebuild the tree (not one
-		 * configured in place), else a timed capture. */
-		struct plan p = { 0 };
-		w->kind = WORKLOAD_KBUILD;
-		if (record_plan(t->s, &p, NULL) < 0)
-			w->kind = WORKLOAD_TIMED;
-		plan_free(&p);
+	if (w->kind == WORKLOAD_NONE || w->minutes <= 0) {
+		record_workload_default(t->s);
 		tui_save(t);
 	}
 	/* The fields start from the session: typing in them sets it at once. */

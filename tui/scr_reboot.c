@@ -120,6 +120,8 @@ static char *setup_text(const struct reboot_view *v, enum reboot_how how)
 			sb_addf(&sb, i < 2 ? _("kfdo writes %s\n") : _("through sudo: %s\n"), f);
 			free(f);
 		}
+	if (v->rs.record_line)
+		sb_addf(&sb, _("After the reboot it records with:\n  $ %s\n"), v->rs.record_line);
 	struct plan p = { 0 };
 	struct reboot_setup rs = v->rs;
 	rs.how = how;
