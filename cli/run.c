@@ -83,7 +83,7 @@ static int confirm(const struct session *s, enum step_id id, bool yes)
 /* A step left running by a kfdo that was killed: say so, stop what is left of
  * its build, and mark the step failed so that this run does it again. -1 when
  * another kfdo still runs it. */
-static int recover_orphan(struct session *s)
+int cli_recover_orphan(struct session *s)
 {
 	struct orphan o;
 	if (!recover_find(s, &o))
@@ -405,7 +405,7 @@ int cli_run(const struct cli_args *a)
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	if (recover_orphan(s) < 0) {
+	if (cli_recover_orphan(s) < 0) {
 		ret = EXIT_NO;
 		goto out;
 	}

@@ -41,6 +41,10 @@ bool cli_sudo_ready(const struct plan *p);
 /* Runs a plan's commands as jobs, in order, stopping at the first that fails
  * (its last line or cause printed). */
 bool cli_run_commands(const struct plan *p);
+/* A step left running by a kfdo that was killed (a logout during kfdo
+ * continue): says so, stops what is left of its job and marks the step
+ * failed, so that this run does it again. -1 when another kfdo still runs it. */
+int cli_recover_orphan(struct session *s);
 /* Runs steps from..until with Ctrl-C handled as kfdo run does; the caller
  * holds the session lock. Returns kfdo run's exit status. */
 int cli_run_flow(struct session *s, enum step_id from, enum step_id until, struct run_flow *o);

@@ -223,6 +223,10 @@ int cli_continue(const struct cli_args *a)
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	if (cli_recover_orphan(s) < 0) {
+		ret = EXIT_NO;
+		goto out;
+	}
 	if (!s->unattended.armed_boot) {
 		printf(_("kfdo continue: nothing to continue (kfdo reboot arms it before the reboot)\n"));
 		disarm(s);
