@@ -341,14 +341,9 @@ int cli_reset(const struct cli_args *a)
 	}
 	if (session)
 		printf(_("  forget the session: %s becomes %s\n"), from, to);
-	if (!yes) {
-		printf(_("Do this? [y/N] "));
-		fflush(stdout);
-		char buf[16];
-		if (!fgets(buf, sizeof(buf), stdin) || (buf[0] != 'y' && buf[0] != 'Y')) {
-			printf(_("  not run: nothing was changed.\n"));
-			goto out;
-		}
+	if (!ask(yes, _("Do this?"))) {
+		printf(_("  not run: nothing was changed.\n"));
+		goto out;
 	}
 	if (sysfiles_remove_user(&cause) < 0) {
 		printf(_("  fail %s\n"), cause);

@@ -394,11 +394,7 @@ json_object *sysfiles_status_json(void)
 	}
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
-		json_put_str(o, "kind", sysfile_kind_name(v[i].kind));
-		json_put_str(o, "path", v[i].path);
-		json_put_bool(o, "root", v[i].root);
-		json_put_str_or_null(o, "saved", v[i].saved);
+		json_object *o = sysfiles_entry_json(&v[i]);
 		int p = present(&v[i]);
 		json_object_object_add(o, "present", p < 0 ? NULL : json_object_new_boolean(p));
 		json_object_array_add(a, o);

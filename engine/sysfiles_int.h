@@ -18,6 +18,9 @@ char *sysfiles_config_home(void);
 /* Writes the manifest (temp file, fsync, rename); removes it when n is 0.
  * 0, or -1 with cause. */
 int sysfiles_save(const struct sysfile *v, size_t n, char **cause);
+/* An entry's fields the manifest and kfdo status --json share: kind, path,
+ * root, saved. A new object; each adds its own fields. */
+json_object *sysfiles_entry_json(const struct sysfile *f);
 /* Adds a copy of f (replacing an entry of the same path). */
 void sysfiles_put(struct sysfile **v, size_t *n, const struct sysfile *f);
 /* Drops entry i, freeing it. */

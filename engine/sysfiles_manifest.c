@@ -109,6 +109,16 @@ int sysfiles_write_file(const char *path, const char *text, unsigned mode, char 
 	return rc;
 }
 
+json_object *sysfiles_entry_json(const struct sysfile *f)
+{
+	json_object *o = json_object_new_object();
+	json_put_str(o, "kind", sysfile_kind_name(f->kind));
+	json_put_str(o, "path", f->path);
+	json_put_bool(o, "root", f->root);
+	json_put_str_or_null(o, "saved", f->saved);
+	return o;
+}
+
 int sysfiles_save(const struct sysfile *v, size_t n, char **cause)
 {
 	char *path = sysfiles_state_path(SYSFILES_MANIFEST);
@@ -127,11 +137,7 @@ int sysfiles_save(const struct sysfile *v, size_t n, char **cause)
 	json_put_int(root, "version", MANIFEST_VERSION);
 	json_object *files = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
-		json_put_str(o, "kind", sysfile_kind_name(v[i].kind));
-		json_put_str(o, "path", v[i].path);
-		json_put_bool(o, "root", v[i].root);
-		json_put_str_or_null(o, "saved", v[i].saved);
+		json_object *o = sysfiles_entry_json(&v[i]);
 		json_put_str(o, "staged", v[i].staged);
 		json_put_strv(o, "dirs", v[i].dirs);
 		if (v[i].kind == SYSFILE_SYSCTL)
