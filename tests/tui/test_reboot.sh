@@ -46,7 +46,9 @@ expect "says that each asks first" "Each shows every file and command"
 keys n
 expect "n asks first" "Reboot now\?"
 expect "with the unit it writes" "kfdo writes ~/config/systemd/user/kfdo-continue\.service"
-expect "with the one-shot" "\\$ bootctl set-oneshot linux-upstream\.conf"
+# The one-shot needs root: as a user, through sudo (which the dialog names).
+SUDO=$([ "$(id -u)" = 0 ] || echo 'sudo ')
+expect "with the one-shot" "\\$ ${SUDO}bootctl set-oneshot linux-upstream\.conf"
 expect "with the reboot" "\\$ systemctl reboot"
 expect "one boot only, said" "a reset boots the usual default again"
 expect "No is the default: a reboot is not undone" "\[y\]es +\[N\]o"
