@@ -44,6 +44,9 @@ static pid_t start_job(const char *dir)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* As kfdo's jobs start (proc/spawn.c): a test run from a background
+		 * shell inherits SIGINT ignored, and the sleep would outlive it. */
+		signal(SIGINT, SIG_DFL);
 		if (chdir(dir) < 0)
 			_exit(127);
 		execlp("sleep", "sleep", "30", (char *)NULL);
