@@ -23,6 +23,7 @@ int cli_status(const struct cli_args *a);
 int cli_profile_stats(const struct cli_args *a);
 int cli_profile_perfdata(const struct cli_args *a);
 int cli_profile_list(const struct cli_args *a);
+int cli_profile_export(const struct cli_args *a);
 int cli_packages(const struct cli_args *a);
 int cli_packages_install(const struct cli_args *a);
 /* kfdo __repeat SECONDS -- ARGV...: internal, the benchmark workloads' timer (repeat.c). */
@@ -56,7 +57,7 @@ int cli_lock_session(void);
 /* Option ids (struct cli_opt's id): kfdo's own and the commands'. */
 enum {
 	OPT_VERSION = 1, OPT_NO_COLOR, OPT_JSON, OPT_LLVM_DIR, OPT_YES, OPT_UNTIL, OPT_FROM, OPT_CSV,
-	OPT_BY_HAND, OPT_NO_CONTINUE,
+	OPT_BY_HAND, OPT_NO_CONTINUE, OPT_PKGBUILD, OPT_PROPELLER_PREFIX, OPT_FORCE,
 	/* The hardware group (detect, doctor, tui). */
 	OPT_HW_SYSROOT, OPT_CPUID_DUMP, OPT_PMU,
 };

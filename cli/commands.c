@@ -158,12 +158,35 @@ static const struct cli_opt install_opts[] = {
 	{ NULL, 0, 0, 0, NULL },
 };
 
+static const struct cli_opt export_opts[] = {
+	{ "pkgbuild", 0, CLI_VALUE, OPT_PKGBUILD, NULL },
+	{ "propeller-prefix", 0, CLI_VALUE, OPT_PROPELLER_PREFIX, NULL },
+	{ "force", 0, 0, OPT_FORCE, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
 static const struct cli_command profile_subs[] = {
 	{ .name = "stats", .args = "FILE", .min_args = 1, .max_args = 1, .arity_error = N_("%s wants one FILE"),
 	  .flags = CLI_NO_OPTIONS, .run = cli_profile_stats },
 	{ .name = "perfdata", .args = "FILE", .min_args = 1, .max_args = 1, .arity_error = N_("%s wants one FILE"),
 	  .flags = CLI_NO_OPTIONS, .run = cli_profile_perfdata },
 	{ .name = "list", .run = cli_profile_list },
+	{ .name = "export",
+	  .help = N_("Usage: kfdo profile export --pkgbuild DIR [--propeller-prefix PREFIX] [--force] [FILE]\n"
+		     "Hands a profile to a linux-cachyos PKGBUILD: copies the AutoFDO profile (FILE, or the\n"
+		     "session's) beside DIR/PKGBUILD under its own name, and prints the makepkg line that builds\n"
+		     "the kernel with it through the PKGBUILD's knobs (_autofdo, _autofdo_profile_name), on this\n"
+		     "machine or on another one with the folder. The PKGBUILD is read, never run or edited.\n\n"
+		     "  --pkgbuild DIR           the folder of the PKGBUILD (a variant of a linux-cachyos\n"
+		     "                           checkout: linux-cachyos, linux-cachyos-bore...)\n"
+		     "  --propeller-prefix PREFIX  also PREFIX_cc_profile.txt and PREFIX_ld_profile.txt (made by\n"
+		     "                           create_llvm_prof --format=propeller), as propeller_cc_profile.txt\n"
+		     "                           and propeller_ld_profile.txt (_propeller, _propeller_profiles)\n"
+		     "  --force                  replace a different file of the same name; the old one is kept\n"
+		     "                           as NAME.before-kfdo\n\n"
+		     "Exit status: 0 copied (or already there), 1 refused (the message says why), 2 bad usage.\n"),
+	  .opts = export_opts, .args = "FILE", .max_args = 1, .arity_error = N_("%s wants at most one FILE"),
+	  .run = cli_profile_export },
 	{ .name = NULL },
 };
 
@@ -261,17 +284,21 @@ static const struct cli_command commands[] = {
 		     "usage.\n"),
 	  .opts = status_opts, .run = cli_status },
 	{ .name = "profile",
-	  .summary = N_("profiles and recordings: stats FILE, perfdata FILE, list"),
+	  .summary = N_("profiles and recordings: stats FILE, perfdata FILE, list, export"),
 	  .help = N_("Usage: kfdo profile stats FILE | perfdata FILE | list\n"
+		     "       kfdo profile export --pkgbuild DIR [--propeller-prefix PREFIX] [--force] [FILE]\n"
 		     "  stats FILE     functions, samples and the hottest functions of an AutoFDO profile\n"
 		     "                 (llvm-profdata show), and whether it looks too small or empty\n"
 		     "  perfdata FILE  whether a perf.data is complete and usable for AutoFDO: samples, branch\n"
 		     "                 stacks (perf record -b), the kernel's build-id, how it was recorded\n"
-		     "  list           the profiles in $XDG_DATA_HOME/kfdo/profiles, with where each came from\n\n"
-		     "Exit status: 0 fine, 1 unusable (empty profile, perf.data without branch stacks...),\n"
-		     "2 bad usage or a file that cannot be read, 130 cancelled (Ctrl-C, SIGTERM, SIGHUP).\n"),
+		     "  list           the profiles in $XDG_DATA_HOME/kfdo/profiles, with where each came from\n"
+		     "  export         a profile (FILE, or the session's) beside a linux-cachyos PKGBUILD, and\n"
+		     "                 the makepkg line that builds the kernel with it\n\n"
+		     "Exit status: 0 fine, 1 unusable or refused (empty profile, perf.data without branch\n"
+		     "stacks, a PKGBUILD without the AutoFDO knobs...), 2 bad usage or a file that cannot be\n"
+		     "read, 130 cancelled (Ctrl-C, SIGTERM, SIGHUP).\n"),
 	  .subs = profile_subs, .unknown_sub = N_("unknown subcommand '%s'"),
-	  .missing_sub = N_("say what: stats FILE, perfdata FILE or list") },
+	  .missing_sub = N_("say what: stats FILE, perfdata FILE, list or export") },
 	{ .name = "packages",
 	  .summary = N_("what a kernel build's packages hold; root-mode install (libalpm)"),
 	  .help = N_("Usage: kfdo packages [DIR | PKG...]\n"

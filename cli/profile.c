@@ -1,7 +1,9 @@
 /* kfdo profile: the profiles and recordings on their own, outside the flow.
  *   kfdo profile stats FILE     what llvm-profdata says about a profile, with kfdo's warnings
  *   kfdo profile perfdata FILE  what a perf.data holds: complete, branch stacks, build-ids
- *   kfdo profile list           the profiles kfdo made, with where they came from */
+ *   kfdo profile list           the profiles kfdo made, with where they came from
+ *   kfdo profile export --pkgbuild DIR [FILE]
+ *                               a profile beside a linux-cachyos PKGBUILD, and the makepkg line */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,11 +15,13 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "engine/export.h"
 #include "engine/perfdata.h"
 #include "engine/profile.h"
 #include "engine/record.h"
 #include "engine/session.h"
 #include "base/util.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 
 /* A signal while llvm-profdata runs: its byte goes to the pipe that
@@ -168,4 +172,73 @@ int cli_profile_list(const struct cli_args *a)
 {
 	(void)a;
 	return list();
+}
+
+/* The profile export takes without FILE: the session's, or NULL after saying why. */
+static char *session_profile(void)
+{
+	struct session *s = NULL;
+	char *cause = NULL, *profile = NULL;
+	enum state_load_result r = state_load(&s, &cause);
+	if (r == STATE_LOADED && s->artifacts.profile)
+		profile = xstrdup(s->artifacts.profile);
+	else if (r == STATE_LOADED || r == STATE_NONE)
+		fprintf(stderr, _("kfdo: the session has no profile yet: give one (kfdo profile list shows "
+				  "them)\n"));
+	else
+		fprintf(stderr, _("kfdo: cannot read the saved session: %s\n"), cause);
+	free(cause);
+	session_free(s);
+	return profile;
+}
+
+int cli_profile_export(const struct cli_args *a)
+{
+	struct export_opts o = {
+		.pkgbuild_dir = cli_args_value(a, OPT_PKGBUILD),
+		.propeller = cli_args_value(a, OPT_PROPELLER_PREFIX),
+		.force = cli_args_flag(a, OPT_FORCE),
+	};
+	if (!o.pkgbuild_dir)
+		return cli_usage_error("profile", _("say where the PKGBUILD is: --pkgbuild DIR"));
+	char *own = a->n_pos ? NULL : session_profile();
+	if (!a->n_pos && !own)
+		return EXIT_NO;
+	o.afdo = a->n_pos ? a->pos[0] : own;
+	struct export_plan ep;
+	char *cause = NULL;
+	int ret = 0;
+	if (export_prepare(&o, &ep, &cause) < 0 || export_write(&ep, &cause) < 0) {
+		fprintf(stderr, "kfdo: %s\n", cause);
+		ret = EXIT_NO;
+		goto out;
+	}
+	printf(_("PKGBUILD   %s\n"), ep.pkgbuild);
+	for (size_t i = 0; i < ep.n_files; i++) {
+		const struct export_file *f = &ep.files[i];
+		char size[32];
+		record_fmt_size(size, sizeof(size), (uint64_t)f->size);
+		if (f->state == EXPORT_SAME)
+			printf(_("Unchanged  %s (%s, the same bytes as %s)\n"), f->to, size, f->from);
+		else if (f->state == EXPORT_REPLACE)
+			printf(_("Replaced   %s (%s) from %s; the old one is %s\n"), f->to, size, f->from, f->kept);
+		else
+			printf(_("Copied     %s (%s) from %s\n"), f->to, size, f->from);
+	}
+	/* Where the profile came from, for whoever builds with it: "profile PATH
+	 * from ..." with the label standing for its first word, as kfdo status does. */
+	char *sum = profile_summary(o.afdo);
+	const char *rest = strchr(sum, ' ');
+	printf(_("Profile    %s\n"), rest ? rest + 1 : sum);
+	free(sum);
+	char *line = export_line(&ep);
+	printf(_("\nBuild the kernel with it (here or on another machine with this folder):\n  %s\n"), line);
+	printf(_("--skipchecksums: the profiles are not in the PKGBUILD's checksum arrays; the kernel "
+		 "sources' PGP\nsignature is still checked.\n"));
+	free(line);
+out:
+	export_plan_free(&ep);
+	free(cause);
+	free(own);
+	return ret;
 }

@@ -27,7 +27,7 @@ _kfdo_options()
     continue) echo "$_kfdo_session_options --help" ;;
     reset) echo "--yes --help" ;;
     status) echo "--json --sysroot --help" ;;
-    profile) echo "--help" ;;
+    profile) [[ $2 == export ]] && echo "--pkgbuild --propeller-prefix --force --help" || echo "--help" ;;
     packages) [[ $2 == install ]] && echo "--root --dbpath --help" || echo "--help" ;;
     tui) echo "--cpuid-dump --pmu $_kfdo_session_options --help" ;;
     compare) echo "--json --csv --help" ;;
@@ -44,8 +44,8 @@ _kfdo_files() { compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compg
 _kfdo_value()
 {
     case $1 in
-    --tree | --output | --workload-tree | --root | --dbpath | --sysroot | --llvm-dir) _kfdo_dirs ;;
-    --cpuid-dump | --perf-data | --vmlinux | --profile) _kfdo_files ;;
+    --tree | --output | --workload-tree | --root | --dbpath | --sysroot | --pkgbuild | --llvm-dir) _kfdo_dirs ;;
+    --cpuid-dump | --perf-data | --vmlinux | --profile | --propeller-prefix) _kfdo_files ;;
     --until | --from) _kfdo_words "$_kfdo_steps" ;;
     --config-from)
         _kfdo_files
@@ -121,8 +121,8 @@ _kfdo()
     "") _kfdo_words "$_kfdo_commands" ;;
     profile)
         case $sub in
-        "") _kfdo_words "stats perfdata list" ;;
-        stats | perfdata) [[ $nargs -eq 1 ]] && _kfdo_files ;;
+        "") _kfdo_words "stats perfdata list export" ;;
+        stats | perfdata | export) [[ $nargs -eq 1 ]] && _kfdo_files ;;
         esac
         ;;
     packages)
@@ -140,7 +140,7 @@ _kfdo_value_taken()
     --tree | --output | --workload-tree | --root | --dbpath | --sysroot | --llvm-dir | --cpuid-dump | \
         --perf-data | --vmlinux | --profile | --until | --from | --config-from | --workload | --bench | \
         --merge | --llvm | --target | --arch | --command | --jobs | --minutes | --disk-floor | --enable | \
-        --disable | --make-var | --pmu | --bench-rounds | --benchmarks) return 0 ;;
+        --disable | --make-var | --pmu | --bench-rounds | --benchmarks | --pkgbuild | --propeller-prefix) return 0 ;;
     esac
     return 1
 }

@@ -130,10 +130,13 @@ complete -c kfdo -n $s -l benchmarks -x -a '(__kfdo_benchmarks)' -d 'only these 
 complete -c kfdo -n '__kfdo_using compare' -l json -d 'the comparison and every sample, as JSON'
 complete -c kfdo -n '__kfdo_using compare' -l csv -d 'every sample, one CSV line each'
 
-# kfdo profile stats FILE | perfdata FILE | list
-complete -c kfdo -n '__kfdo_using profile; and not __kfdo_using profile stats; and not __kfdo_using profile perfdata; and not __kfdo_using profile list' \
-    -a 'stats\t"a profile\'s functions and samples" perfdata\t"whether a perf.data is usable" list\t"the profiles kfdo keeps"'
-complete -c kfdo -n '__kfdo_using profile stats; or __kfdo_using profile perfdata' -F
+# kfdo profile stats FILE | perfdata FILE | list | export --pkgbuild DIR [...] [FILE]
+complete -c kfdo -n '__kfdo_using profile; and not __kfdo_using profile stats; and not __kfdo_using profile perfdata; and not __kfdo_using profile list; and not __kfdo_using profile export' \
+    -a 'stats\t"a profile\'s functions and samples" perfdata\t"whether a perf.data is usable" list\t"the profiles kfdo keeps" export\t"a profile beside a linux-cachyos PKGBUILD"'
+complete -c kfdo -n '__kfdo_using profile stats; or __kfdo_using profile perfdata; or __kfdo_using profile export' -F
+complete -c kfdo -n '__kfdo_using profile export' -l pkgbuild -x -a '(__fish_complete_directories)' -d 'the folder of the linux-cachyos PKGBUILD'
+complete -c kfdo -n '__kfdo_using profile export' -l propeller-prefix -r -F -d 'also PREFIX_cc_profile.txt and PREFIX_ld_profile.txt'
+complete -c kfdo -n '__kfdo_using profile export' -l force -d 'replace a different file of the same name, keeping it'
 
 # kfdo packages [DIR | PKG...], kfdo packages install --root DIR [--dbpath DIR] PKG...
 complete -c kfdo -n '__kfdo_using packages; and not __kfdo_using packages install' -F -a install -d 'install into another root (libalpm)'

@@ -81,7 +81,7 @@ run status --no-color
 
 # --- subcommands ---
 run profile
-[ "$rc" -eq 2 ] && grep -qx "kfdo: say what: stats FILE, perfdata FILE or list (see kfdo profile --help)" "$T/err" &&
+[ "$rc" -eq 2 ] && grep -qx "kfdo: say what: stats FILE, perfdata FILE, list or export (see kfdo profile --help)" "$T/err" &&
     ok "profile: say which" || not_ok "profile: say which" "$(cat "$T/err")"
 run profile stats a b
 [ "$rc" -eq 2 ] && grep -qx "kfdo: stats wants one FILE (see kfdo profile --help)" "$T/err" &&

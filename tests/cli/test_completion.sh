@@ -82,7 +82,9 @@ for shell in bash zsh fish; do
     expect_offers "$shell: --config-from offers files too" $shell "kfdo run --config-from $T/d/" file.txt
     expect_offers "$shell: --merge offers all and files" $shell "kfdo run --merge $T/d/" file.txt
     expect_offers "$shell: --llvm offers 1" $shell "kfdo run --llvm " 1
-    expect_exactly "$shell: profile's subcommands" $shell "kfdo profile " stats perfdata list
+    expect_exactly "$shell: profile's subcommands" $shell "kfdo profile " stats perfdata list export
+    expect_offers "$shell: a directory for --pkgbuild" $shell "kfdo profile export --pkgbuild $T/d/" sub
+    expect_offers "$shell: export takes a profile after it" $shell "kfdo profile export --pkgbuild $T/d $T/d/" file.txt
     expect_offers "$shell: profile stats takes a file" $shell "kfdo profile stats $T/d/" file.txt
     expect_offers "$shell: packages offers install and files" $shell "kfdo packages " install
     expect_offers "$shell: a directory for --tree" $shell "kfdo run --tree $T/d/" sub

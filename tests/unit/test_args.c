@@ -25,6 +25,7 @@ STUB(cli_status)
 STUB(cli_profile_stats)
 STUB(cli_profile_perfdata)
 STUB(cli_profile_list)
+STUB(cli_profile_export)
 STUB(cli_packages)
 STUB(cli_packages_install)
 STUB(cli_repeat)
@@ -508,7 +509,7 @@ static void test_table_parses(void **state)
 	cli_args_free(&a);
 	ASSERT_ERROR(KFDO(&a, "frobnicate"), "unknown command 'frobnicate' (see kfdo --help)");
 	cli_args_free(&a);
-	ASSERT_ERROR(KFDO(&a, "profile"), "say what: stats FILE, perfdata FILE or list (see kfdo profile --help)");
+	ASSERT_ERROR(KFDO(&a, "profile"), "say what: stats FILE, perfdata FILE, list or export (see kfdo profile --help)");
 	cli_args_free(&a);
 	ASSERT_ERROR(KFDO(&a, "profile", "stats"), "stats wants one FILE (see kfdo profile --help)");
 	cli_args_free(&a);
