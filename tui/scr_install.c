@@ -20,6 +20,7 @@
 #include "engine/summary.h"
 #include "base/util.h"
 #include "tui/bg.h"
+#include "tui/pkgexport.h"
 #include "tui/plan_screen.h"
 #include "tui/state.h"
 #include "tui/task.h"
@@ -39,6 +40,7 @@ struct install_view {
 	bool sudo;		/* the step's commands go through sudo */
 	bool recorded;		/* installed, and the engine recorded the kernel */
 	char *built_with;	/* finish: the profile's summary */
+	struct pkgexport exp;	/* finish: the profile handed to a PKGBUILD */
 };
 
 static void probe_stop(struct install_view *v)
@@ -129,6 +131,7 @@ static void inst_leave(struct tui *t)
 	/* An unfinished check is not left running behind the other screens; it starts again here. */
 	set_free(v);
 	free(v->built_with);
+	pkgexport_free(&v->exp);
 }
 
 /* What the packages, the plan and the engine say now: the final build
@@ -299,9 +302,13 @@ const struct screen_ops screen_install = {
 
 static int finish_block(struct tui *t, struct rect r)
 {
-	const struct install_view *v = t->view;
+	struct install_view *v = t->view;
 	int row = 0;
 	const char *prof = t->s->artifacts.profile;
+	/* The hand-off first: what the user is doing now, above the summary that
+	 * fills an 80x24 screen. */
+	int handed = pkgexport_draw(t, &v->exp, r, row);
+	row += handed ? handed + 1 : 0;
 	/* Done by this run, and the package database still says so. */
 	if (v->db_ok && !task_running(t) && t->s->steps[STEP_FINISH].status == STATUS_DONE) {
 		char **sum = summary_finish(t->s);
@@ -320,7 +327,27 @@ static void finish_draw(struct tui *t, struct rect r)
 	plan_screen_draw(t, r, finish_block);
 }
 
+static int finish_key(struct tui *t, int key)
+{
+	struct install_view *v = t->view;
+	if (pkgexport_key(t, &v->exp, key))
+		return RE_REDRAW | RE_HANDLED;
+	return plan_screen_key(t, key);
+}
+
+static const struct keyhint finish_hints[] = { { "Enter/F5", N_("Run") }, { "p", N_("To a PKGBUILD") }, { NULL, NULL } };
+static const struct keyhint export_hints[] = { { "Enter", N_("Copy the profile") }, { "Tab", N_("Complete") },
+					       { "Esc", N_("Close") }, { NULL, NULL } };
+
+static const struct keyhint *finish_hints_fn(struct tui *t)
+{
+	const struct install_view *v = t->view;
+	if (v->exp.open)
+		return export_hints;
+	return t->s->artifacts.profile && !task_running(t) ? finish_hints : plan_screen_hints(t);
+}
+
 const struct screen_ops screen_finish = {
 	.view_size = sizeof(struct install_view), .leave = inst_leave, .scan = inst_scan,
-	.draw = finish_draw, .on_key = plan_screen_key, .on_tick = inst_tick, .hints = plan_screen_hints,
+	.draw = finish_draw, .on_key = finish_key, .on_tick = inst_tick, .hints = finish_hints_fn,
 };

@@ -206,6 +206,40 @@ expect "finish installs it and sums up" "The kernel optimized with AutoFDO is in
 expect_flat "the profile and how to reuse it, as kfdo run says it" \
     "Reuse it for a later build of this tree: make \.\.\. CLANG_AUTOFDO_PROFILE=$M, or record a fresh one"
 expect "the sidebar marks finish done" "✓ 12 Finish"
+# --- the profile handed to a linux-cachyos PKGBUILD (kfdo profile export's, on the screen) ---
+mkdir -p "$T/cachy/linux-cachyos" "$T/cachy/old"
+cp $FIX/cachyos/linux-cachyos/PKGBUILD "$T/cachy/linux-cachyos/"
+cp $FIX/cachyos/old/2024-07-01/linux-cachyos/PKGBUILD "$T/cachy/old/"
+expect "p: to a PKGBUILD, in the key bar" "p To a PKGBUILD"
+keys p
+expect "p opens the folder field" "PKGBUILD folder:"
+typ "$T/cachy/old"
+keys Enter
+expect_flat "an older checkout is refused by the knob it lacks" "has no _autofdo knob: this checkout is older than linux-cachyos's AutoFDO support"
+expect "the field stays open to be corrected" "PKGBUILD folder:"
+keys C-u
+# q is a letter of the folder here, not the wizard's quit.
+typ "$T/cachy/linux-cachyos"
+keys Enter
+expect_flat "handed: where the profile went" "Handed to: $T/cachy/linux-cachyos/$(basename "$M")"
+expect_flat "and the makepkg line that builds with it" \
+    "Build with: cd $T/cachy/linux-cachyos && _autofdo=yes _autofdo_profile_name=$(basename "$M") makepkg --skipchecksums"
+cmp -s "$M" "$T/cachy/linux-cachyos/$(basename "$M")" && ok "the profile is there, the same bytes" ||
+    not_ok "the profile is there, the same bytes" "$(ls "$T/cachy/linux-cachyos")"
+[ "$(ls "$T/cachy/old")" = PKGBUILD ] && ok "nothing was written beside the refused one" || not_ok "nothing beside the refused one"
+tm resize-window -x 80 -y 24
+# Whole at 80 columns too, a long name broken where it must be (so compared without spaces).
+want=$(tr -d ' ' <<<"Build with: cd $T/cachy/linux-cachyos && _autofdo=yes _autofdo_profile_name=$(basename "$M") makepkg --skipchecksums")
+deadline_ms=$(deadline 5)
+until flat | tr -d ' ' | grep -qF -- "$want" || [ "$(ms_now)" -ge "$deadline_ms" ]; do sleep 0.05; done
+flat | tr -d ' ' | grep -qF -- "$want" && ok "80x24: the line is there whole" || { not_ok "80x24: the line is there whole"; screen >"$T/screen"; dump; }
+keys p
+expect "p again" "PKGBUILD folder:"
+typ "q"
+expect "q is typed into the field" "PKGBUILD folder: .*q"
+keys Escape
+wait_gone "PKGBUILD folder:" 5 && ok "Esc closes the field, the wizard stays" || not_ok "Esc closes the field"
+expect "still the finish screen" "Step 12 of 13: Install the optimized kernel"
 # The smallest terminal still shows the screens' heads.
 tm resize-window -x 80 -y 24
 keys F2 F2 F2
