@@ -272,6 +272,18 @@ static void test_cancel_done_waits_for_group_after_eof(void **state)
 	pid_t kid = (pid_t)atoi(g.first[0]);
 	pid_t pgid = job_pid(j);
 	assert_true(kid > 0);
+	/* $! is printed as soon as sh forked: until the child has become sleep,
+	 * it may not ignore SIGINT yet (sh sets that between fork and exec), and
+	 * a loaded machine's SIGINT would end it there. */
+	char comm_path[64];
+	snprintf(comm_path, sizeof(comm_path), "/proc/%d/comm", (int)kid);
+	for (int64_t until = job_now() + WAIT_MS; job_now() < until; usleep(5000)) {
+		char *comm = file_read(comm_path, 64, NULL);
+		bool sleeping = comm && strcmp(comm, "sleep\n") == 0;
+		free(comm);
+		if (sleeping)
+			break;
+	}
 
 	job_cancel(j, job_now());
 	int64_t end = job_now() + WAIT_MS;
