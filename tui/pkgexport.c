@@ -77,10 +77,10 @@ bool pkgexport_key(struct tui *t, struct pkgexport *pe, int key)
 		forget(pe);
 	} else if (key == '\r' || key == KEY_ENTER) {
 		run(t, pe);
-	} else {
-		/* Every other key is the field's, used or not: none goes to the wizard
-		 * (q would quit it in the middle of a folder name). */
-		input_key(&pe->dir, key);
+	} else if (!input_key(&pe->dir, key) && !tui_key_is_char(key)) {
+		/* F1, F10, the step keys: the wizard's. A character is the field's,
+		 * used or not (q would quit in the middle of a folder name). */
+		return false;
 	}
 	return true;
 }

@@ -237,6 +237,12 @@ keys p
 expect "p again" "PKGBUILD folder:"
 typ "q"
 expect "q is typed into the field" "PKGBUILD folder: .*q"
+# A function key is still the wizard's: F1's help, closed by Esc, back to the open field.
+keys F1
+expect "F1 opens the help over the field" "Why it matters"
+keys Escape
+wait_gone "Why it matters" 5 && expect "the field is still open" "PKGBUILD folder: .*q" ||
+    not_ok "Esc closes the help" "$(screen | head -5)"
 keys Escape
 wait_gone "PKGBUILD folder:" 5 && ok "Esc closes the field, the wizard stays" || not_ok "Esc closes the field"
 expect "still the finish screen" "Step 12 of 13: Install the optimized kernel"
