@@ -199,7 +199,7 @@ int cli_profile_export(const struct cli_args *a)
 		.propeller = cli_args_value(a, OPT_PROPELLER_PREFIX),
 		.force = cli_args_flag(a, OPT_FORCE),
 	};
-	if (!o.pkgbuild_dir)
+	if (!o.pkgbuild_dir || !*o.pkgbuild_dir)
 		return cli_usage_error("profile", _("say where the PKGBUILD is: --pkgbuild DIR"));
 	char *own = a->n_pos ? NULL : session_profile();
 	if (!a->n_pos && !own)
@@ -208,7 +208,21 @@ int cli_profile_export(const struct cli_args *a)
 	struct export_plan ep;
 	char *cause = NULL;
 	int ret = 0;
-	if (export_prepare(&o, &ep, &cause) < 0 || export_write(&ep, &cause) < 0) {
+	int rc = export_prepare(&o, &ep, &cause);
+	if (rc < 0) {
+		if (rc == EXPORT_CONFLICT)
+			fprintf(stderr, _("kfdo: %s (--force replaces it and keeps the old one as NAME.before-kfdo)\n"),
+				cause);
+		else
+			fprintf(stderr, "kfdo: %s\n", cause);
+		ret = EXIT_NO;
+		goto out;
+	}
+	if (export_write(&ep, &cause) < 0) {
+		/* What is in place already stays, and is said. */
+		for (size_t i = 0; i < ep.n_files; i++)
+			if (ep.files[i].written)
+				fprintf(stderr, _("kfdo: written: %s\n"), ep.files[i].to);
 		fprintf(stderr, "kfdo: %s\n", cause);
 		ret = EXIT_NO;
 		goto out;
@@ -231,6 +245,8 @@ int cli_profile_export(const struct cli_args *a)
 	const char *rest = strchr(sum, ' ');
 	printf(_("Profile    %s\n"), rest ? rest + 1 : sum);
 	free(sum);
+	if (ep.warning)
+		printf(_("warning: %s\n"), ep.warning);
 	char *line = export_line(&ep);
 	printf(_("\nBuild the kernel with it (here or on another machine with this folder):\n  %s\n"), line);
 	printf(_("--skipchecksums: the profiles are not in the PKGBUILD's checksum arrays; the kernel "

@@ -15,6 +15,19 @@
 
 #define CHUNK (64 * 1024)
 
+/* rename() that never replaces a file: renameat2's RENAME_NOREPLACE, or
+ * where the filesystem lacks it, a link and an unlink. */
+static int rename_fresh(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (link(from, to) < 0)
+		return -1;
+	return unlink(from);
+}
+
 /* When each knob came into linux-cachyos, for the remedy of an older checkout. */
 static const char *knob_since(const char *knob)
 {
@@ -94,21 +107,39 @@ static int plan_file(struct export_plan *ep, const char *from, const char *name,
 	}
 	f->state = same ? EXPORT_SAME : EXPORT_REPLACE;
 	if (!same && !force) {
-		cause_set(cause, _("%s is there already and differs from %s: kfdo replaces nothing by itself "
-				   "(--force replaces it and keeps the old one as %s.before-kfdo)"), f->to, from, name);
-		return -1;
+		cause_set(cause, _("%s is there already and differs from %s: kfdo replaces nothing by itself"),
+			  f->to, from);
+		return EXPORT_CONFLICT;
 	}
 	return 0;
 }
 
-/* The AutoFDO profile's name beside the PKGBUILD: its own, which makepkg
- * must take as a plain local source (no "::", which renames a source). */
+/* The AutoFDO profile's name beside the PKGBUILD: its own. It becomes a
+ * makepkg source and part of CLANG_AUTOFDO_PROFILE in kbuild's flags, which
+ * split on spaces and expand $: only letters, digits and ._+- there, as
+ * kfdo's own profile names are. And never a name the PKGBUILD's own files
+ * have (its config, patches and signatures, the Propeller profiles), which
+ * --force would replace. */
+static bool plain_name(const char *s)
+{
+	if (!*s || *s == '.' || *s == '-')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("._+-", *s)))
+			return false;
+	return true;
+}
+
 static int afdo_name(const char *afdo, char **name, char **cause)
 {
 	const char *base = strrchr(afdo, '/');
 	base = base ? base + 1 : afdo;
-	if (!*base || strstr(base, "::") || !strcmp(base, "PKGBUILD") || str_starts(base, "propeller_")) {
-		cause_set(cause, _("%s cannot go beside a PKGBUILD under its own name: copy it under another "
+	if (!plain_name(base) || !strcmp(base, "PKGBUILD") || !strcmp(base, "config") ||
+	    str_starts(base, "propeller_") || str_ends(base, ".patch") || str_ends(base, ".sig") ||
+	    str_ends(base, ".asc")) {
+		cause_set(cause, _("%s cannot go beside a PKGBUILD under its own name (only letters, digits and "
+				   "._+- there, and no name of the PKGBUILD's own files): copy it under another "
 				   "name first"), afdo);
 		return -1;
 	}
@@ -122,8 +153,19 @@ int export_prepare(const struct export_opts *o, struct export_plan *ep, char **c
 	struct pkgbuild pb;
 	if (pkgbuild_read(o->pkgbuild_dir, &pb, cause) < 0)
 		return -1;
-	ep->dir = xstrdup(o->pkgbuild_dir);
-	ep->pkgbuild = xstrdup(pb.path);
+	/* Absolute: the line is run elsewhere, and "cd -x" or "cd -" would not
+	 * go where it says. */
+	ep->dir = realpath(o->pkgbuild_dir, NULL);
+	if (!ep->dir) {
+		cause_set(cause, _("cannot resolve %s: %s"), o->pkgbuild_dir, strerror(errno));
+		goto fail;
+	}
+	ep->pkgbuild = xasprintf("%s/PKGBUILD", ep->dir);
+	/* makepkg builds in DIR/src unless BUILDDIR says otherwise, and the
+	 * kernel's build refuses a source path with a space or a colon. */
+	if (strpbrk(ep->dir, " :"))
+		ep->warning = xasprintf(_("the kernel cannot be built below %s (its path has a space or a colon): "
+					  "set BUILDDIR in makepkg.conf, or use another folder"), ep->dir);
 	const char *missing = pkgbuild_missing(&pb, pkgbuild_knobs_autofdo);
 	if (!missing && o->propeller)
 		missing = pkgbuild_missing(&pb, pkgbuild_knobs_propeller);
@@ -134,10 +176,14 @@ int export_prepare(const struct export_opts *o, struct export_plan *ep, char **c
 		goto fail;
 	}
 	char *name = NULL;
-	if (afdo_name(o->afdo, &name, cause) < 0 ||
-	    plan_file(ep, o->afdo, name, _("the AutoFDO profile"), o->force, cause) < 0) {
+	int rc = afdo_name(o->afdo, &name, cause);
+	if (rc == 0)
+		rc = plan_file(ep, o->afdo, name, _("the AutoFDO profile"), o->force, cause);
+	if (rc < 0) {
 		free(name);
-		goto fail;
+		pkgbuild_free(&pb);
+		export_plan_free(ep);
+		return rc;
 	}
 	strv_push(&ep->env, "_autofdo=yes");
 	strv_pushf(&ep->env, "_autofdo_profile_name=%s", name);
@@ -150,12 +196,15 @@ int export_prepare(const struct export_opts *o, struct export_plan *ep, char **c
 		strv_push(&ep->env, "_use_llvm_lto=thin");
 	if (o->propeller) {
 		char *cc = xasprintf("%s_cc_profile.txt", o->propeller), *ld = xasprintf("%s_ld_profile.txt", o->propeller);
-		int rc = plan_file(ep, cc, PKGBUILD_PROPELLER_CC, _("the Propeller cc profile"), o->force, cause);
+		rc = plan_file(ep, cc, PKGBUILD_PROPELLER_CC, _("the Propeller cc profile"), o->force, cause);
 		if (rc == 0)
 			rc = plan_file(ep, ld, PKGBUILD_PROPELLER_LD, _("the Propeller ld profile"), o->force, cause);
 		free(cc), free(ld);
-		if (rc < 0)
-			goto fail;
+		if (rc < 0) {
+			pkgbuild_free(&pb);
+			export_plan_free(ep);
+			return rc;
+		}
 		strv_push(&ep->env, "_propeller=yes");
 		strv_push(&ep->env, "_propeller_profiles=yes");
 	}
@@ -231,12 +280,22 @@ int export_write(struct export_plan *ep, char **cause)
 				return -1;
 			}
 		}
-		if (rename(tmp, f->to) < 0) {
-			cause_set(cause, _("cannot write %s: %s"), f->to, strerror(errno));
+		/* No replacing here: a file that came to the name since the plan
+		 * is not the one the user was asked about. */
+		if (rename_fresh(tmp, f->to) < 0) {
+			int e = errno;
+			cause_set(cause, e == EEXIST ? _("cannot write %s: a file came there meanwhile")
+						     : _("cannot write %s: %s"), f->to, strerror(e));
 			unlink(tmp), free(tmp);
+			/* The replaced file goes back where it was. */
+			if (f->kept && rename_fresh(f->kept, f->to) == 0) {
+				free(f->kept);
+				f->kept = NULL;
+			}
 			return -1;
 		}
 		free(tmp);
+		f->written = true;
 	}
 	return 0;
 }
@@ -266,6 +325,7 @@ void export_plan_free(struct export_plan *ep)
 		free(ep->files[i].from), free(ep->files[i].to), free(ep->files[i].kept);
 	free(ep->dir);
 	free(ep->pkgbuild);
+	free(ep->warning);
 	strv_free(ep->env);
 	strv_free(ep->makepkg);
 	*ep = (struct export_plan){ 0 };

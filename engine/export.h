@@ -33,11 +33,13 @@ struct export_file {
 	off_t size;
 	enum export_state state;
 	char *kept;		/* after export_write: where the replaced file went */
+	bool written;		/* export_write put it in place */
 };
 
 struct export_plan {
-	char *dir;
+	char *dir;		/* absolute */
 	char *pkgbuild;		/* DIR/PKGBUILD */
+	char *warning;		/* what will go wrong later, or NULL */
 	struct export_file files[3];
 	size_t n_files;
 	char **env;		/* the knobs: "_autofdo=yes", "_autofdo_profile_name=NAME"... */
@@ -45,14 +47,18 @@ struct export_plan {
 };
 
 /* Reads the PKGBUILD's knobs and the files, and decides what goes where.
- * Writes nothing. 0, or -1 with a cause: a PKGBUILD without a knob the
- * profiles need (named), a missing or empty profile, a different file at a
- * name without force. */
+ * Writes nothing. 0; EXPORT_CONFLICT with a cause when a different file is
+ * at a name and force is off (the caller says how to go on); -1 with a
+ * cause otherwise: a PKGBUILD without a knob the profiles need (named), a
+ * missing or empty profile, a name makepkg or kbuild cannot take. */
+#define EXPORT_CONFLICT (-2)
 int export_prepare(const struct export_opts *o, struct export_plan *ep, char **cause);
 /* Copies what export_prepare planned: each file written whole under a
  * temporary name, then renamed into place; a replaced file is first moved to
- * NAME.before-kfdo (or NAME-2.before-kfdo...). 0, or -1 with a cause, and
- * then nothing half-written is left at a name. */
+ * NAME.before-kfdo (or NAME-2.before-kfdo...). Never replaces a file that
+ * came to a name since export_prepare. 0, or -1 with a cause; then nothing
+ * half-written is left at a name, a replaced file is back, and the files
+ * written before the failure are marked written. */
 int export_write(struct export_plan *ep, char **cause);
 /* The shell line that builds with the profiles: "cd DIR && KNOB=VALUE... makepkg ...",
  * every word quoted where it needs to be. malloc'd. */

@@ -18,8 +18,8 @@
 
 static void forget(struct pkgexport *pe)
 {
-	free(pe->done), free(pe->line), free(pe->error);
-	pe->done = pe->line = pe->error = NULL;
+	free(pe->done), free(pe->line), free(pe->error), free(pe->warning);
+	pe->done = pe->line = pe->error = pe->warning = NULL;
 }
 
 /* The field's text as a folder: "~/" is the home folder, as a shell reads it. */
@@ -42,10 +42,14 @@ static void run(struct tui *t, struct pkgexport *pe)
 	struct export_opts o = { .pkgbuild_dir = dir, .afdo = t->s->artifacts.profile };
 	struct export_plan ep;
 	char *cause = NULL;
+	int rc = 0;
 	if (!*dir) {
 		pe->error = xstrdup(_("Type the folder of the PKGBUILD (a variant of a linux-cachyos checkout)."));
-	} else if (export_prepare(&o, &ep, &cause) < 0 || export_write(&ep, &cause) < 0) {
-		pe->error = cause;
+	} else if ((rc = export_prepare(&o, &ep, &cause)) < 0 || export_write(&ep, &cause) < 0) {
+		/* The wizard has no --force: the user moves the other file away. */
+		pe->error = rc == EXPORT_CONFLICT ? xasprintf(_("%s; move it away first"), cause) : cause;
+		if (rc == EXPORT_CONFLICT)
+			free(cause);
 		cause = NULL;
 		export_plan_free(&ep);
 	} else {
@@ -54,6 +58,7 @@ static void run(struct tui *t, struct pkgexport *pe)
 			   : f->state == EXPORT_REPLACE ? xasprintf(_("%s (the old one is %s)"), f->to, f->kept)
 							: xstrdup(f->to);
 		pe->line = export_line(&ep);
+		pe->warning = ep.warning ? xstrdup(ep.warning) : NULL;
 		pe->open = false;
 		tui_note(t, ROLE_GOOD, _("The profile is beside %s."), ep.pkgbuild);
 		export_plan_free(&ep);
@@ -77,9 +82,10 @@ bool pkgexport_key(struct tui *t, struct pkgexport *pe, int key)
 		forget(pe);
 	} else if (key == '\r' || key == KEY_ENTER) {
 		run(t, pe);
-	} else if (!input_key(&pe->dir, key) && !tui_key_is_char(key)) {
-		/* F1, F10, the step keys: the wizard's. A character is the field's,
-		 * used or not (q would quit in the middle of a folder name). */
+	} else if (!input_key(&pe->dir, key) && (key == KEY_F(1) || key == KEY_F(10) || key == TUI_CTRL('l'))) {
+		/* Help, quit and redraw stay the wizard's. Every other key is the
+		 * field's, used or not: q would quit in the middle of a folder name,
+		 * F5 start the step under the open field. */
 		return false;
 	}
 	return true;
@@ -101,6 +107,8 @@ int pkgexport_draw(struct tui *t, struct pkgexport *pe, struct rect r, int row)
 		/* Whole, however many rows it takes: the line is to be copied. */
 		row += plan_screen_wrapped(r, row, _("Handed to:"), pe->done, ROLE_GOOD, 3);
 		row += plan_screen_wrapped(r, row, _("Build with:"), pe->line, ROLE_NORMAL, 8);
+		if (pe->warning)
+			row += plan_screen_wrapped(r, row, "", pe->warning, ROLE_WARN, 3);
 	}
 	return row - start;
 }

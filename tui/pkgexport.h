@@ -15,13 +15,13 @@ struct pkgexport {
 	bool open;		/* the folder is being typed */
 	struct input dir;
 	/* What the last export said: where the profile went and the line, or why not. */
-	char *done, *line, *error;
+	char *done, *line, *error, *warning;
 };
 
 /* A key of the finish screen: p opens the field (when there is a profile and
- * nothing runs); while it is open, Enter exports, Esc closes it and every
- * other key edits it (e stays the log's jump to the first error).
- * true: the key was taken. */
+ * nothing runs; p, as e is the log's jump to the first error); while it is
+ * open, Enter exports, Esc closes it, F1, F10 and ^L stay the wizard's and
+ * every other key is the field's. true: the key was taken. */
 bool pkgexport_key(struct tui *t, struct pkgexport *pe, int key);
 /* Draws the field or the last result from row `row` of r; returns rows used. */
 int pkgexport_draw(struct tui *t, struct pkgexport *pe, struct rect r, int row);

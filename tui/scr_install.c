@@ -20,6 +20,7 @@
 #include "engine/summary.h"
 #include "base/util.h"
 #include "tui/bg.h"
+#include "tui/logview.h"
 #include "tui/pkgexport.h"
 #include "tui/plan_screen.h"
 #include "tui/state.h"
@@ -330,6 +331,10 @@ static void finish_draw(struct tui *t, struct rect r)
 static int finish_key(struct tui *t, int key)
 {
 	struct install_view *v = t->view;
+	/* The log's search prompt takes its letters first (a p in "/perf"). */
+	struct logview *lv = task_log(t, t->cur);
+	if (lv && logview_prompting(lv))
+		return plan_screen_key(t, key);
 	if (pkgexport_key(t, &v->exp, key))
 		return RE_REDRAW | RE_HANDLED;
 	return plan_screen_key(t, key);

@@ -166,6 +166,9 @@ static void test_export_afdo(void **state)
 	assert_string_equal(ep.files[0].to, to);
 	/* The PKGBUILD's LTO default is thin already: only the AutoFDO knobs. */
 	assert_int_equal(strv_len(ep.env), 2);
+	/* A path with a space: quoted in the line, and said to fail in kbuild. */
+	assert_non_null(ep.warning);
+	assert_non_null(strstr(ep.warning, "space or a colon"));
 	char *line = export_line(&ep);
 	char *want = xasprintf("cd '%s' && _autofdo=yes _autofdo_profile_name=6.13.0-a.afdo makepkg --skipchecksums",
 			       dir);
@@ -187,11 +190,11 @@ static void test_export_afdo(void **state)
 	assert_int_equal(ep.files[0].state, EXPORT_SAME);
 	export_plan_free(&ep);
 
-	/* Another profile of the same name: refused, the file stays. */
+	/* Another profile of the same name: refused (the caller says how to go on), the file stays. */
 	char *other = test_put_at(tmp, "elsewhere/6.13.0-a.afdo", "profile bytes two\n", 0);
 	o.afdo = other;
-	assert_int_equal(export_prepare(&o, &ep, &cause), -1);
-	assert_non_null(strstr(cause, "--force"));
+	assert_int_equal(export_prepare(&o, &ep, &cause), EXPORT_CONFLICT);
+	assert_non_null(strstr(cause, "is there already and differs from"));
 	free(cause);
 	cause = NULL;
 	got = read_all(to);
@@ -225,6 +228,8 @@ static void test_export_refusals(void **state)
 	char *today = pkgbuild_copy(CACHY "/linux-cachyos", "today");
 	char *afdo = test_put_at(tmp, "p/k.afdo", "x", 0);
 	char *empty = test_put_at(tmp, "p/empty.afdo", "", 0);
+	char *spaced = test_put_at(tmp, "p/my profile.afdo", "x", 0);
+	char *config = test_put_at(tmp, "p/config", "x", 0);
 	free(test_put_at(tmp, "p/prop_cc_profile.txt", "cc", 0));
 	struct export_plan ep;
 	char *cause = NULL;
@@ -235,6 +240,9 @@ static void test_export_refusals(void **state)
 		{ today, "/nonexistent/k.afdo", NULL, "No such file" },
 		/* The cc profile is there, the ld one is not: nothing is copied. */
 		{ today, afdo, "PROP", "prop_ld_profile.txt" },
+		/* Names kbuild's flags or makepkg cannot take, or the PKGBUILD's own files. */
+		{ today, spaced, NULL, "only letters, digits and ._+- there" },
+		{ today, config, NULL, "no name of the PKGBUILD's own files" },
 	};
 	char *prefix = xasprintf("%s/p/prop", tmp);
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -252,7 +260,7 @@ static void test_export_refusals(void **state)
 	assert_int_equal(export_prepare(&o, &ep, &cause), 0);
 	export_plan_free(&ep);
 	assert_int_equal(test_sh("[ $(ls -A '%s' | wc -l) = 1 ]", today), 0);
-	free(prefix), free(afdo), free(empty), free(before), free(dec), free(today);
+	free(prefix), free(afdo), free(empty), free(spaced), free(config), free(before), free(dec), free(today);
 }
 
 static void test_export_propeller_and_lto(void **state)
@@ -290,6 +298,42 @@ static void test_export_propeller_and_lto(void **state)
 	free(cc), free(ld), free(prefix), free(afdo), free(dir);
 }
 
+static void test_export_abs_and_meanwhile(void **state)
+{
+	(void)state;
+	char *dir = pkgbuild_copy(CACHY "/linux-cachyos", "-x");
+	char *afdo = test_put_at(tmp, "p/k.afdo", "mine", 0);
+	char *cwd = getcwd(NULL, 0);
+	assert_int_equal(chdir(tmp), 0);
+	/* "-x" relative to here: the line says the absolute folder ("cd -x" would be an option). */
+	struct export_opts o = { .pkgbuild_dir = "-x", .afdo = afdo };
+	struct export_plan ep;
+	char *cause = NULL;
+	int rc = export_prepare(&o, &ep, &cause);
+	assert_int_equal(chdir(cwd), 0);
+	free(cwd);
+	assert_int_equal(rc, 0);
+	assert_string_equal(ep.dir, dir);
+	assert_null(ep.warning);
+	char *line = export_line(&ep);
+	char *want = xasprintf("cd %s && ", dir);
+	assert_true(str_starts(line, want));
+	free(line), free(want);
+	/* A file comes to the name between the plan and the write: it stays, nothing else is left. */
+	char *to = xasprintf("%s/k.afdo", dir);
+	free(test_put_at(dir, "k.afdo", "theirs", 0));
+	assert_int_equal(export_write(&ep, &cause), -1);
+	assert_non_null(strstr(cause, "came there meanwhile"));
+	assert_false(ep.files[0].written);
+	free(cause);
+	export_plan_free(&ep);
+	char *got = read_all(to);
+	assert_string_equal(got, "theirs");
+	free(got);
+	assert_int_equal(test_sh("[ $(ls -A '%s' | wc -l) = 2 ]", dir), 0);
+	free(to), free(afdo), free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +344,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_afdo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_propeller_and_lto, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_abs_and_meanwhile, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
