@@ -25,7 +25,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	return nftw(tmp, testlib_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	test_rm_rf(tmp);
+	return 0;
 }
 
 static void assert_knob(const struct pkgbuild *pb, const char *name, const char *value, bool old_form)
