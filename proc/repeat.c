@@ -186,7 +186,13 @@ static void run_ended(struct rep_state *r, struct repeat_report *rep, int st, in
 		return;
 	}
 	if (now >= r->deadline) {
+		/* Said as when the deadline stops a run: the log always ends
+		 * with why the repeating stopped. */
+		char len[32];
+		fmt_duration(len, sizeof(len), (double)(r->deadline - r->t0) / 1000.0);
 		rep->end = REPEAT_TIME_UP;
+		note(r, _("%s are up: %s ended as they ran out (run %u), not running it again"), len, r->argv[0],
+		     rep->runs);
 		stop_begin(r, SIGINT, now);
 		return;
 	}

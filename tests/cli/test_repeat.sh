@@ -55,7 +55,32 @@ awk 'NR % 2 == 1 && $0 != "start" || NR % 2 == 0 && $0 != "end" { bad = 1 } END 
 expect_err "each new run is said in the log" "sh ended after .* \(run 1\): running it again, .* left"
 # The last run may be stopped before its sh wrote its mark (started just
 # before the deadline on a loaded machine): run n or n+1.
-expect_err "and the end of the time" "3s are up: stopping sh \(run ($n|$((n + 1)))\)"
+# Or the last run ended just after the deadline, and nothing was left to stop.
+expect_err "and the end of the time" "3s are up: (stopping sh|sh ended as they ran out) \(run ($n|$((n + 1)))\)"
+
+# --- a run that ends after the deadline, before the repeater sees the deadline ---
+# The repeater is stopped (SIGSTOP) while its run finishes and the time runs
+# out; when it goes on, it finds the run ended after the deadline.
+t0=$(now_ms)
+"$KFDO" __repeat 1 -- sh -c "echo start >> '$T/late'; sleep 0.3; echo end >> '$T/late'" >"$T/out" 2>"$T/err" &
+pid=$!
+wait_lines "$T/late" 1 || not_ok "the late run started"
+kill -STOP "$pid"
+# Nothing new starts while it is stopped: wait until every run it started has ended,
+for _ in $(seq 200); do
+    [ "$(grep -c end "$T/late")" -ge "$(grep -c start "$T/late")" ] && break
+    sleep 0.1
+done
+# and until the second is over.
+while [ $(($(now_ms) - t0)) -lt 1500 ]; do sleep 0.1; done
+kill -CONT "$pid"
+wait "$pid"
+rc=$?
+expect_rc "a run that ended after the deadline: success" 0
+expect_err "the log says the time is up, and not that it stopped anything" \
+    "1s are up: sh ended as they ran out \(run $(grep -c start "$T/late")\), not running it again"
+[ "$(grep -c start "$T/late")" = "$(grep -c end "$T/late")" ] && ok "and it started no run after it" ||
+    not_ok "and it started no run after it" "$(tr '\n' ' ' <"$T/late")"
 
 # --- a run longer than the time: stopped at the deadline ---
 t0=$(now_ms)
