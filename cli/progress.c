@@ -14,6 +14,7 @@
 
 #include "base/i18n.h"
 #include "proc/job.h"
+#include "engine/makepkg_log.h"
 #include "engine/record.h"
 #include "base/util.h"
 #include "cli/cli.h"
@@ -85,7 +86,13 @@ static char *status_text(const struct view *v, int64_t now)
 		}
 		sb_addf(&sb, _("  %zu%s%.0zu steps  %.1f/s  %zu warnings"), e.steps, e.expected_steps ? "/" : "",
 			e.expected_steps, e.rate, kbuild_counts(p)->warnings);
-		if (e.in_silent_phase) {
+		const struct makepkg_log *mk = runner_makepkg(v->runner);
+		char *doing = mk ? makepkg_log_doing(mk) : NULL;
+		if (doing) {
+			/* makepkg's phase: packaging is no link, however quiet fakeroot is. */
+			sb_addf(&sb, "  %s: %s", doing, kbuild_last_line(p));
+			free(doing);
+		} else if (e.in_silent_phase) {
 			fmt_duration(sil, sizeof(sil), e.silent_elapsed);
 			sb_addf(&sb, _("  silent (%s) for %s"), e.silent_label, sil);
 			if (e.silent_last_time >= 0) {

@@ -13,6 +13,7 @@
 
 #include "base/i18n.h"
 #include "proc/job.h"
+#include "engine/makepkg_log.h"
 #include "engine/pkg.h"
 #include "engine/record.h"
 #include "engine/recover.h"
@@ -38,6 +39,7 @@ struct runner {
 	struct job *job;
 	char *log_path;
 	struct kbuild_progress *kb;
+	struct makepkg_log mk; /* makepkg's phases, when the build runs it (pacman-pkg) */
 	struct kbuild_dryrun dry;
 	int64_t t0;        /* when the build's first job started, ms (moved past the dry run) */
 	int64_t dry_start; /* when the dry run started */
@@ -122,8 +124,10 @@ static void on_line(const char *line, size_t len, void *arg)
 		kbuild_dryrun_feed(&r->dry, line);
 		return;
 	}
-	if (r->kb)
+	if (r->kb) {
 		kbuild_feed_n(r->kb, line, len, r->read_s);
+		makepkg_log_feed(&r->mk, line, len, r->read_s);
+	}
 	if (r->hooks.on_line)
 		r->hooks.on_line(r->hooks.arg, line, len);
 }
@@ -262,7 +266,15 @@ static char *failure_message(const struct runner *r, int status)
 	else if (WIFSIGNALED(status))
 		sb_addf(&sb, _("killed by signal %d"), WTERMSIG(status));
 	const struct kbuild_diag *d = r->kb ? kbuild_first_error(r->kb) : NULL;
-	if (d) {
+	/* make's own "***" line only says that makepkg failed; makepkg says where
+	 * (a download, a patch, a package function) and its tool says why. */
+	if ((!d || d->kind == KBUILD_DIAG_MAKE) && r->kb && r->mk.error) {
+		sb_addf(&sb, _(": makepkg: %s"), r->mk.error);
+		if (r->mk.error_source && r->mk.cause)
+			sb_addf(&sb, " (%s: %s)", r->mk.error_source, r->mk.cause);
+		else if (r->mk.error_source || r->mk.cause)
+			sb_addf(&sb, " (%s)", r->mk.error_source ? r->mk.error_source : r->mk.cause);
+	} else if (d) {
 		sb_add(&sb, ": ");
 		if (d->file)
 			sb_addf(&sb, d->line ? "%s:%u: " : "%s: ", d->file, d->line);
@@ -393,6 +405,7 @@ static void add_dryrun(struct runner *r)
 static void setup_build(struct runner *r)
 {
 	r->kb = kbuild_new();
+	makepkg_log_init(&r->mk);
 	char *cfg = session_config_path(r->s);
 	r->config_hash = cfg ? state_config_hash(cfg) : NULL;
 	free(cfg);
@@ -530,6 +543,11 @@ const struct kbuild_progress *runner_progress(const struct runner *r)
 	return r->kb;
 }
 
+const struct makepkg_log *runner_makepkg(const struct runner *r)
+{
+	return r->kb && r->mk.phase != MAKEPKG_NOT_STARTED ? &r->mk : NULL;
+}
+
 bool runner_estimate(const struct runner *r, int64_t now, struct kbuild_estimate *e)
 {
 	if (!r->kb || !r->t0)
@@ -575,6 +593,8 @@ void runner_free(struct runner *r)
 	free(r->cmds);
 	plan_free(&r->plan);
 	kbuild_free(r->kb);
+	if (r->kb)
+		makepkg_log_free(&r->mk);
 	free(r->log_path);
 	free(r->log_error_path);
 	free(r->config_hash);

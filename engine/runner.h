@@ -20,6 +20,7 @@
 #include "engine/step.h"
 
 struct runner;
+struct makepkg_log;
 
 struct runner_hooks {
 	void *arg;
@@ -67,6 +68,8 @@ const struct step_report *runner_report(const struct runner *r);
 /* The build's progress (NULL for steps that build nothing), and the estimate now. */
 const struct kbuild_progress *runner_progress(const struct runner *r);
 bool runner_estimate(const struct runner *r, int64_t now, struct kbuild_estimate *e);
+/* makepkg's phases when the build runs makepkg (pacman-pkg), else NULL. */
+const struct makepkg_log *runner_makepkg(const struct runner *r);
 /* The log of the command running (or of the last one). */
 const char *runner_log_path(const struct runner *r);
 bool runner_in_dryrun(const struct runner *r);

@@ -12,6 +12,7 @@
 #include "base/i18n.h"
 #include "proc/job.h"
 #include "engine/kbuild.h"
+#include "engine/makepkg_log.h"
 #include "engine/profile.h"
 #include "base/util.h"
 #include "tui/draw.h"
@@ -80,6 +81,16 @@ static char *phase_words(struct tui *t, const struct kbuild_progress *p, const s
 		return xstrdup(_("counting what the build will do (make -n)"));
 	if (!have)
 		return xstrdup(_("starting"));
+	const struct makepkg_log *mk = runner_makepkg(t->task.r);
+	char *doing = mk ? makepkg_log_doing(mk) : NULL;
+	if (doing) {
+		/* makepkg's phase: packaging is no link, however quiet fakeroot is. */
+		char *last_line = squeeze(kbuild_last_line(p));
+		char *w = xasprintf(_("%s (makepkg); now: %s"), doing, last_line);
+		free(last_line);
+		free(doing);
+		return w;
+	}
 	if (e->in_silent_phase) {
 		fmt_duration(sil, sizeof(sil), e->silent_elapsed);
 		const char *label = e->silent_label && *e->silent_label ? e->silent_label : "LD";

@@ -142,6 +142,12 @@ run packages "$T/empty"
 expect_rc "an empty directory: refused" 1
 expect_err "says there is no package" "no package in $T/empty"
 
+# makepkg fails inside pacman-pkg: the step says makepkg's error, not only make's "***" line.
+run run --yes --from build --until build --make-var "MKPKG_ARGS=--pkgext .bogus"
+expect_rc "makepkg refuses its PKGEXT: the build fails" 1
+expect_out "says what makepkg said" \
+    "exited with status [0-9]+: makepkg: \\\$PKGEXT does not contain a valid package suffix \(needs '.pkg.tar\*', got '.bogus'\)\$"
+
 # A build whose only vmlinux is stripped is refused before anything is installed.
 run run --yes --from build --until build --make-var "MKPKG_ARGS=--extra headers --headers-vmlinux stripped --debug-link no"
 expect_rc "a cachyos-like build without -dbg" 0
