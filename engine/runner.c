@@ -267,8 +267,10 @@ static char *failure_message(const struct runner *r, int status)
 		sb_addf(&sb, _("killed by signal %d"), WTERMSIG(status));
 	const struct kbuild_diag *d = r->kb ? kbuild_first_error(r->kb) : NULL;
 	/* make's own "***" line only says that makepkg failed; makepkg says where
-	 * (a download, a patch, a package function) and its tool says why. */
-	if ((!d || d->kind == KBUILD_DIAG_MAKE) && r->kb && r->mk.error) {
+	 * (a download, a patch, a package function) and its tool says why. Not in
+	 * build(): there the kernel's make said more than "A failure occurred in
+	 * build()". */
+	if ((!d || d->kind == KBUILD_DIAG_MAKE) && r->kb && r->mk.error && r->mk.error_phase != MAKEPKG_BUILD) {
 		sb_addf(&sb, _(": makepkg: %s"), r->mk.error);
 		if (r->mk.error_source && r->mk.cause)
 			sb_addf(&sb, " (%s: %s)", r->mk.error_source, r->mk.cause);
