@@ -8,8 +8,8 @@
 #include "base/i18n.h"
 #include "base/util.h"
 
-/* Longer lines are read only so far: makepkg's own are short, and a long
- * compiler command inside build() is not ours to read. */
+/* What is kept of a line: makepkg's own are short, and a long compiler
+ * command inside build() is not ours to read. */
 #define LINE_MAX_READ 1024
 
 static const char *const keys[MAKEPKG_PHASE_COUNT] = {
@@ -58,7 +58,8 @@ void makepkg_log_free(struct makepkg_log *m)
 }
 
 /* The last piece of a line that a terminal would show ("\r" redraws), without
- * colour codes, into buf. */
+ * colour codes, into buf (cut to size). The whole line is searched for the
+ * last piece: a download's line holds one meter per redraw. */
 static void visible(const char *s, size_t n, char *buf, size_t size)
 {
 	const char *end = s + n;
@@ -67,10 +68,18 @@ static void visible(const char *s, size_t n, char *buf, size_t size)
 			s = p + 1;
 	size_t o = 0;
 	for (const char *p = s; p < end && *p != '\r' && o + 1 < size; p++) {
-		if (*p == '\033' && p + 1 < end && p[1] == '[') {
+		if (*p == '\033' && end - p >= 2 && p[1] == '[') {
 			/* CSI: parameters, then one final byte in @..~ */
-			for (p += 2; p < end && !(*p >= '@' && *p <= '~'); p++)
-				;
+			p += 2;
+			while (p < end && !(*p >= '@' && *p <= '~'))
+				p++;
+			if (p == end)
+				break;
+			continue;
+		}
+		if (*p == '\033' && end - p >= 3 && p[1] == '(') {
+			/* tput sgr0 on xterm is "\033(B\033[m": a character set, two bytes after ESC. */
+			p += 2;
 			continue;
 		}
 		buf[o++] = *p;
@@ -184,11 +193,18 @@ static void msg2(struct makepkg_log *m, const char *s)
 /* A downloader's or extractor's own last word, which makepkg's error does not repeat. */
 static bool tool_says(const char *s)
 {
-	static const char *const tools[] = { "curl: ", "fatal: ", "error: ", "bsdtar: ", "gpg: ", "git: " };
+	static const char *const tools[] = { "curl: ", "fatal: ", "error: ", "bsdtar: ", "gpg: ", "git: ",
+					     "patch: " };
 	for (size_t i = 0; i < sizeof(tools) / sizeof(*tools); i++)
 		if (after(s, tools[i]))
 			return true;
 	return false;
+}
+
+/* patch(1)'s "1 out of 1 hunk FAILED -- saving rejects to file f2.c.rej". */
+static bool patch_failed(const char *s)
+{
+	return strstr(s, " hunk FAILED") || strstr(s, " hunks FAILED");
 }
 
 static void error_line(struct makepkg_log *m, const char *s)
@@ -199,7 +215,9 @@ static void error_line(struct makepkg_log *m, const char *s)
 	m->error_phase = m->phase;
 	if (after(s, "Failure while downloading") && m->source)
 		m->error_source = xstrdup(m->source);
-	else if (m->phase == MAKEPKG_PREPARE && m->patch)
+	else if (m->phase == MAKEPKG_PREPARE && m->patch && m->cause && patch_failed(m->cause))
+		/* Only when patch said so: prepare() goes on after its patches
+		 * (linux-cachyos sets its config there), and fails there too. */
 		m->error_source = xstrdup(m->patch);
 }
 
@@ -218,27 +236,30 @@ static void patch_applies(struct makepkg_log *m, const char *s)
 	m->cause = NULL;
 }
 
-/* patch(1)'s "1 out of 1 hunk FAILED -- saving rejects to file f2.c.rej". */
-static bool patch_failed(const char *s)
-{
-	return strstr(s, " hunk FAILED") || strstr(s, " hunks FAILED");
-}
 
 void makepkg_log_feed(struct makepkg_log *m, const char *line, size_t len, double t)
 {
 	char buf[LINE_MAX_READ];
 	m->lines++;
-	visible(line, len < LINE_MAX_READ ? len : LINE_MAX_READ - 1, buf, sizeof(buf));
+	visible(line, len, buf, sizeof(buf));
 	const char *r;
 	if ((r = after(buf, "==> ERROR: ")))
 		error_line(m, r);
 	else if ((r = after(buf, "==> WARNING: "))) {
-		if (after(r, "Skipping verification of source file checksums"))
+		/* --skipchecksums, or --skipinteg ("all source file integrity checks") */
+		if (after(r, "Skipping verification of source file checksums") ||
+		    after(r, "Skipping all source file integrity checks"))
 			m->skipped_checksums = true;
-	} else if ((r = after(buf, "==> ")))
-		msg(m, r, t);
-	else if ((r = after(buf, "  -> ")))
-		msg2(m, r);
+	} else if ((r = after(buf, "==> ")) || (r = after(buf, "  -> "))) {
+		/* A tool's word belongs to what makepkg said last: a cause from an
+		 * earlier step is not this failure's. */
+		free(m->cause);
+		m->cause = NULL;
+		if (buf[0] == '=')
+			msg(m, r, t);
+		else
+			msg2(m, r);
+	}
 	else if (m->phase == MAKEPKG_PREPARE && strstr(buf, "Applying patch "))
 		patch_applies(m, buf);
 	else if (!m->error && (tool_says(buf) || (m->phase == MAKEPKG_PREPARE && patch_failed(buf)))) {
@@ -287,14 +308,14 @@ static bool size_parse(const char *s, double *out)
 bool makepkg_meter_parse(const char *s, size_t len, struct makepkg_meter *out)
 {
 	char buf[256];
-	visible(s, len < sizeof(buf) ? len : sizeof(buf) - 1, buf, sizeof(buf));
+	visible(s, len, buf, sizeof(buf));
 	/* % Total, size, % Received, received, % Xferd, xferd, Dload, Upload,
 	 * Time Total, Spent, Left, Current speed. */
-	char *f[12], *save = NULL;
+	char *f[12], *save = NULL, *tok = strtok_r(buf, " ", &save);
 	int n = 0;
-	for (char *tok = strtok_r(buf, " ", &save); tok && n < 12; tok = strtok_r(NULL, " ", &save))
+	for (; tok && n < 12; tok = strtok_r(NULL, " ", &save))
 		f[n++] = tok;
-	if (n != 12 || strtok_r(NULL, " ", &save))
+	if (n != 12 || tok) /* tok: a 13th field */
 		return false;
 	char *end;
 	long pct = strtol(f[0], &end, 10);

@@ -6,9 +6,10 @@
  *
  * makepkg says its phases with msg ("==> Starting build()...") and its
  * details with msg2 ("  -> Downloading x..."), in the messages of makepkg
- * 6.0 (libmakepkg's gettext strings). They are translated, so kfdo runs
- * makepkg with LC_MESSAGES=C; a line in another language is only counted.
- * Colour codes (makepkg colours when it writes to a terminal) are skipped.
+ * 6.0 (libmakepkg's gettext strings). They are translated: this reads the
+ * English ones, and under another language it only counts the lines (the
+ * build then shows kbuild's words alone). Colour codes (makepkg colours when
+ * it writes to a terminal) are skipped.
  * The kernel's own build lines, inside build(), go to engine/kbuild.h. */
 #ifndef KFDO_MAKEPKG_LOG_H
 #define KFDO_MAKEPKG_LOG_H

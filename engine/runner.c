@@ -594,9 +594,9 @@ void runner_free(struct runner *r)
 		strv_free(r->cmds[i].argv);
 	free(r->cmds);
 	plan_free(&r->plan);
-	kbuild_free(r->kb);
 	if (r->kb)
 		makepkg_log_free(&r->mk);
+	kbuild_free(r->kb);
 	free(r->log_path);
 	free(r->log_error_path);
 	free(r->config_hash);

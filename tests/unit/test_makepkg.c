@@ -144,6 +144,17 @@ static void test_meter(void **state)
 	assert_false(makepkg_meter_parse(bad, strlen(bad), &mt));
 	bad = "100  123X  100  123M    0     0   235k      0  0:08:16  0:08:16 --:--:--  239k";
 	assert_false(makepkg_meter_parse(bad, strlen(bad), &mt));
+	/* 13 fields are not curl's 12. */
+	bad = "100  123M  100  123M    0     0   235k      0  0:08:16  0:08:16 --:--:--  239k x";
+	assert_false(makepkg_meter_parse(bad, strlen(bad), &mt));
+	/* The last of many redraws counts, however long the line grew. */
+	struct strbuf many = { 0 };
+	for (int k = 0; k < 400; k++)
+		sb_addf(&many, "\r%3d 92.7M  %3d 44.6M    0     0  10.1M      0  0:00:09  0:00:04  0:00:05 10.3M",
+			k % 100, k % 100);
+	assert_true(makepkg_meter_parse(many.s, many.len, &mt));
+	assert_int_equal(mt.percent, 399 % 100);
+	sb_free(&many);
 	tlog_free(&lg);
 }
 
@@ -159,7 +170,8 @@ static void test_colour_and_language(void **state)
 	assert_null(makepkg_log_doing(&m));
 	assert_true(m.phase_start[MAKEPKG_BUILD] == 3.0);
 	assert_string_equal(m.function, "build");
-	l = "\033[1m\033[31m==> ERROR:\033[0m\033[1m A failure occurred in build().\033[0m";
+	/* tput sgr0 on xterm: "\033(B\033[m". */
+	l = "\033[1m\033[31m==> ERROR:\033(B\033[m\033[1m A failure occurred in build().\033(B\033[m";
 	makepkg_log_feed(&m, l, strlen(l), 4.0);
 	assert_string_equal(m.error, "A failure occurred in build().");
 	assert_int_equal(m.error_phase, MAKEPKG_BUILD);
@@ -185,6 +197,55 @@ static void test_colour_and_language(void **state)
 	assert_string_equal(makepkg_phase_key(MAKEPKG_PHASE_COUNT), "?");
 }
 
+/* A cause is the word of the tool that ran since makepkg's last message, and a
+ * patch is blamed only when patch said it failed. */
+static void test_causes(void **state)
+{
+	(void)state;
+	static const char *const later[] = {
+		"==> Starting prepare()...",
+		"Applying patch 0001-bore-cachy.patch...",
+		"patching file f1.c",
+		"fatal: not a git repository (or any of the parent directories): .git",
+		"==> Starting build()...",
+		"==> Entering fakeroot environment...",
+		"==> Starting package_linux-cachyos()...",
+		"==> ERROR: A failure occurred in package_linux-cachyos().",
+	};
+	struct makepkg_log m;
+	makepkg_log_init(&m);
+	for (size_t i = 0; i < ARRAY_LEN(later); i++)
+		makepkg_log_feed(&m, later[i], strlen(later[i]), (double)i);
+	assert_string_equal(m.error, "A failure occurred in package_linux-cachyos().");
+	assert_int_equal(m.error_phase, MAKEPKG_PACKAGE);
+	assert_null(m.cause);
+	assert_null(m.error_source);
+	makepkg_log_free(&m);
+
+	/* prepare() fails after its patches applied (linux-cachyos sets its config there). */
+	static const char *const config[] = {
+		"==> Starting prepare()...",
+		"Applying patch 0001-bore-cachy.patch...",
+		"patching file f1.c",
+		"Setting config...",
+		"cp: cannot stat '../config': No such file or directory",
+		"==> ERROR: A failure occurred in prepare().",
+	};
+	makepkg_log_init(&m);
+	for (size_t i = 0; i < ARRAY_LEN(config); i++)
+		makepkg_log_feed(&m, config[i], strlen(config[i]), (double)i);
+	assert_string_equal(m.error, "A failure occurred in prepare().");
+	assert_null(m.error_source);
+	makepkg_log_free(&m);
+
+	/* --skipinteg says it in other words. */
+	makepkg_log_init(&m);
+	const char *w = "==> WARNING: Skipping all source file integrity checks.";
+	makepkg_log_feed(&m, w, strlen(w), 0);
+	assert_true(m.skipped_checksums);
+	makepkg_log_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_patch_fails),
 		cmocka_unit_test(test_meter),
 		cmocka_unit_test(test_colour_and_language),
+		cmocka_unit_test(test_causes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
