@@ -21,6 +21,10 @@
 /* A /sys/kernel/notes is a few hundred bytes; anything far larger is not one. */
 #define NOTES_MAX (1u << 20)
 
+/* LLVM's section types (llvm/BinaryFormat/ELF.h); elf.h has neither. */
+#define SHT_LLVM_BB_ADDR_MAP_V0 0x6fff4c08
+#define SHT_LLVM_BB_ADDR_MAP 0x6fff4c0a
+
 static char *hex_of(const unsigned char *p, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -126,6 +130,15 @@ static int inspect(const char *path, struct elf_info *out, bool id_only, char **
 			scan_symbols(elf, scn, &sh, out);
 		else if (!id_only && name && strcmp(name, ".debug_info") == 0 && sh.sh_size > 0)
 			out->has_debug_info = true;
+		else if (!id_only && !out->has_bb_addr_map &&
+			 (sh.sh_type == SHT_LLVM_BB_ADDR_MAP || sh.sh_type == SHT_LLVM_BB_ADDR_MAP_V0)) {
+			Elf_Data *d = elf_rawdata(scn, NULL);
+			if (d && d->d_size > 0) {
+				out->has_bb_addr_map = true;
+				out->bb_addr_map_version =
+					sh.sh_type == SHT_LLVM_BB_ADDR_MAP ? ((const unsigned char *)d->d_buf)[0] : 0;
+			}
+		}
 	}
 	/* Without section headers (an sstripped file) the notes are still in PT_NOTE. */
 	size_t nph = 0;

@@ -1,5 +1,6 @@
-/* What kfdo needs to know about an ELF file (libelf): its GNU build-id, and
- * whether it still has the symbols llvm-profgen needs. Also reads the
+/* What kfdo needs to know about an ELF file (libelf): its GNU build-id,
+ * whether it still has the symbols llvm-profgen needs, and the version of its
+ * basic-block address map (what a Propeller converter must be able to read). Also reads the
  * build-id of the running kernel from a raw note stream (/sys/kernel/notes). */
 #ifndef KFDO_ELFID_H
 #define KFDO_ELFID_H
@@ -13,6 +14,12 @@ struct elf_info {
 	bool has_debug_info;	/* .debug_info present */
 	bool is_kernel;		/* has the symbols of a kernel image (_text and _stext or start_kernel) */
 	unsigned machine;	/* e_machine (EM_X86_64, ...) */
+	/* SHT_LLVM_BB_ADDR_MAP (clang -fbasic-block-address-map, the kernel's
+	 * CONFIG_PROPELLER_CLANG): its format version, the section's first byte.
+	 * Each LLVM writes one version (19: 2, 22: 5) and a converter reads only
+	 * those it knows. The pre-version format of LLVM 12-13 counts as 0. */
+	bool has_bb_addr_map;
+	unsigned bb_addr_map_version;
 };
 
 /* Reads path. 0, or -1 with cause (missing, not ELF, truncated). */

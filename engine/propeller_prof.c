@@ -1,0 +1,192 @@
+/* The Propeller profiles' statistics (propeller_prof.h). */
+#include "engine/propeller_prof.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/i18n.h"
+#include "base/strv.h"
+#include "base/util.h"
+
+/* A kernel's cc profile is a few MB; this bounds a wrong file given by mistake. */
+#define PROFILE_MAX (512u << 20)
+
+static char *read_whole(const char *path, size_t *len, char **cause)
+{
+	char *text = file_read(path, PROFILE_MAX, len);
+	if (!text)
+		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
+	else if (*len == 0)
+		cause_set(cause, _("%s is empty"), path);
+	if (text && *len == 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Counts the block ids of a cluster ("0 2 3 1"); -1 when one is not a number. */
+static long cluster_ids(const char *s)
+{
+	long n = 0;
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (*s && *s != ' ' && *s != '\t')
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static int bad_line(char **cause, const char *path, size_t no, const char *line, const char *what)
+{
+	cause_set(cause, _("%s, line %zu, is not %s: '%.60s'"), path, no, what, line);
+	return -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The next line of *p (cut in place, a '\r' before its '\n' dropped), NULL at the end. */
+static char *next_line(char **p, char *end)
+{
+	if (*p >= end)
+		return NULL;
+	char *line = *p, *nl = memchr(line, '\n', (size_t)(end - line));
+	char *stop = nl ? nl : end;
+	*p = nl ? nl + 1 : end;
+	*stop = '\0';
+	if (stop > line && stop[-1] == '\r')
+		stop[-1] = '\0';
+	return line;
+}
+
+static int unique_count(char **v)
+{
+	size_t n = strv_len(v);
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_str);
+	size_t u = 1;
+	for (size_t i = 1; i < n; i++)
+		u += strcmp(v[i], v[i - 1]) != 0;
+	return (int)u;
+}
+
+int propeller_cc_read(const char *path, struct propeller_cc_stats *out, char **cause)
+{
+	memset(out, 0, sizeof(*out));
+	out->version = -1;
+	size_t len;
+	char *text = read_whole(path, &len, cause);
+	if (!text)
+		return -1;
+	out->bytes = len;
+	char **modules = NULL;
+	size_t no = 0;
+	int rc = 0;
+	const char *what = _("a line of a Propeller cc profile");
+	char *p = text;
+	for (char *line; (line = next_line(&p, text + len));) {
+		no++;
+		if (!*line || line[0] == '#')
+			continue;
+		if (out->version < 0) {
+			/* The first line says the format: "v1", or v0's first function. */
+			if (strcmp(line, "v1") == 0) {
+				out->version = 1;
+				continue;
+			}
+			if (line[0] != '!') {
+				rc = bad_line(cause, path, no, line, _("the start of a Propeller cc profile (v1 or !name)"));
+				break;
+			}
+			out->version = 0;
+		}
+		const char *body = NULL;
+		bool function = false, cluster = false;
+		if (out->version == 1) {
+			if (line[0] == 'f' && line[1] == ' ')
+				function = true;
+			else if (line[0] == 'c' && (isdigit((unsigned char)line[1]) || line[1] == ' '))
+				cluster = true, body = line + 1;
+			else if (line[0] == 'm' && line[1] == ' ')
+				strv_push(&modules, line + 2);
+			else if (!((line[0] == 'p' || line[0] == 'g' || line[0] == 'h') && line[1] == ' ')) {
+				rc = bad_line(cause, path, no, line, what);
+				break;
+			}
+		} else if (line[0] == '!' && line[1] == '!') {
+			cluster = true, body = line + 2;
+		} else if (line[0] == '!' && line[1]) {
+			function = true;
+			const char *m = strstr(line, " M=");
+			if (m)
+				strv_push(&modules, m + 3);
+		} else {
+			rc = bad_line(cause, path, no, line, what);
+			break;
+		}
+		if (function) {
+			out->functions++;
+		} else if (cluster) {
+			long ids = cluster_ids(body);
+			if (ids <= 0 || out->functions == 0) {
+				rc = bad_line(cause, path, no, line, _("a cluster of block ids after its function"));
+				break;
+			}
+			out->clusters++;
+			out->blocks += (size_t)ids;
+		}
+	}
+	if (rc == 0 && out->functions == 0)
+		rc = -1, cause_set(cause, _("%s names no function: not a Propeller cc profile"), path);
+	out->modules = (size_t)unique_count(modules);
+	strv_free(modules);
+	free(text);
+	return rc;
+}
+
+int propeller_ld_read(const char *path, struct propeller_ld_stats *out, char **cause)
+{
+	memset(out, 0, sizeof(*out));
+	size_t len;
+	char *text = read_whole(path, &len, cause);
+	if (!text)
+		return -1;
+	out->bytes = len;
+	int rc = 0;
+	size_t no = 0;
+	char *p = text;
+	for (char *line; (line = next_line(&p, text + len));) {
+		no++;
+		size_t n = strlen(line);
+		if (!n)
+			continue;
+		/* A symbol has no blank in it: a line with one is some other file. */
+		if (strpbrk(line, " \t")) {
+			rc = bad_line(cause, path, no, line, _("a symbol of a symbol ordering file"));
+			break;
+		}
+		out->symbols++;
+		size_t cold = strlen(".cold");
+		if ((n > cold && strcmp(line + n - cold, ".cold") == 0) || strstr(line, ".__part."))
+			out->parts++;
+	}
+	if (rc == 0 && out->symbols == 0)
+		rc = -1, cause_set(cause, _("%s lists no symbol"), path);
+	free(text);
+	return rc;
+}
