@@ -1,5 +1,6 @@
 /* kfdo profile: the profiles and recordings on their own, outside the flow.
  *   kfdo profile stats FILE     what llvm-profdata says about a profile, with kfdo's warnings
+ *                               (a Propeller cc or ld profile: its own figures)
  *   kfdo profile perfdata FILE  what a perf.data holds: complete, branch stacks, build-ids
  *   kfdo profile list           the profiles kfdo made, with where they came from
  *   kfdo profile export --pkgbuild DIR [FILE]
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "engine/export.h"
 #include "engine/perfdata.h"
 #include "engine/profile.h"
+#include "engine/propeller_prof.h"
 #include "engine/record.h"
 #include "engine/session.h"
 #include "base/util.h"
@@ -69,8 +72,65 @@ static int stats_run_cancellable(const char *file, struct profile_stats *st, cha
 	return rc;
 }
 
+/* Which Propeller profile a file is: 'c' (cc), 'l' (ld), 0 neither. The
+ * names are upstream's (CLANG_PROPELLER_PROFILE_PREFIX's two files); a cc
+ * profile also says so on its first line. */
+static int propeller_kind(const char *file)
+{
+	/* Only a regular file is read (a FIFO would block): the rest is refused
+	 * by the AutoFDO path, which says why. */
+	struct stat st;
+	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	size_t n = strlen(file);
+	static const char cc[] = "_cc_profile.txt", ld[] = "_ld_profile.txt";
+	if (n >= sizeof(ld) - 1 && strcmp(file + n - (sizeof(ld) - 1), ld) == 0)
+		return 'l';
+	if (n >= sizeof(cc) - 1 && strcmp(file + n - (sizeof(cc) - 1), cc) == 0)
+		return 'c';
+	FILE *f = fopen(file, "r");
+	char line[8] = "";
+	if (f && fgets(line, sizeof(line), f) && (strcmp(line, "v1\n") == 0 || strcmp(line, "v1\r\n") == 0))
+		line[0] = 'c';
+	if (f)
+		fclose(f);
+	return line[0] == 'c' ? 'c' : 0;
+}
+
+/* A Propeller profile's figures: read here, no tool runs. */
+static int propeller_stats(const char *file, int kind)
+{
+	char *cause = NULL, size[32];
+	struct propeller_cc_stats cc;
+	struct propeller_ld_stats ld;
+	if ((kind == 'c' ? propeller_cc_read(file, &cc, &cause) : propeller_ld_read(file, &ld, &cause)) < 0) {
+		fprintf(stderr, "kfdo: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	record_fmt_size(size, sizeof(size), kind == 'c' ? cc.bytes : ld.bytes);
+	printf(_("Profile    %s\n"), file);
+	if (kind == 'c') {
+		printf(_("Kind       Propeller cc profile (basic-block clusters, format v%d)\n"), cc.version);
+		printf(_("Size       %s\n"), size);
+		if (cc.modules)
+			printf(_("Functions  %zu, in %zu modules\n"), cc.functions, cc.modules);
+		else
+			printf(_("Functions  %zu\n"), cc.functions);
+		printf(_("Clusters   %zu, of %zu basic blocks\n"), cc.clusters, cc.blocks);
+	} else {
+		printf(_("Kind       Propeller ld profile (symbol order)\n"));
+		printf(_("Size       %s\n"), size);
+		printf(_("Symbols    %zu, of them %zu cold or split-off parts\n"), ld.symbols, ld.parts);
+	}
+	return 0;
+}
+
 static int stats(const char *file)
 {
+	int kind = propeller_kind(file);
+	if (kind)
+		return propeller_stats(file, kind);
 	struct profile_stats st;
 	char *cause = NULL;
 	int rc = stats_run_cancellable(file, &st, &cause);

@@ -57,6 +57,27 @@ expect_rc "stripped vmlinux fails" 1; expect_out "says stripped" "is stripped .*
 echo "not a profile" >"$T/junk.afdo"
 run profile stats "$T/junk.afdo"
 expect_rc "a profile llvm-profdata rejects exits 2" 2; expect_err "with llvm-profdata's reason" "llvm-profdata rejects .*Unrecognized sample profile encoding format"
+# Propeller's two profiles (create_llvm_prof's own golden output, tests/fixtures/propeller),
+# by upstream's names: read by kfdo, no llvm-profdata.
+cp $FIX/propeller/propeller_sample_cc_directives.golden.txt "$T/pp_cc_profile.txt"
+cp $FIX/propeller/propeller_sample_ld_directives.golden.txt "$T/pp_ld_profile.txt"
+PATH="$T/nothing:/nonexistent" run profile stats "$T/pp_cc_profile.txt"
+expect_rc "a Propeller cc profile: stats exit 0, no tool needed" 0
+expect_out "says what it is" "^Kind +Propeller cc profile \(basic-block clusters, format v1\)$"
+expect_out "its functions" "^Functions +2$"
+expect_out "its clusters and blocks" "^Clusters +2, of 12 basic blocks$"
+run profile stats "$T/pp_ld_profile.txt"
+expect_rc "a Propeller ld profile: exit 0" 0
+expect_out "its symbols and cold parts" "^Symbols +3, of them 1 cold or split-off parts$"
+# Named otherwise, a cc profile says so on its first line.
+run profile stats $FIX/propeller/propeller_sample_verbose_cc_directives.golden.txt
+expect_out "a cc profile by its first line" "^Kind +Propeller cc profile"
+# An AutoFDO text profile under a cc profile's name: refused with the line, nothing printed.
+printf 'main:100:10\n 1: 10\n' >"$T/wrong_cc_profile.txt"
+run profile stats "$T/wrong_cc_profile.txt"
+expect_rc "an AutoFDO profile named as a cc profile exits 2" 2
+expect_err "names the line" "wrong_cc_profile.txt, line 1, is not the start of a Propeller cc profile \(v1 or !name\): 'main:100:10'"
+[ -s "$T/out" ] && not_ok "and prints no figures" "$(cat "$T/out")" || ok "and prints no figures"
 "$TOOLS/gen_perfdata" -o "$T/nob.data" --no-branch-stack --kernel-build-id "$id"
 run run --yes --from convert --until convert --vmlinux "$T/vmlinux" --perf-data "$T/nob.data" --sysroot "$S"
 expect_rc "perf.data without -b fails" 1; expect_out "says -b" "recorded without branch stacks \(perf record -b\)"
