@@ -11,8 +11,8 @@
 #include "base/strv.h"
 #include "base/util.h"
 
-/* A kernel's cc profile is a few MB; this bounds a wrong file given by mistake. */
-#define PROFILE_MAX (512u << 20)
+/* A kernel's cc profile is a few MB; the same bound as for an AutoFDO profile (README). */
+#define PROFILE_MAX (256u << 20)
 
 static char *read_whole(const char *path, size_t *len, char **cause)
 {
