@@ -239,9 +239,18 @@ static void patch_applies(struct makepkg_log *m, const char *s)
 
 void makepkg_log_feed(struct makepkg_log *m, const char *line, size_t len, double t)
 {
-	char buf[LINE_MAX_READ];
 	m->lines++;
-	visible(line, len, buf, sizeof(buf));
+	/* kbuild's quiet lines ("  CC      kernel/fork.o") are most of a build's
+	 * and none is makepkg's: a build's every line comes through here. */
+	if (len && line[0] == ' ' && !(len >= 5 && memcmp(line, "  -> ", 5) == 0))
+		return;
+	/* Copied only when a "\r" or a colour code must go (or the line lacks its NUL). */
+	char copy[LINE_MAX_READ];
+	const char *buf = line;
+	if (line[len] != '\0' || memchr(line, '\r', len) || memchr(line, '\033', len)) {
+		visible(line, len, copy, sizeof(copy));
+		buf = copy;
+	}
 	const char *r;
 	if ((r = after(buf, "==> ERROR: ")))
 		error_line(m, r);
@@ -264,7 +273,7 @@ void makepkg_log_feed(struct makepkg_log *m, const char *line, size_t len, doubl
 		patch_applies(m, buf);
 	else if (!m->error && (tool_says(buf) || (m->phase == MAKEPKG_PREPARE && patch_failed(buf)))) {
 		free(m->cause);
-		m->cause = xstrdup(buf);
+		m->cause = dup_n(buf, strnlen(buf, LINE_MAX_READ - 1));
 	}
 }
 

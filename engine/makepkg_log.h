@@ -60,7 +60,8 @@ struct makepkg_log {
 
 void makepkg_log_init(struct makepkg_log *m);
 void makepkg_log_free(struct makepkg_log *m);
-/* One complete line (len bytes, without its '\n') seen t seconds in. */
+/* One complete line (len bytes, without its '\n') seen t seconds in; line[len]
+ * is read (a job's lines end in a NUL there: then nothing is copied). */
 void makepkg_log_feed(struct makepkg_log *m, const char *line, size_t len, double t);
 /* The phase's name as shown ("downloading", "building"), translated. */
 const char *makepkg_phase_label(enum makepkg_phase p);

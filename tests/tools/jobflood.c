@@ -1,6 +1,6 @@
 /* jobflood: runs a command as a kfdo job exactly the way engine/runner.c feeds a
  * build (proc/job with its log file and ring, every line into engine/kbuild's
- * progress model), for the log throughput benchmark (scripts/bench.sh).
+ * progress model and engine/makepkg_log's phases), for the log throughput benchmark (scripts/bench.sh).
  *
  *   jobflood LOG CMD [ARG...]
  *
@@ -17,10 +17,12 @@
 
 #include "proc/job.h"
 #include "engine/kbuild.h"
+#include "engine/makepkg_log.h"
 #include "base/util.h"
 
 struct feed {
 	struct kbuild_progress *kb;
+	struct makepkg_log mk;
 	int64_t t0;
 	double read_s; /* seconds since the start when the lines being read arrived */
 };
@@ -30,6 +32,7 @@ static void on_line(const char *line, size_t len, void *arg)
 {
 	struct feed *f = arg;
 	kbuild_feed_n(f->kb, line, len, f->read_s);
+	makepkg_log_feed(&f->mk, line, len, f->read_s);
 }
 
 int main(int argc, char **argv)
@@ -39,6 +42,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct feed f = { .kb = kbuild_new(), .t0 = job_now() };
+	makepkg_log_init(&f.mk);
 	struct job_spec spec = { .argv = (const char *const *)argv + 2, .log_path = argv[1] };
 	struct job *job;
 	char *cause = NULL;
@@ -67,5 +71,6 @@ int main(int argc, char **argv)
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), job_log_error(job));
 	job_free(job);
 	kbuild_free(f.kb);
+	makepkg_log_free(&f.mk);
 	return 0;
 }
