@@ -88,13 +88,28 @@ static int propeller_kind(const char *file)
 		return 'l';
 	if (n >= sizeof(cc) - 1 && strcmp(file + n - (sizeof(cc) - 1), cc) == 0)
 		return 'c';
+	/* Its first line that is no comment or blank, as LLVM reads it. */
 	FILE *f = fopen(file, "r");
-	char line[8] = "";
-	if (f && fgets(line, sizeof(line), f) && (strcmp(line, "v1\n") == 0 || strcmp(line, "v1\r\n") == 0))
-		line[0] = 'c';
+	char line[256];
+	int kind = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strchr(line, '\n')) {
+			/* The rest of a long line: no first line of a cc profile is this long. */
+			for (int c; (c = fgetc(f)) != EOF && c != '\n';)
+				;
+			if (line[0] != '#')
+				break;
+			continue;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!*line || line[0] == '#')
+			continue;
+		kind = strcmp(line, "v1") == 0 ? 'c' : 0;
+		break;
+	}
 	if (f)
 		fclose(f);
-	return line[0] == 'c' ? 'c' : 0;
+	return kind;
 }
 
 /* A Propeller profile's figures: read here, no tool runs. */
@@ -114,14 +129,17 @@ static int propeller_stats(const char *file, int kind)
 		printf(_("Kind       Propeller cc profile (basic-block clusters, format v%d)\n"), cc.version);
 		printf(_("Size       %s\n"), size);
 		if (cc.modules)
-			printf(_("Functions  %zu, in %zu modules\n"), cc.functions, cc.modules);
+			printf(ngettext("Functions  %zu, in %zu module\n", "Functions  %zu, in %zu modules\n", cc.modules),
+			       cc.functions, cc.modules);
 		else
 			printf(_("Functions  %zu\n"), cc.functions);
 		printf(_("Clusters   %zu, of %zu basic blocks\n"), cc.clusters, cc.blocks);
 	} else {
 		printf(_("Kind       Propeller ld profile (symbol order)\n"));
 		printf(_("Size       %s\n"), size);
-		printf(_("Symbols    %zu, of them %zu cold or split-off parts\n"), ld.symbols, ld.parts);
+		printf(ngettext("Symbols    %zu (%zu cold or split-off part)\n", "Symbols    %zu (%zu cold or split-off parts)\n",
+				ld.parts),
+		       ld.symbols, ld.parts);
 	}
 	return 0;
 }

@@ -135,8 +135,12 @@ static int inspect(const char *path, struct elf_info *out, bool id_only, char **
 			Elf_Data *d = elf_rawdata(scn, NULL);
 			if (d && d->d_size > 0) {
 				out->has_bb_addr_map = true;
-				out->bb_addr_map_version =
-					sh.sh_type == SHT_LLVM_BB_ADDR_MAP ? ((const unsigned char *)d->d_buf)[0] : 0;
+				/* Compressed, the first byte is the compression header's
+				 * (zstd's 2 would pass for LLVM 19's version). */
+				out->bb_addr_map_version = sh.sh_flags & SHF_COMPRESSED ? -1
+							   : sh.sh_type == SHT_LLVM_BB_ADDR_MAP
+								   ? ((const unsigned char *)d->d_buf)[0]
+								   : 0;
 			}
 		}
 	}

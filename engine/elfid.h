@@ -17,9 +17,10 @@ struct elf_info {
 	/* SHT_LLVM_BB_ADDR_MAP (clang -fbasic-block-address-map, the kernel's
 	 * CONFIG_PROPELLER_CLANG): its format version, the section's first byte.
 	 * Each LLVM writes one version (19: 2, 22: 5) and a converter reads only
-	 * those it knows. The pre-version format of LLVM 12-13 counts as 0. */
+	 * those it knows. The pre-version format of LLVM 12-13 counts as 0; -1: the
+	 * section is compressed (SHF_COMPRESSED) and its version was not read. */
 	bool has_bb_addr_map;
-	unsigned bb_addr_map_version;
+	int bb_addr_map_version;
 };
 
 /* Reads path. 0, or -1 with cause (missing, not ELF, truncated). */

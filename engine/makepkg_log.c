@@ -244,10 +244,12 @@ void makepkg_log_feed(struct makepkg_log *m, const char *line, size_t len, doubl
 	 * and none is makepkg's: a build's every line comes through here. */
 	if (len && line[0] == ' ' && !(len >= 5 && memcmp(line, "  -> ", 5) == 0))
 		return;
-	/* Copied only when a "\r" or a colour code must go (or the line lacks its NUL). */
+	/* Copied (cut, trimmed, cleaned) only when it must be: a "\r" or a colour
+	 * code, trailing blanks, a line longer than makepkg's, or no NUL after it. */
 	char copy[LINE_MAX_READ];
 	const char *buf = line;
-	if (line[len] != '\0' || memchr(line, '\r', len) || memchr(line, '\033', len)) {
+	if (line[len] != '\0' || len >= LINE_MAX_READ || (len && (line[len - 1] == ' ' || line[len - 1] == '\t')) ||
+	    memchr(line, '\r', len) || memchr(line, '\033', len)) {
 		visible(line, len, copy, sizeof(copy));
 		buf = copy;
 	}

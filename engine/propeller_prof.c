@@ -6,17 +6,29 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/i18n.h"
 #include "base/strv.h"
 #include "base/util.h"
+#include "engine/profile.h"
+#include "engine/record.h"
 
-/* A kernel's cc profile is a few MB; the same bound as for an AutoFDO profile (README). */
-#define PROFILE_MAX (256u << 20)
-
+/* The file whole; NULL with cause when it cannot be read, is empty, or is
+ * larger than an AutoFDO profile may be (PROFILE_MAX_BYTES: a kernel's
+ * Propeller profiles are a few MB too). */
 static char *read_whole(const char *path, size_t *len, char **cause)
 {
-	char *text = file_read(path, PROFILE_MAX, len);
+	struct stat st;
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size > PROFILE_MAX_BYTES) {
+		char size[32], max[32];
+		record_fmt_size(size, sizeof(size), (uint64_t)st.st_size);
+		record_fmt_size(max, sizeof(max), PROFILE_MAX_BYTES);
+		cause_set(cause, _("%s is %s: more than any Propeller profile of a kernel (a few MB); kfdo reads at most %s"),
+			  path, size, max);
+		return NULL;
+	}
+	char *text = file_read(path, PROFILE_MAX_BYTES, len);
 	if (!text)
 		cause_set(cause, _("cannot read %s: %s"), path, strerror(errno));
 	else if (*len == 0)
@@ -28,7 +40,8 @@ static char *read_whole(const char *path, size_t *len, char **cause)
 	return text;
 }
 
-/* Counts the block ids of a cluster ("0 2 3 1"); -1 when one is not a number. */
+/* Counts the block ids of a cluster ("0 2 3 1"; a cloned block is "3.1", as
+ * LLVM's parseUniqueBBID reads it); -1 when one is not such an id. */
 static long cluster_ids(const char *s)
 {
 	long n = 0;
@@ -41,6 +54,9 @@ static long cluster_ids(const char *s)
 			return -1;
 		while (isdigit((unsigned char)*s))
 			s++;
+		if (*s == '.' && isdigit((unsigned char)s[1]))
+			for (s++; isdigit((unsigned char)*s); s++)
+				;
 		if (*s && *s != ' ' && *s != '\t')
 			return -1;
 		n++;
@@ -48,9 +64,10 @@ static long cluster_ids(const char *s)
 	return n;
 }
 
-static int bad_line(char **cause, const char *path, size_t no, const char *line, const char *what)
+/* fmt has the path, the line number and the line ("%s, line %zu: ... '%.60s'"). */
+static int bad_line(char **cause, const char *fmt, const char *path, size_t no, const char *line)
 {
-	cause_set(cause, _("%s, line %zu, is not %s: '%.60s'"), path, no, what, line);
+	cause_set(cause, fmt, path, no, line);
 	return -1;
 }
 
@@ -97,11 +114,12 @@ int propeller_cc_read(const char *path, struct propeller_cc_stats *out, char **c
 	char **modules = NULL;
 	size_t no = 0;
 	int rc = 0;
-	const char *what = _("a line of a Propeller cc profile");
+	const char *invalid = _("%s, line %zu: not valid in a Propeller cc profile: '%.60s'");
 	char *p = text;
 	for (char *line; (line = next_line(&p, text + len));) {
 		no++;
-		if (!*line || line[0] == '#')
+		/* LLVM's reader skips comments ('#') and '@' lines in both formats. */
+		if (!*line || line[0] == '#' || line[0] == '@')
 			continue;
 		if (out->version < 0) {
 			/* The first line says the format: "v1", or v0's first function. */
@@ -110,7 +128,8 @@ int propeller_cc_read(const char *path, struct propeller_cc_stats *out, char **c
 				continue;
 			}
 			if (line[0] != '!') {
-				rc = bad_line(cause, path, no, line, _("the start of a Propeller cc profile (v1 or !name)"));
+				rc = bad_line(cause, _("%s, line %zu: a Propeller cc profile starts with v1 or !name, not '%.60s'"),
+					      path, no, line);
 				break;
 			}
 			out->version = 0;
@@ -125,7 +144,7 @@ int propeller_cc_read(const char *path, struct propeller_cc_stats *out, char **c
 			else if (line[0] == 'm' && line[1] == ' ')
 				strv_push(&modules, line + 2);
 			else if (!((line[0] == 'p' || line[0] == 'g' || line[0] == 'h') && line[1] == ' ')) {
-				rc = bad_line(cause, path, no, line, what);
+				rc = bad_line(cause, invalid, path, no, line);
 				break;
 			}
 		} else if (line[0] == '!' && line[1] == '!') {
@@ -136,15 +155,20 @@ int propeller_cc_read(const char *path, struct propeller_cc_stats *out, char **c
 			if (m)
 				strv_push(&modules, m + 3);
 		} else {
-			rc = bad_line(cause, path, no, line, what);
+			rc = bad_line(cause, invalid, path, no, line);
 			break;
 		}
 		if (function) {
 			out->functions++;
 		} else if (cluster) {
 			long ids = cluster_ids(body);
-			if (ids <= 0 || out->functions == 0) {
-				rc = bad_line(cause, path, no, line, _("a cluster of block ids after its function"));
+			if (out->functions == 0) {
+				rc = bad_line(cause, _("%s, line %zu: a cluster before any function: '%.60s'"), path, no, line);
+				break;
+			}
+			if (ids <= 0) {
+				rc = bad_line(cause, _("%s, line %zu: a cluster's block ids are numbers (or N.M): '%.60s'"),
+					      path, no, line);
 				break;
 			}
 			out->clusters++;
@@ -172,12 +196,18 @@ int propeller_ld_read(const char *path, struct propeller_ld_stats *out, char **c
 	char *p = text;
 	for (char *line; (line = next_line(&p, text + len));) {
 		no++;
+		/* As lld reads it: each line trimmed, '#' lines are comments. */
+		while (*line == ' ' || *line == '\t')
+			line++;
 		size_t n = strlen(line);
-		if (!n)
+		while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		if (!n || line[0] == '#')
 			continue;
 		/* A symbol has no blank in it: a line with one is some other file. */
 		if (strpbrk(line, " \t")) {
-			rc = bad_line(cause, path, no, line, _("a symbol of a symbol ordering file"));
+			rc = bad_line(cause, _("%s, line %zu: a symbol ordering file has one symbol a line, not '%.60s'"),
+				      path, no, line);
 			break;
 		}
 		out->symbols++;

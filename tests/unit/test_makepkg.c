@@ -238,6 +238,13 @@ static void test_causes(void **state)
 	assert_null(m.error_source);
 	makepkg_log_free(&m);
 
+	/* Trailing blanks go, as on the copying path. */
+	makepkg_log_init(&m);
+	const char *tb = "==> ERROR: Failure while downloading x.tar  ";
+	makepkg_log_feed(&m, tb, strlen(tb), 0);
+	assert_string_equal(m.error, "Failure while downloading x.tar");
+	makepkg_log_free(&m);
+
 	/* --skipinteg says it in other words. */
 	makepkg_log_init(&m);
 	const char *w = "==> WARNING: Skipping all source file integrity checks.";

@@ -90,11 +90,20 @@ static void test_refused(void **state)
 {
 	(void)state;
 	/* An AutoFDO text profile handed in by mistake: its first line is quoted. */
-	cc_refused("main:1234:5\n 1: 5\n", "line 1, is not the start of a Propeller cc profile (v1 or !name): 'main:1234:5'");
+	cc_refused("main:1234:5\n 1: 5\n", "line 1: a Propeller cc profile starts with v1 or !name, not 'main:1234:5'");
 	/* Blank lines and comments count in the line numbers. */
-	cc_refused("v1\n\n# a comment\nf main\nx 1 2\n", "line 5, is not a line of a Propeller cc profile: 'x 1 2'");
-	cc_refused("v1\nc0 1\nf main\n", "line 2, is not a cluster of block ids after its function");
-	cc_refused("v1\nf main\nc0 one\n", "line 3, is not a cluster of block ids");
+	cc_refused("v1\n\n# a comment\nf main\nx 1 2\n", "line 5: not valid in a Propeller cc profile: 'x 1 2'");
+	cc_refused("v1\nc0 1\nf main\n", "line 2: a cluster before any function: 'c0 1'");
+	cc_refused("v1\nf main\nc0 one\n", "line 3: a cluster's block ids are numbers (or N.M): 'c0 one'");
+	cc_refused("v1\nf main\nc0 3.\n", "line 3: a cluster's block ids are numbers (or N.M)");
+	/* Larger than any kernel's profile (sparse): refused before it is read. */
+	assert_int_equal(test_sh("truncate -s 300MB %s/huge_cc_profile.txt", tmp), 0);
+	char *huge = xasprintf("%s/huge_cc_profile.txt", tmp), *why = NULL;
+	struct propeller_cc_stats hs;
+	assert_int_equal(propeller_cc_read(huge, &hs, &why), -1);
+	if (!strstr(why, "more than any Propeller profile of a kernel (a few MB); kfdo reads at most 256"))
+		fail_msg("%s", why);
+	free(why), free(huge);
 	cc_refused("v1\n# nothing\n", "names no function");
 	cc_refused("", "is empty");
 	char *cause = NULL;
@@ -106,8 +115,14 @@ static void test_refused(void **state)
 	struct propeller_ld_stats ls;
 	char *path = put("ld.txt", "main\nfoo bar\n");
 	assert_int_equal(propeller_ld_read(path, &ls, &cause), -1);
-	assert_non_null(strstr(cause, "line 2, is not a symbol of a symbol ordering file: 'foo bar'"));
+	assert_non_null(strstr(cause, "line 2: a symbol ordering file has one symbol a line, not 'foo bar'"));
 	free(cause), cause = NULL;
+	free(path);
+	/* As lld reads it: trimmed, '#' comments. */
+	path = put("ld.txt", "# hot first\n  main \nmain.cold\t\n");
+	assert_int_equal(propeller_ld_read(path, &ls, &cause), 0);
+	assert_int_equal(ls.symbols, 2);
+	assert_int_equal(ls.parts, 1);
 	free(path);
 	path = put("ld.txt", "\n\n");
 	assert_int_equal(propeller_ld_read(path, &ls, &cause), -1);
@@ -123,14 +138,16 @@ static void test_modules(void **state)
 	(void)state;
 	char *path = put("cc.txt", "v1\r\nm kernel/sched/core.c\r\nf schedule\r\nc0 1 2\r\nc3\r\n"
 				   "m kernel/fork.c\r\nf copy_process\r\nc0\r\np 1 2\r\ng 0:10,1:9\r\n"
-				   "m kernel/sched/core.c\r\nf pick_next_task\r\nc0 4\r\n");
+				   "m kernel/sched/core.c\r\nf pick_next_task\r\nc0 4\r\n"
+				   /* path cloning: cloned blocks are N.M; '@' lines are skipped */
+				   "@ anything\r\nf cloned\r\np 1 3 4\r\nc 1 3.1 4.1 6\r\n");
 	struct propeller_cc_stats st;
 	char *cause = NULL;
 	if (propeller_cc_read(path, &st, &cause) != 0)
 		fail_msg("%s", cause);
-	assert_int_equal(st.functions, 3);
-	assert_int_equal(st.clusters, 4);
-	assert_int_equal(st.blocks, 7);
+	assert_int_equal(st.functions, 4);
+	assert_int_equal(st.clusters, 5);
+	assert_int_equal(st.blocks, 11);
 	assert_int_equal(st.modules, 2);
 	free(path);
 	path = put("cc0.txt", "!schedule M=kernel/sched/core.c\n!!0 1\n!copy_process M=kernel/fork.c\n!!0\n");
@@ -168,6 +185,21 @@ static void test_bb_addr_map(void **state)
 		elf_info_free(&info);
 		free(obj);
 	}
+	/* Compressed, the section's first byte is the compression header's: not
+	 * taken for a version (zstd's 2 would pass for LLVM 19's). */
+	TEST_NEED(test_need("llvm-objcopy-19"), "llvm-objcopy-19");
+	assert_int_equal(test_sh("clang-19 -O2 -c -fbasic-block-sections=labels -o %s/bb.o %s && "
+				 "llvm-objcopy-19 --compress-sections=.llvm_bb_addr_map=zstd %s/bb.o %s/bbz.o",
+				 tmp, src, tmp, tmp),
+			 0);
+	char *z = xasprintf("%s/bbz.o", tmp), *cause = NULL;
+	struct elf_info info;
+	if (elfid_inspect(z, &info, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_true(info.has_bb_addr_map);
+	assert_int_equal(info.bb_addr_map_version, -1);
+	elf_info_free(&info);
+	free(z);
 	free(src);
 }
 
