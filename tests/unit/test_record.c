@@ -642,9 +642,15 @@ static void test_free_during_cancel(void **state)
 	struct runner *r;
 	char *cause = NULL;
 	assert_int_equal(runner_start(&r, s, STEP_PROFILE, NULL, &cause), 0);
-	/* Until the workload runs (perf starts it once it records). */
+	/* Until the workload runs (perf starts it once it records) and has written
+	 * its pid whole: the shell creates the file before echo writes to it. */
 	char *pid_text = NULL;
-	for (int64_t end = job_now() + 30000; !(pid_text = file_read(pidfile, 64, NULL)) && job_now() < end;) {
+	for (int64_t end = job_now() + 30000; job_now() < end;) {
+		pid_text = file_read(pidfile, 64, NULL);
+		if (pid_text && strchr(pid_text, '\n'))
+			break;
+		free(pid_text);
+		pid_text = NULL;
 		struct pollfd pfd = { .fd = runner_fd(r), .events = POLLIN };
 		poll(&pfd, pfd.fd >= 0 ? 1 : 0, 20);
 		runner_handle(r, job_now());
