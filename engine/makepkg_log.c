@@ -163,14 +163,21 @@ static void msg(struct makepkg_log *m, const char *s, double t)
 		enter(m, MAKEPKG_DONE, t);
 }
 
-/* "Downloading linux-6.12.7.tar.xz..." -> "linux-6.12.7.tar.xz" */
-static void set_source(struct makepkg_log *m, const char *s)
+/* A name as makepkg and the PKGBUILD end it, "linux-6.12.7.tar.xz...",
+ * without the dots. */
+static char *without_dots(const char *s)
 {
 	size_t n = strlen(s);
 	while (n && s[n - 1] == '.')
 		n--;
+	return dup_n(s, n);
+}
+
+/* "Downloading linux-6.12.7.tar.xz..." -> "linux-6.12.7.tar.xz" */
+static void set_source(struct makepkg_log *m, const char *s)
+{
 	free(m->source);
-	m->source = dup_n(s, n);
+	m->source = without_dots(s);
 	m->downloads++;
 }
 
@@ -224,12 +231,8 @@ static void error_line(struct makepkg_log *m, const char *s)
 /* "Applying patch 0001-bore-cachy.patch..." */
 static void patch_applies(struct makepkg_log *m, const char *s)
 {
-	const char *name = strstr(s, "Applying patch ") + strlen("Applying patch ");
-	size_t n = strlen(name);
-	while (n && name[n - 1] == '.')
-		n--;
 	free(m->patch);
-	m->patch = dup_n(name, n);
+	m->patch = without_dots(strstr(s, "Applying patch ") + strlen("Applying patch "));
 	m->patches++;
 	/* A cause belongs to this patch or a later line, not to one before. */
 	free(m->cause);
