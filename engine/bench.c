@@ -180,7 +180,8 @@ int bench_plan(const struct session *s, const char *phase, struct plan *p, char 
 	}
 	char *self = plan_self_exe(), *lines = bench_lines_path(phase), *scratch = bench_scratch_dir();
 	int rounds = bench_rounds(s), rc = 0;
-	plan_add(p, _("How busy the machine is before the benchmarks (one second), its CPU and governor"),
+	plan_add(p, _("What the disks still have to write, written first; how busy the machine is (one second), its "
+		       "CPU and governor"),
 		 strv_dup((char *[]){ self, "__measure", lines, "--context", NULL }));
 	for (int r = 0; r <= rounds && rc == 0; r++) {
 		for (size_t k = 0; k < n; k++) {

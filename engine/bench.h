@@ -27,6 +27,9 @@
 /* Above this share of the CPUs busy in the second before the run, the machine
  * is called busy and its numbers are not judged. */
 #define BENCH_BUSY_MAX 0.25
+/* Above this much (MB) written again within that second, right after kfdo
+ * flushed everything, something else is writing through the runs. */
+#define BENCH_PENDING_MAX_MB 64
 
 /* The two runs the flow makes; the session keys them by these names. */
 #define BENCH_BEFORE "baseline"

@@ -23,7 +23,9 @@ json_object *bench_run(const struct session *s, const char *phase)
 }
 
 /* The lines kfdo __measure wrote: "context busy=B governor=G mhz=M cpus=N
- * model=CPU" once, then "run NAME ROUND WALL SYS USER EXIT GOVERNOR" per run. */
+ * dirty=KB flush=S pending=KB model=CPU" once (before 0.1.0's flush, without
+ * dirty, flush and pending), then "run NAME ROUND WALL SYS USER EXIT GOVERNOR"
+ * per run. */
 int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 {
 	char *path = bench_lines_path(phase);
@@ -35,7 +37,8 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 	}
 	json_object *run = json_object_new_object(), *benches = json_object_new_object();
 	char *model = NULL;
-	double busy = -1, mhz = 0, total = 0;
+	double busy = -1, mhz = 0, total = 0, flush = -1;
+	long long dirty = -1, pending = -1;
 	int cpus = 0, failed = 0;
 	char gov[64] = "", first_gov[64] = "";
 	bool gov_changed = false;
@@ -44,11 +47,15 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 		int round, code;
 		double wall, sys, user;
 		if (sscanf(l, "context busy=%lf governor=%63s mhz=%lf cpus=%d", &busy, first_gov, &mhz, &cpus) == 4) {
-			const char *m = strstr(l, " model=");
+			char *m = strstr(l, " model=");
 			if (m && m[7]) {
 				free(model);
 				model = xstrdup(m + 7);
+				*m = '\0'; /* the CPU's name could hold anything */
 			}
+			const char *f = strstr(l, " dirty=");
+			if (f && sscanf(f, " dirty=%lld flush=%lf pending=%lld", &dirty, &flush, &pending) != 3)
+				dirty = pending = -1, flush = -1;
 			continue;
 		}
 		if (sscanf(l, "run %63s %d %lf %lf %lf %d %63s", name, &round, &wall, &sys, &user, &code, gov) != 7)
@@ -96,6 +103,11 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 	json_put_bool(run, "governor_changed", gov_changed);
 	json_object_object_add(run, "mhz", json_object_new_double(mhz));
 	json_object_object_add(run, "busy", json_object_new_double(busy));
+	if (flush >= 0) {
+		json_object_object_add(run, "flushed_mb", json_object_new_double(dirty / 1024.0));
+		json_object_object_add(run, "flush_s", json_object_new_double(flush));
+		json_object_object_add(run, "pending_mb", json_object_new_double(pending / 1024.0));
+	}
 	json_object_object_add(run, "seconds", json_object_new_double(total));
 	json_put_int(run, "rounds", bench_rounds(s));
 	json_object_object_add(run, "benchmarks", benches);
@@ -121,6 +133,13 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 					    "figures will not be judged"), busy * 100);
 	if (gov_changed)
 		step_note(rep, NOTE_WARN, _("the CPU governor changed during the run"));
+	if (pending / 1024.0 > BENCH_PENDING_MAX_MB)
+		step_note(rep, NOTE_WARN, _("something kept writing to the disks before the run (%.0f MB in one "
+					    "second, after kfdo had them write everything): its figures will not "
+					    "be judged"), pending / 1024.0);
+	else if (dirty >= 1024)
+		step_note(rep, NOTE_DETAIL, _("first the disks wrote the %.0f MB left to write (%.1f s), so that no "
+					      "run is slowed by it"), dirty / 1024.0, flush);
 	free(release);
 	free(build_id);
 	free(model);
@@ -220,6 +239,10 @@ int bench_compare(const struct session *s, struct bench_cmp *c, char **cause)
 		if (busy > BENCH_BUSY_MAX)
 			strv_pushf(&c->trouble, _("the machine was busy before the %s run (%.0f%% of the CPUs)"),
 				   phases[i], busy * 100);
+		double pending = run_num(runs[i], "pending_mb");
+		if (pending > BENCH_PENDING_MAX_MB)
+			strv_pushf(&c->trouble, _("something kept writing to the disks before the %s run (%.0f MB in "
+						  "one second)"), phases[i], pending);
 		json_object *v;
 		if (json_object_object_get_ex(runs[i], "governor_changed", &v) && json_object_get_boolean(v))
 			strv_pushf(&c->trouble, _("the CPU governor changed during the %s run"), phases[i]);

@@ -47,6 +47,34 @@ else
     not_ok "plan: the compare step runs the same commands into its own file" "$(head -5 "$T/after.plan")"
 fi
 
+# What the disks still have to write is written before the runs (a build's
+# writeback under one run's file I/O and not the other's would be a difference
+# of the machine): a file just written has dirty pages, by the kernel's own
+# count, and none once __measure --context is done.
+what="__measure --context: a file's dirty pages are written before the runs"
+dd if=/dev/zero of="$T/dirty" bs=1M count=32 2>/dev/null
+before=$("$TOOLS/cachestat" "$T/dirty")
+crc=$?
+pages=$(sed -n 's/.* dirty \([0-9]*\) .*/\1/p' <<<"$before")
+if [ "$crc" = 77 ]; then
+    ok "$what # SKIP this kernel has no cachestat(2) to count them"
+elif [ "$(stat -f -c %T "$T")" = tmpfs ]; then
+    ok "$what # SKIP $T is on tmpfs, whose pages stay dirty"
+elif [ "${pages:-0}" = 0 ]; then
+    ok "$what # SKIP the kernel had written them already ($before)"
+else
+    run __measure "$T/ctx.lines" --context
+    after=$("$TOOLS/cachestat" "$T/dirty")
+    kb=$(sed -n 's/^context .* dirty=\([0-9]*\) flush=[0-9.]* pending=[0-9]* model=.*/\1/p' "$T/ctx.lines")
+    if [ "$rc" = 0 ] && grep -q "dirty 0 writeback 0" <<<"$after" && [ "${kb:-0}" -ge $((pages * 4 / 2)) ]; then
+        ok "$what ($pages pages; $kb kB pending on the machine)"
+    else
+        not_ok "$what" "rc $rc; before: $before; after: $after" "$(cat "$T/ctx.lines" "$T/out" "$T/err")"
+    fi
+    expect_out "__measure --context: says what it wrote first" "^the disks had [0-9]+ MB left to write: [0-9.]+ s to write it"
+fi
+rm -f "$T/dirty"
+
 # A real baseline: 5 rounds of perf bench syscall basic.
 run run --from baseline --until baseline --yes --benchmarks syscall --bench-rounds 5
 expect_rc "baseline: exit 0" 0
@@ -59,6 +87,12 @@ if [ "$v" = "$(printf '5\nthe optimized kernel is not measured yet (the compare 
     ok "compare --json: 5 samples, the after run missing, no rows"
 else
     not_ok "compare --json: 5 samples, the after run missing, no rows" "$v"
+fi
+v=$("$TOOLS/jsonget" "$T/c.json" runs.baseline.flushed_mb runs.baseline.flush_s runs.baseline.pending_mb)
+if ! grep -vqxE '[0-9.]+(e[-+][0-9]+)?' <<<"$v" && [ "$(wc -l <<<"$v")" = 3 ]; then
+    ok "compare --json: what the disks wrote first, how long it took, what was written again"
+else
+    not_ok "compare --json: what the disks wrote first, how long it took, what was written again" "$v"
 fi
 v=$("$TOOLS/jsonget" "$T/c.json" runs.baseline.release runs.baseline.cpus)
 if [ "$v" = "$(printf '%s\n%s' "$(uname -r)" "$(getconf _NPROCESSORS_ONLN)")" ]; then

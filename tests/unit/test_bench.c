@@ -143,6 +143,40 @@ static void test_collect(void **state)
 	assert_non_null(strstr(rep.msg.s, lines));
 	step_report_free(&rep);
 	free(lines);
+
+	/* What the disks wrote first, and how long it took, read before the CPU's
+	 * name (which could hold anything, " dirty=" too); 200 MB written again in
+	 * the second after the flush is someone else writing, and is warned of. */
+	write_lines(BENCH_AFTER, "context busy=0.01 governor=performance mhz=3000 cpus=2 dirty=2097152 flush=12.500 "
+				 "pending=204800 model=Odd dirty=1 flush=2 pending=3\n"
+				 "run pipe 1 2.1 1.0 0.5 0 performance\n");
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(bench_collect(s, BENCH_AFTER, &rep), 0);
+	run = bench_run(s, BENCH_AFTER);
+	const char *keys[] = { "flushed_mb", "flush_s", "pending_mb" };
+	const double want[] = { 2048, 12.5, 200 };
+	for (int i = 0; i < 3; i++) {
+		json_object *v;
+		assert_true(json_object_object_get_ex(run, keys[i], &v));
+		assert_true(fabs(json_object_get_double(v) - want[i]) < 1e-9);
+	}
+	assert_true(json_object_object_get_ex(run, "cpu", &cpu));
+	assert_string_equal(json_object_get_string(cpu), "Odd dirty=1 flush=2 pending=3");
+	assert_int_equal(rep.n_notes, 1);
+	assert_int_equal(rep.notes[0].level, NOTE_WARN);
+	assert_non_null(strstr(rep.notes[0].text, "kept writing to the disks"));
+	step_report_free(&rep);
+
+	/* Within the bound: the flush is said, not warned of. */
+	write_lines(BENCH_AFTER, "context busy=0.01 governor=performance mhz=3000 cpus=2 dirty=2097152 flush=12.500 "
+				 "pending=2048 model=Odd\n"
+				 "run pipe 1 2.1 1.0 0.5 0 performance\n");
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(bench_collect(s, BENCH_AFTER, &rep), 0);
+	assert_int_equal(rep.n_notes, 1);
+	assert_int_equal(rep.notes[0].level, NOTE_DETAIL);
+	assert_non_null(strstr(rep.notes[0].text, "2048 MB left to write (12.5 s)"));
+	step_report_free(&rep);
 	session_free(s);
 }
 
@@ -211,6 +245,18 @@ static void test_compare(void **state)
 	text = bench_verdict_text(&c.rows[0]);
 	assert_non_null(strstr(text, "not judged"));
 	free(text);
+	bench_cmp_free(&c);
+
+	/* Someone writing to the disks through a run: nothing is judged. */
+	json_object_put(s->bench);
+	s->bench = json_tokener_parse(runs_json("performance", 0.01));
+	json_object *after;
+	assert_true(json_object_object_get_ex(s->bench, BENCH_AFTER, &after));
+	json_object_object_add(after, "pending_mb", json_object_new_double(BENCH_PENDING_MAX_MB + 1));
+	assert_int_equal(bench_compare(s, &c, NULL), 0);
+	assert_int_equal(strv_len(c.trouble), 1);
+	assert_non_null(strstr(c.trouble[0], "kept writing to the disks before the after run"));
+	assert_int_equal(c.rows[0].cmp.verdict, VERDICT_NOISY);
 	bench_cmp_free(&c);
 
 	/* Another governor, a busy machine: nothing is judged. */
