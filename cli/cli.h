@@ -74,6 +74,8 @@ enum {
 	OPT_ROOT, OPT_DBPATH,
 	/* The baseline and compare steps. */
 	OPT_NO_COMPARE, OPT_COMPARE, OPT_BENCH_ROUNDS, OPT_BENCHMARKS,
+	/* A linux-cachyos PKGBUILD as the source. */
+	OPT_SOURCE_PKGBUILD, OPT_KNOB, OPT_MAKEPKG_ARG,
 	OPT_SESSION_END, /* keep last: the session options are OPT_TREE .. OPT_SESSION_END - 1 */
 };
 struct cli_session_opts {
@@ -88,6 +90,8 @@ struct cli_session_opts {
 	bool no_merge;
 	int compare; /* -1: not given */
 	const char *bench_rounds, *benchmarks;
+	const char *pkgbuild;
+	char **knobs, **makepkg_args;
 };
 struct session;
 void cli_session_opts_init(struct cli_session_opts *o);

@@ -63,11 +63,19 @@ static const struct cli_opt session_opts[] = {
 	{ "compare", 0, 0, OPT_COMPARE, NULL },
 	{ "bench-rounds", 0, CLI_VALUE, OPT_BENCH_ROUNDS, NULL },
 	{ "benchmarks", 0, CLI_VALUE, OPT_BENCHMARKS, NULL },
+	{ "pkgbuild", 0, CLI_VALUE, OPT_SOURCE_PKGBUILD, NULL },
+	{ "knob", 0, CLI_VALUE, OPT_KNOB, NULL },
+	{ "makepkg-arg", 0, CLI_VALUE, OPT_MAKEPKG_ARG, NULL },
 	{ NULL, 0, 0, 0, NULL },
 };
 static const struct cli_group session_group = {
 	session_opts,
 	N_("  --tree DIR           the kernel source tree\n"
+	   "  --pkgbuild DIR       or a linux-cachyos PKGBUILD (its variant's folder), built with makepkg\n"
+	   "  --knob NAME=VALUE    with --pkgbuild: a knob of its own, such as _cpusched=bore, in makepkg's\n"
+	   "                       environment (repeatable; kept in the session; NAME= removes it)\n"
+	   "  --makepkg-arg ARG    with --pkgbuild: an option for makepkg (repeatable; the ones given\n"
+	   "                       replace the saved ones)\n"
 	   "  --output DIR         build in DIR (make O=DIR)\n"
 	   "  --config-from SRC    base config: running (default), defconfig, tinyconfig, or a file\n"
 	   "  --jobs N             make -jN (default: what the CPUs and RAM carry)\n"

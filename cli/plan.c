@@ -7,6 +7,7 @@
 
 #include "base/paths.h"
 #include "base/i18n.h"
+#include "engine/makepkg.h"
 #include "engine/plan.h"
 #include "engine/record.h"
 #include "engine/steps.h"
@@ -18,11 +19,11 @@
 static void fill_placeholders(struct session *s)
 {
 	char *data = paths_data_dir();
-	char *obj = session_objtree(s);
+	char *obj = s->pkgbuild ? makepkg_pkgdest(false) : session_objtree(s);
 	if (!s->artifacts.packages && obj)
 		strv_pushf(&s->artifacts.packages, "%s/*.pkg.tar.zst", obj);
 	if (!s->artifacts.vmlinux)
-		s->artifacts.vmlinux = xasprintf("/usr/src/debug/%s/vmlinux", "linux-upstream");
+		s->artifacts.vmlinux = xasprintf("/usr/src/debug/%s/vmlinux", s->pkgbuild ? "linux-cachyos" : "linux-upstream");
 
 	if (!s->artifacts.profile)
 		s->artifacts.profile = xasprintf("%s/profiles/kernel.afdo", data);
@@ -56,17 +57,22 @@ int cli_plan(const struct cli_args *a)
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	if (!s->tree) {
-		ret = cli_usage_error("plan", _("no kernel tree: give --tree DIR (or choose one in the wizard)"));
+	if (!s->tree && !s->pkgbuild) {
+		ret = cli_usage_error("plan", _("no kernel tree: give --tree DIR or --pkgbuild DIR (or choose one in the "
+						"wizard)"));
 		session_free(s);
 		goto out;
 	}
 	fill_placeholders(s);
 	size_t n;
 	const struct step_def *const *steps = steps_table(&n);
-	printf(_("# kfdo plan for %s (LLVM=%s%s%s%s)\n"), s->tree, s->toggles.llvm ? s->toggles.llvm : "1",
-	       s->toggles.autofdo ? ", AutoFDO" : "", s->toggles.thin_lto ? ", ThinLTO" : "",
-	       s->toggles.full_lto ? ", full LTO" : "");
+	if (s->pkgbuild)
+		printf(_("# kfdo plan for %s/PKGBUILD (makepkg%s%s%s)\n"), s->pkgbuild, s->toggles.autofdo ? ", AutoFDO" : "",
+		       s->toggles.thin_lto ? ", ThinLTO" : "", s->toggles.full_lto ? ", full LTO" : "");
+	else
+		printf(_("# kfdo plan for %s (LLVM=%s%s%s%s)\n"), s->tree, s->toggles.llvm ? s->toggles.llvm : "1",
+		       s->toggles.autofdo ? ", AutoFDO" : "", s->toggles.thin_lto ? ", ThinLTO" : "",
+		       s->toggles.full_lto ? ", full LTO" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct step_def *st = steps[i];
 		printf("\n# %zu. %s\n", i + 1, _(st->title));
@@ -80,7 +86,17 @@ int cli_plan(const struct cli_args *a)
 			printf("#    %s\n", cause ? cause : "?");
 		} else {
 			for (size_t k = 0; k < p.n; k++) {
-				char *line = plan_format_command(&p.cmds[k]);
+				const struct plan_cmd *c = &p.cmds[k];
+				char *line = plan_format_command(c);
+				/* makepkg builds the PKGBUILD of the folder it runs in and
+				 * takes no -C as make does: the line says where. */
+				if (c->cwd && c->argv && strcmp(c->argv[0], "makepkg") == 0) {
+					struct strbuf sb = { 0 };
+					sb_add(&sb, "cd ");
+					sb_add_quoted(&sb, c->cwd);
+					printf("%s && ", sb.s);
+					sb_free(&sb);
+				}
 				printf("%s\n", line);
 				free(line);
 			}

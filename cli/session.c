@@ -60,6 +60,9 @@ static void session_option(struct cli_session_opts *o, int c, const char *arg)
 	case OPT_COMPARE: o->compare = 1; break;
 	case OPT_BENCH_ROUNDS: o->bench_rounds = arg; break;
 	case OPT_BENCHMARKS: o->benchmarks = arg; break;
+	case OPT_SOURCE_PKGBUILD: o->pkgbuild = arg; break;
+	case OPT_KNOB: strv_push(&o->knobs, arg); break;
+	case OPT_MAKEPKG_ARG: strv_push(&o->makepkg_args, arg); break;
 	}
 }
 
@@ -81,6 +84,8 @@ void cli_session_opts_free(struct cli_session_opts *o)
 	strv_free(o->disable);
 	strv_free(o->make_vars);
 	strv_free(o->merge);
+	strv_free(o->knobs);
+	strv_free(o->makepkg_args);
 }
 
 /* Drops the entries equal to key (end '\0') or starting with key + end ("K" + '='). */
@@ -266,9 +271,73 @@ static int apply_profile(struct session *s, const struct cli_session_opts *o, co
 	return 0;
 }
 
+/* --pkgbuild DIR, --knob and --makepkg-arg: a linux-cachyos PKGBUILD as the
+ * source. It replaces the tree (and the tree's O=, clone and make options,
+ * which makepkg does not take); --tree goes back to a tree. */
+static int apply_pkgbuild(struct session *s, const struct cli_session_opts *o, const char *command)
+{
+	if (o->tree && o->pkgbuild) {
+		cli_usage_error(command, _("--tree and --pkgbuild are two sources: pick one"));
+		return -1;
+	}
+	if (o->tree)
+		session_set(&s->pkgbuild, NULL);
+	if (o->pkgbuild) {
+		char *p;
+		if (abs_dir(_("PKGBUILD folder"), o->pkgbuild, &p, true) < 0)
+			return -1;
+		free(s->pkgbuild);
+		s->pkgbuild = p;
+		session_set(&s->tree, NULL);
+		session_set(&s->output_dir, NULL);
+		session_set(&s->clone_url, NULL);
+		session_set(&s->clone_branch, NULL);
+		strv_free(s->toggles.config_enable);
+		strv_free(s->toggles.config_disable);
+		strv_free(s->toggles.make_vars);
+		s->toggles.config_enable = s->toggles.config_disable = s->toggles.make_vars = NULL;
+	}
+	const char *tree_only = o->output ? "--output" : o->config_from ? "--config-from" : o->enable ? "--enable"
+			      : o->disable ? "--disable" : o->make_vars ? "--make-var" : o->target ? "--target" : NULL;
+	if (s->pkgbuild && tree_only) {
+		cli_usage_error(command, _("%s is for a kernel tree: a PKGBUILD configures and builds its kernel "
+					   "its own way (its knobs: --knob NAME=VALUE)"), tree_only);
+		return -1;
+	}
+	if (!s->pkgbuild && (o->knobs || o->makepkg_args)) {
+		cli_usage_error(command, _("%s goes with --pkgbuild"), o->knobs ? "--knob" : "--makepkg-arg");
+		return -1;
+	}
+	for (size_t i = 0; o->knobs && o->knobs[i]; i++) {
+		const char *k = o->knobs[i], *eq = strchr(k, '=');
+		size_t len = eq ? (size_t)(eq - k) : 0;
+		bool ok = len > 1 && k[0] == '_';
+		for (size_t j = 1; ok && j < len; j++)
+			ok = (k[j] >= 'a' && k[j] <= 'z') || (k[j] >= 'A' && k[j] <= 'Z') || (k[j] >= '0' && k[j] <= '9') ||
+			     k[j] == '_';
+		if (!ok) {
+			cli_usage_error(command, _("--knob wants _NAME=VALUE, as the PKGBUILD's knobs are named, not "
+						   "'%s'"), k);
+			return -1;
+		}
+		char *key = xasprintf("%.*s", (int)len, k);
+		strv_remove_prefix(&s->knobs, key, '=');
+		free(key);
+		if (eq[1])
+			strv_push(&s->knobs, k);
+	}
+	if (o->makepkg_args) {
+		strv_free(s->makepkg_args);
+		s->makepkg_args = strv_dup(o->makepkg_args);
+	}
+	return 0;
+}
+
 static int apply(struct session *s, const struct cli_session_opts *o, const char *command)
 {
 	char *p;
+	if (apply_pkgbuild(s, o, command) < 0)
+		return -1;
 	if (o->tree) {
 		if (abs_dir(_("kernel tree"), o->tree, &p, true) < 0)
 			return -1;

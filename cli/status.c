@@ -71,6 +71,11 @@ static void print_text(const struct session *s, const char *dir)
 	char jobs[16];
 	snprintf(jobs, sizeof(jobs), t->jobs > 0 ? "%d" : "auto", t->jobs);
 	printf(_("Session    %s/session.json\n"), dir);
+	if (s->pkgbuild) {
+		printf(_("PKGBUILD   %s/PKGBUILD, built with makepkg\n"), s->pkgbuild);
+		for (size_t i = 0; s->knobs && s->knobs[i]; i++)
+			printf(_("Knob       %s\n"), s->knobs[i]);
+	}
 	printf(_("Tree       %s\n"), s->tree ? s->tree : "-");
 	if (s->output_dir)
 		printf(_("Output     %s (make O=)\n"), s->output_dir);

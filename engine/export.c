@@ -28,12 +28,6 @@ static int rename_fresh(const char *from, const char *to)
 	return unlink(from);
 }
 
-/* When each knob came into linux-cachyos, for the remedy of an older checkout. */
-static const char *knob_since(const char *knob)
-{
-	return str_starts(knob, "_propeller") ? "2025-01" : "2024-12";
-}
-
 /* A profile to copy: a regular file with something in it. */
 static int check_source(const char *path, const char *what, off_t *size, char **cause)
 {
@@ -166,15 +160,8 @@ int export_prepare(const struct export_opts *o, struct export_plan *ep, char **c
 	if (strpbrk(ep->dir, " :"))
 		ep->warning = xasprintf(_("the kernel cannot be built below %s (its path has a space or a colon): "
 					  "set BUILDDIR in makepkg.conf, or use another folder"), ep->dir);
-	const char *missing = pkgbuild_missing(&pb, pkgbuild_knobs_autofdo);
-	if (!missing && o->propeller)
-		missing = pkgbuild_missing(&pb, pkgbuild_knobs_propeller);
-	if (missing) {
-		cause_set(cause, _("%s has no %s knob: this checkout is older than linux-cachyos's %s support "
-				   "(%s); update it (git pull) or use a newer one"), pb.path, missing,
-			  str_starts(missing, "_propeller") ? "Propeller" : "AutoFDO", knob_since(missing));
+	if (pkgbuild_require(&pb, o->propeller != NULL, false, cause) < 0)
 		goto fail;
-	}
 	char *name = NULL;
 	int rc = afdo_name(o->afdo, &name, cause);
 	if (rc == 0)

@@ -179,6 +179,33 @@ const char *pkgbuild_missing(const struct pkgbuild *pb, const char *const *names
 	return NULL;
 }
 
+/* When each knob the flow needs came into linux-cachyos, for the remedy of an
+ * older checkout: _build_debug and _use_llvm_lto are older than AutoFDO's. */
+static const char *knob_since(const char *knob)
+{
+	return str_starts(knob, "_propeller") ? "2025-01" : "2024-12";
+}
+
+int pkgbuild_require(const struct pkgbuild *pb, bool propeller, bool build, char **cause)
+{
+	static const char *const build_knobs[] = { "_build_debug", "_use_llvm_lto", NULL };
+	const char *missing = pkgbuild_missing(pb, pkgbuild_knobs_autofdo);
+	if (!missing && propeller)
+		missing = pkgbuild_missing(pb, pkgbuild_knobs_propeller);
+	if (!missing && build && (missing = pkgbuild_missing(pb, build_knobs))) {
+		cause_set(cause, _("%s has no %s knob, which kfdo's build of it needs: it is not a linux-cachyos "
+				   "PKGBUILD, or an edited one"), pb->path, missing);
+		return -1;
+	}
+	if (missing) {
+		cause_set(cause, _("%s has no %s knob: this checkout is older than linux-cachyos's %s support "
+				   "(%s); update it (git pull) or use a newer one"), pb->path, missing,
+			  str_starts(missing, "_propeller") ? "Propeller" : "AutoFDO", knob_since(missing));
+		return -1;
+	}
+	return 0;
+}
+
 char **pkgbuild_variants(const char *dir)
 {
 	DIR *d = opendir(dir);

@@ -42,6 +42,12 @@ const struct pkgbuild_knob *pkgbuild_knob(const struct pkgbuild *pb, const char 
 /* The first of names (NULL-terminated) the PKGBUILD lacks; NULL: it has them all. */
 const char *pkgbuild_missing(const struct pkgbuild *pb, const char *const *names);
 
+/* The knobs the AutoFDO profile needs (and Propeller's, and with build those
+ * of kfdo's build: _build_debug, _use_llvm_lto) are all there: 0, or -1 with
+ * a cause naming the first missing one and, for an older checkout, since when
+ * linux-cachyos has it. */
+int pkgbuild_require(const struct pkgbuild *pb, bool propeller, bool build, char **cause);
+
 /* The variant folders of a linux-cachyos checkout: the subfolders of dir that
  * hold a PKGBUILD, sorted; NULL when none. */
 char **pkgbuild_variants(const char *dir);

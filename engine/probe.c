@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/elfid.h"
+#include "engine/makepkg.h"
 #include "base/i18n.h"
 #include "engine/perfdata.h"
 #include "engine/pkg.h"
@@ -51,6 +52,24 @@ bool probe_build_output(const struct session *s, char **why)
 	bool ok = false;
 	if (!stat_mtime(config, &cfg)) {
 		why_set(why, false, _("%s does not exist: configure first"), config);
+	} else if (s->pkgbuild) {
+		/* makepkg writes each build's packages to a folder of kfdo's; the
+		 * final build's --cleanbuild makes .config anew, after the first's. */
+		int n = 0;
+		for (int final = 0; final < 2 && n <= 0; final++) {
+			char *dest = makepkg_pkgdest(final), **pkgs;
+			n = pkg_find_files(dest, &cfg, &pkgs);
+			if (n > 0)
+				why_set(why, true, _("%d packages in %s, newer than .config"), n, dest);
+			strv_free(pkgs);
+			free(dest);
+		}
+		ok = n > 0;
+		if (!ok) {
+			char *b = makepkg_builddir();
+			why_set(why, false, _("no package in %s/packages-* newer than .config"), b);
+			free(b);
+		}
 	} else if (strcmp(s->target, "pacman-pkg") == 0) {
 		char **pkgs;
 		int n = pkg_find_files(obj, &cfg, &pkgs);

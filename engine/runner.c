@@ -1,4 +1,5 @@
 #include "engine/runner.h"
+#include "engine/runner_int.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -14,52 +15,13 @@
 #include "base/i18n.h"
 #include "proc/job.h"
 #include "engine/makepkg_log.h"
-#include "engine/pkg.h"
 #include "engine/record.h"
 #include "engine/recover.h"
 #include "engine/steps.h"
 #include "base/strv.h"
 #include "base/util.h"
 
-enum rcmd_kind { RC_PLAN, RC_PREPARE, RC_DRYRUN };
-
-struct rcmd {
-	enum rcmd_kind kind;
-	const struct plan_cmd *cmd; /* RC_PLAN */
-	char **argv;                /* RC_PREPARE, RC_DRYRUN: derived from the build command */
-};
-
-struct runner {
-	struct session *s;
-	enum step_id id;
-	struct runner_hooks hooks;
-	struct plan plan;
-	struct rcmd *cmds;
-	size_t ncmds, cur;
-	struct job *job;
-	char *log_path;
-	struct kbuild_progress *kb;
-	struct makepkg_log mk; /* makepkg's phases, when the build runs it (pacman-pkg) */
-	struct kbuild_dryrun dry;
-	int64_t t0;        /* when the build's first job started, ms (moved past the dry run) */
-	int64_t dry_start; /* when the dry run started */
-	double read_s;     /* build seconds when the lines being read arrived */
-	struct timespec wall_start; /* when the step started, to tell its packages from older ones */
-	char *config_hash;
-	bool cancelled, done;
-	int log_error;      /* errno of the first log that could not be written whole */
-	char *log_error_path;
-	enum runner_result result;
-	char *message;
-	struct step_report report; /* what the step said: its message as built, its notes */
-	/* The recording (perf record) of the profile step: its figures, and what it made. */
-	struct record_watch *rec;
-	const char *rec_path; /* in the plan's argv */
-	bool recording;       /* the current job is perf record */
-	char *rec_msg;
-};
-
-static void add_cmd(struct runner *r, enum rcmd_kind kind, const struct plan_cmd *cmd, char **argv)
+void runner_add_cmd(struct runner *r, enum rcmd_kind kind, const struct plan_cmd *cmd, char **argv)
 {
 	r->cmds = xrealloc(r->cmds, (r->ncmds + 1) * sizeof(*r->cmds));
 	r->cmds[r->ncmds++] = (struct rcmd){ kind, cmd, argv };
@@ -112,7 +74,7 @@ static void finish(struct runner *r, enum runner_result res, const char *msg)
 	}
 }
 
-static double build_seconds(const struct runner *r, int64_t now)
+double runner_build_seconds(const struct runner *r, int64_t now)
 {
 	return r->t0 ? (double)(now - r->t0) / 1000.0 : 0.0;
 }
@@ -132,42 +94,6 @@ static void on_line(const char *line, size_t len, void *arg)
 		r->hooks.on_line(r->hooks.arg, line, len);
 }
 
-/* The build's own outcome: history for the next ETA, packages, a summary. */
-static void complete_build(struct runner *r, int64_t now, struct strbuf *msg)
-{
-	double secs = build_seconds(r, now);
-	kbuild_finish(r->kb, secs);
-	const struct kbuild_counts *c = kbuild_counts(r->kb);
-	if (r->config_hash) {
-		struct kbuild_history h;
-		kbuild_history_from_run(r->kb, &h);
-		session_history_add(r->s, r->s->tree, r->config_hash, secs, (long)c->lines, kbuild_history_to_json(&h));
-		kbuild_history_free(&h);
-	}
-	char d[32];
-	fmt_duration(d, sizeof(d), secs);
-	sb_addf(msg, _("built in %s: %zu steps, %zu warnings"), d, c->steps, c->warnings);
-	if (r->s->target && strcmp(r->s->target, "pacman-pkg") == 0) {
-		char *obj = session_objtree(r->s);
-		char *cfg = session_config_path(r->s);
-		struct stat st;
-		char **pkgs = NULL;
-		/* This build's packages only: the first build's lie beside the final
-		 * build's, and both are newer than .config. */
-		struct timespec after = r->wall_start;
-		if (cfg && stat(cfg, &st) == 0 && timespec_after(&st.st_mtim, &after))
-			after = st.st_mtim;
-		int n = pkg_find_files(obj, &after, &pkgs);
-		strv_free(r->s->artifacts.packages);
-		r->s->artifacts.packages = n > 0 ? pkgs : NULL;
-		if (n <= 0)
-			strv_free(pkgs);
-		sb_addf(msg, _(", %d packages"), n > 0 ? n : 0);
-		free(obj);
-		free(cfg);
-	}
-}
-
 static void complete(struct runner *r, int64_t now)
 {
 	const struct step_def *def = step_get(r->id);
@@ -175,7 +101,7 @@ static void complete(struct runner *r, int64_t now)
 	if (r->rec_msg)
 		sb_add(msg, r->rec_msg);
 	if (r->kb)
-		complete_build(r, now, msg);
+		runner_build_complete(r, now, msg);
 	int rc = def->complete ? def->complete(r->s, &r->report) : 0;
 	if (rc < 0 || rc == STEP_WAIT) {
 		finish(r, rc < 0 ? RUNNER_FAILED : RUNNER_WAITING, msg->s ? msg->s : "");
@@ -310,7 +236,7 @@ void runner_handle(struct runner *r, int64_t now)
 		return;
 	/* One clock read per batch, not per line: the lines of one read arrived
 	 * together, and a flood reads a million of them a second. */
-	r->read_s = build_seconds(r, now);
+	r->read_s = runner_build_seconds(r, now);
 	if (job_fd(r->job) >= 0)
 		job_read(r->job, on_line, r);
 	job_reap(r->job);
@@ -377,51 +303,6 @@ void runner_handle(struct runner *r, int64_t now)
 	start_next(r, now);
 }
 
-/* Prepare and a dry run before a first build: `make -n` lists what is to come
- * only once prepare has run for real (kbuild.h has the measurements). */
-static void add_dryrun(struct runner *r)
-{
-	const struct plan_cmd *build = NULL;
-	for (size_t i = 0; i < r->plan.n; i++)
-		if (r->plan.cmds[i].kind == PLAN_RUN)
-			build = &r->plan.cmds[i];
-	size_t n = build ? strv_len(build->argv) : 0;
-	if (n < 2 || strcmp(build->argv[0], "make") != 0)
-		return;
-	char **prepare = strv_dup(build->argv), **dry = NULL;
-	free(prepare[n - 1]);
-	prepare[n - 1] = xstrdup("prepare");
-	/* kbuild's *-pkg targets are "+" recipes, which make runs even under -n: it
-	 * would really run makepkg. What they compile is what "all" compiles. */
-	const char *target = strstr(build->argv[n - 1], "-pkg") ? "all" : build->argv[n - 1];
-	for (size_t i = 0; i + 1 < n; i++) {
-		strv_push(&dry, build->argv[i]);
-		if (i == 0)
-			strv_push(&dry, "-n");
-	}
-	strv_push(&dry, target);
-	add_cmd(r, RC_PREPARE, NULL, prepare);
-	add_cmd(r, RC_DRYRUN, NULL, dry);
-}
-
-static void setup_build(struct runner *r)
-{
-	r->kb = kbuild_new();
-	makepkg_log_init(&r->mk);
-	char *cfg = session_config_path(r->s);
-	r->config_hash = cfg ? state_config_hash(cfg) : NULL;
-	free(cfg);
-	const struct build_history *h = r->config_hash ? session_history_find(r->s, r->s->tree, r->config_hash) : NULL;
-	struct kbuild_history kh;
-	if (h && h->n_runs && h->runs[h->n_runs - 1].curve &&
-	    kbuild_history_from_json(h->runs[h->n_runs - 1].curve, &kh, NULL) == 0) {
-		kbuild_set_history(r->kb, &kh);
-		kbuild_history_free(&kh);
-	} else {
-		add_dryrun(r);
-	}
-}
-
 int runner_start(struct runner **out, struct session *s, enum step_id id, const struct runner_hooks *hooks,
 		 char **cause)
 {
@@ -465,9 +346,9 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 		return -1;
 	}
 	if (def->flags & STEP_BUILDS)
-		setup_build(r);
+		runner_build_setup(r);
 	for (size_t i = 0; i < r->plan.n; i++)
-		add_cmd(r, RC_PLAN, &r->plan.cmds[i], NULL);
+		runner_add_cmd(r, RC_PLAN, &r->plan.cmds[i], NULL);
 	session_step_set(s, id, STATUS_RUNNING, NULL);
 	recover_claim(&s->steps[id].owner);
 	state_save(s, NULL);
@@ -554,7 +435,7 @@ bool runner_estimate(const struct runner *r, int64_t now, struct kbuild_estimate
 {
 	if (!r->kb || !r->t0)
 		return false;
-	*e = kbuild_estimate(r->kb, build_seconds(r, now));
+	*e = kbuild_estimate(r->kb, runner_build_seconds(r, now));
 	return true;
 }
 

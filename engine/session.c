@@ -113,6 +113,9 @@ void session_free(struct session *s)
 	free(s->output_dir);
 	free(s->clone_url);
 	free(s->clone_branch);
+	free(s->pkgbuild);
+	strv_free(s->knobs);
+	strv_free(s->makepkg_args);
 	free(s->config_file);
 	free(s->toggles.llvm);
 	free(s->toggles.arch);

@@ -146,6 +146,13 @@ struct session {
 	char *tree;		/* kernel source tree (absolute) */
 	char *output_dir;	/* O=, NULL: build in the tree */
 	char *clone_url, *clone_branch;	/* when the source step clones */
+	/* The source is a linux-cachyos PKGBUILD (engine/makepkg.h): its folder
+	 * (absolute), the knobs given besides the flow's ("_cpusched=bore") and
+	 * makepkg's own extra options ("--nodeps"). NULL: a kernel tree. tree is
+	 * then the one makepkg extracted, found after the configure step. */
+	char *pkgbuild;
+	char **knobs;
+	char **makepkg_args;
 	enum config_source config_source;
 	char *config_file;	/* CONFIG_FILE: the base .config */
 	struct toggles toggles;

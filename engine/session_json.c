@@ -82,6 +82,9 @@ json_object *session_to_json(const struct session *s)
 	json_put_str(root, "output_dir", s->output_dir);
 	json_put_str(root, "clone_url", s->clone_url);
 	json_put_str(root, "clone_branch", s->clone_branch);
+	json_put_str(root, "pkgbuild", s->pkgbuild);
+	json_put_strv(root, "knobs", s->knobs);
+	json_put_strv(root, "makepkg_args", s->makepkg_args);
 
 	json_object *cfg = json_object_new_object();
 	json_put_str(cfg, "source", config_source_name(s->config_source));
@@ -355,6 +358,9 @@ struct session *session_from_json(json_object *root, char **cause)
 	get_str(&d, root, "output_dir", "", &s->output_dir);
 	get_str(&d, root, "clone_url", "", &s->clone_url);
 	get_str(&d, root, "clone_branch", "", &s->clone_branch);
+	get_str(&d, root, "pkgbuild", "", &s->pkgbuild);
+	get_strv(&d, root, "knobs", "", &s->knobs);
+	get_strv(&d, root, "makepkg_args", "", &s->makepkg_args);
 
 	json_object *cfg = get(&d, root, "config", "", json_type_object);
 	char *src = NULL;

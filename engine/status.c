@@ -242,6 +242,9 @@ static json_object *session_json(const struct session *s)
 	json_object *o = json_object_new_object();
 	json_put_str_or_null(o, "tree", s->tree);
 	json_put_str_or_null(o, "output_dir", s->output_dir);
+	json_put_str_or_null(o, "pkgbuild", s->pkgbuild);
+	json_put_strv(o, "knobs", s->knobs);
+	json_put_strv(o, "makepkg_args", s->makepkg_args);
 	json_put_str_or_null(o, "config_source", config_source_name(s->config_source));
 	json_put_str_or_null(o, "config_file", s->config_file);
 	json_put_str_or_null(o, "target", s->target);

@@ -7,11 +7,21 @@
 
 #include "base/i18n.h"
 #include "engine/kmake.h"
+#include "engine/makepkg.h"
 #include "engine/probe.h"
 #include "engine/verify.h"
 
+static bool pre_build(const struct session *s, char **why)
+{
+	if (s->pkgbuild && !makepkg_ready(s, why))
+		return false;
+	return probe_configured(s, why);
+}
+
 static int plan_build(const struct session *s, struct plan *p, char **cause)
 {
+	if (s->pkgbuild)
+		return makepkg_plan(s, MAKEPKG_RUN_BUILD, p, cause);
 	return kmake_build_plan(s, p, NULL, _("Build the kernel"), cause);
 }
 
@@ -39,7 +49,7 @@ const struct step_def step_build = {
 		   "checks that .config still holds the toggles and that the code was compiled with "
 		   "AutoFDO's flags."),
 	.flags = STEP_BUILDS,
-	.precondition = probe_configured,
+	.precondition = pre_build,
 	.plan = plan_build,
 	.complete = complete_build,
 	.postcondition = post_build,

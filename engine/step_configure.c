@@ -10,10 +10,13 @@
 #include "base/i18n.h"
 #include "base/strv.h"
 #include "engine/kmake.h"
+#include "engine/makepkg.h"
 #include "engine/probe.h"
 
 static bool pre_configure(const struct session *s, char **why)
 {
+	if (s->pkgbuild)
+		return makepkg_ready(s, why);
 	if (!probe_tree(s, why))
 		return false;
 	if (s->toggles.thin_lto && s->toggles.full_lto)
@@ -47,6 +50,8 @@ static bool pre_configure(const struct session *s, char **why)
 
 static int plan_configure(const struct session *s, struct plan *p, char **cause)
 {
+	if (s->pkgbuild)
+		return makepkg_plan(s, MAKEPKG_RUN_CONFIGURE, p, cause);
 	if (!kmake_session_ok(s, cause))
 		return -1;
 	char *config = session_config_path(s);
@@ -110,9 +115,10 @@ static bool post_configure(const struct session *s, char **why)
 	char **bad = NULL;
 	char *cause = NULL;
 	bool ok = false;
+	struct toggles t = makepkg_toggles(s);
 	if (access(config, F_OK) != 0) {
 		why_set(why, false, _("%s does not exist yet"), config);
-	} else if (kmake_config_readback(config, &s->toggles, &bad, &cause) < 0) {
+	} else if (kmake_config_readback(config, &t, &bad, &cause) < 0) {
 		why_set(why, false, "%s", cause);
 	} else if (bad) {
 		struct strbuf sb = { 0 };
@@ -133,9 +139,22 @@ static bool post_configure(const struct session *s, char **why)
  * naming the ones a Kconfig dependency refused. */
 static int complete_configure(struct session *s, struct step_report *rep)
 {
-	char *cfg = session_config_path(s);
 	char **not_stuck = NULL, *cause = NULL;
-	int rc = kmake_config_readback(cfg, &s->toggles, &not_stuck, &cause);
+	/* The tree makepkg extracted and its PKGBUILD configured is the tree of
+	 * every later step. */
+	if (s->pkgbuild) {
+		char *tree = makepkg_find_tree(&cause);
+		if (!tree) {
+			sb_add(&rep->msg, cause);
+			free(cause);
+			return -1;
+		}
+		free(s->tree);
+		s->tree = tree;
+	}
+	char *cfg = session_config_path(s);
+	struct toggles t = makepkg_toggles(s);
+	int rc = kmake_config_readback(cfg, &t, &not_stuck, &cause);
 	free(cfg);
 	if (rc < 0) {
 		sb_addf(&rep->msg, _("cannot read .config back: %s"), cause);
@@ -144,6 +163,8 @@ static int complete_configure(struct session *s, struct step_report *rep)
 		for (size_t i = 0; not_stuck[i]; i++)
 			sb_addf(&rep->msg, "%s%s", i ? ", " : "", not_stuck[i]);
 		rc = -1;
+	} else if (s->pkgbuild) {
+		sb_addf(&rep->msg, _("the PKGBUILD configured %s with every toggle asked for"), s->tree);
 	}
 	strv_free(not_stuck);
 	free(cause);

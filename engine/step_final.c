@@ -7,6 +7,7 @@
 
 #include "base/i18n.h"
 #include "engine/kmake.h"
+#include "engine/makepkg.h"
 #include "engine/probe.h"
 #include "engine/profile.h"
 #include "engine/verify.h"
@@ -15,11 +16,23 @@ static bool pre_final(const struct session *s, char **why)
 {
 	if (!probe_profile_usable(s->artifacts.profile, why))
 		return false;
+	if (s->pkgbuild && !makepkg_ready(s, why))
+		return false;
 	return probe_configured(s, why);
+}
+
+/* A PKGBUILD reads the profile from beside it: copied there first, never over
+ * a different file. */
+static int prepare_final(struct session *s, char **cause)
+{
+	/* Not for a run its precondition will refuse (as root, say). */
+	return s->pkgbuild && makepkg_ready(s, NULL) ? makepkg_place_profile(s, cause) : 0;
 }
 
 static int plan_final(const struct session *s, struct plan *p, char **cause)
 {
+	if (s->pkgbuild)
+		return makepkg_plan(s, MAKEPKG_RUN_FINAL, p, cause);
 	if (!kmake_need_abs(_("AutoFDO profile"), s->artifacts.profile, cause))
 		return -1;
 	char *var = xasprintf("CLANG_AUTOFDO_PROFILE=%s", s->artifacts.profile);
@@ -57,6 +70,7 @@ const struct step_def step_final = {
 		   "checks that the compiles and the ThinLTO link really used the profile."),
 	.flags = STEP_BUILDS | STEP_USES_PROFILE,
 	.precondition = pre_final,
+	.prepare = prepare_final,
 	.plan = plan_final,
 	.complete = complete_final,
 	.postcondition = post_final,

@@ -13,6 +13,7 @@
 
 #include "base/i18n.h"
 #include "engine/kmake.h"
+#include "engine/makepkg.h"
 #include "base/util.h"
 #include "detect/tree.h"
 
@@ -171,7 +172,8 @@ static int verify_config(const struct session *s, const char *objtree, struct st
 {
 	char *path = xasprintf("%s/.config", objtree);
 	char **dropped = NULL, *cause = NULL;
-	int rc = kmake_config_readback(path, &s->toggles, &dropped, &cause);
+	struct toggles t = makepkg_toggles(s);
+	int rc = kmake_config_readback(path, &t, &dropped, &cause);
 	free(path);
 	if (rc < 0) {
 		cause_set(fail, _("cannot read .config back after the build: %s"), cause);
@@ -194,7 +196,7 @@ static int verify_config(const struct session *s, const char *objtree, struct st
 		strv_free(dropped);
 		return -1;
 	}
-	char **ops = kmake_toggle_args(&s->toggles);
+	char **ops = kmake_toggle_args(&t);
 	struct strbuf on = { 0 };
 	for (size_t i = 0; ops && ops[i] && ops[i + 1]; i += 2)
 		if (strcmp(ops[i], "-e") == 0)
@@ -260,7 +262,10 @@ static int verify_flags(const struct session *s, bool final, const char *objtree
 		list_addf(unknown, _("the compile flags (no %s in %s)"), probes[0].cmd, objtree);
 		return 0;
 	}
-	const char *obj = probes[i].obj, *profile = s->artifacts.profile;
+	/* A PKGBUILD's build reads the profile's copy beside it (through
+	 * makepkg's link in src/), which the paths in the commands resolve to. */
+	char *beside = makepkg_profile_beside(s);
+	const char *obj = probes[i].obj, *profile = beside ? beside : s->artifacts.profile;
 	int rc = 1;
 	if (final && (!profile || !*profile)) {
 		cause_set(fail, _("no profile in the session to check the optimized build against: convert "
@@ -280,8 +285,10 @@ static int verify_flags(const struct session *s, bool final, const char *objtree
 		list_addf(ok, _("-fprofile-sample-use in %s"), obj);
 	}
 	saved_cmd_free(&c);
-	if (rc < 0 || !final || !s->toggles.thin_lto)
+	if (rc < 0 || !final || !s->toggles.thin_lto) {
+		free(beside);
 		return rc;
+	}
 	/* ThinLTO generates the code at the link: the profile must reach it too. */
 	saved_cmd_read(&c, objtree, ".vmlinux.o.cmd");
 	if (!c.cmd) {
@@ -293,6 +300,7 @@ static int verify_flags(const struct session *s, bool final, const char *objtree
 		list_addf(ok, _("--lto-sample-profile in vmlinux.o"));
 	}
 	saved_cmd_free(&c);
+	free(beside);
 	return rc;
 }
 

@@ -107,6 +107,8 @@ static int use_tree(struct tui *t, const char *typed)
 		return RE_REDRAW;
 	}
 	free(old);
+	/* A tree chosen here is the source: not a PKGBUILD given with --pkgbuild. */
+	session_set(&s->pkgbuild, NULL);
 	session_set(&s->clone_url, NULL);
 	session_set(&s->clone_branch, NULL);
 	struct strbuf said = { 0 };
@@ -151,6 +153,7 @@ static int start_clone(struct tui *t)
 		session_set(&s->clone_url, url);
 		session_set(&s->clone_branch, *branch ? branch : NULL);
 		session_set(&s->tree, where);
+		session_set(&s->pkgbuild, NULL);
 		tui_save(t);
 		if (task_start(t, STEP_SOURCE) == 0)
 			tui_note(t, ROLE_RUNNING, _("Cloning %s..."), url);
