@@ -11,6 +11,7 @@
 
 #include "base/i18n.h"
 #include "engine/bench.h"
+#include "engine/makepkg.h"
 #include "engine/plan.h"
 #include "engine/record.h"
 #include "base/util.h"
@@ -286,16 +287,8 @@ static int apply_pkgbuild(struct session *s, const struct cli_session_opts *o, c
 		char *p;
 		if (abs_dir(_("PKGBUILD folder"), o->pkgbuild, &p, true) < 0)
 			return -1;
-		free(s->pkgbuild);
-		s->pkgbuild = p;
-		session_set(&s->tree, NULL);
-		session_set(&s->output_dir, NULL);
-		session_set(&s->clone_url, NULL);
-		session_set(&s->clone_branch, NULL);
-		strv_free(s->toggles.config_enable);
-		strv_free(s->toggles.config_disable);
-		strv_free(s->toggles.make_vars);
-		s->toggles.config_enable = s->toggles.config_disable = s->toggles.make_vars = NULL;
+		makepkg_choose(s, p);
+		free(p);
 	}
 	const char *tree_only = o->output ? "--output" : o->config_from ? "--config-from" : o->enable ? "--enable"
 			      : o->disable ? "--disable" : o->make_vars ? "--make-var" : o->target ? "--target" : NULL;

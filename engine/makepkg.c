@@ -113,6 +113,19 @@ struct toggles makepkg_toggles(const struct session *s)
 	return t;
 }
 
+void makepkg_choose(struct session *s, const char *dir)
+{
+	session_set(&s->pkgbuild, dir);
+	session_set(&s->tree, NULL);
+	session_set(&s->output_dir, NULL);
+	session_set(&s->clone_url, NULL);
+	session_set(&s->clone_branch, NULL);
+	strv_free(s->toggles.config_enable);
+	strv_free(s->toggles.config_disable);
+	strv_free(s->toggles.make_vars);
+	s->toggles.config_enable = s->toggles.config_disable = s->toggles.make_vars = NULL;
+}
+
 char *makepkg_builddir(void)
 {
 	char *cache = paths_cache_dir(), *d = xasprintf("%s/makepkg", cache);

@@ -45,6 +45,10 @@ bool makepkg_ready(const struct session *s, char **why);
  * apply. A shallow copy. */
 struct toggles makepkg_toggles(const struct session *s);
 
+/* Makes DIR (absolute) the session's source: the tree and what only a tree
+ * takes (O=, the clone, --enable/--disable, make variables) are forgotten. */
+void makepkg_choose(struct session *s, const char *dir);
+
 /* makepkg's BUILDDIR: $XDG_CACHE_HOME/kfdo/makepkg; the tree lands in
  * BUILDDIR/PKGBASE/src. And the packages' folder of a build (PKGDEST). malloc'd. */
 char *makepkg_builddir(void);

@@ -15,7 +15,7 @@ static bool pre_source(const struct session *s, char **why)
 	if (s->pkgbuild && *s->pkgbuild)
 		return why_set(why, true, _("linux-cachyos PKGBUILD: %s"), s->pkgbuild);
 	if (!s->tree || !*s->tree)
-		return why_set(why, false, _("choose a kernel tree, or a URL to clone"));
+		return why_set(why, false, _("choose a kernel tree, a URL to clone, or a PKGBUILD"));
 	return why_set(why, true, _("kernel tree: %s"), s->tree);
 }
 

@@ -49,6 +49,11 @@ static const char *unavailable(struct tui *t, enum item it, char **owned)
 	const char *rel = k && k->release_string ? k->release_string : "?";
 	int llvm = t->tc ? t->tc->llvm_major : 0;
 	*owned = NULL;
+	/* A PKGBUILD makes its kernel's configuration itself, from its knobs. */
+	if (t->s->pkgbuild && (it == I_BASE || it == I_BASEFILE))
+		return _("a PKGBUILD makes the base configuration itself (its knobs: kfdo run --knob)");
+	if (t->s->pkgbuild && it == I_AUTOFDO)
+		return _("a PKGBUILD is built with AutoFDO here");
 	switch (it) {
 	case I_AUTOFDO:
 		if (k && !k->has_autofdo)

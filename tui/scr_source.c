@@ -1,7 +1,9 @@
 /* The source screen: an existing kernel tree (a path, Tab completes it) or a
  * clone (URL, branch, where to), run as the source step's `git clone --progress`
  * with git's progress meter shown live. A tree too old for a toggle (6.12 has
- * no AUTOFDO_CLANG) is taken with that toggle off, and the screen says so. */
+ * no AUTOFDO_CLANG) is taken with that toggle off, and the screen says so. Or
+ * a linux-cachyos PKGBUILD's folder (engine/makepkg.h), whose configure run is
+ * shown once it is taken. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -11,7 +13,10 @@
 
 #include "base/i18n.h"
 #include "proc/job.h"
+#include "base/strv.h"
 #include "base/util.h"
+#include "engine/makepkg.h"
+#include "engine/pkgbuild.h"
 #include "engine/plan.h"
 #include "tui/draw.h"
 #include "tui/input.h"
@@ -20,13 +25,15 @@
 #include "tui/task.h"
 #include "tui/text.h"
 
-enum field { F_MODE_TREE, F_PATH, F_MODE_CLONE, F_URL, F_BRANCH, F_DEST, F_COUNT };
+enum field { F_MODE_TREE, F_PATH, F_MODE_CLONE, F_URL, F_BRANCH, F_DEST, F_MODE_PKGBUILD, F_PKGBUILD, F_COUNT };
+enum mode { MODE_TREE, MODE_CLONE, MODE_PKGBUILD };
 
 struct source_view {
-	bool clone;		/* the chosen mode */
+	enum mode mode;		/* the chosen one */
 	enum field focus;
-	struct input path, url, branch, dest;
+	struct input path, url, branch, dest, pkgbuild;
 	char *fitted;		/* what taking the tree turned off, and why */
+	char **variants;	/* the variant folders of a checkout typed as a PKGBUILD's */
 	char *clone_cmd;	/* the clone the fields make, as it would run, or NULL */
 };
 
@@ -37,8 +44,14 @@ static struct input *field_input(struct source_view *v, enum field f)
 	case F_URL: return &v->url;
 	case F_BRANCH: return &v->branch;
 	case F_DEST: return &v->dest;
+	case F_PKGBUILD: return &v->pkgbuild;
 	default: return NULL;
 	}
+}
+
+static enum mode mode_of(enum field f)
+{
+	return f >= F_MODE_PKGBUILD ? MODE_PKGBUILD : f >= F_MODE_CLONE ? MODE_CLONE : MODE_TREE;
 }
 
 /* "~/x" -> "$HOME/x"; a relative path against the current directory. */
@@ -132,6 +145,64 @@ static int use_tree(struct tui *t, const char *typed)
 	return RE_REDRAW | RE_STEPS;
 }
 
+/* A linux-cachyos PKGBUILD's folder: checked (its knobs), then taken, with
+ * AutoFDO and an LTO on, which building it with clang needs. */
+static int use_pkgbuild(struct tui *t, const char *typed)
+{
+	if (!*typed) {
+		tui_note(t, ROLE_BAD, _("Type the folder of a linux-cachyos PKGBUILD (Tab completes)."));
+		return RE_REDRAW;
+	}
+	char *p = expand(typed);
+	char *real = realpath(p, NULL);
+	if (!real) {
+		tui_note(t, ROLE_BAD, _("%s: %s. Type the folder of a linux-cachyos PKGBUILD."), p, strerror(errno));
+		free(p);
+		return RE_REDRAW;
+	}
+	free(p);
+	struct session *s = t->s;
+	struct session tmp = *s;
+	tmp.pkgbuild = real;
+	char *why = NULL;
+	struct source_view *v = t->view;
+	strv_free(v->variants);
+	v->variants = NULL;
+	if (!makepkg_source_ok(&tmp, &why)) {
+		/* The top of a checkout: its variants below, to type one. */
+		v->variants = pkgbuild_variants(real);
+		tui_note(t, ROLE_BAD, "%s", why);
+		free(why);
+		free(real);
+		return RE_REDRAW;
+	}
+	free(why);
+	why = NULL;
+	makepkg_choose(s, real);
+	struct strbuf said = { 0 };
+	if (!s->toggles.autofdo) {
+		s->toggles.autofdo = true;
+		sb_add(&said, _(" AutoFDO is on: a PKGBUILD is built with it here."));
+	}
+	if (!s->toggles.thin_lto && !s->toggles.full_lto) {
+		s->toggles.thin_lto = true;
+		sb_add(&said, _(" ThinLTO is on: without LTO linux-cachyos builds with GCC, which has no AutoFDO."));
+	}
+	free(v->fitted);
+	v->fitted = said.len ? xstrdup(said.s + 1) : NULL;
+	bool ok = step_get(STEP_SOURCE)->postcondition(s, &why);
+	session_step_set(s, STEP_SOURCE, ok ? STATUS_DONE : STATUS_FAILED, why);
+	tui_save(t);
+	if (!ok)
+		tui_note(t, ROLE_BAD, "%s", why);
+	else
+		tui_note(t, said.len ? ROLE_WARN : ROLE_GOOD, _("Using the PKGBUILD in %s: makepkg builds it."), real);
+	sb_free(&said);
+	free(why);
+	free(real);
+	return RE_REDRAW | RE_STEPS;
+}
+
 static int start_clone(struct tui *t)
 {
 	struct source_view *v = t->view;
@@ -178,11 +249,13 @@ static void src_enter(struct tui *t)
 	input_set(&v->url, t->s->clone_url ? t->s->clone_url
 					   : "https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git");
 	input_set(&v->branch, t->s->clone_branch ? t->s->clone_branch : "");
+	v->pkgbuild.path = true;
+	input_set(&v->pkgbuild, t->s->pkgbuild ? t->s->pkgbuild : "");
 	char *dflt = here ? xasprintf("%s/linux", here) : xstrdup("");
 	input_set(&v->dest, dflt);
 	free(dflt);
-	v->clone = t->s->clone_url != NULL;
-	v->focus = v->clone ? F_URL : F_PATH;
+	v->mode = t->s->pkgbuild ? MODE_PKGBUILD : t->s->clone_url ? MODE_CLONE : MODE_TREE;
+	v->focus = v->mode == MODE_PKGBUILD ? F_PKGBUILD : v->mode == MODE_CLONE ? F_URL : F_PATH;
 	tui_inspect_tree(t, false);
 }
 
@@ -193,6 +266,8 @@ static void src_leave(struct tui *t)
 	input_free(&v->url);
 	input_free(&v->branch);
 	input_free(&v->dest);
+	input_free(&v->pkgbuild);
+	strv_free(v->variants);
 	free(v->fitted);
 	free(v->clone_cmd);
 }
@@ -293,34 +368,71 @@ static void radio_row(struct tui *t, int y, int x, int w, const char *label, boo
 	free(s);
 }
 
+/* Tab's candidates under a path field, or that nothing matches: 1 row or none. */
+static int cands_row(int y, int x, int w, const struct input *in)
+{
+	if (in->cands) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; in->cands[i]; i++)
+			sb_addf(&sb, "%s%s", i ? "  " : "", in->cands[i]);
+		text_put(y, x, sb.s, w, ROLE_DIM, true);
+		sb_free(&sb);
+		return 1;
+	}
+	if (in->no_match) {
+		text_put(y, x, _("(nothing matches)"), w, ROLE_DIM, true);
+		return 1;
+	}
+	return 0;
+}
+
+/* The PKGBUILD taken: the configure step's makepkg run, as it will run. Or
+ * the variants of the checkout typed instead. */
+static void draw_pkgbuild(struct tui *t, struct rect r)
+{
+	struct source_view *v = t->view;
+	if (v->variants && r.h >= 2) {
+		text_put(r.y, r.x, _("Its variants: type the folder of one"), r.w, ROLE_HEADING, true);
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; v->variants[i]; i++)
+			sb_addf(&sb, "%s%s", i ? "  " : "", v->variants[i]);
+		text_para((struct rect){ r.y + 1, r.x + 3, r.h - 1, r.w - 3 }, sb.s, ROLE_NORMAL);
+		sb_free(&sb);
+		return;
+	}
+	struct plan p = { 0 };
+	if (!t->s->pkgbuild || r.h < 2 || step_get(STEP_CONFIGURE)->plan(t->s, &p, NULL) < 0 || !p.n) {
+		plan_free(&p);
+		return;
+	}
+	text_put(r.y, r.x, _("The configure step runs, in that folder:"), r.w, ROLE_HEADING, true);
+	char *cmd = plan_format_command(&p.cmds[0]), *line = xasprintf("$ %s", cmd);
+	text_para((struct rect){ r.y + 1, r.x + 3, r.h - 1, r.w - 3 }, line, ROLE_COMMAND);
+	free(line);
+	free(cmd);
+	plan_free(&p);
+}
+
 static void src_draw(struct tui *t, struct rect r)
 {
 	struct source_view *v = t->view;
 	int y = r.y + draw_step_header(t, r);
 	int x = r.x, w = r.w;
-	radio_row(t, y++, x, w, _("Use a kernel tree on disk"), !v->clone, F_MODE_TREE);
-	field_row(t, y++, x + 4, w - 4, _("Path:"), F_PATH, !v->clone);
-	if (v->path.cands && !v->clone) {
-		struct strbuf sb = { 0 };
-		for (size_t i = 0; v->path.cands[i]; i++)
-			sb_addf(&sb, "%s%s", i ? "  " : "", v->path.cands[i]);
-		text_put(y++, x + 4, sb.s, w - 4, ROLE_DIM, true);
-		sb_free(&sb);
-	} else if (v->path.no_match && !v->clone) {
-		text_put(y++, x + 4, _("(nothing matches)"), w - 4, ROLE_DIM, true);
-	}
-	y++;
-	radio_row(t, y++, x, w, _("Clone a kernel tree with git"), v->clone, F_MODE_CLONE);
-	field_row(t, y++, x + 4, w - 4, _("URL:   "), F_URL, v->clone);
-	field_row(t, y++, x + 4, w - 4, _("Branch:"), F_BRANCH, v->clone);
-	field_row(t, y++, x + 4, w - 4, _("Into:  "), F_DEST, v->clone);
-	if (v->dest.cands && v->clone) {
-		struct strbuf sb = { 0 };
-		for (size_t i = 0; v->dest.cands[i]; i++)
-			sb_addf(&sb, "%s%s", i ? "  " : "", v->dest.cands[i]);
-		text_put(y++, x + 4, sb.s, w - 4, ROLE_DIM, true);
-		sb_free(&sb);
-	}
+	radio_row(t, y++, x, w, _("Use a kernel tree on disk"), v->mode == MODE_TREE, F_MODE_TREE);
+	field_row(t, y++, x + 4, w - 4, _("Path:"), F_PATH, v->mode == MODE_TREE);
+	if (v->mode == MODE_TREE)
+		y += cands_row(y, x + 4, w - 4, &v->path);
+	radio_row(t, y++, x, w, _("Clone a kernel tree with git"), v->mode == MODE_CLONE, F_MODE_CLONE);
+	field_row(t, y++, x + 4, w - 4, _("URL:   "), F_URL, v->mode == MODE_CLONE);
+	field_row(t, y++, x + 4, w - 4, _("Branch:"), F_BRANCH, v->mode == MODE_CLONE);
+	field_row(t, y++, x + 4, w - 4, _("Into:  "), F_DEST, v->mode == MODE_CLONE);
+	if (v->mode == MODE_CLONE)
+		y += cands_row(y, x + 4, w - 4, &v->dest);
+	radio_row(t, y++, x, w, _("Build a linux-cachyos PKGBUILD with makepkg"), v->mode == MODE_PKGBUILD,
+		  F_MODE_PKGBUILD);
+	field_row(t, y++, x + 4, w - 4, _("Folder:"), F_PKGBUILD, v->mode == MODE_PKGBUILD);
+	if (v->mode == MODE_PKGBUILD)
+		y += cands_row(y, x + 4, w - 4, &v->pkgbuild);
 	y++;
 	struct logview *lv = task_log(t, STEP_SOURCE);
 	if (lv) {
@@ -333,7 +445,7 @@ static void src_draw(struct tui *t, struct rect r)
 			logview_draw(lv, stdscr, y, x, r.y + r.h - y, w);
 		return;
 	}
-	if (v->clone) {
+	if (v->mode == MODE_CLONE) {
 		draw_clone_plan(v, (struct rect){ y, x, r.y + r.h - y, w });
 		return;
 	}
@@ -341,7 +453,10 @@ static void src_draw(struct tui *t, struct rect r)
 		y += text_para((struct rect){ y, x, 3, w }, v->fitted, ROLE_WARN);
 		y++;
 	}
-	draw_tree(t, (struct rect){ y, x, r.y + r.h - y, w });
+	if (v->mode == MODE_PKGBUILD)
+		draw_pkgbuild(t, (struct rect){ y, x, r.y + r.h - y, w });
+	else
+		draw_tree(t, (struct rect){ y, x, r.y + r.h - y, w });
 }
 
 static int src_key(struct tui *t, int key)
@@ -366,21 +481,23 @@ static int src_key(struct tui *t, int key)
 		v->focus = (v->focus + 1) % F_COUNT;
 		return RE_REDRAW | RE_HANDLED;
 	}
-	if (key == ' ' && (v->focus == F_MODE_TREE || v->focus == F_MODE_CLONE)) {
-		v->clone = v->focus == F_MODE_CLONE;
+	bool radio = v->focus == F_MODE_TREE || v->focus == F_MODE_CLONE || v->focus == F_MODE_PKGBUILD;
+	if (key == ' ' && radio) {
+		v->mode = mode_of(v->focus);
 		return RE_REDRAW | RE_HANDLED;
 	}
 	bool go = key == '\r' || key == KEY_ENTER || key == KEY_F(5);
 	if (go) {
-		if (v->focus == F_MODE_TREE || v->focus == F_MODE_CLONE) {
-			v->clone = v->focus == F_MODE_CLONE;
-			v->focus = v->clone ? F_URL : F_PATH;
+		if (radio) {
+			v->mode = mode_of(v->focus);
+			v->focus++;
 			return RE_REDRAW | RE_HANDLED;
 		}
-		v->clone = v->focus >= F_MODE_CLONE;
-		if (!v->clone) {
-			char *p = input_text(&v->path);
-			int re = use_tree(t, p);
+		v->mode = mode_of(v->focus);
+		if (v->mode != MODE_CLONE) {
+			bool tree = v->mode == MODE_TREE;
+			char *p = input_text(tree ? &v->path : &v->pkgbuild);
+			int re = tree ? use_tree(t, p) : use_pkgbuild(t, p);
 			free(p);
 			return re | RE_HANDLED;
 		}
@@ -392,7 +509,7 @@ static int src_key(struct tui *t, int key)
 	}
 	struct input *in = field_input(v, v->focus);
 	if (in && input_key(in, key)) {
-		v->clone = v->focus >= F_MODE_CLONE;
+		v->mode = mode_of(v->focus);
 		return RE_REDRAW | RE_HANDLED;
 	}
 	return RE_NONE;
@@ -428,6 +545,9 @@ static int src_tick(struct tui *t, int64_t now)
 static const struct keyhint tree_hints[] = {
 	{ "Up/Dn", N_("Field") }, { "Tab", N_("Complete") }, { "Enter", N_("Use this tree") }, { NULL, NULL },
 };
+static const struct keyhint pkgbuild_hints[] = {
+	{ "Up/Dn", N_("Field") }, { "Tab", N_("Complete") }, { "Enter", N_("Use this PKGBUILD") }, { NULL, NULL },
+};
 static const struct keyhint clone_hints[] = {
 	{ "Up/Dn", N_("Field") }, { "F5", N_("Clone") }, { NULL, NULL },
 };
@@ -440,7 +560,7 @@ static const struct keyhint *src_hints(struct tui *t)
 	struct source_view *v = t->view;
 	if (task_running(t) && t->task.step == t->cur)
 		return running_hints;
-	return v->clone ? clone_hints : tree_hints;
+	return v->mode == MODE_CLONE ? clone_hints : v->mode == MODE_PKGBUILD ? pkgbuild_hints : tree_hints;
 }
 
 const struct screen_ops screen_source = {

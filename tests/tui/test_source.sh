@@ -74,3 +74,51 @@ expect "Home shows the beginning" "Path: /tmp/核核"
 expect "the sidebar beside it is whole" "^ ·  5 Build +│     Path: "
 keys F10
 wait_exit 5
+
+# A linux-cachyos PKGBUILD, at 80x24: the checkout's top shows its variants;
+# a variant's folder is taken, with the configure step's makepkg run shown.
+# (Notes are one row: a long path cuts them, so only their start is read.)
+C=$T/checkout
+mkdir -p "$C"
+cp -a "$FIX/cachyos-standin/linux-cachyos" "$C/linux-cachyos"
+cp -a "$FIX/cachyos/linux-cachyos-bore" "$C/linux-cachyos-bore"
+rm -rf "$XDG_STATE_HOME"
+start_shell 80 24 XDG_CACHE_HOME="$T/cache"
+kfdo tui
+keys F3 F3
+expect "the source screen at 80x24" "Step 3 of 13: Get the kernel source"
+expect "the PKGBUILD is offered" "\( \) Build a linux-cachyos PKGBUILD with makepkg"
+keys Down Down Down Down Down Enter
+typ "$C"
+keys Enter
+expect "the checkout's top: its variants are shown" "^ .*│    linux-cachyos  linux-cachyos-bore *$"
+expect "and it is not taken" "$C has no PKGBUILD, but it is a checkout"
+typ "/linux-cachyos"
+keys Enter
+expect "a variant is taken" "Using the PKGBUILD in $C/linux-cachyos: makepkg"
+expect_flat "the configure step's makepkg run is shown whole" "The configure step runs, in that folder: \\\$ BUILDDIR=$T/cache/kfdo/makepkg PKGDEST=$T/cache/kfdo/makepkg/ ?packages-first LC_MESSAGES=C _autofdo=yes _build_debug=yes _use_llvm_lto=thin makepkg --nobuild --cleanbuild"
+expect "the sidebar marks the source done" "✓  3 Source"
+grep -q "\"pkgbuild\": \"$C/linux-cachyos\"" "$XDG_STATE_HOME/kfdo/session.json" && ok "the session has the PKGBUILD" ||
+    not_ok "the session has the PKGBUILD" "$(grep -E 'pkgbuild|tree' "$XDG_STATE_HOME/kfdo/session.json")"
+keys F3
+expect "the configure screen: the base configuration is the PKGBUILD's" "a PKGBUILD makes the base configuration itself"
+expect "and AutoFDO is not to be turned off" "a PKGBUILD is built with AutoFDO here"
+keys F10
+wait_exit 5
+
+# In German, from a session without LTO: ThinLTO is turned on, and the screen says why.
+rm -rf "$XDG_STATE_HOME"
+start_shell 80 24 XDG_CACHE_HOME="$T/cache" LANGUAGE=de
+kfdo tui --no-thin-lto
+keys F3 F3
+expect "German: the PKGBUILD is offered" "\( \) Ein linux-cachyos-PKGBUILD mit makepkg bauen"
+keys Down Down Down Down Down Enter
+typ "$C/linux-cachyos"
+keys Enter
+expect "German: a variant is taken" "Das PKGBUILD in $C/linux-cachyos"
+expect "German: ThinLTO turned on, and why" "ThinLTO ist an: ohne LTO baut linux-cachyos mit GCC"
+expect "German: the configure run's heading" "Der Konfigurationsschritt führt dort aus:"
+grep -q '"thin_lto": true' "$XDG_STATE_HOME/kfdo/session.json" && ok "German: the session has ThinLTO on" ||
+    not_ok "German: the session has ThinLTO on" "$(grep -E 'lto' "$XDG_STATE_HOME/kfdo/session.json")"
+keys F10
+wait_exit 5

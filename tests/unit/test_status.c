@@ -146,7 +146,7 @@ static void test_next_not_ready(void **state)
 	json_object *o = status_to_json(s, "/x/session.json", NULL);
 	assert_string_equal(str_at(o, "session.next.step"), "source");
 	assert_false(json_object_get_boolean(at(o, "session.next.ready")));
-	assert_string_equal(str_at(o, "session.next.action"), "choose a kernel tree, or a URL to clone");
+	assert_string_equal(str_at(o, "session.next.action"), "choose a kernel tree, a URL to clone, or a PKGBUILD");
 	assert_string_equal(str_at(o, "session.steps.0.status"), "failed");
 	assert_string_equal(str_at(o, "session.steps.0.message"), "no PMU");
 	assert_string_equal(str_at(o, "session.steps.1.started"), "2026-12-06T23:40:00Z");
