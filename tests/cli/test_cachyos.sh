@@ -153,6 +153,16 @@ expect_rc "a different file at the profile's name: the final build fails" 1
 expect_out "names it, and replaces nothing" "$(q "$P")/kfdo-test.afdo is there already and differs from .*: kfdo replaces nothing by itself"
 cmp -s "$T/other" "$P/kfdo-test.afdo" && ok "the user's file is as it was" || not_ok "the user's file is as it was"
 
+# A knob of the user's that renames the packages: beside the stock kernel, as
+# linux-cachyos-lto; its tree is found beside the first one's.
+rm -f "$P/kfdo-test.afdo"
+kf run --yes --from configure --until build --knob _use_lto_suffix=yes
+expect_rc "--knob _use_lto_suffix=yes: configure and build, exit 0" 0
+expect_out "the tree of that run is the one found" "ok +the PKGBUILD configured $(q "$B")/linux-cachyos-lto/src/linux-6.13-fake with every"
+pk=$("$TOOLS/jsonget" "$S" artifacts.packages.0 artifacts.packages.1 artifacts.packages.2 | sed 's|.*/||' | sort | tr '\n' ' ')
+[ "$pk" = "linux-cachyos-lto-6.13.0-1-x86_64.pkg.tar linux-cachyos-lto-dbg-6.13.0-1-x86_64.pkg.tar linux-cachyos-lto-headers-6.13.0-1-x86_64.pkg.tar " ] &&
+    ok "the packages are named linux-cachyos-lto" || not_ok "the packages are named linux-cachyos-lto" "$pk"
+
 # --tree goes back to a tree: the PKGBUILD is forgotten.
 kf run --yes --from source --until source --tree "$T/linux-6.13-fake"
 v=$("$TOOLS/jsonget" "$S" pkgbuild tree 2>/dev/null)
