@@ -22,6 +22,7 @@ tar -C "$T" -cf "$P/linux-6.13-fake.tar" linux-6.13-fake
 K=$KFDO
 root=false
 if [ "$(id -u)" = 0 ]; then
+    need setpriv
     root=true
     # A copy of kfdo nobody can run (a checkout under /root is out of its reach).
     K=$T/kfdo-nobody && install -m 755 "$KFDO" "$K"
