@@ -7,7 +7,7 @@ _kfdo_commands="detect doctor plan run reboot continue reset status profile pack
 # engine/steps.c's table, in the flow's order (the test compares it with kfdo run --help).
 _kfdo_steps="hardware toolchain source configure build baseline install reboot profile convert final-build finish
  compare"
-_kfdo_session_options="--tree --output --config-from --jobs --no-autofdo --autofdo --no-thin-lto
+_kfdo_session_options="--tree --pkgbuild --knob --makepkg-arg --output --config-from --jobs --no-autofdo --autofdo --no-thin-lto
  --thin-lto --full-lto --no-full-lto --propeller --no-propeller --llvm --arch --target --enable
  --disable --make-var --workload --command --minutes --bench --workload-tree --perf-data --vmlinux
  --profile --merge --no-merge --disk-floor --root --dbpath --sysroot --no-compare --compare --bench-rounds
@@ -76,7 +76,8 @@ _kfdo_value()
             [[ ,$pre != *",$w,"* && $pre$w == "$cur"* ]] && COMPREPLY+=("$pre$w")
         done
         ;;
-    --jobs | --minutes | --disk-floor | --enable | --disable | --make-var | --pmu | --bench-rounds) COMPREPLY=() ;;
+    --jobs | --minutes | --disk-floor | --enable | --disable | --make-var | --pmu | --bench-rounds | --knob | \
+        --makepkg-arg) COMPREPLY=() ;;
     *) return 1 ;;
     esac
     return 0
@@ -140,7 +141,8 @@ _kfdo_value_taken()
     --tree | --output | --workload-tree | --root | --dbpath | --sysroot | --llvm-dir | --cpuid-dump | \
         --perf-data | --vmlinux | --profile | --until | --from | --config-from | --workload | --bench | \
         --merge | --llvm | --target | --arch | --command | --jobs | --minutes | --disk-floor | --enable | \
-        --disable | --make-var | --pmu | --bench-rounds | --benchmarks | --pkgbuild | --propeller-prefix) return 0 ;;
+        --disable | --make-var | --pmu | --bench-rounds | --benchmarks | --pkgbuild | --propeller-prefix | \
+        --knob | --makepkg-arg) return 0 ;;
     esac
     return 1
 }
