@@ -281,8 +281,12 @@ static int apply_pkgbuild(struct session *s, const struct cli_session_opts *o, c
 		cli_usage_error(command, _("--tree and --pkgbuild are two sources: pick one"));
 		return -1;
 	}
-	if (o->tree)
+	if (o->tree) {
 		session_set(&s->pkgbuild, NULL);
+		strv_free(s->knobs);
+		strv_free(s->makepkg_args);
+		s->knobs = s->makepkg_args = NULL;
+	}
 	if (o->pkgbuild) {
 		char *p;
 		if (abs_dir(_("PKGBUILD folder"), o->pkgbuild, &p, true) < 0)
@@ -291,7 +295,8 @@ static int apply_pkgbuild(struct session *s, const struct cli_session_opts *o, c
 		free(p);
 	}
 	const char *tree_only = o->output ? "--output" : o->config_from ? "--config-from" : o->enable ? "--enable"
-			      : o->disable ? "--disable" : o->make_vars ? "--make-var" : o->target ? "--target" : NULL;
+			      : o->disable ? "--disable" : o->make_vars ? "--make-var" : o->target ? "--target"
+			      : o->jobs ? "--jobs" : o->llvm ? "--llvm" : o->arch ? "--arch" : NULL;
 	if (s->pkgbuild && tree_only) {
 		cli_usage_error(command, _("%s is for a kernel tree: a PKGBUILD configures and builds its kernel "
 					   "its own way (its knobs: --knob NAME=VALUE)"), tree_only);
@@ -313,12 +318,23 @@ static int apply_pkgbuild(struct session *s, const struct cli_session_opts *o, c
 						   "'%s'"), k);
 			return -1;
 		}
+		if (eq[1] && makepkg_flow_knob(k, len)) {
+			cli_usage_error(command, _("--knob %s: kfdo sets %.*s itself (from --thin-lto/--full-lto, "
+						   "--propeller and the flow's stage)"), k, (int)len, k);
+			return -1;
+		}
 		char *key = xasprintf("%.*s", (int)len, k);
 		strv_remove_prefix(&s->knobs, key, '=');
 		free(key);
 		if (eq[1])
 			strv_push(&s->knobs, k);
 	}
+	for (size_t i = 0; o->makepkg_args && o->makepkg_args[i]; i++)
+		if (!makepkg_arg_ok(o->makepkg_args[i])) {
+			cli_usage_error(command, _("--makepkg-arg %s: kfdo runs makepkg's stages itself; it passes on "
+						   "only %s"), o->makepkg_args[i], MAKEPKG_ARGS_OK);
+			return -1;
+		}
 	if (o->makepkg_args) {
 		strv_free(s->makepkg_args);
 		s->makepkg_args = strv_dup(o->makepkg_args);

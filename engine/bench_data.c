@@ -103,7 +103,7 @@ int bench_collect(struct session *s, const char *phase, struct step_report *rep)
 	json_put_bool(run, "governor_changed", gov_changed);
 	json_object_object_add(run, "mhz", json_object_new_double(mhz));
 	json_object_object_add(run, "busy", json_object_new_double(busy));
-	if (flush >= 0) {
+	if (flush >= 0 && dirty >= 0 && pending >= 0) {
 		json_object_object_add(run, "flushed_mb", json_object_new_double(dirty / 1024.0));
 		json_object_object_add(run, "flush_s", json_object_new_double(flush));
 		json_object_object_add(run, "pending_mb", json_object_new_double(pending / 1024.0));

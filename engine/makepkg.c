@@ -20,10 +20,24 @@
 static const char *const flow_knobs[] = { "_autofdo", "_autofdo_profile_name", "_build_debug", "_use_llvm_lto",
 					  "_propeller", "_propeller_profiles", NULL };
 
-static bool is_flow_knob(const char *name, size_t len)
+bool makepkg_flow_knob(const char *name, size_t len)
 {
 	for (size_t i = 0; flow_knobs[i]; i++)
 		if (strlen(flow_knobs[i]) == len && strncmp(flow_knobs[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/* Options that change what makepkg checks or prints, not which of its stages
+ * run or what it installs (-s would ask sudo for pacman with no terminal). */
+static const char *const args_ok[] = { "--nodeps", "-d", "--skippgpcheck", "--skipinteg", "--skipchecksums",
+				       "--nocheck", "--nocolor", "--noprogressbar", "--ignorearch", "-A",
+				       "--holdver", NULL };
+
+bool makepkg_arg_ok(const char *arg)
+{
+	for (size_t i = 0; args_ok[i]; i++)
+		if (strcmp(arg, args_ok[i]) == 0)
 			return true;
 	return false;
 }
@@ -38,11 +52,17 @@ static bool read_checked(const struct session *s, char **cause)
 	if (pkgbuild_read(s->pkgbuild, &pb, cause) < 0)
 		return false;
 	bool ok = pkgbuild_require(&pb, s->toggles.propeller, true, cause) == 0;
+	for (size_t i = 0; ok && s->makepkg_args && s->makepkg_args[i]; i++)
+		if (!makepkg_arg_ok(s->makepkg_args[i])) {
+			cause_set(cause, _("--makepkg-arg %s: kfdo runs makepkg's stages itself; it passes on only %s"),
+				  s->makepkg_args[i], MAKEPKG_ARGS_OK);
+			ok = false;
+		}
 	for (size_t i = 0; ok && s->knobs && s->knobs[i]; i++) {
 		const char *k = s->knobs[i], *eq = strchr(k, '=');
 		size_t len = eq ? (size_t)(eq - k) : strlen(k);
 		char *name = xasprintf("%.*s", (int)len, k);
-		if (is_flow_knob(k, len)) {
+		if (makepkg_flow_knob(k, len)) {
 			cause_set(cause, _("--knob %s: kfdo sets %s itself (from --thin-lto/--full-lto, --propeller "
 					   "and the flow's stage)"), k, name);
 			ok = false;
@@ -115,8 +135,10 @@ struct toggles makepkg_toggles(const struct session *s)
 
 void makepkg_choose(struct session *s, const char *dir)
 {
+	/* The same PKGBUILD again keeps the tree its configure run extracted. */
+	if (!s->pkgbuild || strcmp(s->pkgbuild, dir) != 0)
+		session_set(&s->tree, NULL);
 	session_set(&s->pkgbuild, dir);
-	session_set(&s->tree, NULL);
 	session_set(&s->output_dir, NULL);
 	session_set(&s->clone_url, NULL);
 	session_set(&s->clone_branch, NULL);
@@ -192,6 +214,17 @@ int makepkg_plan(const struct session *s, enum makepkg_run run, struct plan *p, 
 	}
 	for (size_t i = 0; s->knobs && s->knobs[i]; i++)
 		env_add(&knobs, s->knobs[i]);
+	/* A flow knob this run leaves off but the user's shell exports (the
+	 * how-to's _autofdo_profile_name=...) would reach the profiling build:
+	 * emptied, which both knob forms read as off. Only those, so that the
+	 * command shown is the one that runs, without noise. */
+	for (size_t i = 0; flow_knobs[i]; i++) {
+		const char *inherited = getenv(flow_knobs[i]);
+		char *off = xasprintf("%s=", flow_knobs[i]);
+		if (inherited && *inherited)
+			env_add(&knobs, off);
+		free(off);
+	}
 
 	char **v = strv_dup((char *[]){ "makepkg", NULL });
 	const char *desc;
@@ -223,6 +256,11 @@ int makepkg_plan(const struct session *s, enum makepkg_run run, struct plan *p, 
 	char *builddir = makepkg_builddir(), *dest = makepkg_pkgdest(run == MAKEPKG_RUN_FINAL);
 	plan_cmd_setenv(c, "BUILDDIR", builddir);
 	plan_cmd_setenv(c, "PKGDEST", dest);
+	/* An LC_ALL of the user's would win over LC_MESSAGES; empty, the C
+	 * library ignores it. */
+	const char *lc_all = getenv("LC_ALL");
+	if (lc_all && *lc_all)
+		plan_cmd_setenv(c, "LC_ALL", "");
 	plan_cmd_setenv(c, "LC_MESSAGES", "C");
 	for (size_t i = 0; knobs && knobs[i]; i++)
 		strv_push(&c->env, knobs[i]);
@@ -258,11 +296,14 @@ char *makepkg_find_tree(char **cause)
 		while (d && (f = readdir(d))) {
 			char *dir = xasprintf("%s/%s", src, f->d_name);
 			struct stat st;
+			/* The change time, which no one sets: makepkg sets the
+			 * modification times of src/ to SOURCE_DATE_EPOCH when it
+			 * builds reproducibly. */
 			if (f->d_name[0] != '.' && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && kernel_makefile(dir) &&
-			    (!best || timespec_after(&st.st_mtim, &best_t))) {
+			    (!best || timespec_after(&st.st_ctim, &best_t))) {
 				free(best);
 				best = dir;
-				best_t = st.st_mtim;
+				best_t = st.st_ctim;
 				dir = NULL;
 			}
 			free(dir);

@@ -35,6 +35,15 @@ enum makepkg_run { MAKEPKG_RUN_CONFIGURE, MAKEPKG_RUN_BUILD, MAKEPKG_RUN_FINAL }
  * linux-cachyos has it), LTO (without it linux-cachyos builds with GCC), and a
  * user who is not root (makepkg refuses root). false with cause. */
 bool makepkg_session_ok(const struct session *s, char **cause);
+/* A knob the flow sets itself (NAME of len bytes): _autofdo, _use_llvm_lto... */
+bool makepkg_flow_knob(const char *name, size_t len);
+/* An option of makepkg's that --makepkg-arg passes on: those that change what
+ * it checks or prints, not which stages run (MAKEPKG_ARGS_OK lists them). */
+#define MAKEPKG_ARGS_OK \
+	"--nodeps (-d), --skippgpcheck, --skipinteg, --skipchecksums, --nocheck, --nocolor, --noprogressbar, " \
+	"--ignorearch (-A) and --holdver"
+bool makepkg_arg_ok(const char *arg);
+
 /* The PKGBUILD folder alone: there, readable, with the knobs. */
 bool makepkg_source_ok(const struct session *s, char **why);
 /* makepkg_session_ok, and a user makepkg runs for: the steps' precondition
@@ -45,8 +54,9 @@ bool makepkg_ready(const struct session *s, char **why);
  * apply. A shallow copy. */
 struct toggles makepkg_toggles(const struct session *s);
 
-/* Makes DIR (absolute) the session's source: the tree and what only a tree
- * takes (O=, the clone, --enable/--disable, make variables) are forgotten. */
+/* Makes DIR (absolute) the session's source: what only a tree takes (O=, the
+ * clone, --enable/--disable, make variables) is forgotten, and the tree too
+ * unless DIR is the session's PKGBUILD already. */
 void makepkg_choose(struct session *s, const char *dir);
 
 /* makepkg's BUILDDIR: $XDG_CACHE_HOME/kfdo/makepkg; the tree lands in
@@ -58,8 +68,9 @@ char *makepkg_pkgdest(bool final);
  * export_prepare's, engine/export.h). 0, or -1 with cause. */
 int makepkg_plan(const struct session *s, enum makepkg_run run, struct plan *p, char **cause);
 
-/* The kernel tree the configure run extracted: the newest BUILDDIR/x/src/y
- * with a kernel's Makefile. malloc'd, or NULL with cause. */
+/* The kernel tree the last makepkg run extracted: of the BUILDDIR/x/src/y
+ * with a kernel's Makefile, the one whose inode changed last. malloc'd, or
+ * NULL with cause. */
 char *makepkg_find_tree(char **cause);
 
 /* The AutoFDO profile as the final build reads it: its copy beside the

@@ -127,6 +127,12 @@ static int kbuild_setup(const struct session *s, struct plan *p, char ***v, char
 	bool own = same_dir(tree, s->tree) || same_dir(tree, obj);
 	free(obj);
 	if (kmake_configured_in_place(tree)) {
+		if (own && s->pkgbuild) {
+			cause_set(cause, _("%s is the tree makepkg configured in place, and kbuild rebuilds no other "
+					   "folder from it: give a tree to rebuild with --workload-tree DIR, or choose "
+					   "another workload"), tree);
+			return -1;
+		}
 		if (own) {
 			cause_set(cause, _("%s is configured in place, so kfdo cannot rebuild it elsewhere, and a "
 					   "clean rebuild in place would delete the build the running kernel came "

@@ -111,7 +111,8 @@ static bool post_configure(const struct session *s, char **why)
 {
 	char *config = session_config_path(s);
 	if (!config)
-		return why_set(why, false, _("no kernel tree chosen yet"));
+		return why_set(why, false, s->pkgbuild ? _("makepkg has not extracted and configured the kernel yet")
+						       : _("no kernel tree chosen yet"));
 	char **bad = NULL;
 	char *cause = NULL;
 	bool ok = false;

@@ -25,8 +25,8 @@ static bool pre_final(const struct session *s, char **why)
  * a different file. */
 static int prepare_final(struct session *s, char **cause)
 {
-	/* Not for a run its precondition will refuse (as root, say). */
-	return s->pkgbuild && makepkg_ready(s, NULL) ? makepkg_place_profile(s, cause) : 0;
+	/* Not for a run its precondition will refuse (as root, before configure). */
+	return s->pkgbuild && pre_final(s, NULL) ? makepkg_place_profile(s, cause) : 0;
 }
 
 static int plan_final(const struct session *s, struct plan *p, char **cause)
@@ -50,6 +50,13 @@ static bool post_final(const struct session *s, char **why)
 
 static int complete_final(struct session *s, struct step_report *rep)
 {
+	/* --cleanbuild extracted the tree anew: where a knob renamed the
+	 * package, that is another folder of BUILDDIR. */
+	char *tree = s->pkgbuild ? makepkg_find_tree(NULL) : NULL;
+	if (tree) {
+		free(s->tree);
+		s->tree = tree;
+	}
 	if (s->artifacts.profile) {
 		char *sum = profile_summary(s->artifacts.profile);
 		sb_addf(&rep->msg, _("; built with %s"), sum);

@@ -156,9 +156,23 @@ int job_start(struct job **out, const struct job_spec *spec, char **cause)
 			job_destroy(j);
 			return -e;
 		}
-		/* The log starts with the command, so it can be rerun by hand. */
+		/* The log starts with the command, so it can be rerun by hand: the
+		 * K=V the job adds to the environment first, as a shell takes them. */
 		char *cmd = job_quote_argv(spec->argv);
 		job_log_write(j, "$ ", 2);
+		for (size_t i = 0; spec->env && spec->env[i]; i++) {
+			const char *eq = strchr(spec->env[i], '=');
+			if (!eq)
+				continue; /* an unset has no such form */
+			job_log_write(j, spec->env[i], (size_t)(eq - spec->env[i]) + 1);
+			if (eq[1]) {
+				const char *one[] = { eq + 1, NULL };
+				char *v = job_quote_argv(one);
+				job_log_write(j, v, strlen(v));
+				free(v);
+			}
+			job_log_write(j, " ", 1);
+		}
 		job_log_write(j, cmd, strlen(cmd));
 		job_log_write(j, "\n", 1);
 		free(cmd);

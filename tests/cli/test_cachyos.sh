@@ -74,9 +74,12 @@ run run --yes --from source --until source --pkgbuild "$P" --knob _nosuch=1
 expect_rc "a knob the PKGBUILD lacks: the source step fails" 1
 expect_out "names it" "--knob _nosuch=1: .*/PKGBUILD has no knob _nosuch"
 run run --yes --from source --until source --pkgbuild "$P" --knob _nosuch= --knob _autofdo=no
-expect_rc "a knob kfdo sets: the source step fails" 1
-expect_out "says kfdo sets it" "--knob _autofdo=no: kfdo sets _autofdo itself"
-run run --yes --from source --until source --knob _autofdo= --no-thin-lto
+expect_rc "a knob kfdo sets: usage error" 2
+expect_err "says kfdo sets it" "--knob _autofdo=no: kfdo sets _autofdo itself"
+run run --yes --from source --until source --pkgbuild "$P" --makepkg-arg --syncdeps
+expect_rc "a makepkg option that changes its stages: usage error" 2
+expect_err "names what it passes on" "--makepkg-arg --syncdeps: kfdo runs makepkg's stages itself; it passes on only --nodeps"
+run run --yes --from source --until source --knob _nosuch= --no-thin-lto
 expect_rc "no LTO: the source step passes (the PKGBUILD has its knobs)" 0
 run run --yes --from configure --until configure
 expect_rc "no LTO: configure refused" 1
@@ -92,7 +95,12 @@ fi
 $root && chown -R nobody:nogroup "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 
 # --- configure and build through makepkg ---
-kf run --yes --from source --until build $FLOW --thin-lto --knob _cpusched=bore --llvm 1
+# With a profile's name and LC_ALL left in the user's shell (the how-to's
+# export): the profiling build must not see the one (the stand-in fails on a
+# profile it cannot find), nor makepkg speak another language.
+export _autofdo_profile_name=stale.afdo LC_ALL=C.UTF-8
+kf run --yes --from source --until build $FLOW --thin-lto --knob _cpusched=bore
+unset _autofdo_profile_name LC_ALL
 expect_rc "configure and build through makepkg: exit 0" 0
 tree=$B/linux-cachyos/src/linux-6.13-fake
 expect_out "configure: the tree makepkg extracted, read back" "ok +the PKGBUILD configured $(q "$tree") with every toggle asked for"
@@ -116,11 +124,24 @@ if [ -n "$clog" ] && grep -q "^Selecting 'bore' CPU scheduler" "$clog" && grep -
 else
     not_ok "configure: makepkg ran the PKGBUILD with the user's knob" "$clog" "$(tail -20 "$clog" 2>/dev/null)"
 fi
+blog=$(ls "$XDG_STATE_HOME"/kfdo/logs/build-2*.log 2>/dev/null | grep -v dryrun | tail -n1)
+if [ -n "$blog" ] && head -n1 "$blog" | grep -q "LC_ALL= LC_MESSAGES=C .* _autofdo_profile_name= makepkg --noextract"; then
+    ok "the shell's LC_ALL and profile name were emptied for makepkg, and the command says so"
+else
+    not_ok "the shell's LC_ALL and profile name were emptied for makepkg, and the command says so" "$(head -n1 "$blog" 2>/dev/null)"
+fi
 if grep -q "^\$ make -n CC=clang LD=ld.lld LLVM=1 LLVM_IAS=1 -C $(q "$tree") all" "$XDG_STATE_HOME"/kfdo/logs/build-dryrun-*.log; then
     ok "a first build: a dry run in the tree for its total"
 else
     not_ok "a first build: a dry run in the tree for its total" "$(ls "$XDG_STATE_HOME"/kfdo/logs)"
 fi
+
+# The same --pkgbuild again keeps the tree its configure run found.
+kf run --yes --from source --until build --pkgbuild "$P"
+expect_rc "the same --pkgbuild again: exit 0" 0
+expect_out "the build is already done, nothing rebuilt" "Build the kernel: already done"
+v=$("$TOOLS/jsonget" "$S" tree)
+[ "$v" = "$tree" ] && ok "the same --pkgbuild again: the tree is kept" || not_ok "the same --pkgbuild again: the tree is kept" "$v"
 
 # --- the final build with a profile: copied beside the PKGBUILD, used by the build ---
 printf 'main:1000:10\n 1: 500\n 2: 500\n' >"$T/prof.txt"
@@ -154,10 +175,22 @@ expect_rc "a different file at the profile's name: the final build fails" 1
 expect_out "names it, and replaces nothing" "$(q "$P")/kfdo-test.afdo is there already and differs from .*: kfdo replaces nothing by itself"
 cmp -s "$T/other" "$P/kfdo-test.afdo" && ok "the user's file is as it was" || not_ok "the user's file is as it was"
 
+# A PKGBUILD whose prepare() does not give the build the profile: the final
+# build runs, and kfdo's check of the saved commands fails it, naming why.
+N=$C/linux-cachyos-noprofile
+cp -a "$P" "$N" && rm -f "$N/kfdo-test.afdo"
+sed -i '/BUILD_FLAGS+=(CLANG_AUTOFDO_PROFILE/d' "$N/PKGBUILD"
+$root && chown -R nobody:nogroup "$N"
+kf run --yes --from configure --until build --pkgbuild "$N"
+expect_rc "the PKGBUILD without the profile's flags: configure and build, exit 0" 0
+kf run --yes --from final-build --until final-build --profile "$T/kfdo-test.afdo"
+expect_rc "its final build fails" 1
+expect_out "because the compiles did not use the profile" "fail .*kernel/fork\.o was compiled without the profile: no -fprofile-sample-use"
+
 # A knob of the user's that renames the packages: beside the stock kernel, as
 # linux-cachyos-lto; its tree is found beside the first one's.
 rm -f "$P/kfdo-test.afdo"
-kf run --yes --from configure --until build --knob _use_lto_suffix=yes
+kf run --yes --from configure --until build --pkgbuild "$P" --knob _use_lto_suffix=yes
 expect_rc "--knob _use_lto_suffix=yes: configure and build, exit 0" 0
 expect_out "the tree of that run is the one found" "ok +the PKGBUILD configured $(q "$B")/linux-cachyos-lto/src/linux-6.13-fake with every"
 pk=$("$TOOLS/jsonget" "$S" artifacts.packages.0 artifacts.packages.1 artifacts.packages.2 | sed 's|.*/||' | sort | tr '\n' ' ')

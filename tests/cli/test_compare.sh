@@ -52,19 +52,21 @@ fi
 # of the machine): a file just written has dirty pages, by the kernel's own
 # count, and none once __measure --context is done.
 what="__measure --context: a file's dirty pages are written before the runs"
-dd if=/dev/zero of="$T/dirty" bs=1M count=32 2>/dev/null
-before=$("$TOOLS/cachestat" "$T/dirty")
+# On a disk: /tmp is a tmpfs on many systems, whose pages are never written.
+D=$(mktemp -d /var/tmp/kfdo-dirty-XXXXXX)
+dd if=/dev/zero of="$D/dirty" bs=1M count=32 2>/dev/null
+before=$("$TOOLS/cachestat" "$D/dirty")
 crc=$?
 pages=$(sed -n 's/.* dirty \([0-9]*\) .*/\1/p' <<<"$before")
 if [ "$crc" = 77 ]; then
     ok "$what # SKIP this kernel has no cachestat(2) to count them"
-elif [ "$(stat -f -c %T "$T")" = tmpfs ]; then
-    ok "$what # SKIP $T is on tmpfs, whose pages stay dirty"
+elif [ "$(stat -f -c %T "$D")" = tmpfs ]; then
+    ok "$what # SKIP $D is on tmpfs, whose pages stay dirty"
 elif [ "${pages:-0}" = 0 ]; then
     ok "$what # SKIP the kernel had written them already ($before)"
 else
     run __measure "$T/ctx.lines" --context
-    after=$("$TOOLS/cachestat" "$T/dirty")
+    after=$("$TOOLS/cachestat" "$D/dirty")
     kb=$(sed -n 's/^context .* dirty=\([0-9]*\) flush=[0-9.]* pending=[0-9]* model=.*/\1/p' "$T/ctx.lines")
     if [ "$rc" = 0 ] && grep -q "dirty 0 writeback 0" <<<"$after" && [ "${kb:-0}" -ge $((pages * 4 / 2)) ]; then
         ok "$what ($pages pages; $kb kB pending on the machine)"
@@ -73,7 +75,7 @@ else
     fi
     expect_out "__measure --context: says what it wrote first" "^the disks had [0-9]+ MB left to write: [0-9.]+ s to write it"
 fi
-rm -f "$T/dirty"
+rm -rf "$D"
 
 # A real baseline: 5 rounds of perf bench syscall basic.
 run run --from baseline --until baseline --yes --benchmarks syscall --bench-rounds 5

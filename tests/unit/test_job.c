@@ -528,6 +528,20 @@ static void test_exec_failure(void **state)
 			    "kfdo: cannot run 'kfdo-no-such-program': No such file or directory\n");
 	free(text);
 
+	/* The environment the job adds comes first in the logged command, quoted
+	 * as a shell takes it, so that the line can be run by hand. */
+	const char *env[] = { "_knob=a b", "EMPTY=", "UNSET", NULL };
+	spec.env = env;
+	j = (struct job *)1;
+	free(cause);
+	cause = NULL;
+	assert_int_equal(job_start(&j, &spec, &cause), -ENOENT);
+	text = file_read(log, 1 << 16, NULL);
+	assert_non_null(text);
+	assert_true(str_starts(text, "$ _knob='a b' EMPTY= kfdo-no-such-program x\n"));
+	free(text);
+	spec.env = NULL;
+
 	/* A file that is not executable. */
 	char *noexec = xasprintf("%s/noexec", dir);
 	int fd = open(noexec, O_WRONLY | O_CREAT, 0644);

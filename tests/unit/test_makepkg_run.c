@@ -110,11 +110,22 @@ static void test_runs(void **state)
 		assert_env(c, "_build_debug", "yes");
 		assert_env(c, "_use_llvm_lto", "thin");
 		assert_env(c, "_cpusched", "bore");
+		/* What the flow leaves off and the user's shell exports is emptied
+		 * (set in the second run only), not inherited. */
 		const char *v;
-		assert_int_equal(env_count(c->env, "_propeller", &v), 0);
-		assert_int_equal(env_count(c->env, "_autofdo_profile_name", &v), 0);
+		assert_int_equal(env_count(c->env, "_propeller", &v), run);
+		assert_int_equal(env_count(c->env, "_autofdo_profile_name", &v), run);
+		assert_int_equal(env_count(c->env, "LC_ALL", &v), run);
+		if (run)
+			assert_env(c, "_autofdo_profile_name", "");
+		setenv("_autofdo_profile_name", "stale.afdo", 1);
+		setenv("_propeller", "yes", 1);
+		setenv("LC_ALL", "de_DE.UTF-8", 1);
 		plan_free(&p);
 	}
+	unsetenv("_autofdo_profile_name");
+	unsetenv("_propeller");
+	unsetenv("LC_ALL");
 	free(builddir);
 	session_free(s);
 	free(dir);
@@ -247,12 +258,22 @@ static void test_find_tree(void **state)
 	char *b = xasprintf("%s/cache/kfdo/makepkg", tmp);
 	char *old = xasprintf("%s/linux-cachyos-bore/src/linux-6.12", b),
 	     *other = xasprintf("%s/linux-cachyos/src/zfs", b), *want = xasprintf("%s/linux-cachyos/src/linux-6.13", b);
+	/* Another variant's tree, extracted earlier, whose modification time is
+	 * in the future (a SOURCE_DATE_EPOCH could set any): the change time
+	 * decides, which no one sets. */
 	mk_tree(old, "# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 12\n");
+	struct timespec t[2] = { { 4000000000, 0 }, { 4000000000, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, old, t, 0), 0);
+	struct stat st;
+	assert_int_equal(stat(old, &st), 0);
+	/* The next tree's change time must be later: wait for the clock the
+	 * kernel stamps with to pass this one's. */
+	struct timespec now;
+	do
+		clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	while (now.tv_sec < st.st_ctim.tv_sec || (now.tv_sec == st.st_ctim.tv_sec && now.tv_nsec <= st.st_ctim.tv_nsec));
 	mk_tree(want, "# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 13\n");
 	mk_tree(other, "all:\n\techo zfs\n");
-	/* The older tree of another variant has an older mtime. */
-	struct timespec t[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
-	assert_int_equal(utimensat(AT_FDCWD, old, t, 0), 0);
 	char *got = makepkg_find_tree(&cause);
 	assert_non_null(got);
 	assert_string_equal(got, want);
