@@ -86,10 +86,10 @@ static void on_line(const char *line, size_t len, void *arg)
 		kbuild_dryrun_feed(&r->dry, line);
 		return;
 	}
-	if (r->kb) {
+	if (r->kb)
 		kbuild_feed_n(r->kb, line, len, r->read_s);
+	if (r->mk_on)
 		makepkg_log_feed(&r->mk, line, len, r->read_s);
-	}
 	if (r->hooks.on_line)
 		r->hooks.on_line(r->hooks.arg, line, len);
 }
@@ -196,7 +196,7 @@ static char *failure_message(const struct runner *r, int status)
 	 * (a download, a patch, a package function) and its tool says why. Not in
 	 * build(): there the kernel's make said more than "A failure occurred in
 	 * build()". */
-	if ((!d || d->kind == KBUILD_DIAG_MAKE) && r->kb && r->mk.error && r->mk.error_phase != MAKEPKG_BUILD) {
+	if ((!d || d->kind == KBUILD_DIAG_MAKE) && r->mk_on && r->mk.error && r->mk.error_phase != MAKEPKG_BUILD) {
 		sb_addf(&sb, _(": makepkg: %s"), r->mk.error);
 		if (r->mk.error_source && r->mk.cause)
 			sb_addf(&sb, " (%s: %s)", r->mk.error_source, r->mk.cause);
@@ -347,6 +347,14 @@ int runner_start(struct runner **out, struct session *s, enum step_id id, const 
 	}
 	if (def->flags & STEP_BUILDS)
 		runner_build_setup(r);
+	/* A makepkg run outside a build (a PKGBUILD's configure): its phases
+	 * and failures are read too (download, PGP check, patches). */
+	for (size_t i = 0; i < r->plan.n && !r->mk_on; i++)
+		if (r->plan.cmds[i].kind == PLAN_RUN && r->plan.cmds[i].argv &&
+		    strcmp(r->plan.cmds[i].argv[0], "makepkg") == 0) {
+			makepkg_log_init(&r->mk);
+			r->mk_on = true;
+		}
 	for (size_t i = 0; i < r->plan.n; i++)
 		runner_add_cmd(r, RC_PLAN, &r->plan.cmds[i], NULL);
 	session_step_set(s, id, STATUS_RUNNING, NULL);
@@ -428,7 +436,7 @@ const struct kbuild_progress *runner_progress(const struct runner *r)
 
 const struct makepkg_log *runner_makepkg(const struct runner *r)
 {
-	return r->kb && r->mk.phase != MAKEPKG_NOT_STARTED ? &r->mk : NULL;
+	return r->mk_on && r->mk.phase != MAKEPKG_NOT_STARTED ? &r->mk : NULL;
 }
 
 bool runner_estimate(const struct runner *r, int64_t now, struct kbuild_estimate *e)
@@ -475,7 +483,7 @@ void runner_free(struct runner *r)
 		strv_free(r->cmds[i].argv);
 	free(r->cmds);
 	plan_free(&r->plan);
-	if (r->kb)
+	if (r->mk_on)
 		makepkg_log_free(&r->mk);
 	kbuild_free(r->kb);
 	free(r->log_path);

@@ -92,6 +92,7 @@ void runner_build_setup(struct runner *r)
 {
 	r->kb = kbuild_new();
 	makepkg_log_init(&r->mk);
+	r->mk_on = true;
 	char *cfg = session_config_path(r->s);
 	r->config_hash = cfg ? state_config_hash(cfg) : NULL;
 	free(cfg);

@@ -32,7 +32,8 @@ struct runner {
 	struct job *job;
 	char *log_path;
 	struct kbuild_progress *kb;
-	struct makepkg_log mk; /* makepkg's phases, when the build runs it (pacman-pkg) */
+	struct makepkg_log mk; /* makepkg's phases, when a command of the step runs it */
+	bool mk_on;            /* mk is read: a build (pacman-pkg runs makepkg), or a makepkg run */
 	struct kbuild_dryrun dry;
 	int64_t t0;        /* when the build's first job started, ms (moved past the dry run) */
 	int64_t dry_start; /* when the dry run started */

@@ -175,6 +175,15 @@ expect_rc "a different file at the profile's name: the final build fails" 1
 expect_out "names it, and replaces nothing" "$(q "$P")/kfdo-test.afdo is there already and differs from .*: kfdo replaces nothing by itself"
 cmp -s "$T/other" "$P/kfdo-test.afdo" && ok "the user's file is as it was" || not_ok "the user's file is as it was"
 
+# A configure whose makepkg fails (its kernel tarball is missing): the step
+# says makepkg's own error, not only its exit status.
+M=$C/linux-cachyos-notarball
+cp -a "$P" "$M" && rm -f "$M/linux-6.13-fake.tar" "$M/kfdo-test.afdo"
+$root && chown -R nobody:nogroup "$M"
+kf run --yes --from configure --until configure --pkgbuild "$M"
+expect_rc "makepkg fails in configure: exit 1" 1
+expect_out "the step says makepkg's error" "fail +exited with status [0-9]+: makepkg: linux-6\.13-fake\.tar was not found in the build directory"
+
 # A PKGBUILD whose prepare() does not give the build the profile: the final
 # build runs, and kfdo's check of the saved commands fails it, naming why.
 N=$C/linux-cachyos-noprofile
