@@ -281,12 +281,8 @@ static int apply_pkgbuild(struct session *s, const struct cli_session_opts *o, c
 		cli_usage_error(command, _("--tree and --pkgbuild are two sources: pick one"));
 		return -1;
 	}
-	if (o->tree) {
-		session_set(&s->pkgbuild, NULL);
-		strv_free(s->knobs);
-		strv_free(s->makepkg_args);
-		s->knobs = s->makepkg_args = NULL;
-	}
+	if (o->tree)
+		makepkg_forget(s);
 	if (o->pkgbuild) {
 		char *p;
 		if (abs_dir(_("PKGBUILD folder"), o->pkgbuild, &p, true) < 0)

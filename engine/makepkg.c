@@ -148,6 +148,14 @@ void makepkg_choose(struct session *s, const char *dir)
 	s->toggles.config_enable = s->toggles.config_disable = s->toggles.make_vars = NULL;
 }
 
+void makepkg_forget(struct session *s)
+{
+	session_set(&s->pkgbuild, NULL);
+	strv_free(s->knobs);
+	strv_free(s->makepkg_args);
+	s->knobs = s->makepkg_args = NULL;
+}
+
 char *makepkg_builddir(void)
 {
 	char *cache = paths_cache_dir(), *d = xasprintf("%s/makepkg", cache);

@@ -59,6 +59,10 @@ struct toggles makepkg_toggles(const struct session *s);
  * unless DIR is the session's PKGBUILD already. */
 void makepkg_choose(struct session *s, const char *dir);
 
+/* A tree is the source again: the PKGBUILD, its knobs and makepkg's options
+ * are forgotten. */
+void makepkg_forget(struct session *s);
+
 /* makepkg's BUILDDIR: $XDG_CACHE_HOME/kfdo/makepkg; the tree lands in
  * BUILDDIR/PKGBASE/src. And the packages' folder of a build (PKGDEST). malloc'd. */
 char *makepkg_builddir(void);

@@ -120,8 +120,8 @@ static int use_tree(struct tui *t, const char *typed)
 		return RE_REDRAW;
 	}
 	free(old);
-	/* A tree chosen here is the source: not a PKGBUILD given with --pkgbuild. */
-	session_set(&s->pkgbuild, NULL);
+	/* A tree chosen here is the source: not a PKGBUILD, nor its knobs. */
+	makepkg_forget(s);
 	session_set(&s->clone_url, NULL);
 	session_set(&s->clone_branch, NULL);
 	struct strbuf said = { 0 };
@@ -224,7 +224,7 @@ static int start_clone(struct tui *t)
 		session_set(&s->clone_url, url);
 		session_set(&s->clone_branch, *branch ? branch : NULL);
 		session_set(&s->tree, where);
-		session_set(&s->pkgbuild, NULL);
+		makepkg_forget(s);
 		tui_save(t);
 		if (task_start(t, STEP_SOURCE) == 0)
 			tui_note(t, ROLE_RUNNING, _("Cloning %s..."), url);
@@ -282,6 +282,7 @@ static void src_scan(struct tui *t)
 	char *url = input_text(&v->url), *branch = input_text(&v->branch), *dest = input_text(&v->dest);
 	char *where = *dest ? expand(dest) : NULL;
 	struct session tmp = *t->s;
+	tmp.pkgbuild = NULL; /* the clone, not a PKGBUILD chosen before */
 	tmp.clone_url = url;
 	tmp.clone_branch = *branch ? branch : NULL;
 	tmp.tree = where;
